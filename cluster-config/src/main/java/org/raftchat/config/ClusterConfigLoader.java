@@ -1,0 +1,170 @@
+package org.raftchat.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a cluster file (YAML) into a {@link ClusterConfig}. Every problem is reported as an
+ * {@link InvalidClusterConfigException} whose message names the file and the field path,
+ * e.g. {@code cluster.yaml: nodes[1].apiPort: must be an integer in 1..65535, got "abc"}.
+ *
+ * <p>Relative data directories are resolved against the directory that holds the file, so a
+ * cluster file and its data can move together.
+ */
+public final class ClusterConfigLoader {
+
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits");
+    private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "dataDir");
+    private static final Set<String> LIMIT_FIELDS = Set.of(
+            "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
+            "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode");
+
+    private ClusterConfigLoader() {
+    }
+
+    public static ClusterConfig load(Path file) throws InvalidClusterConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidClusterConfigException(file + ": cannot read the cluster file: " + e.getMessage(), e);
+        }
+        Path baseDir = file.toAbsolutePath().getParent();
+        try {
+            return parse(text, baseDir);
+        } catch (InvalidClusterConfigException e) {
+            throw new InvalidClusterConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses cluster-file text; relative data dirs resolve against {@code baseDir}. */
+    public static ClusterConfig parse(String yaml, Path baseDir) throws InvalidClusterConfigException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JacksonException e) {
+            throw new InvalidClusterConfigException("not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidClusterConfigException("the file must be a YAML mapping with at least a 'nodes' list");
+        }
+        try {
+            requireKnownFields(root, TOP_FIELDS, "");
+            String group = string(root, "group", "", Defaults.GROUP_ID);
+            requireMatches(group, GROUP_ID, "group");
+            Duration electionTimeout = Duration.ofMillis(
+                    integer(root, "electionTimeoutMs", "", (int) Defaults.ELECTION_TIMEOUT.toMillis(), 100, 60_000));
+            Duration snapshotInterval = Duration.ofSeconds(
+                    integer(root, "snapshotIntervalSecs", "", (int) Defaults.SNAPSHOT_INTERVAL.toSeconds(), 1, 7 * 24 * 3600));
+            List<NodeSpec> nodes = nodes(root.get("nodes"), baseDir);
+            Limits limits = limits(root.get("limits"));
+            return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidClusterConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static List<NodeSpec> nodes(JsonNode list, Path baseDir) {
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException("nodes: required, a non-empty list of nodes");
+        }
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "nodes[" + i + "].";
+            JsonNode n = list.get(i);
+            if (!n.isObject()) {
+                throw new IllegalArgumentException("nodes[" + i + "]: must be a mapping with id, host, raftPort, apiPort");
+            }
+            requireKnownFields(n, NODE_FIELDS, at);
+            String id = string(n, "id", at, null);
+            requireMatches(id, NODE_ID, at + "id");
+            String host = string(n, "host", at, null);
+            int raftPort = integer(n, "raftPort", at, null, 1, 65_535);
+            int apiPort = integer(n, "apiPort", at, null, 1, 65_535);
+            if (raftPort == apiPort) {
+                throw new IllegalArgumentException(at + "apiPort: must differ from raftPort (" + raftPort + ")");
+            }
+            Path dataDir = baseDir.resolve(string(n, "dataDir", at, "data/" + id)).normalize();
+            nodes.add(new NodeSpec(id, host, raftPort, apiPort, dataDir));
+        }
+        return nodes;
+    }
+
+    private static Limits limits(JsonNode node) {
+        Limits d = Limits.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("limits: must be a mapping");
+        }
+        String at = "limits.";
+        requireKnownFields(node, LIMIT_FIELDS, at);
+        int max = Integer.MAX_VALUE;
+        return new Limits(
+                integer(node, "maxMessageBytes", at, d.maxMessageBytes(), 1, 1 << 20),
+                integer(node, "maxNameLength", at, d.maxNameLength(), 1, 256),
+                integer(node, "maxIdempotencyKeyLength", at, d.maxIdempotencyKeyLength(), 8, 256),
+                integer(node, "maxHistoryPage", at, d.maxHistoryPage(), 1, 10_000),
+                integer(node, "defaultHistoryPage", at, d.defaultHistoryPage(), 1, 10_000),
+                integer(node, "maxInboundGrpcBytes", at, d.maxInboundGrpcBytes(), 1024, 64 << 20),
+                integer(node, "maxPendingProposals", at, d.maxPendingProposals(), 1, max),
+                integer(node, "maxSubscriptionsPerNode", at, d.maxSubscriptionsPerNode(), 1, max));
+    }
+
+    private static void requireKnownFields(JsonNode node, Set<String> known, String at) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException(at + name + ": unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String string(JsonNode parent, String field, String at, String fallback) {
+        JsonNode v = parent.get(field);
+        if (v == null || v.isNull()) {
+            if (fallback == null) {
+                throw new IllegalArgumentException(at + field + ": required");
+            }
+            return fallback;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException(at + field + ": must be a non-empty string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode parent, String field, String at, Integer fallback, int min, int max) {
+        JsonNode v = parent.get(field);
+        if (v == null || v.isNull()) {
+            if (fallback == null) {
+                throw new IllegalArgumentException(at + field + ": required");
+            }
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            throw new IllegalArgumentException(at + field + ": must be an integer in " + min + ".." + max + ", got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static void requireMatches(String value, Pattern pattern, String field) {
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + ": '" + value + "' must match " + pattern.pattern());
+        }
+    }
+}

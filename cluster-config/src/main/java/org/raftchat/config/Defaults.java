@@ -1,0 +1,34 @@
+package org.raftchat.config;
+
+import java.time.Duration;
+
+/** The one place every default duration and limit is written down. */
+public final class Defaults {
+
+    private Defaults() {
+    }
+
+    public static final String GROUP_ID = "raftchat";
+
+    /** Followers start an election after this long without hearing from a leader. */
+    public static final Duration ELECTION_TIMEOUT = Duration.ofMillis(1000);
+    /** How often each node saves a snapshot so its Raft log can be compacted. */
+    public static final Duration SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
+    /** How long a client waits for one call before it tries again or gives up. */
+    public static final Duration CLIENT_CALL_DEADLINE = Duration.ofSeconds(5);
+    /** How long a client keeps retrying one write across leader changes before it reports failure. */
+    public static final Duration CLIENT_RETRY_BUDGET = Duration.ofSeconds(20);
+    /** How long a node waits for a proposal to commit before answering "outcome unknown". */
+    public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a node waits for a linearizable read barrier (ReadIndex). */
+    public static final Duration READ_INDEX_TIMEOUT = Duration.ofSeconds(3);
+
+    public static final int MAX_MESSAGE_BYTES = 4096;
+    public static final int MAX_NAME_LENGTH = 32;
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
+    public static final int MAX_HISTORY_PAGE = 1000;
+    public static final int DEFAULT_HISTORY_PAGE = 50;
+    public static final int MAX_INBOUND_GRPC_BYTES = 64 * 1024;
+    public static final int MAX_PENDING_PROPOSALS = 16_384;
+    public static final int MAX_SUBSCRIPTIONS_PER_NODE = 10_000;
+}

@@ -1,0 +1,60 @@
+package org.raftchat.config;
+
+/**
+ * Every size the system accepts has a limit; these are checked before a command is proposed,
+ * so nothing over a limit ever enters the log.
+ *
+ * @param maxMessageBytes       longest message text, in UTF-8 bytes
+ * @param maxNameLength         longest room or user name, in characters
+ * @param maxIdempotencyKeyLength longest client idempotency key, in characters
+ * @param maxHistoryPage        most messages one history read returns
+ * @param defaultHistoryPage    messages a history read returns when it asks for no limit
+ * @param maxInboundGrpcBytes   largest gRPC request a node accepts
+ * @param maxPendingProposals   proposals a leader holds in its apply queue before it answers RESOURCE_EXHAUSTED
+ * @param maxSubscriptionsPerNode server streams one node serves at once
+ */
+public record Limits(
+        int maxMessageBytes,
+        int maxNameLength,
+        int maxIdempotencyKeyLength,
+        int maxHistoryPage,
+        int defaultHistoryPage,
+        int maxInboundGrpcBytes,
+        int maxPendingProposals,
+        int maxSubscriptionsPerNode) {
+
+    public Limits {
+        requirePositive("maxMessageBytes", maxMessageBytes);
+        requirePositive("maxNameLength", maxNameLength);
+        requirePositive("maxIdempotencyKeyLength", maxIdempotencyKeyLength);
+        requirePositive("maxHistoryPage", maxHistoryPage);
+        requirePositive("defaultHistoryPage", defaultHistoryPage);
+        requirePositive("maxInboundGrpcBytes", maxInboundGrpcBytes);
+        requirePositive("maxPendingProposals", maxPendingProposals);
+        requirePositive("maxSubscriptionsPerNode", maxSubscriptionsPerNode);
+        if (defaultHistoryPage > maxHistoryPage) {
+            throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
+        }
+        if (maxInboundGrpcBytes < maxMessageBytes + 4096) {
+            throw new IllegalArgumentException("limits.maxInboundGrpcBytes: must exceed maxMessageBytes by at least 4096");
+        }
+    }
+
+    public static Limits defaults() {
+        return new Limits(
+                Defaults.MAX_MESSAGE_BYTES,
+                Defaults.MAX_NAME_LENGTH,
+                Defaults.MAX_IDEMPOTENCY_KEY_LENGTH,
+                Defaults.MAX_HISTORY_PAGE,
+                Defaults.DEFAULT_HISTORY_PAGE,
+                Defaults.MAX_INBOUND_GRPC_BYTES,
+                Defaults.MAX_PENDING_PROPOSALS,
+                Defaults.MAX_SUBSCRIPTIONS_PER_NODE);
+    }
+
+    private static void requirePositive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("limits." + field + ": must be > 0, got " + value);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.raftchat.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterConfigLoaderTest {
+
+    private static final String THREE_NODES = """
+            group: chat
+            electionTimeoutMs: 800
+            nodes:
+              - {id: n1, host: 127.0.0.1, raftPort: 7101, apiPort: 9101}
+              - {id: n2, host: 127.0.0.1, raftPort: 7102, apiPort: 9102, dataDir: /var/lib/raftchat/n2}
+              - {id: n3, host: 127.0.0.1, raftPort: 7103, apiPort: 9103}
+            limits:
+              maxMessageBytes: 2048
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsAValidFileWithDefaultsFilledIn() throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, THREE_NODES);
+
+        ClusterConfig config = ClusterConfigLoader.load(file);
+
+        assertThat(config.groupId()).isEqualTo("chat");
+        assertThat(config.electionTimeout()).isEqualTo(Duration.ofMillis(800));
+        assertThat(config.snapshotInterval()).isEqualTo(Defaults.SNAPSHOT_INTERVAL);
+        assertThat(config.nodes()).extracting(NodeSpec::id).containsExactly("n1", "n2", "n3");
+        assertThat(config.node("n1").orElseThrow().dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data/n1"));
+        assertThat(config.node("n2").orElseThrow().dataDir()).isEqualTo(Path.of("/var/lib/raftchat/n2"));
+        assertThat(config.initialRaftConfiguration()).isEqualTo("127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103");
+        assertThat(config.nodeByRaftAddress("127.0.0.1:7102")).map(NodeSpec::apiAddress).contains("127.0.0.1:9102");
+        assertThat(config.limits().maxMessageBytes()).isEqualTo(2048);
+        assertThat(config.limits().maxNameLength()).isEqualTo(Defaults.MAX_NAME_LENGTH);
+    }
+
+    @Test
+    void namesTheFieldOfABadPort() {
+        String yaml = THREE_NODES.replace("apiPort: 9102", "apiPort: abc");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(yaml, dir))
+                .isInstanceOf(InvalidClusterConfigException.class)
+                .hasMessageContaining("nodes[1].apiPort")
+                .hasMessageContaining("1..65535");
+    }
+
+    @Test
+    void namesAMissingField() {
+        String yaml = THREE_NODES.replace("host: 127.0.0.1, raftPort: 7103", "raftPort: 7103");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(yaml, dir)).hasMessage("nodes[2].host: required");
+    }
+
+    @Test
+    void rejectsUnknownFieldsSoTyposAreNotSilentlyIgnored() {
+        String yaml = THREE_NODES.replace("electionTimeoutMs", "electionTimeout");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(yaml, dir)).hasMessageStartingWith("electionTimeout: unknown field");
+    }
+
+    @Test
+    void rejectsDuplicateIdsAndPorts() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES.replace("id: n3", "id: n1"), dir))
+                .hasMessageContaining("nodes[2].id: 'n1' is used by another node");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES.replace("raftPort: 7103", "raftPort: 7101"), dir))
+                .hasMessageContaining("nodes[2].raftPort");
+    }
+
+    @Test
+    void rejectsAnEmptyOrNonYamlFile() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse("", dir)).isInstanceOf(InvalidClusterConfigException.class);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse("nodes: [", dir)).hasMessageStartingWith("not valid YAML");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse("nodes: []", dir)).hasMessageStartingWith("nodes: required");
+    }
+
+    @Test
+    void rejectsOutOfRangeTimeoutAndLimits() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES.replace("800", "5"), dir))
+                .hasMessageContaining("electionTimeoutMs: must be an integer in 100..60000, got 5");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES.replace("maxMessageBytes: 2048", "maxMessageBytes: 0"), dir))
+                .hasMessageContaining("limits.maxMessageBytes");
+    }
+
+    @Test
+    void reportsTheFileNameWhenLoading() throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "nodes: 3");
+        assertThatThrownBy(() -> ClusterConfigLoader.load(file)).hasMessageStartingWith(file + ": nodes:");
+        assertThatThrownBy(() -> ClusterConfigLoader.load(dir.resolve("missing.yaml"))).hasMessageContaining("cannot read the cluster file");
+    }
+}
