@@ -1,0 +1,185 @@
+package org.raftchat.statemachine;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.CreateRoom;
+import org.raftchat.proto.v1.PostRoomMessage;
+import org.raftchat.proto.v1.SendDirectMessage;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * Applies one batch of entries into a {@link WriteBatchWithIndex}, reading through it so that every
+ * entry sees the effects of the entries before it in the same batch (rooms, seq counters,
+ * idempotency keys). Writes nothing to the database itself: the caller commits the batch, or drops
+ * it when a {@link CorruptLogException} escapes.
+ *
+ * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
+ */
+final class BatchApplier {
+
+    private final RocksDB db;
+    private final WriteBatchWithIndex batch;
+    private final ReadOptions readOptions;
+    private long appliedIndex;
+    private long lastTimestampMs;
+    private long previousIndex = 0;
+
+    BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
+        this.db = db;
+        this.batch = batch;
+        this.readOptions = readOptions;
+        this.appliedIndex = appliedIndex;
+        this.lastTimestampMs = lastTimestampMs;
+    }
+
+    /** The applied index after the entries given so far. */
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** The highest stored timestamp after the entries given so far. */
+    long lastTimestampMs() {
+        return lastTimestampMs;
+    }
+
+    List<ApplyResult> applyAll(List<LogEntry> entries) {
+        List<ApplyResult> results = new ArrayList<>(entries.size());
+        for (LogEntry entry : entries) {
+            results.add(applyEntry(entry));
+        }
+        return results;
+    }
+
+    private ApplyResult applyEntry(LogEntry entry) {
+        requireIncreasing(entry.index());
+        if (entry.index() <= appliedIndex) {
+            // Raft replays from the last snapshot after a restart; these effects are already stored.
+            return new ApplyResult.AlreadyApplied();
+        }
+        Command command = decode(entry);
+        ApplyResult result = applyCommand(entry.index(), command);
+        appliedIndex = entry.index();
+        return result;
+    }
+
+    private void requireIncreasing(long index) {
+        if (index < 1) {
+            throw new CorruptLogException(index, "Raft indexes start at 1", null);
+        }
+        if (index <= previousIndex) {
+            throw new CorruptLogException(index, "index does not increase (previous entry in batch: " + previousIndex + ")", null);
+        }
+        previousIndex = index;
+    }
+
+    private static Command decode(LogEntry entry) {
+        Command command;
+        try {
+            command = Command.parseFrom(entry.data());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CorruptLogException(entry.index(), "not a Command: " + e.getMessage(), e);
+        }
+        // An unset body is also what an unknown (newer) body type looks like: applying nothing would diverge.
+        if (command.getBodyCase() == Command.BodyCase.BODY_NOT_SET) {
+            throw new CorruptLogException(entry.index(), "Command has no body", null);
+        }
+        return command;
+    }
+
+    private ApplyResult applyCommand(long index, Command command) {
+        String key = command.getIdempotencyKey();
+        if (!key.isEmpty()) {
+            Optional<ApplyResult> original = rememberedResult(key);
+            if (original.isPresent()) {
+                return original.get();
+            }
+        }
+        long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
+        ApplyResult result = applyBody(index, timestampMs, command);
+        if (!(result instanceof ApplyResult.Rejected)) {
+            lastTimestampMs = timestampMs;
+            if (!key.isEmpty()) {
+                put(Keys.idempotency(key), StoredValues.encodeResult(result));
+            }
+        }
+        return result;
+    }
+
+    private ApplyResult applyBody(long index, long timestampMs, Command command) {
+        return switch (command.getBodyCase()) {
+            case CREATE_ROOM -> createRoom(index, timestampMs, command.getCreateRoom());
+            case POST_ROOM_MESSAGE -> postRoomMessage(index, timestampMs, command.getPostRoomMessage());
+            case SEND_DIRECT_MESSAGE -> sendDirectMessage(index, timestampMs, command.getSendDirectMessage());
+            case BODY_NOT_SET -> throw new IllegalStateException("decode() lets no empty body through");
+        };
+    }
+
+    private ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
+        byte[] key = Keys.room(body.getRoom());
+        if (get(key) != null) {
+            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + body.getRoom() + "' already exists");
+        }
+        put(key, StoredValues.encodeRoom(new RoomInfo(body.getRoom(), body.getCreator(), timestampMs, index)));
+        return new ApplyResult.RoomCreated(body.getRoom(), index);
+    }
+
+    private ApplyResult postRoomMessage(long index, long timestampMs, PostRoomMessage body) {
+        if (get(Keys.room(body.getRoom())) == null) {
+            return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + body.getRoom() + "' does not exist");
+        }
+        ConversationRef room = Conversations.room(body.getRoom());
+        return appendMessage(room, body.getAuthor(), body.getText(), index, timestampMs);
+    }
+
+    private ApplyResult sendDirectMessage(long index, long timestampMs, SendDirectMessage body) {
+        ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
+        return appendMessage(pair, body.getSender(), body.getText(), index, timestampMs);
+    }
+
+    private ApplyResult appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs) {
+        byte[] conversationKey = Keys.conversation(conversation);
+        byte[] counterKey = Keys.counter(conversationKey);
+        byte[] lastSeq = get(counterKey);
+        long seq = (lastSeq == null ? 0 : Keys.readLong(lastSeq)) + 1;
+        ChatMessage message = ChatMessage.newBuilder()
+                .setConversation(conversation)
+                .setSeq(seq)
+                .setAuthor(author)
+                .setText(text)
+                .setTimestampMs(timestampMs)
+                .setLogIndex(index)
+                .build();
+        put(Keys.message(conversationKey, seq), message.toByteArray());
+        put(counterKey, Keys.longBytes(seq));
+        return new ApplyResult.MessageStored(message);
+    }
+
+    private Optional<ApplyResult> rememberedResult(String idempotencyKey) {
+        byte[] stored = get(Keys.idempotency(idempotencyKey));
+        return stored == null ? Optional.empty() : Optional.of(StoredValues.decodeResult(stored));
+    }
+
+    private byte[] get(byte[] key) {
+        try {
+            return batch.getFromBatchAndDB(db, readOptions, key);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB read failed during apply", e);
+        }
+    }
+
+    private void put(byte[] key, byte[] value) {
+        try {
+            batch.put(key, value);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB batch put failed during apply", e);
+        }
+    }
+}

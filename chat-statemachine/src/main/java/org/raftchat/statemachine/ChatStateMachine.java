@@ -1,0 +1,414 @@
+package org.raftchat.statemachine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.raftchat.proto.v1.ConversationRef;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deterministic chat state machine over one RocksDB database: apply committed log entries,
+ * answer queries, take and restore checkpoints. Knows nothing about Raft or gRPC.
+ *
+ * <p><b>Threads.</b> {@link #applyBatch}, {@link #checkpointTo}, {@link #restoreFrom} and
+ * {@link #close} are serialized with each other. Queries ({@link #room}, {@link #history},
+ * {@link #lastSeq}, {@link #stateDigest}) may run on any thread concurrently with an apply; each
+ * sees the state before or after a whole batch, never part of one. A restore or close waits for
+ * running queries and makes new ones wait until it is done. {@link #appliedIndex()} and
+ * {@link #lastTimestampMs()} never block.
+ *
+ * <p><b>Durability.</b> Batches are written without RocksDB's WAL: the Raft log is the write-ahead
+ * log. Each batch also records the applied index, so the database is always a consistent prefix
+ * of the log, and after a crash Raft replays entries that this machine then skips or applies.
+ * {@link #close()} flushes, so a clean restart needs no replay.
+ */
+public final class ChatStateMachine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatStateMachine.class);
+    private static final String RESTORE_STAGING_SUFFIX = ".restoring";
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dbDir;
+    private final WriteOptions writeOptions;
+    /** Serializes the writers: apply, checkpoint, restore, close. Always taken before {@link #stateLock}. */
+    private final ReentrantLock writerLock = new ReentrantLock();
+    /** Queries and apply take the read side; restore and close take the write side to swap {@link #db}. */
+    private final ReadWriteLock stateLock = new ReentrantReadWriteLock();
+    private Options options;
+    private RocksDB db;
+    private volatile long appliedIndex;
+    private volatile long lastTimestampMs;
+
+    private ChatStateMachine(Path dbDir) {
+        this.dbDir = dbDir;
+        // The Raft log is the WAL; a crash loses at most entries that Raft replays.
+        this.writeOptions = new WriteOptions().setDisableWAL(true);
+    }
+
+    /** Opens the database in {@code dbDir}, creating the directory and an empty state if missing. */
+    public static ChatStateMachine open(Path dbDir) {
+        Objects.requireNonNull(dbDir, "dbDir");
+        ChatStateMachine machine = new ChatStateMachine(dbDir.toAbsolutePath().normalize());
+        try {
+            Files.createDirectories(machine.dbDir);
+            machine.openDb();
+        } catch (IOException e) {
+            machine.writeOptions.close();
+            throw new StateMachineException("cannot create state directory " + dbDir, e);
+        } catch (RuntimeException e) {
+            machine.writeOptions.close();
+            throw e;
+        }
+        log.info("Opened chat state in {} at applied index {}", machine.dbDir, machine.appliedIndex);
+        return machine;
+    }
+
+    /** The index of the last entry applied, refused entries included; 0 for a fresh database. */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** The highest timestamp stored so far, 0 if none. Refused and duplicate commands do not move it. */
+    public long lastTimestampMs() {
+        return lastTimestampMs;
+    }
+
+    /**
+     * Applies entries in order as one atomic RocksDB write that also records the new applied index
+     * and last timestamp. Returns one result per entry, in the same order.
+     *
+     * <ul>
+     *   <li>An entry with an index at or below {@link #appliedIndex()} gives {@link ApplyResult.AlreadyApplied}.
+     *   <li>A refused command ({@link ApplyResult.Rejected}) changes nothing but still advances the applied index.
+     *   <li>Each entry sees the effects of earlier entries of the same batch (rooms, seqs, idempotency keys).
+     *   <li>If an entry cannot be decoded, has no body, or its index is not above the previous entry's,
+     *       throws {@link CorruptLogException} and writes nothing of the batch.
+     * </ul>
+     *
+     * <p>Meant for one applying thread; concurrent calls are serialized.
+     */
+    public List<ApplyResult> applyBatch(List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        return asWriter(() -> {
+            if (entries.isEmpty()) {
+                return List.of();
+            }
+            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+                    ReadOptions readOptions = new ReadOptions()) {
+                BatchApplier applier = new BatchApplier(db, batch, readOptions, appliedIndex, lastTimestampMs);
+                List<ApplyResult> results = applier.applyAll(entries);
+                commit(batch, applier);
+                log.debug("Applied {} entries up to index {}", entries.size(), appliedIndex);
+                return Collections.unmodifiableList(results);
+            }
+        });
+    }
+
+    /** The room with that name, if it was created. */
+    public Optional<RoomInfo> room(String name) {
+        Objects.requireNonNull(name, "name");
+        return asReader(() -> {
+            byte[] value = get(Keys.room(name));
+            return Optional.ofNullable(value).map(v -> StoredValues.decodeRoom(name, v));
+        });
+    }
+
+    /**
+     * A slice of one conversation (a direct pair in either order), with the conversation's last seq,
+     * both read from one snapshot. An unknown or empty conversation gives an empty page with lastSeq 0.
+     */
+    public HistoryPage history(ConversationRef conversation, HistoryQuery query) {
+        Objects.requireNonNull(query, "query");
+        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        return asReader(() -> {
+            Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
+                HistoryReader reader = new HistoryReader(db, readOptions, conversationKey);
+                return new HistoryPage(reader.read(query), reader.lastSeq());
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        });
+    }
+
+    /** The highest seq of the conversation (a direct pair in either order), 0 if it has no message. */
+    public long lastSeq(ConversationRef conversation) {
+        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        return asReader(() -> {
+            byte[] value = get(Keys.counter(conversationKey));
+            return value == null ? 0 : Keys.readLong(value);
+        });
+    }
+
+    /**
+     * SHA-256 over every key and value in key order, each length-prefixed, read from one snapshot.
+     * Equal digests mean equal state, applied index included.
+     */
+    public byte[] stateDigest() {
+        return asReader(() -> digest(false));
+    }
+
+    /** Like {@link #stateDigest()} but without the bookkeeping keys (applied index, last timestamp). */
+    byte[] contentDigest() {
+        return asReader(() -> digest(true));
+    }
+
+    /**
+     * Writes a consistent RocksDB checkpoint of the current state into {@code target}, which must not
+     * exist; its parent is created if missing. Serialized with {@link #applyBatch}, so the checkpoint
+     * holds exactly the state at {@link #appliedIndex()} as read by the caller on the applying thread.
+     */
+    public void checkpointTo(Path target) {
+        Objects.requireNonNull(target, "target");
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException("checkpoint target already exists: " + target);
+        }
+        asWriter(() -> {
+            try (Checkpoint checkpoint = Checkpoint.create(db)) {
+                createParent(target);
+                flush(); // without a WAL, only flushed data is in the checkpoint's files
+                checkpoint.createCheckpoint(target.toString());
+            } catch (RocksDBException e) {
+                throw new StateMachineException("cannot write checkpoint to " + target, e);
+            }
+            log.info("Wrote checkpoint at applied index {} to {}", appliedIndex, target);
+            return null;
+        });
+    }
+
+    /**
+     * Replaces the whole state with the checkpoint in {@code checkpointDir} (made by
+     * {@link #checkpointTo}, possibly copied elsewhere; left untouched). The files are first copied
+     * next to the database directory, then the database is closed, its directory's content replaced
+     * and the database reopened. Queries wait meanwhile. If the swap fails, this instance is unusable
+     * afterwards (every call throws {@link IllegalStateException}) and the replica must stop.
+     */
+    public void restoreFrom(Path checkpointDir) {
+        Path source = validCheckpoint(checkpointDir);
+        Path staging = dbDir.resolveSibling(dbDir.getFileName() + RESTORE_STAGING_SUFFIX);
+        writerLock.lock();
+        try {
+            ensureOpen();
+            stage(source, staging);
+            swapIn(staging);
+        } finally {
+            writerLock.unlock();
+        }
+        log.info("Restored chat state from {} at applied index {}", source, appliedIndex);
+    }
+
+    /** Flushes memtables and closes the database. Waits for running queries; idempotent. */
+    @Override
+    public void close() {
+        writerLock.lock();
+        stateLock.writeLock().lock();
+        try {
+            boolean wasOpen = db != null; // false after a second close or a failed restore
+            try {
+                if (wasOpen) {
+                    flush();
+                }
+            } finally {
+                closeDb();
+                writeOptions.close(); // idempotent
+            }
+            if (wasOpen) {
+                log.info("Closed chat state in {} at applied index {}", dbDir, appliedIndex);
+            }
+        } finally {
+            stateLock.writeLock().unlock();
+            writerLock.unlock();
+        }
+    }
+
+    private void commit(WriteBatchWithIndex batch, BatchApplier applier) {
+        if (applier.appliedIndex() == appliedIndex) {
+            return; // replay only: nothing to write
+        }
+        try {
+            batch.put(Keys.APPLIED_INDEX, Keys.longBytes(applier.appliedIndex()));
+            batch.put(Keys.LAST_TIMESTAMP_MS, Keys.longBytes(applier.lastTimestampMs()));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot write apply batch up to index " + applier.appliedIndex(), e);
+        }
+        appliedIndex = applier.appliedIndex();
+        lastTimestampMs = applier.lastTimestampMs();
+    }
+
+    private byte[] digest(boolean contentOnly) {
+        MessageDigest sha256 = sha256();
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
+                RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                if (!(contentOnly && key[0] == Keys.META)) {
+                    updateLengthPrefixed(sha256, key);
+                    updateLengthPrefixed(sha256, it.value());
+                }
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed", e);
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+        return sha256.digest();
+    }
+
+    private static void updateLengthPrefixed(MessageDigest digest, byte[] bytes) {
+        // The length keeps (key "ab", value "c") apart from (key "a", value "bc").
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK provides SHA-256", e);
+        }
+    }
+
+    private Path validCheckpoint(Path checkpointDir) {
+        Objects.requireNonNull(checkpointDir, "checkpointDir");
+        Path source = checkpointDir.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(source.resolve("CURRENT"))) {
+            throw new IllegalArgumentException("not a RocksDB checkpoint (no CURRENT file): " + checkpointDir);
+        }
+        if (source.startsWith(dbDir)) {
+            throw new IllegalArgumentException("cannot restore from inside the live database directory: " + checkpointDir);
+        }
+        return source;
+    }
+
+    /** Copies the checkpoint before closing anything, so a failed copy leaves the current state in service. */
+    private static void stage(Path source, Path staging) {
+        try {
+            DirectoryFiles.deleteTree(staging); // left over by a restore that crashed
+            DirectoryFiles.copyTree(source, staging);
+        } catch (IOException e) {
+            throw new StateMachineException("cannot copy checkpoint " + source + " to " + staging, e);
+        }
+    }
+
+    private void swapIn(Path staging) {
+        stateLock.writeLock().lock();
+        try {
+            closeDb(); // no flush: this state is being thrown away
+            DirectoryFiles.deleteChildren(dbDir);
+            DirectoryFiles.moveChildren(staging, dbDir);
+            DirectoryFiles.deleteTree(staging);
+            openDb();
+        } catch (IOException e) {
+            throw new StateMachineException("cannot replace " + dbDir + " with the checkpoint; state machine unusable", e);
+        } finally {
+            stateLock.writeLock().unlock();
+        }
+    }
+
+    private void openDb() {
+        Options newOptions = new Options().setCreateIfMissing(true);
+        try {
+            db = RocksDB.open(newOptions, dbDir.toString());
+            options = newOptions;
+            appliedIndex = readMetaLong(Keys.APPLIED_INDEX);
+            lastTimestampMs = readMetaLong(Keys.LAST_TIMESTAMP_MS);
+        } catch (RocksDBException e) {
+            newOptions.close();
+            throw new StateMachineException("cannot open RocksDB in " + dbDir, e);
+        }
+    }
+
+    private long readMetaLong(byte[] key) {
+        byte[] value = get(key);
+        return value == null ? 0 : Keys.readLong(value);
+    }
+
+    private void closeDb() {
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+        if (options != null) {
+            options.close();
+            options = null;
+        }
+    }
+
+    private void flush() {
+        try (FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flushOptions);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("cannot flush RocksDB memtables", e);
+        }
+    }
+
+    private byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB read failed", e);
+        }
+    }
+
+    private static void createParent(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new StateMachineException("cannot create " + parent, e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (db == null) {
+            throw new IllegalStateException("chat state machine in " + dbDir + " is closed");
+        }
+    }
+
+    private <T> T asReader(Supplier<T> query) {
+        stateLock.readLock().lock();
+        try {
+            ensureOpen();
+            return query.get();
+        } finally {
+            stateLock.readLock().unlock();
+        }
+    }
+
+    private <T> T asWriter(Supplier<T> work) {
+        writerLock.lock();
+        try {
+            return asReader(work);
+        } finally {
+            writerLock.unlock();
+        }
+    }
+}

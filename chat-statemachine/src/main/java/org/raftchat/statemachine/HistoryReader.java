@@ -1,0 +1,84 @@
+package org.raftchat.statemachine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.raftchat.proto.v1.ChatMessage;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** Reads a slice of one conversation's messages; the caller supplies read options pinned to a snapshot. */
+final class HistoryReader {
+
+    private final RocksDB db;
+    private final ReadOptions readOptions;
+    private final byte[] prefix;
+    private final byte[] conversationKey;
+
+    HistoryReader(RocksDB db, ReadOptions readOptions, byte[] conversationKey) {
+        this.db = db;
+        this.readOptions = readOptions;
+        this.conversationKey = conversationKey;
+        this.prefix = Keys.messagePrefix(conversationKey);
+    }
+
+    /** The highest seq of the conversation, 0 if it has no message. */
+    long lastSeq() {
+        try {
+            byte[] value = db.get(readOptions, Keys.counter(conversationKey));
+            return value == null ? 0 : Keys.readLong(value);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB read failed", e);
+        }
+    }
+
+    /** Ascending by seq. Seqs are 1..lastSeq without gaps, so a bound outside that range just clamps. */
+    List<ChatMessage> read(HistoryQuery query) {
+        // Java 17 has no pattern switch; the interface is sealed, so the final branch is After.
+        if (query instanceof HistoryQuery.Latest latest) {
+            return newestUpTo(Long.MAX_VALUE, latest.limit());
+        }
+        if (query instanceof HistoryQuery.Before before) {
+            return before.seq() <= 1 ? List.of() : newestUpTo(before.seq() - 1, before.limit());
+        }
+        HistoryQuery.After after = (HistoryQuery.After) query;
+        return after.seq() == Long.MAX_VALUE ? List.of() : oldestFrom(Math.max(after.seq(), 0) + 1, after.limit());
+    }
+
+    private List<ChatMessage> newestUpTo(long maxSeq, int limit) {
+        List<ChatMessage> newestFirst = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seekForPrev(Keys.message(conversationKey, maxSeq)); inConversation(it) && newestFirst.size() < limit; it.prev()) {
+                newestFirst.add(StoredValues.parseMessage(it.value()));
+            }
+            checkStatus(it);
+        }
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    private List<ChatMessage> oldestFrom(long minSeq, int limit) {
+        List<ChatMessage> messages = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seek(Keys.message(conversationKey, minSeq)); inConversation(it) && messages.size() < limit; it.next()) {
+                messages.add(StoredValues.parseMessage(it.value()));
+            }
+            checkStatus(it);
+        }
+        return messages;
+    }
+
+    private boolean inConversation(RocksIterator it) {
+        return it.isValid() && Keys.startsWith(it.key(), prefix);
+    }
+
+    private static void checkStatus(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed", e);
+        }
+    }
+}

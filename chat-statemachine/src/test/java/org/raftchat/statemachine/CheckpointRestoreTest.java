@@ -1,0 +1,164 @@
+package org.raftchat.statemachine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.raftchat.statemachine.TestLog.at;
+import static org.raftchat.statemachine.TestLog.createRoom;
+import static org.raftchat.statemachine.TestLog.direct;
+import static org.raftchat.statemachine.TestLog.entries;
+import static org.raftchat.statemachine.TestLog.keyed;
+import static org.raftchat.statemachine.TestLog.pairRef;
+import static org.raftchat.statemachine.TestLog.post;
+import static org.raftchat.statemachine.TestLog.roomRef;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointRestoreTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<LogEntry> log = entries(1,
+            at(1_000, createRoom("general", "alice")),
+            at(2_000, keyed("k1", post("general", "alice", "one"))),
+            at(3_000, direct("bob", "alice", "two")),
+            at(4_000, post("general", "bob", "three")));
+
+    @Test
+    void restoredCopyHasTheSameStateAndKeepsWorking() throws IOException {
+        // Goal: checkpoint, copy elsewhere, restore into another instance: same digest, queries and applies agree.
+        try (ChatStateMachine source = ChatStateMachine.open(dir.resolve("source"));
+                ChatStateMachine target = ChatStateMachine.open(dir.resolve("target"))) {
+            source.applyBatch(log);
+            source.checkpointTo(dir.resolve("snapshots/1/data"));
+            Path copied = copy(dir.resolve("snapshots/1/data"), dir.resolve("copied"));
+
+            target.restoreFrom(copied);
+
+            assertThat(target.stateDigest()).isEqualTo(source.stateDigest());
+            assertThat(target.appliedIndex()).isEqualTo(4);
+            assertThat(target.lastTimestampMs()).isEqualTo(4_000);
+            assertThat(target.room("general")).isEqualTo(source.room("general"));
+            assertThat(target.history(roomRef("general"), new HistoryQuery.Latest(10)))
+                    .isEqualTo(source.history(roomRef("general"), new HistoryQuery.Latest(10)));
+            List<LogEntry> next = entries(5, keyed("k1", post("general", "alice", "one")), post("general", "carol", "four"));
+            assertThat(target.applyBatch(next)).isEqualTo(source.applyBatch(next));
+            assertThat(target.stateDigest()).isEqualTo(source.stateDigest());
+        }
+    }
+
+    @Test
+    void restoreReplacesNewerState() {
+        // Goal: restoring an older checkpoint discards whatever the instance held, including later entries.
+        try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
+            machine.applyBatch(log.subList(0, 2));
+            machine.checkpointTo(dir.resolve("cp"));
+            byte[] atCheckpoint = machine.stateDigest();
+            machine.applyBatch(log.subList(2, 4));
+
+            machine.restoreFrom(dir.resolve("cp"));
+
+            assertThat(machine.stateDigest()).isEqualTo(atCheckpoint);
+            assertThat(machine.appliedIndex()).isEqualTo(2);
+            assertThat(machine.lastSeq(pairRef("alice", "bob"))).isZero();
+            assertThat(Files.exists(dir.resolve("cp/CURRENT"))).as("checkpoint left untouched").isTrue();
+        }
+    }
+
+    @Test
+    void restoredStateSurvivesReopen() {
+        // Goal: the restored files are the database now; a restart finds them.
+        byte[] digest;
+        try (ChatStateMachine source = ChatStateMachine.open(dir.resolve("source"))) {
+            source.applyBatch(log);
+            source.checkpointTo(dir.resolve("cp"));
+            digest = source.stateDigest();
+        }
+        try (ChatStateMachine target = ChatStateMachine.open(dir.resolve("target"))) {
+            target.applyBatch(entries(1, createRoom("stale", "x")));
+            target.restoreFrom(dir.resolve("cp"));
+        }
+        try (ChatStateMachine reopened = ChatStateMachine.open(dir.resolve("target"))) {
+            assertThat(reopened.stateDigest()).isEqualTo(digest);
+            assertThat(reopened.room("stale")).isEmpty();
+        }
+    }
+
+    @Test
+    void checkpointOfAFreshDatabaseRestoresToEmpty() {
+        // Goal: a checkpoint taken before any entry restores to applied index 0 and no content.
+        try (ChatStateMachine empty = ChatStateMachine.open(dir.resolve("empty"));
+                ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
+            empty.checkpointTo(dir.resolve("cp"));
+            machine.applyBatch(log);
+
+            machine.restoreFrom(dir.resolve("cp"));
+
+            assertThat(machine.appliedIndex()).isZero();
+            assertThat(machine.stateDigest()).isEqualTo(empty.stateDigest());
+        }
+    }
+
+    @Test
+    void badArgumentsLeaveTheStateInService() {
+        // Goal: an existing checkpoint target or a directory that is no checkpoint is refused before anything changes.
+        try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
+            machine.applyBatch(log);
+            byte[] before = machine.stateDigest();
+            Files.createDirectories(dir.resolve("exists"));
+
+            assertThatThrownBy(() -> machine.checkpointTo(dir.resolve("exists"))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> machine.restoreFrom(dir.resolve("exists"))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> machine.restoreFrom(dir.resolve("db"))).isInstanceOf(IllegalArgumentException.class);
+            assertThat(machine.stateDigest()).isEqualTo(before);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void queriesDuringRestoreWaitInsteadOfFailing() throws Exception {
+        // Goal: readers running while the database is swapped see the old or the new state, never an error.
+        try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
+            machine.applyBatch(log);
+            machine.checkpointTo(dir.resolve("cp"));
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                while (!done.get()) {
+                    try {
+                        assertThat(machine.history(roomRef("general"), new HistoryQuery.Latest(5)).lastSeq()).isEqualTo(2);
+                        assertThat(machine.room("general")).isPresent();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            });
+            reader.start();
+            for (int i = 0; i < 5; i++) {
+                machine.restoreFrom(dir.resolve("cp"));
+            }
+            done.set(true);
+            reader.join();
+
+            assertThat(failures).isEmpty();
+        }
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+        return to;
+    }
+}

@@ -1,0 +1,195 @@
+package org.raftchat.node;
+
+import com.alipay.sofa.jraft.Closure;
+import com.alipay.sofa.jraft.Iterator;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.core.StateMachineAdapter;
+import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.error.RaftException;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
+import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.statemachine.ApplyResult;
+import org.raftchat.statemachine.ChatStateMachine;
+import org.raftchat.statemachine.CorruptLogException;
+import org.raftchat.statemachine.LogEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts SOFAJRaft's state-machine callbacks to {@link ChatStateMachine}. Every replica, the
+ * leader included, decodes each entry from the log bytes; the leader's closures only carry the
+ * result back to the waiting client.
+ *
+ * <p>All callbacks run on SOFAJRaft's single FSM thread, so apply, snapshot save and snapshot
+ * load never overlap.
+ */
+final class ChatFsm extends StateMachineAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatFsm.class);
+    /** Snapshot files live in this sub-directory of SOFAJRaft's snapshot directory. */
+    static final String SNAPSHOT_SUBDIR = "state";
+
+    private final ChatStateMachine stateMachine;
+    private final SubscriptionHub subscriptions;
+    private volatile long leaderTerm = -1;
+    private volatile long currentTerm = 0;
+    private volatile String fatalError;
+
+    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions) {
+        this.stateMachine = stateMachine;
+        this.subscriptions = subscriptions;
+    }
+
+    @Override
+    public void onApply(Iterator it) {
+        List<LogEntry> entries = new ArrayList<>();
+        List<Closure> closures = new ArrayList<>();
+        while (it.hasNext()) {
+            entries.add(new LogEntry(it.getIndex(), bytes(it.getData())));
+            closures.add(it.done());
+            it.next();
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<ApplyResult> results;
+        try {
+            results = stateMachine.applyBatch(entries);
+        } catch (CorruptLogException | org.raftchat.statemachine.StateMachineException e) {
+            // Never log-and-skip: a replica that cannot apply an entry must stop, or it would diverge.
+            fatalError = e.getMessage();
+            LOG.error("Stopping this replica: cannot apply log entries {}..{}: {}. The node keeps running to serve "
+                    + "status but applies nothing more; repair or wipe its data and let it catch up from the others.",
+                    entries.get(0).index(), entries.get(entries.size() - 1).index(), e.getMessage(), e);
+            it.setErrorAndRollback(entries.size(), new Status(RaftError.ESTATEMACHINE, e.getMessage()));
+            return;
+        }
+        answerProposers(closures, results);
+        subscriptions.onStored(storedMessages(results));
+    }
+
+    private static void answerProposers(List<Closure> closures, List<ApplyResult> results) {
+        for (int i = 0; i < closures.size(); i++) {
+            Closure done = closures.get(i);
+            if (done instanceof ProposalClosure proposal) {
+                proposal.complete(results.get(i));
+            } else if (done != null) {
+                done.run(Status.OK());
+            }
+        }
+    }
+
+    private static List<ChatMessage> storedMessages(List<ApplyResult> results) {
+        List<ChatMessage> stored = new ArrayList<>();
+        for (ApplyResult result : results) {
+            if (result instanceof ApplyResult.MessageStored ms) {
+                stored.add(ms.message());
+            }
+        }
+        return stored;
+    }
+
+    /** Saves a RocksDB checkpoint of the applied state; runs on the FSM thread, so it matches the applied index. */
+    @Override
+    public void onSnapshotSave(SnapshotWriter writer, Closure done) {
+        Path target = Path.of(writer.getPath(), SNAPSHOT_SUBDIR);
+        try {
+            stateMachine.checkpointTo(target);
+            try (Stream<Path> files = Files.list(target)) {
+                for (Path file : files.toList()) {
+                    if (!writer.addFile(SNAPSHOT_SUBDIR + "/" + file.getFileName())) {
+                        throw new IOException("snapshot writer refused " + file);
+                    }
+                }
+            }
+            LOG.info("Saved a snapshot at applied index {}", stateMachine.appliedIndex());
+            done.run(Status.OK());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Failed to save a snapshot into {}", target, e);
+            done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e.getMessage()));
+        }
+    }
+
+    /**
+     * Loads a snapshot, on start-up or when the leader installs one because the entries this node
+     * needs were compacted away. If the local state already holds everything the snapshot holds
+     * (the usual case on a restart), it is kept: committed entries never change, so the state is
+     * the same, and the log replay that follows skips what is already applied.
+     */
+    @Override
+    public boolean onSnapshotLoad(SnapshotReader reader) {
+        long snapshotIndex = reader.load().getLastIncludedIndex();
+        long applied = stateMachine.appliedIndex();
+        if (applied >= snapshotIndex) {
+            LOG.info("Keeping local state at applied index {} (snapshot is at {})", applied, snapshotIndex);
+            return true;
+        }
+        try {
+            stateMachine.restoreFrom(Path.of(reader.getPath(), SNAPSHOT_SUBDIR));
+        } catch (RuntimeException e) {
+            LOG.error("Failed to load the snapshot at index {} from {}", snapshotIndex, reader.getPath(), e);
+            return false;
+        }
+        LOG.info("Loaded a snapshot: applied index {} -> {}", applied, stateMachine.appliedIndex());
+        subscriptions.onRestored();
+        return true;
+    }
+
+    @Override
+    public void onLeaderStart(long term) {
+        currentTerm = term;
+        leaderTerm = term;
+        LOG.info("Became leader in term {}", term);
+    }
+
+    @Override
+    public void onLeaderStop(Status status) {
+        LOG.info("Stopped leading term {}: {}", leaderTerm, status);
+        leaderTerm = -1;
+    }
+
+    @Override
+    public void onStartFollowing(LeaderChangeContext ctx) {
+        currentTerm = ctx.getTerm();
+        LOG.info("Following {} in term {}", ctx.getLeaderId(), ctx.getTerm());
+    }
+
+    @Override
+    public void onError(RaftException e) {
+        fatalError = e.getStatus().toString();
+        LOG.error("Raft node entered the error state and stopped applying: {}", e.getStatus(), e);
+    }
+
+    /** The term this node leads, or -1: it accepts writes only once its FSM has started leading. */
+    long leaderTerm() {
+        return leaderTerm;
+    }
+
+    long currentTerm() {
+        return currentTerm;
+    }
+
+    /** Why this replica stopped applying, or null while it is healthy. */
+    String fatalError() {
+        return fatalError;
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        if (data == null) {
+            return new byte[0];
+        }
+        ByteBuffer view = data.slice();
+        byte[] copy = new byte[view.remaining()];
+        view.get(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,108 @@
+package org.raftchat.node;
+
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import org.raftchat.proto.v1.NotLeader;
+import org.raftchat.statemachine.ApplyResult;
+
+/**
+ * The one place that turns outcomes into gRPC statuses. Every message says what happened and
+ * what the caller can do next.
+ */
+final class GrpcErrors {
+
+    private GrpcErrors() {
+    }
+
+    static StatusRuntimeException invalid(String message) {
+        return io.grpc.Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+
+    /** FAILED_PRECONDITION with a {@link NotLeader} detail so clients can go straight to the leader. */
+    static StatusRuntimeException notLeader(LeaderHint hint) {
+        String where = hint.known() ? "the leader is " + hint.leaderId() + " at " + hint.leaderApiAddress()
+                : "no leader is known yet; retry shortly";
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION_VALUE)
+                .setMessage("this node is not the leader: " + where)
+                .addDetails(Any.pack(NotLeader.newBuilder()
+                        .setLeaderId(hint.leaderId())
+                        .setLeaderApiAddress(hint.leaderApiAddress())
+                        .build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    static StatusRuntimeException rejected(ApplyResult.Rejected rejected) {
+        io.grpc.Status status = switch (rejected.reason()) {
+            case ROOM_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
+            case ROOM_ALREADY_EXISTS -> io.grpc.Status.ALREADY_EXISTS;
+        };
+        return status.withDescription(rejected.detail()).asRuntimeException();
+    }
+
+    static StatusRuntimeException roomNotFound(String room) {
+        return io.grpc.Status.NOT_FOUND.withDescription("room '" + room + "' does not exist").asRuntimeException();
+    }
+
+    /**
+     * A proposal that SOFAJRaft failed. Only "busy" is known not to be in the log; every other
+     * failure after {@code Node.apply} may still commit, so the outcome is unknown and the client
+     * must retry with the same idempotency key.
+     */
+    static StatusRuntimeException proposalFailed(Status raftStatus) {
+        if (raftStatus.getRaftError() == RaftError.EBUSY) {
+            return io.grpc.Status.RESOURCE_EXHAUSTED
+                    .withDescription("the leader's proposal queue is full; back off and retry")
+                    .asRuntimeException();
+        }
+        return outcomeUnknown("the write was not confirmed (" + raftStatus.getErrorMsg() + ")");
+    }
+
+    static StatusRuntimeException proposalTimedOut(long timeoutMs) {
+        return outcomeUnknown("the write was not confirmed within " + timeoutMs + " ms");
+    }
+
+    static StatusRuntimeException outcomeUnknown(String what) {
+        return io.grpc.Status.UNAVAILABLE
+                .withDescription(what + "; its outcome is unknown: retry with the same idempotency key")
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException readBarrierFailed(String why) {
+        return io.grpc.Status.UNAVAILABLE
+                .withDescription("this node cannot serve a linearizable read now (" + why + "); retry here or on another node")
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException shuttingDown() {
+        return io.grpc.Status.UNAVAILABLE.withDescription("this node is shutting down; use another node").asRuntimeException();
+    }
+
+    static StatusRuntimeException stopped(String why) {
+        return io.grpc.Status.UNAVAILABLE.withDescription("this node stopped serving: " + why + "; use another node")
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException tooManySubscriptions(int max) {
+        return io.grpc.Status.RESOURCE_EXHAUSTED
+                .withDescription("this node already serves " + max + " subscriptions; subscribe on another node")
+                .asRuntimeException();
+    }
+
+    /** Maps anything thrown on the serving path to a status; unknown errors become INTERNAL. */
+    static StatusRuntimeException toStatus(Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (cause instanceof InvalidRequestException ire) {
+            return invalid(ire.getMessage());
+        }
+        return io.grpc.Status.INTERNAL.withDescription("internal error: " + cause).withCause(cause).asRuntimeException();
+    }
+}

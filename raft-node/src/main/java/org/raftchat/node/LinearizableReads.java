@@ -1,0 +1,66 @@
+package org.raftchat.node;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.error.RaftError;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A read barrier: the returned future completes once this node's applied index has reached the
+ * leader's commit index as of the call (SOFAJRaft's ReadIndex), so a local read after it sees every
+ * write acknowledged before the call began. Works on followers too.
+ */
+final class LinearizableReads {
+
+    private static final byte[] NO_CONTEXT = new byte[0];
+    /** A leader answers EAGAIN until it has committed an entry in its term; that takes one round trip. */
+    private static final long EAGAIN_RETRY_MS = 10;
+
+    private final Node node;
+    private final ScheduledExecutorService retryTimer;
+    private final Duration timeout;
+
+    LinearizableReads(Node node, ScheduledExecutorService retryTimer, Duration timeout) {
+        this.node = node;
+        this.retryTimer = retryTimer;
+        this.timeout = timeout;
+    }
+
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        attempt(ready, System.nanoTime() + timeout.toNanos());
+        return ready;
+    }
+
+    private void attempt(CompletableFuture<Void> ready, long deadlineNanos) {
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMs <= 0) {
+            ready.completeExceptionally(GrpcErrors.readBarrierFailed("timed out after " + timeout.toMillis() + " ms"));
+            return;
+        }
+        try {
+            node.readIndex(NO_CONTEXT, new ReadIndexClosure(remainingMs) {
+                @Override
+                public void run(Status status, long index, byte[] reqCtx) {
+                    onResult(status, ready, deadlineNanos);
+                }
+            });
+        } catch (IllegalStateException e) {
+            ready.completeExceptionally(GrpcErrors.shuttingDown());
+        }
+    }
+
+    private void onResult(Status status, CompletableFuture<Void> ready, long deadlineNanos) {
+        if (status.isOk()) {
+            ready.complete(null);
+        } else if (status.getRaftError() == RaftError.EAGAIN) {
+            retryTimer.schedule(() -> attempt(ready, deadlineNanos), EAGAIN_RETRY_MS, TimeUnit.MILLISECONDS);
+        } else {
+            ready.completeExceptionally(GrpcErrors.readBarrierFailed(status.getErrorMsg()));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.raftchat.node;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.raftchat.config.Limits;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.DirectPair;
+
+/**
+ * Checks client input against the syntax rules and {@link Limits} before anything is proposed,
+ * so malformed input never enters the log. Every failure names the field and the rule.
+ */
+final class RequestValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    private final Limits limits;
+
+    RequestValidator(Limits limits) {
+        this.limits = limits;
+    }
+
+    String idempotencyKey(String key) {
+        if (key.isEmpty()) {
+            throw new InvalidRequestException("idempotency_key: required (a client-chosen unique string, e.g. a UUID)");
+        }
+        if (key.length() > limits.maxIdempotencyKeyLength() || !KEY.matcher(key).matches()) {
+            throw new InvalidRequestException("idempotency_key: 1.." + limits.maxIdempotencyKeyLength()
+                    + " characters of [A-Za-z0-9_.:-]");
+        }
+        return key;
+    }
+
+    /** Room and user names: 1..maxNameLength characters of letters, digits, '_', '.', '-'. */
+    String name(String field, String value) {
+        if (value.isEmpty()) {
+            throw new InvalidRequestException(field + ": required");
+        }
+        if (value.length() > limits.maxNameLength() || !NAME.matcher(value).matches()) {
+            throw new InvalidRequestException(field + ": '" + abbreviate(value) + "' is not a valid name (1.."
+                    + limits.maxNameLength() + " characters of letters, digits, '_', '.', '-')");
+        }
+        return value;
+    }
+
+    /** Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline and tab. */
+    String text(String text) {
+        if (text.isBlank()) {
+            throw new InvalidRequestException("text: must not be empty");
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxMessageBytes()) {
+            throw new InvalidRequestException("text: " + bytes + " bytes is over the limit of " + limits.maxMessageBytes()
+                    + " bytes (UTF-8)");
+        }
+        if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+            throw new InvalidRequestException("text: control characters other than newline and tab are not allowed");
+        }
+        return text;
+    }
+
+    ConversationRef conversation(ConversationRef ref) {
+        switch (ref.getKindCase()) {
+            case ROOM -> name("conversation.room", ref.getRoom());
+            case DIRECT -> directPair(ref.getDirect());
+            default -> throw new InvalidRequestException("conversation: required, either a room or a direct pair of users");
+        }
+        return ref;
+    }
+
+    void directPair(String userA, String userB) {
+        name("user_a", userA);
+        name("user_b", userB);
+        if (userA.equals(userB)) {
+            throw new InvalidRequestException("a private conversation needs two different users, got '" + userA + "' twice");
+        }
+    }
+
+    /** The page size for a history read: 0 means the default; over the maximum is refused, not clipped. */
+    int historyLimit(int requested) {
+        if (requested == 0) {
+            return limits.defaultHistoryPage();
+        }
+        if (requested < 0 || requested > limits.maxHistoryPage()) {
+            throw new InvalidRequestException("limit: must be in 1.." + limits.maxHistoryPage() + ", got " + requested);
+        }
+        return requested;
+    }
+
+    long sequence(String field, long seq) {
+        if (seq < 0) {
+            throw new InvalidRequestException(field + ": must be >= 0, got " + seq);
+        }
+        return seq;
+    }
+
+    private void directPair(DirectPair pair) {
+        directPair(pair.getUserA(), pair.getUserB());
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+    }
+}

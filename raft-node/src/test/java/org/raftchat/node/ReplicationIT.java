@@ -1,0 +1,155 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.raftchat.node.testing.Api.allMessages;
+import static org.raftchat.node.testing.Api.code;
+import static org.raftchat.node.testing.Api.createRoom;
+import static org.raftchat.node.testing.Api.post;
+import static org.raftchat.node.testing.Api.room;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.Defaults;
+import org.raftchat.node.testing.Api;
+import org.raftchat.node.testing.TestCluster;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.DirectPair;
+import org.raftchat.proto.v1.ReadHistoryRequest;
+import org.raftchat.proto.v1.SendDirectMessageRequest;
+
+class ReplicationIT {
+
+    @TempDir
+    Path dataRoot;
+    TestCluster cluster;
+    ChatServiceBlockingStub leader;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = TestCluster.start(3, dataRoot);
+        leader = cluster.blockingStub(cluster.awaitLeader().id());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void postsOnTheLeaderReadBackIdenticallyFromEveryFollower() {
+        // Goal: one total order; every replica answers a linearizable read with the leader's history.
+        createRoom(leader, "lobby");
+        List<ChatMessage> acked = IntStream.rangeClosed(1, 40).mapToObj(i -> post(leader, "lobby", "hello " + i)).toList();
+
+        assertThat(acked).extracting(ChatMessage::getSeq).containsExactlyElementsOf(IntStream.rangeClosed(1, 40).mapToObj(i -> (long) i).toList());
+        assertThat(acked).extracting(ChatMessage::getTimestampMs).isSorted();
+        for (RaftChatNode follower : cluster.followers()) {
+            assertThat(allMessages(cluster.blockingStub(follower.id()), "lobby")).containsExactlyElementsOf(acked);
+        }
+        cluster.awaitConverged();
+        byte[] digest = cluster.awaitLeader().stateDigest();
+        cluster.runningNodes().forEach(n -> assertThat(n.stateDigest()).as("state digest of %s", n.id()).isEqualTo(digest));
+    }
+
+    @Test
+    void aRetriedWriteIsStoredOnceAndAnswersWithTheOriginalMessage() {
+        // Goal: a client that lost an answer and retries with the same idempotency key does not store twice.
+        createRoom(leader, "lobby");
+        ChatMessage first = post(leader, "lobby", "only once", "key-1");
+        ChatMessage retry = post(leader, "lobby", "only once", "key-1");
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(allMessages(leader, "lobby")).containsExactly(first);
+    }
+
+    @Test
+    void privateMessagesOfBothDirectionsShareOneConversation() {
+        // Goal: alice->bob and bob->alice are one conversation with one sequence, readable by pair in any order.
+        send("alice", "bob", "hi bob");
+        send("bob", "alice", "hi alice");
+        ConversationRef reversed = ConversationRef.newBuilder()
+                .setDirect(DirectPair.newBuilder().setUserA("bob").setUserB("alice")).build();
+
+        List<ChatMessage> history = cluster.blockingStub(cluster.followers().get(0).id())
+                .readHistory(ReadHistoryRequest.newBuilder().setConversation(reversed).build()).getMessagesList();
+
+        assertThat(history).extracting(ChatMessage::getSeq, ChatMessage::getAuthor, ChatMessage::getText)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, "alice", "hi bob"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "bob", "hi alice"));
+    }
+
+    @Test
+    void historyPagesBackwardAndForward() {
+        // Goal: before/after anchors and limits select the right slice, oldest first.
+        createRoom(leader, "lobby");
+        IntStream.rangeClosed(1, 10).forEach(i -> post(leader, "lobby", "m" + i));
+
+        assertThat(page(ReadHistoryRequest.newBuilder().setConversation(room("lobby")).setBeforeSeq(8).setLimit(3)))
+                .containsExactly(5L, 6L, 7L);
+        assertThat(page(ReadHistoryRequest.newBuilder().setConversation(room("lobby")).setAfterSeq(8).setLimit(5)))
+                .containsExactly(9L, 10L);
+        assertThat(page(ReadHistoryRequest.newBuilder().setConversation(room("lobby")).setLimit(2)))
+                .containsExactly(9L, 10L);
+    }
+
+    @Test
+    void aWriteOnAFollowerIsRefusedWithTheLeadersAddress() {
+        // Goal: followers never propose; they tell the client where the leader is.
+        createRoom(leader, "lobby");
+        RaftChatNode follower = cluster.followers().get(0);
+
+        Throwable refused = catchThrowable(() -> post(cluster.blockingStub(follower.id()), "lobby", "hi"));
+
+        assertThat(code(refused)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Api.leaderHint(refused)).isEqualTo(cluster.apiAddress(cluster.awaitLeader().id()));
+        assertThat(allMessages(leader, "lobby")).isEmpty();
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndStoresNothing() {
+        // Goal: unknown rooms, empty, oversized or malformed input are refused and change no conversation.
+        createRoom(leader, "lobby");
+        post(leader, "lobby", "the only message");
+
+        assertRefused(() -> post(leader, "nowhere", "hi"), Status.Code.NOT_FOUND, "room 'nowhere' does not exist");
+        assertRefused(() -> post(leader, "lobby", "   "), Status.Code.INVALID_ARGUMENT, "text: must not be empty");
+        assertRefused(() -> post(leader, "lobby", "x".repeat(Defaults.MAX_MESSAGE_BYTES + 1)), Status.Code.INVALID_ARGUMENT, "over the limit");
+        assertRefused(() -> post(leader, "bad room!", "hi"), Status.Code.INVALID_ARGUMENT, "not a valid name");
+        assertRefused(() -> post(leader, "lobby", "hi", ""), Status.Code.INVALID_ARGUMENT, "idempotency_key");
+        assertRefused(() -> createRoom(leader, "lobby"), Status.Code.ALREADY_EXISTS, "lobby");
+        assertRefused(() -> send("alice", "alice", "me"), Status.Code.INVALID_ARGUMENT, "two different users");
+        assertRefused(() -> page(ReadHistoryRequest.newBuilder().setConversation(room("lobby")).setLimit(5000)),
+                Status.Code.INVALID_ARGUMENT, "limit");
+        assertRefused(() -> page(ReadHistoryRequest.newBuilder().setConversation(room("nowhere"))), Status.Code.NOT_FOUND, "nowhere");
+        assertRefused(() -> page(ReadHistoryRequest.newBuilder()), Status.Code.INVALID_ARGUMENT, "conversation: required");
+
+        assertThat(allMessages(leader, "lobby")).extracting(ChatMessage::getText).containsExactly("the only message");
+    }
+
+    private void assertRefused(Runnable call, Status.Code code, String messagePart) {
+        assertThatThrownBy(call::run).satisfies(t -> {
+            assertThat(code(t)).isEqualTo(code);
+            assertThat(t.getMessage()).contains(messagePart);
+        });
+    }
+
+    private List<Long> page(ReadHistoryRequest.Builder request) {
+        return leader.readHistory(request.build()).getMessagesList().stream().map(ChatMessage::getSeq).toList();
+    }
+
+    private void send(String from, String to, String text) {
+        leader.sendDirectMessage(SendDirectMessageRequest.newBuilder().setIdempotencyKey(java.util.UUID.randomUUID().toString())
+                .setSender(from).setRecipient(to).setText(text).build());
+    }
+}

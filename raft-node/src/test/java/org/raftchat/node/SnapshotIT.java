@@ -1,0 +1,113 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.raftchat.node.testing.Api.allMessages;
+import static org.raftchat.node.testing.Api.createRoom;
+import static org.raftchat.node.testing.Api.post;
+
+import com.alipay.sofa.jraft.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.TestCluster;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+
+class SnapshotIT {
+
+    @TempDir
+    Path dataRoot;
+    TestCluster cluster;
+
+    @BeforeEach
+    void startCluster() {
+        // The timer never fires during the test: every snapshot here is one the test asked for.
+        cluster = TestCluster.start(3, dataRoot);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void aFollowerWhoseEntriesWereCompactedAwayCatchesUpBySnapshotInstall() throws Exception {
+        // Goal: the leader's log no longer holds what a returning follower needs, so the follower must
+        // install the leader's snapshot (a RocksDB checkpoint) and then replay the rest.
+        RaftChatNode leader = cluster.awaitLeader();
+        ChatServiceBlockingStub stub = cluster.blockingStub(leader.id());
+        createRoom(stub, "lobby");
+        RaftChatNode lagging = cluster.followers().get(0);
+        String laggingId = lagging.id();
+        cluster.stopNode(laggingId);
+
+        postMany(stub, 1, 150);
+        snapshot(leader);
+        postMany(stub, 151, 300);
+        // SOFAJRaft drops the log up to the previous snapshot when it takes the next one.
+        snapshot(leader);
+        postMany(stub, 301, 320);
+        assertThat(snapshotsOf(laggingId)).isEmpty();
+
+        cluster.startNode(laggingId);
+        cluster.awaitConverged();
+
+        assertThat(snapshotsOf(laggingId)).as("snapshots installed on %s", laggingId).isNotEmpty();
+        List<ChatMessage> history = allMessages(stub, "lobby");
+        assertThat(history).hasSize(320);
+        assertThat(allMessages(cluster.blockingStub(laggingId), "lobby")).isEqualTo(history);
+        assertThat(cluster.node(laggingId).stateDigest()).isEqualTo(leader.stateDigest());
+    }
+
+    @Test
+    void aWholeClusterRestartKeepsEveryMessage() throws Exception {
+        // Goal: stopping every node and starting them again (snapshot + log replay) loses nothing.
+        ChatServiceBlockingStub stub = cluster.blockingStub(cluster.awaitLeader().id());
+        createRoom(stub, "lobby");
+        postMany(stub, 1, 50);
+        snapshot(cluster.awaitLeader());
+        postMany(stub, 51, 80);
+        List<ChatMessage> before = allMessages(stub, "lobby");
+
+        List<String> ids = cluster.runningNodes().stream().map(RaftChatNode::id).toList();
+        ids.forEach(cluster::stopNode);
+        ids.forEach(cluster::startNode);
+        cluster.awaitLeader();
+        cluster.awaitConverged();
+
+        for (String id : ids) {
+            assertThat(allMessages(cluster.blockingStub(id), "lobby")).as("history on %s", id).isEqualTo(before);
+        }
+    }
+
+    private static void postMany(ChatServiceBlockingStub stub, int from, int to) {
+        for (int i = from; i <= to; i++) {
+            post(stub, "lobby", "message " + i);
+        }
+    }
+
+    private static void snapshot(RaftChatNode node) throws Exception {
+        CompletableFuture<Status> done = new CompletableFuture<>();
+        node.snapshotNow(done::complete);
+        Status status = done.get(30, TimeUnit.SECONDS);
+        assertThat(status.isOk()).as("snapshot status %s", status).isTrue();
+    }
+
+    private List<Path> snapshotsOf(String nodeId) throws IOException {
+        Path dir = dataRoot.resolve(nodeId).resolve("raft/snapshot");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("snapshot_")).toList();
+        }
+    }
+}

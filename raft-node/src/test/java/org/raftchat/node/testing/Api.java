@@ -1,0 +1,64 @@
+package org.raftchat.node.testing;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.List;
+import java.util.UUID;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.CreateRoomRequest;
+import org.raftchat.proto.v1.NotLeader;
+import org.raftchat.proto.v1.PostRoomMessageRequest;
+import org.raftchat.proto.v1.ReadHistoryRequest;
+
+/** Short forms of the client API calls the integration tests make. */
+public final class Api {
+
+    private Api() {
+    }
+
+    public static ConversationRef room(String name) {
+        return ConversationRef.newBuilder().setRoom(name).build();
+    }
+
+    public static void createRoom(ChatServiceBlockingStub stub, String room) {
+        stub.createRoom(CreateRoomRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+                .setRoom(room).setCreator("tester").build());
+    }
+
+    public static ChatMessage post(ChatServiceBlockingStub stub, String room, String text, String key) {
+        return stub.postRoomMessage(PostRoomMessageRequest.newBuilder()
+                .setIdempotencyKey(key).setRoom(room).setAuthor("tester").setText(text).build()).getMessage();
+    }
+
+    public static ChatMessage post(ChatServiceBlockingStub stub, String room, String text) {
+        return post(stub, room, text, UUID.randomUUID().toString());
+    }
+
+    /** Every message of a room, oldest first, read linearizably on the stub's node. */
+    public static List<ChatMessage> allMessages(ChatServiceBlockingStub stub, String room) {
+        return stub.readHistory(ReadHistoryRequest.newBuilder().setConversation(room(room)).setAfterSeq(0).setLimit(1000).build())
+                .getMessagesList();
+    }
+
+    public static Status.Code code(Throwable t) {
+        return t instanceof StatusRuntimeException sre ? sre.getStatus().getCode() : Status.Code.UNKNOWN;
+    }
+
+    /** The leader's API address carried by a FAILED_PRECONDITION answer, or "" if none. */
+    public static String leaderHint(Throwable t) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(t);
+        if (status == null) {
+            return "";
+        }
+        return status.getDetailsList().stream().filter(d -> d.is(NotLeader.class)).findFirst().map(d -> {
+            try {
+                return d.unpack(NotLeader.class).getLeaderApiAddress();
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }).orElse("");
+    }
+}

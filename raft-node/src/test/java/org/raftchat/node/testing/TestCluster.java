@@ -1,0 +1,158 @@
+package org.raftchat.node.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.raftchat.config.ClusterConfig;
+import org.raftchat.config.Limits;
+import org.raftchat.config.NodeSpec;
+import org.raftchat.node.RaftChatNode;
+import org.raftchat.proto.v1.ChatServiceGrpc;
+
+/**
+ * A real cluster of {@link RaftChatNode}s in this JVM, on free loopback ports, with RocksDB data
+ * under a temporary directory. Nodes can be stopped and restarted on the same data.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    private final ClusterConfig config;
+    private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+    private TestCluster(ClusterConfig config) {
+        this.config = config;
+    }
+
+    /** Starts {@code size} nodes and waits until one of them leads. */
+    public static TestCluster start(int size, Path dataRoot) {
+        return start(size, dataRoot, Duration.ofHours(1));
+    }
+
+    public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), dataRoot.resolve("n" + i)));
+        }
+        // Short election timeouts keep failover tests quick on loopback.
+        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults());
+        TestCluster cluster = new TestCluster(config);
+        config.nodes().forEach(n -> cluster.startNode(n.id()));
+        cluster.awaitLeader();
+        return cluster;
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public void startNode(String id) {
+        try {
+            running.put(id, RaftChatNode.start(config, id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A clean, complete shutdown of one node (its RocksDB locks are released). */
+    public void stopNode(String id) {
+        RaftChatNode node = running.remove(id);
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    public RaftChatNode node(String id) {
+        RaftChatNode node = running.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("node " + id + " is not running");
+        }
+        return node;
+    }
+
+    public List<RaftChatNode> runningNodes() {
+        return List.copyOf(running.values());
+    }
+
+    public RaftChatNode awaitLeader() {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> running.values().stream().filter(RaftChatNode::isLeader).findFirst().orElse(null),
+                        leader -> leader != null);
+    }
+
+    public List<RaftChatNode> followers() {
+        RaftChatNode leader = awaitLeader();
+        return running.values().stream().filter(n -> n != leader).toList();
+    }
+
+    /** Waits until every running node has applied at least what the leader has. */
+    public void awaitConverged() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            long leaderApplied = awaitLeader().appliedIndex();
+            return running.values().stream().allMatch(n -> n.appliedIndex() >= leaderApplied);
+        });
+    }
+
+    public String apiAddress(String id) {
+        return config.node(id).orElseThrow().apiAddress();
+    }
+
+    /**
+     * A stub that waits (up to its deadline) for the node to accept connections, so a call right
+     * after a restart does not fail on a channel still backing off from the node's downtime.
+     */
+    public ChatServiceGrpc.ChatServiceBlockingStub blockingStub(String id) {
+        return failFastStub(id).withWaitForReady();
+    }
+
+    /** A stub that fails at once with UNAVAILABLE when the node is down, as a retrying client needs. */
+    public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
+        return ChatServiceGrpc.newStub(channel(id));
+    }
+
+    private synchronized ManagedChannel channel(String id) {
+        return channels.computeIfAbsent(id, k -> ManagedChannelBuilder.forTarget(apiAddress(k)).usePlaintext().build());
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        new ArrayList<>(running.keySet()).forEach(this::stopNode);
+    }
+
+    /**
+     * A port no other caller in this JVM got, below the kernel's ephemeral range (32768+), so an
+     * outgoing connection cannot be holding it when a stopped node binds it again.
+     */
+    public static int freePort() {
+        while (true) {
+            int port = NEXT_PORT.getAndIncrement();
+            if (port >= 32_000) {
+                throw new IllegalStateException("ran out of test ports");
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException inUse) {
+                // Taken by some other program; try the next one.
+            }
+        }
+    }
+
+    /** Starts at a random point so test JVMs running side by side rarely collide. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(20_000 + new java.util.Random().nextInt(10_000));
+}
