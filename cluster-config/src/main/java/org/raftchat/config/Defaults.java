@@ -23,6 +23,16 @@ public final class Defaults {
     /** How long a node waits for a linearizable read barrier (ReadIndex). */
     public static final Duration READ_INDEX_TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * Clients ping a node after this long without traffic on a connection, so a stream from a
+     * node that vanished without a reset (a partition, a paused process) fails and resumes elsewhere.
+     */
+    public static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(10);
+    /** A ping unanswered for this long closes the connection. */
+    public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(5);
+    /** Nodes accept pings this often; must not exceed {@link #KEEPALIVE_INTERVAL} or nodes would drop clients. */
+    public static final Duration KEEPALIVE_MIN_PERMITTED = Duration.ofSeconds(5);
+
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;

@@ -82,6 +82,7 @@ public final class RaftChatNode implements AutoCloseable {
                 subscriptions, this::clusterInfo, responseExecutor);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()))
                 .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
+                .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 .executor(responseExecutor)
                 .addService(service)
                 .build()

@@ -13,10 +13,10 @@ import org.raftchat.proto.v1.ChatMessage;
  */
 public final class RetryingWriter {
 
-    private final TestCluster cluster;
+    private final ClusterAccess cluster;
     private String target;
 
-    public RetryingWriter(TestCluster cluster) {
+    public RetryingWriter(ClusterAccess cluster) {
         this.cluster = cluster;
         this.target = cluster.config().nodes().get(0).id();
     }

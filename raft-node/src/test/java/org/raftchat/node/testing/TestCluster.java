@@ -24,7 +24,7 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
  * A real cluster of {@link RaftChatNode}s in this JVM, on free loopback ports, with RocksDB data
  * under a temporary directory. Nodes can be stopped and restarted on the same data.
  */
-public final class TestCluster implements AutoCloseable {
+public final class TestCluster implements ClusterAccess, AutoCloseable {
 
     private final ClusterConfig config;
     private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
@@ -52,6 +52,7 @@ public final class TestCluster implements AutoCloseable {
         return cluster;
     }
 
+    @Override
     public ClusterConfig config() {
         return config;
     }
@@ -111,11 +112,13 @@ public final class TestCluster implements AutoCloseable {
      * A stub that waits (up to its deadline) for the node to accept connections, so a call right
      * after a restart does not fail on a channel still backing off from the node's downtime.
      */
+    @Override
     public ChatServiceGrpc.ChatServiceBlockingStub blockingStub(String id) {
         return failFastStub(id).withWaitForReady();
     }
 
     /** A stub that fails at once with UNAVAILABLE when the node is down, as a retrying client needs. */
+    @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
         return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
     }

@@ -1,0 +1,62 @@
+package org.raftchat.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand that talks to the cluster: resolves the addresses, opens one {@link ChatClient}
+ * for the command's lifetime, and turns a {@link ChatClientException} into {@code raftchat: <message>}
+ * on stderr plus the matching {@link ExitCodes exit code}.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RaftChatCli root;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        if (cluster.verbose) {
+            Logging.verbose();
+        }
+        validate();
+        List<String> addresses = cluster.addresses(root.context().env());
+        try (ChatClient client = root.context().clients().open(addresses)) {
+            return run(client);
+        } catch (ChatClientException e) {
+            err().println("raftchat: " + e.getMessage());
+            err().flush();
+            return ExitCodes.of(e);
+        }
+    }
+
+    /** Checks option values picocli cannot; throw {@link #usage} for bad ones. */
+    void validate() {
+    }
+
+    /** Does the command's work; returns the exit code. */
+    abstract int run(ChatClient client) throws Exception;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

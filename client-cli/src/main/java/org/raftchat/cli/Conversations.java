@@ -1,0 +1,29 @@
+package org.raftchat.cli;
+
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.DirectPair;
+
+/** Builds and names {@link ConversationRef}s the way the CLI shows them: {@code #room}, {@code @alice,bob}. */
+public final class Conversations {
+
+    private Conversations() {
+    }
+
+    public static ConversationRef room(String room) {
+        return ConversationRef.newBuilder().setRoom(room).build();
+    }
+
+    public static ConversationRef direct(String userA, String userB) {
+        return ConversationRef.newBuilder()
+                .setDirect(DirectPair.newBuilder().setUserA(userA).setUserB(userB))
+                .build();
+    }
+
+    public static String describe(ConversationRef ref) {
+        return switch (ref.getKindCase()) {
+            case ROOM -> "#" + ref.getRoom();
+            case DIRECT -> "@" + ref.getDirect().getUserA() + "," + ref.getDirect().getUserB();
+            case KIND_NOT_SET -> "(no conversation)";
+        };
+    }
+}

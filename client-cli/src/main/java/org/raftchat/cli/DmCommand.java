@@ -1,0 +1,28 @@
+package org.raftchat.cli;
+
+import java.util.List;
+import org.raftchat.proto.v1.ChatMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "dm", mixinStandardHelpOptions = true,
+        description = "Send a private message; prints @sender,recipient seq=N.")
+final class DmCommand extends ClientCommand {
+
+    @Option(names = "--from", required = true, paramLabel = "USER")
+    String from;
+
+    @Option(names = "--to", required = true, paramLabel = "USER")
+    String to;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The message; words are joined with spaces.")
+    List<String> words;
+
+    @Override
+    int run(ChatClient client) {
+        ChatMessage m = client.sendDirectMessage(from, to, String.join(" ", words));
+        out().println(Conversations.describe(Conversations.direct(from, to)) + " seq=" + m.getSeq());
+        return ExitCodes.OK;
+    }
+}

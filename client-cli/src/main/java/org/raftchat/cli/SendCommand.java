@@ -1,0 +1,27 @@
+package org.raftchat.cli;
+
+import java.util.List;
+import org.raftchat.proto.v1.ChatMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "send", mixinStandardHelpOptions = true, description = "Post a message to a room; prints #room seq=N.")
+final class SendCommand extends ClientCommand {
+
+    @Option(names = "--room", required = true, paramLabel = "ROOM")
+    String room;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "The author.")
+    String user;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The message; words are joined with spaces.")
+    List<String> words;
+
+    @Override
+    int run(ChatClient client) {
+        ChatMessage m = client.postRoomMessage(room, user, String.join(" ", words));
+        out().println("#" + room + " seq=" + m.getSeq());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,69 @@
+package org.raftchat.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.raftchat.proto.v1.ClusterInfo;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Ask every node who it is and who leads: id, role, term, leader, applied index, or down.")
+final class StatusCommand extends ClientCommand {
+
+    /** One node's answer: its info, or why it is down. */
+    private record Answer(String address, ClusterInfo info, String down) { }
+
+    @Override
+    int run(ChatClient client) {
+        List<Answer> answers = askAll(client);
+        int width = answers.stream().mapToInt(a -> a.address().length()).max().orElse(0);
+        for (Answer a : answers) {
+            out().println(line(a, width));
+        }
+        out().flush();
+        if (answers.stream().allMatch(a -> a.info() == null)) {
+            err().println("raftchat: no node reachable at " + String.join(", ", client.addresses())
+                    + ": is the cluster running? (./raftchat-dev up)");
+            return ExitCodes.UNAVAILABLE;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Asks the nodes in parallel, so a dead node costs one deadline, not one per node. */
+    private static List<Answer> askAll(ChatClient client) {
+        ExecutorService pool = Executors.newFixedThreadPool(client.addresses().size());
+        try {
+            List<CompletableFuture<Answer>> futures = new ArrayList<>();
+            for (String address : client.addresses()) {
+                futures.add(CompletableFuture.supplyAsync(() -> ask(client, address), pool));
+            }
+            return futures.stream().map(CompletableFuture::join).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Answer ask(ChatClient client, String address) {
+        try {
+            return new Answer(address, client.clusterInfo(address), null);
+        } catch (ChatClientException e) {
+            String reason = e.getCause() instanceof StatusRuntimeException sre
+                    ? GrpcFailures.shortReason(sre.getStatus()) : e.getMessage();
+            return new Answer(address, null, reason);
+        }
+    }
+
+    private static String line(Answer a, int width) {
+        String where = String.format("%-" + width + "s", a.address());
+        if (a.info() == null) {
+            return where + "  down (" + a.down() + ")";
+        }
+        ClusterInfo i = a.info();
+        String leader = i.getLeaderId().isEmpty() ? "none" : i.getLeaderId();
+        return String.format("%s  %-8s %-16s term=%-4d leader=%-8s applied=%d",
+                where, i.getNodeId(), i.getRole(), i.getTerm(), leader, i.getAppliedIndex());
+    }
+}

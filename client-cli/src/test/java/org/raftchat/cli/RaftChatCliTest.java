@@ -1,0 +1,302 @@
+package org.raftchat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RaftChatCliTest {
+
+    private final FakeCluster cluster = new FakeCluster(2);
+    private final String clusterArg = String.join(",", cluster.addresses());
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    /** Runs raftchat against the fake cluster (through in-process channels), with captured output. */
+    private int run(String... args) {
+        return run(Map.of(), new ByteArrayInputStream(new byte[0]), args);
+    }
+
+    private int run(Map<String, String> env, InputStream stdin, String... args) {
+        ClientFactory clients = addresses -> cluster.client(addresses, FakeCluster.FAST);
+        CliContext context = new CliContext(clients, env, stdin, ZoneOffset.UTC);
+        CommandLine cli = new CommandLine(new RaftChatCli(context));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private void seedGeneral(String... texts) {
+        cluster.chat.createRoom("general");
+        for (String text : texts) {
+            String[] authorText = text.split(": ", 2);
+            cluster.chat.append(Conversations.room("general"), authorText[0], authorText[1]);
+        }
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        // Goal: picocli's usage errors exit 2 and say what is missing.
+        int code = run("send", "--cluster", clusterArg, "--room", "general", "hello");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("Missing required option: '--user=USER'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void malformedClusterAddressIsAUsageError() {
+        // Goal: a --cluster value that is not host:port is caught before any network call.
+        int code = run("status", "--cluster", "localhost");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--cluster: 'localhost' is not host:port");
+    }
+
+    @Test
+    void sendPrintsTheRoomAndTheAssignedSeq() {
+        // Goal: send posts the joined words and prints "#room seq=N".
+        seedGeneral("bob: first");
+
+        int code = run("send", "--cluster", clusterArg, "--room", "general", "--user", "alice", "hello", "there");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).isEqualTo("#general seq=2" + System.lineSeparator());
+        assertThat(cluster.chat.all(Conversations.room("general")).get(1).getText()).isEqualTo("hello there");
+    }
+
+    @Test
+    void sendToAnUnknownRoomExitsWithNotFound() {
+        // Goal: NOT_FOUND exits 3 with the server's explanation on stderr and no stack trace.
+        int code = run("send", "--cluster", clusterArg, "--room", "nowhere", "--user", "alice", "hi");
+
+        assertThat(code).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(err.toString()).isEqualTo("raftchat: room 'nowhere' does not exist" + System.lineSeparator());
+    }
+
+    @Test
+    void creatingAnExistingRoomExitsWithRejected() {
+        // Goal: ALREADY_EXISTS is a refusal: exit 5.
+        seedGeneral();
+
+        assertThat(run("create-room", "--cluster", clusterArg, "general", "--user", "alice")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).startsWith("raftchat: room 'general' already exists");
+    }
+
+    @Test
+    void createRoomThenDmPrintTheirResults() {
+        // Goal: create-room confirms the room; dm prints the private conversation and seq.
+        assertThat(run("create-room", "--cluster", clusterArg, "lobby", "--user", "alice")).isEqualTo(ExitCodes.OK);
+        assertThat(run("dm", "--cluster", clusterArg, "--from", "alice", "--to", "bob", "psst")).isEqualTo(ExitCodes.OK);
+
+        assertThat(out.toString().lines()).containsExactly("created #lobby", "@alice,bob seq=1");
+    }
+
+    @Test
+    void unreachableClusterExitsWithUnavailable() throws IOException {
+        // Goal: a cluster nobody listens on exits 4 with a message that says how to start one.
+        String closed = "127.0.0.1:" + ChatClientTest.closedPort();
+        CommandLine cli = new CommandLine(new RaftChatCli(new CliContext(
+                addresses -> new ChatClient(addresses, FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1))), Map.of(),
+                new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("send", "--cluster", closed, "--room", "general", "--user", "alice", "hi");
+
+        assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(err.toString()).startsWith("raftchat: no node reachable at " + closed
+                + ": is the cluster running? (./raftchat-dev up)");
+    }
+
+    @Test
+    void historyPrintsOneLinePerMessageOldestFirst() {
+        // Goal: history prints "[seq] HH:mm:ss author: text" and honours --after and --limit.
+        seedGeneral("alice: one", "bob: two", "alice: three", "bob: four");
+
+        int code = run("history", "--cluster", clusterArg, "--room", "general", "--after", "1", "--limit", "2");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString().lines()).containsExactly("[2] 12:00:02 bob: two", "[3] 12:00:03 alice: three");
+    }
+
+    @Test
+    void historyOfADirectConversation() {
+        // Goal: --dm a,b reads the private conversation regardless of the order the users are named in.
+        cluster.chat.append(Conversations.direct("alice", "bob"), "alice", "psst");
+
+        assertThat(run("history", "--cluster", clusterArg, "--dm", "bob,alice")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString().lines()).containsExactly("[1] 12:00:01 alice: psst");
+    }
+
+    @Test
+    void historyRejectsConflictingAnchors() {
+        // Goal: --before and --after together is a usage error.
+        int code = run("history", "--cluster", clusterArg, "--room", "general", "--before", "3", "--after", "1");
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void tailPrintsCountMessagesThenExits() {
+        // Goal: tail --after 0 --count 3 prints the first three messages and exits 0.
+        seedGeneral("alice: one", "bob: two", "alice: three", "bob: four");
+
+        int code = run("tail", "--cluster", clusterArg, "--room", "general", "--after", "0", "--count", "3");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString().lines()).containsExactly(
+                "[1] 12:00:01 alice: one", "[2] 12:00:02 bob: two", "[3] 12:00:03 alice: three");
+    }
+
+    @Test
+    void tailOfAnUnknownRoomExitsWithNotFound() {
+        // Goal: a final subscription error ends tail with the matching exit code.
+        assertThat(run("tail", "--cluster", clusterArg, "--room", "nowhere", "--after", "0")).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void statusPrintsEachNodeOrDown() {
+        // Goal: status lists every node with id, role, term, leader and applied index, and "down" for a dead one.
+        String cluster3 = clusterArg + "," + cluster.downAddress();
+
+        int code = run("status", "--cluster", cluster3);
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith(cluster.node(0).address).contains("n1", "STATE_LEADER", "term=3",
+                "leader=n1", "applied=42");
+        assertThat(lines.get(1)).contains("n2", "STATE_FOLLOWER");
+        assertThat(lines.get(2)).startsWith(cluster.downAddress()).contains("down");
+    }
+
+    @Test
+    void statusWithEveryNodeDownExitsWithUnavailable() {
+        // Goal: no node answering is exit 4, still with a line per node.
+        assertThat(run("status", "--cluster", cluster.downAddress())).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(out.toString()).contains("down");
+        assertThat(err.toString()).contains("no node reachable");
+    }
+
+    @Test
+    void clusterComesFromTheEnvironmentWhenNoOptionIsGiven() {
+        // Goal: RAFTCHAT_CLUSTER is used when neither --cluster nor --cluster-file is given.
+        seedGeneral();
+
+        int code = run(Map.of("RAFTCHAT_CLUSTER", clusterArg), new ByteArrayInputStream(new byte[0]),
+                "send", "--room", "general", "--user", "alice", "hi");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).startsWith("#general seq=1");
+    }
+
+    @Test
+    void tailWithoutAfterFollowsOnlyNewMessages() throws Exception {
+        // Goal: by default tail starts at the conversation's current end and prints what arrives next.
+        seedGeneral("alice: old one", "bob: old two");
+        CompletableFuture<Integer> tail = CompletableFuture.supplyAsync(
+                () -> run("tail", "--cluster", clusterArg, "--room", "general", "--count", "1"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !cluster.node(0).subscribedAfter.isEmpty());
+        cluster.chat.append(Conversations.room("general"), "carol", "new");
+
+        assertThat(tail.get(5, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+        assertThat(cluster.node(0).subscribedAfter).containsExactly(2L);
+        assertThat(out.toString().lines()).containsExactly("[3] 12:00:03 carol: new");
+    }
+
+    @Test
+    void clusterFileGivesTheApiAddresses(@TempDir Path dir) throws IOException {
+        // Goal: --cluster-file reads the nodes' API addresses from the same YAML the nodes use.
+        seedGeneral();
+        StringBuilder yaml = new StringBuilder("nodes:\n");
+        for (int i = 0; i < cluster.nodes.size(); i++) {
+            String[] hostPort = cluster.node(i).address.split(":");
+            yaml.append("  - {id: n").append(i + 1).append(", host: ").append(hostPort[0])
+                    .append(", raftPort: ").append(8101 + i).append(", apiPort: ").append(hostPort[1]).append("}\n");
+        }
+        Path file = Files.writeString(dir.resolve("cluster.yaml"), yaml);
+
+        int code = run("send", "--cluster-file", file.toString(), "--room", "general", "--user", "alice", "hi");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).startsWith("#general seq=1");
+    }
+
+    @Test
+    void clusterAndClusterFileTogetherIsAUsageError(@TempDir Path dir) {
+        // Goal: two sources for the cluster is ambiguous, so it is refused.
+        int code = run("status", "--cluster", clusterArg, "--cluster-file", dir.resolve("c.yaml").toString());
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--cluster and --cluster-file are mutually exclusive");
+    }
+
+    @Test
+    void chatShowsRecentMessagesAndPostsTypedLinesUntilQuit() {
+        // Goal: chat prints recent history, posts each typed line (skipping blanks), and stops at /quit.
+        seedGeneral("bob: hi alice");
+        InputStream typed = new ByteArrayInputStream("hello bob\n\n/quit\nnot sent\n".getBytes(StandardCharsets.UTF_8));
+
+        int code = run(Map.of(), typed, "chat", "--cluster", clusterArg, "--room", "general", "--user", "alice");
+
+        assertThat(code).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("[1] 12:00:01 bob: hi alice").doesNotContain("hello bob");
+        assertThat(cluster.chat.all(Conversations.room("general")))
+                .extracting(m -> m.getAuthor() + ": " + m.getText())
+                .containsExactly("bob: hi alice", "alice: hello bob");
+    }
+
+    @Test
+    void unexpectedFailurePrintsOneLineWithoutAStackTrace() {
+        // Goal: the installed execution-exception handler turns a surprise into "raftchat: ..." and exit 1.
+        CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(new CliContext(
+                addresses -> { throw new IllegalStateException("boom"); }, Map.of(),
+                new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("status", "--cluster", clusterArg);
+
+        assertThat(code).isEqualTo(ExitCodes.UNEXPECTED);
+        assertThat(err.toString()).startsWith("raftchat: unexpected error: java.lang.IllegalStateException: boom")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void usageErrorThroughTheInstalledHandlerIsShort() {
+        // Goal: with the CLI's own handlers, a usage error is one line plus a pointer to --help.
+        CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(new CliContext(
+                addresses -> cluster.client(addresses, FakeCluster.FAST), Map.of(),
+                new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
+        cli.setErr(new PrintWriter(err, true));
+
+        assertThat(cli.execute("history", "--room", "general", "--limit", "0")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString().lines()).containsExactly(
+                "raftchat: --limit: must be in 1..1000, got 0", "Try 'raftchat history --help' for more information.");
+        assertThat(cli.execute()).isEqualTo(ExitCodes.USAGE);
+    }
+}

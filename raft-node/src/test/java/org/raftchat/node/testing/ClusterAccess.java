@@ -1,0 +1,16 @@
+package org.raftchat.node.testing;
+
+import org.raftchat.config.ClusterConfig;
+import org.raftchat.proto.v1.ChatServiceGrpc;
+
+/** What a test client needs of a cluster, whether its nodes run in this JVM or as processes. */
+public interface ClusterAccess {
+
+    ClusterConfig config();
+
+    /** A stub that fails at once with UNAVAILABLE when the node is down. */
+    ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id);
+
+    /** A stub that waits, up to its deadline, for the node to accept connections. */
+    ChatServiceGrpc.ChatServiceBlockingStub blockingStub(String id);
+}

@@ -1,0 +1,145 @@
+package org.raftchat.node.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.raftchat.config.ClusterConfig;
+import org.raftchat.config.ClusterConfigLoader;
+import org.raftchat.config.InvalidClusterConfigException;
+import org.raftchat.config.NodeSpec;
+import org.raftchat.proto.v1.ChatServiceGrpc;
+import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.GetClusterInfoRequest;
+
+/**
+ * A cluster of real node processes ({@code java -jar raft-node.jar}), each with its own log file,
+ * started from a cluster file this class writes. Nodes can be killed with SIGKILL and restarted.
+ */
+public final class ProcessCluster implements ClusterAccess, AutoCloseable {
+
+    private final Path nodeJar;
+    private final Path clusterFile;
+    private final ClusterConfig config;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+    private ProcessCluster(Path nodeJar, Path clusterFile, ClusterConfig config) {
+        this.nodeJar = nodeJar;
+        this.clusterFile = clusterFile;
+        this.config = config;
+    }
+
+    public static ProcessCluster start(Path nodeJar, int size, Path dir) throws IOException, InvalidClusterConfigException {
+        if (!Files.isRegularFile(nodeJar)) {
+            throw new IllegalStateException(nodeJar + " is missing: run `mvn package` (or `mvn verify`) first");
+        }
+        StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nnodes:\n");
+        for (int i = 1; i <= size; i++) {
+            yaml.append("  - {id: n").append(i).append(", host: 127.0.0.1, raftPort: ").append(TestCluster.freePort())
+                    .append(", apiPort: ").append(TestCluster.freePort()).append(", dataDir: data/n").append(i).append("}\n");
+        }
+        Path clusterFile = dir.resolve("cluster.yaml");
+        Files.writeString(clusterFile, yaml);
+        ProcessCluster cluster = new ProcessCluster(nodeJar, clusterFile, ClusterConfigLoader.load(clusterFile));
+        for (NodeSpec node : cluster.config.nodes()) {
+            cluster.startNode(node.id());
+        }
+        return cluster;
+    }
+
+    @Override
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public void startNode(String id) {
+        Path log = clusterFile.getParent().resolve("logs").resolve(id + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", nodeJar.toString(), "--cluster", clusterFile.toString(), "--node", id)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            processes.put(id, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed; the crash the Raft log must survive. */
+    public void kill9(String id) throws InterruptedException {
+        Process process = processes.remove(id);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public Path logFile(String id) {
+        return clusterFile.getParent().resolve("logs").resolve(id + ".log");
+    }
+
+    /** The node that says it leads, once the others agree on its term. */
+    public String awaitLeader() {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(this::currentLeader, Optional::isPresent).orElseThrow();
+    }
+
+    private Optional<String> currentLeader() {
+        return processes.keySet().stream().filter(id -> info(id).map(i -> i.getRole().equals("STATE_LEADER")).orElse(false))
+                .findFirst();
+    }
+
+    public Optional<ClusterInfo> info(String id) {
+        try {
+            return Optional.of(failFastStub(id).withDeadlineAfter(2, TimeUnit.SECONDS).getClusterInfo(GetClusterInfoRequest.getDefaultInstance()));
+        } catch (RuntimeException down) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until every running node has applied as far as the leader. */
+    public void awaitConverged() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long leaderApplied = info(awaitLeader()).map(ClusterInfo::getAppliedIndex).orElse(Long.MAX_VALUE);
+            return processes.keySet().stream().allMatch(id -> info(id).map(ClusterInfo::getAppliedIndex).orElse(-1L) >= leaderApplied);
+        });
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub blockingStub(String id) {
+        return failFastStub(id).withWaitForReady();
+    }
+
+    private synchronized ManagedChannel channel(String id) {
+        return channels.computeIfAbsent(id, k -> ManagedChannelBuilder
+                .forTarget(config.node(k).orElseThrow().apiAddress()).usePlaintext().build());
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        processes.values().forEach(Process::destroyForcibly);
+        processes.values().forEach(p -> {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        processes.clear();
+    }
+}
