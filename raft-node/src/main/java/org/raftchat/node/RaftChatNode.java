@@ -85,6 +85,7 @@ public final class RaftChatNode implements AutoCloseable {
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 .executor(responseExecutor)
                 .addService(service)
+                .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
                 .build()
                 .start();
     }

@@ -1,0 +1,196 @@
+package org.raftchat.chaos.checker;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.raftchat.chaos.history.Op;
+import org.raftchat.chaos.history.OpPair;
+
+/**
+ * Checks OK READs. Reads are linearizable (ReadIndex), which this checks cheaply instead of
+ * searching for a linearization:
+ * <ul>
+ *   <li>stale: a read must contain every write acknowledged before it was invoked;</li>
+ *   <li>monotonic: a read must contain everything a read that completed before it began saw,
+ *       and report a last seq at least as high;</li>
+ *   <li>order: a read must be a prefix of the reference order.</li>
+ * </ul>
+ * "Before" is op index order, which the recorder makes real-time order.
+ */
+final class ReadChecks {
+
+    private ReadChecks() {
+    }
+
+    static void check(RoomHistory room, Optional<ReferenceOrder> ref, Anomalies out) {
+        stale(room, out);
+        nonMonotonic(room, out);
+        ref.ifPresent(r -> room.okReads().forEach(read -> order(room, r, read, out)));
+    }
+
+    private static void stale(RoomHistory room, Anomalies out) {
+        List<Ack> acks = acknowledgements(room);
+        Map<String, Ack> ackedBefore = new LinkedHashMap<>();
+        int next = 0;
+        for (OpPair read : room.okReads()) {
+            while (next < acks.size() && acks.get(next).completion().index() < read.invoke().index()) {
+                Ack ack = acks.get(next++);
+                ackedBefore.put(ack.key(), ack);
+            }
+            List<Ack> missed = missing(ackedBefore, read);
+            if (!missed.isEmpty()) {
+                reportStale(room, read, missed, out);
+            }
+        }
+    }
+
+    /** The acknowledged writes the read does not contain, in acknowledgement order. */
+    private static List<Ack> missing(Map<String, Ack> ackedBefore, OpPair read) {
+        Set<String> seen = new HashSet<>(read.completion().readKeys());
+        long present = seen.stream().filter(ackedBefore::containsKey).count();
+        // Counting first keeps the common case (nothing missing) linear in the read's size.
+        if (present == ackedBefore.size()) {
+            return List.of();
+        }
+        return ackedBefore.values().stream().filter(a -> !seen.contains(a.key())).toList();
+    }
+
+    private static void reportStale(RoomHistory room, OpPair read, List<Ack> missed, Anomalies out) {
+        List<Op> ops = new ArrayList<>(read.ops());
+        missed.stream().limit(Anomalies.MAX_KEYS_LISTED).forEach(a -> ops.addAll(a.post().ops()));
+        Ack first = missed.get(0);
+        out.add(AnomalyKind.STALE_READ,
+                "room " + room.room() + ": read #" + read.invoke().index() + " on " + read.invoke().node()
+                        + " invoked at " + Describe.seconds(read.invoke().timeNanos()) + " misses " + missed.size()
+                        + " write(s) acknowledged before it: " + Describe.keys(missed.stream().map(Ack::key).toList())
+                        + " (the first acknowledged at " + Describe.seconds(first.completion().timeNanos())
+                        + " by op #" + first.completion().index() + ")",
+                ops);
+    }
+
+    /** The earliest OK completion of each key, in completion order. */
+    private static List<Ack> acknowledgements(RoomHistory room) {
+        List<Ack> acks = new ArrayList<>();
+        room.postsByKey().forEach((key, posts) -> posts.stream()
+                .filter(OpPair::succeeded)
+                .min(Comparator.comparingLong(p -> p.completion().index()))
+                .ifPresent(p -> acks.add(new Ack(key, p))));
+        acks.sort(Comparator.comparingLong(a -> a.completion().index()));
+        return acks;
+    }
+
+    private static void nonMonotonic(RoomHistory room, Anomalies out) {
+        List<OpPair> byCompletion = new ArrayList<>(room.okReads());
+        byCompletion.sort(Comparator.comparingLong(p -> p.completion().index()));
+        Observed observed = new Observed();
+        int next = 0;
+        for (OpPair read : room.okReads()) {
+            while (next < byCompletion.size() && byCompletion.get(next).completion().index() < read.invoke().index()) {
+                observed.absorb(byCompletion.get(next++));
+            }
+            observed.violation(read).ifPresent(description -> reportNonMonotonic(room, read, observed, description, out));
+        }
+    }
+
+    private static void reportNonMonotonic(RoomHistory room, OpPair read, Observed observed, String why,
+                                           Anomalies out) {
+        List<Op> ops = new ArrayList<>(read.ops());
+        observed.culprits(read).forEach(earlier -> ops.addAll(earlier.ops()));
+        out.add(AnomalyKind.NON_MONOTONIC_READ,
+                "room " + room.room() + ": read #" + read.invoke().index() + " on " + read.invoke().node()
+                        + " invoked at " + Describe.seconds(read.invoke().timeNanos()) + " " + why,
+                ops);
+    }
+
+    private static void order(RoomHistory room, ReferenceOrder ref, OpPair read, Anomalies out) {
+        List<String> keys = read.completion().readKeys();
+        int at = firstDeviation(keys, ref.keys());
+        if (at < 0) {
+            return;
+        }
+        List<Op> ops = new ArrayList<>(read.ops());
+        ops.addAll(room.postOps(keys.get(at)));
+        String expected = at < ref.keys().size() ? "'" + ref.keys().get(at) + "'" : "nothing (it ends there)";
+        out.add(AnomalyKind.READ_ORDER,
+                "room " + room.room() + ": read #" + read.invoke().index() + " on " + read.invoke().node()
+                        + " is not a prefix of the final order: at position " + (at + 1) + " it has '" + keys.get(at)
+                        + "', the final read on " + ref.nodeList() + " has " + expected,
+                ops);
+    }
+
+    /** The first position where {@code read} is not a prefix of {@code reference}, or -1. */
+    private static int firstDeviation(List<String> read, List<String> reference) {
+        for (int i = 0; i < read.size(); i++) {
+            if (i >= reference.size() || !read.get(i).equals(reference.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A key's first acknowledgement. */
+    private record Ack(String key, OpPair post) {
+        Op completion() {
+            return post.completion();
+        }
+    }
+
+    /** What the reads completed so far have seen: each key with the first read that saw it, and the highest last seq. */
+    private static final class Observed {
+        private final Map<String, OpPair> firstSeenBy = new LinkedHashMap<>();
+        private OpPair highest;
+
+        void absorb(OpPair read) {
+            read.completion().readKeys().forEach(k -> firstSeenBy.putIfAbsent(k, read));
+            Long last = read.completion().readLastSeq();
+            if (last != null && (highest == null || last > highest.completion().readLastSeq())) {
+                highest = read;
+            }
+        }
+
+        /** Why {@code read} goes backwards, or empty if it does not. */
+        Optional<String> violation(OpPair read) {
+            List<String> missed = missedKeys(read);
+            List<String> reasons = new ArrayList<>();
+            if (!missed.isEmpty()) {
+                reasons.add("misses " + Describe.keys(missed) + ", seen by read #"
+                        + firstSeenBy.get(missed.get(0)).invoke().index() + " which completed before it began");
+            }
+            if (lastSeqGoesBack(read)) {
+                reasons.add("reports last seq " + read.completion().readLastSeq() + " below the "
+                        + highest.completion().readLastSeq() + " of read #" + highest.invoke().index()
+                        + " which completed before it began");
+            }
+            return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; and ", reasons));
+        }
+
+        /** The earlier reads that {@code read} contradicts. */
+        List<OpPair> culprits(OpPair read) {
+            List<OpPair> culprits = new ArrayList<>();
+            missedKeys(read).stream().limit(Anomalies.MAX_KEYS_LISTED).forEach(k -> culprits.add(firstSeenBy.get(k)));
+            if (lastSeqGoesBack(read)) {
+                culprits.add(highest);
+            }
+            return culprits;
+        }
+
+        private List<String> missedKeys(OpPair read) {
+            Set<String> seen = new HashSet<>(read.completion().readKeys());
+            long present = seen.stream().filter(firstSeenBy::containsKey).count();
+            if (present == firstSeenBy.size()) {
+                return List.of();
+            }
+            return firstSeenBy.keySet().stream().filter(k -> !seen.contains(k)).toList();
+        }
+
+        private boolean lastSeqGoesBack(OpPair read) {
+            Long last = read.completion().readLastSeq();
+            return highest != null && last != null && last < highest.completion().readLastSeq();
+        }
+    }
+}

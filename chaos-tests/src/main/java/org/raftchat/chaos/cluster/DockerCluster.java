@@ -1,0 +1,283 @@
+package org.raftchat.chaos.cluster;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Capability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.raftchat.chaos.workload.NodeChannels;
+import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.lifecycle.Startables;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A cluster of real node containers (the project's image, never pulled) on a bridge network this
+ * class creates, each at a fixed address so the cluster file, the leader hints and the partition
+ * rules all name the same IPs, which the test JVM on the host can reach directly.
+ *
+ * <p>Each container runs the node JVM under a supervisor, so killing the JVM keeps the container,
+ * its data dir, its address and its firewall rules; {@link #restartNode} starts the JVM again.
+ */
+public final class DockerCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerCluster.class);
+    public static final String DEFAULT_IMAGE = "raftchat/node:dev";
+    private static final int RAFT_PORT = 7000;
+    private static final int API_PORT = 9000;
+
+    private final Network network;
+    private final Map<String, GenericContainer<?>> containers;
+    private final Map<String, String> ipById;
+    private final NodeChannels channels;
+
+    private DockerCluster(Network network, Map<String, GenericContainer<?>> containers, Map<String, String> ipById) {
+        this.network = network;
+        this.containers = containers;
+        this.ipById = ipById;
+        this.channels = new NodeChannels(ipById.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + ":" + API_PORT)));
+    }
+
+    /** Starts {@code size} nodes from {@code image} and waits until they elect a leader. */
+    public static DockerCluster start(int size, String image, Random random) {
+        // A random /24 keeps concurrent or leftover runs from colliding.
+        String prefix = "172.29." + (1 + random.nextInt(250)) + ".";
+        Network network = Network.builder()
+                .createNetworkCmdModifier(cmd -> cmd.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(prefix + "0/24"))))
+                .build();
+        Map<String, String> ipById = new LinkedHashMap<>();
+        for (int i = 1; i <= size; i++) {
+            ipById.put("n" + i, prefix + (10 + i));
+        }
+        String clusterFile = clusterFile(ipById);
+        Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
+        ipById.forEach((id, ip) -> containers.put(id, container(image, network, id, ip, clusterFile)));
+        try {
+            Startables.deepStart(containers.values()).join();
+        } catch (RuntimeException e) {
+            containers.values().forEach(GenericContainer::stop);
+            network.close();
+            throw e;
+        }
+        DockerCluster cluster = new DockerCluster(network, containers, ipById);
+        LOG.info("Started {} nodes on {}0/24: {}", size, prefix, ipById);
+        cluster.awaitLeader(Duration.ofSeconds(60));
+        return cluster;
+    }
+
+    private static String clusterFile(Map<String, String> ipById) {
+        StringBuilder yaml = new StringBuilder("group: chaos\nelectionTimeoutMs: 1000\nsnapshotIntervalSecs: 30\nnodes:\n");
+        ipById.forEach((id, ip) -> yaml.append("  - {id: ").append(id).append(", host: ").append(ip)
+                .append(", raftPort: ").append(RAFT_PORT).append(", apiPort: ").append(API_PORT)
+                .append(", dataDir: /data/").append(id).append("}\n"));
+        return yaml.toString();
+    }
+
+    private static GenericContainer<?> container(String image, Network network, String id, String ip, String clusterFile) {
+        return new GenericContainer<>(DockerImageName.parse(image))
+                .withImagePullPolicy(name -> false)
+                .withNetwork(network)
+                .withNetworkAliases(id)
+                .withEnv("NODE_ID", id)
+                .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withIpv4Address(ip);
+                    cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN);
+                })
+                .waitingFor(Wait.forLogMessage(".*Node " + id + " started.*", 1).withStartupTimeout(Duration.ofSeconds(90)));
+    }
+
+    public List<String> nodeIds() {
+        return List.copyOf(ipById.keySet());
+    }
+
+    public String ip(String id) {
+        return ipById.get(id);
+    }
+
+    public NodeChannels channels() {
+        return channels;
+    }
+
+    /** The leader most nodes that answer name, if any. */
+    public Optional<String> leader() {
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        for (String id : nodeIds()) {
+            info(id).map(ClusterInfo::getLeaderId).filter(l -> !l.isEmpty()).ifPresent(l -> votes.merge(l, 1, Integer::sum));
+        }
+        return votes.entrySet().stream().filter(e -> e.getValue() > nodeIds().size() / 2).map(Map.Entry::getKey).findFirst();
+    }
+
+    public String awaitLeader(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> leader = leader();
+            if (leader.isPresent()) {
+                return leader.get();
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException("no leader within " + timeout + "; node logs follow the run");
+    }
+
+    public Optional<ClusterInfo> info(String id) {
+        try {
+            return Optional.of(channels.blocking(id, 1_000).getClusterInfo(GetClusterInfoRequest.getDefaultInstance()));
+        } catch (RuntimeException unreachable) {
+            return Optional.empty();
+        }
+    }
+
+    /** Waits until every node reports the same applied index for a while: the cluster is quiet and converged. */
+    public boolean awaitConverged(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Long> applied = nodeIds().stream().map(id -> info(id).map(ClusterInfo::getAppliedIndex).orElse(-1L)).toList();
+            if (applied.stream().allMatch(a -> a >= 0 && a.equals(applied.get(0)))) {
+                return true;
+            }
+            sleep(250);
+        }
+        return false;
+    }
+
+    /** SIGKILL of the node's JVM inside its container. */
+    public void killNode(String id) {
+        exec(id, "raftchat-node-ctl", "kill", "KILL");
+    }
+
+    public void restartNode(String id) {
+        exec(id, "raftchat-node-ctl", "start");
+    }
+
+    public boolean isNodeRunning(String id) {
+        return execResult(id, "raftchat-node-ctl", "status").getExitCode() == 0;
+    }
+
+    /** Freezes every process of the container (SIGSTOP through the cgroup freezer): a paused node. */
+    public void pause(String id) {
+        docker().pauseContainerCmd(containers.get(id).getContainerId()).exec();
+    }
+
+    public void unpause(String id) {
+        docker().unpauseContainerCmd(containers.get(id).getContainerId()).exec();
+    }
+
+    public boolean isPaused(String id) {
+        return Boolean.TRUE.equals(docker().inspectContainerCmd(containers.get(id).getContainerId()).exec().getState().getPaused());
+    }
+
+    /** Drops all traffic between {@code id} and each of {@code peers}, in both directions, on id's side. */
+    public void block(String id, List<String> peers) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        StringBuilder script = new StringBuilder();
+        for (String peer : peers) {
+            script.append("iptables -A INPUT -s ").append(ip(peer)).append(" -j DROP && ")
+                    .append("iptables -A OUTPUT -d ").append(ip(peer)).append(" -j DROP && ");
+        }
+        script.append("true");
+        exec(id, "sh", "-c", script.toString());
+    }
+
+    /** Drops a share of the packets {@code id} receives from other nodes (iptables' statistic match). */
+    public void loss(String id, double probability) {
+        for (String peer : nodeIds()) {
+            if (!peer.equals(id)) {
+                exec(id, "iptables", "-A", "INPUT", "-s", ip(peer), "-m", "statistic", "--mode", "random",
+                        "--probability", String.valueOf(probability), "-j", "DROP");
+            }
+        }
+    }
+
+    /** Delays what {@code id} sends to the other nodes. This kernel has no netem; see docker/netdelay.py. */
+    public void delay(String id, int delayMs, int jitterMs) {
+        String peers = nodeIds().stream().filter(p -> !p.equals(id)).map(this::ip).collect(Collectors.joining(","));
+        exec(id, "raftchat-netdelay", "start", "--delay-ms", String.valueOf(delayMs), "--jitter-ms", String.valueOf(jitterMs),
+                "--to", peers);
+    }
+
+    /** Removes every partition, loss and delay rule from every node. */
+    public void healNetwork() {
+        for (String id : nodeIds()) {
+            exec(id, "sh", "-c", "iptables -F INPUT && iptables -F OUTPUT && (raftchat-netdelay stop >/dev/null 2>&1 || true)");
+        }
+    }
+
+    /** Writes each node's container log to {@code dir/<id>.log}. */
+    public void saveLogs(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, GenericContainer<?>> e : containers.entrySet()) {
+            Files.writeString(dir.resolve(e.getKey() + ".log"), e.getValue().getLogs());
+        }
+    }
+
+    private void exec(String id, String... command) {
+        ExecResult result = execResult(id, command);
+        if (result.getExitCode() != 0) {
+            throw new IllegalStateException("on " + id + ": `" + String.join(" ", command) + "` exited " + result.getExitCode()
+                    + ": " + result.getStderr().strip() + " " + result.getStdout().strip());
+        }
+    }
+
+    private ExecResult execResult(String id, String... command) {
+        try {
+            return containers.get(id).execInContainer(command);
+        } catch (IOException e) {
+            throw new IllegalStateException("docker exec on " + id + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.close();
+        List<RuntimeException> failures = new ArrayList<>();
+        for (String id : nodeIds()) {
+            try {
+                if (isPaused(id)) {
+                    unpause(id);
+                }
+                containers.get(id).stop();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        network.close();
+        failures.forEach(f -> LOG.warn("While removing the cluster: {}", f.toString()));
+    }
+}

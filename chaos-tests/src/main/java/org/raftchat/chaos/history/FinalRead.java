@@ -1,0 +1,32 @@
+package org.raftchat.chaos.history;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole history of a room as read from one node after the faults were healed and the
+ * cluster had settled. The checker takes these as the reference order.
+ *
+ * @param node the node that answered
+ * @param room the room read
+ * @param keys message texts in seq order
+ * @param seqs the seq of each message, parallel to {@code keys}
+ */
+public record FinalRead(String node, String room, List<String> keys, List<Long> seqs) {
+
+    public FinalRead {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(room, "room");
+        keys = List.copyOf(keys);
+        seqs = List.copyOf(seqs);
+        if (keys.size() != seqs.size()) {
+            throw new IllegalArgumentException(
+                    "final read of " + room + " on " + node + ": " + keys.size() + " keys but " + seqs.size() + " seqs");
+        }
+    }
+
+    /** Same messages at the same seqs in the same order (the node is not compared). */
+    public boolean sameContentAs(FinalRead other) {
+        return keys.equals(other.keys) && seqs.equals(other.seqs);
+    }
+}

@@ -1,0 +1,58 @@
+package org.raftchat.chaos.workload;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.ChatServiceGrpc;
+
+/** One gRPC channel per node API address, shared by every workload client. */
+public final class NodeChannels implements AutoCloseable {
+
+    private final Map<String, String> addressById;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    /** @param addressById node id to its client API "host:port", reachable from this JVM */
+    public NodeChannels(Map<String, String> addressById) {
+        this.addressById = Map.copyOf(addressById);
+    }
+
+    public List<String> nodeIds() {
+        return addressById.keySet().stream().sorted().toList();
+    }
+
+    public String address(String nodeId) {
+        return addressById.get(nodeId);
+    }
+
+    /** The node id whose API address is this one, or null when it is not one of ours. */
+    public String idOfAddress(String address) {
+        return addressById.entrySet().stream().filter(e -> e.getValue().equals(address)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    public ChatServiceGrpc.ChatServiceBlockingStub blocking(String nodeId, long deadlineMs) {
+        return ChatServiceGrpc.newBlockingStub(channel(nodeId)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    public ChatServiceGrpc.ChatServiceStub async(String nodeId) {
+        return ChatServiceGrpc.newStub(channel(nodeId));
+    }
+
+    private ManagedChannel channel(String nodeId) {
+        return channels.computeIfAbsent(nodeId, id -> NettyChannelBuilder.forTarget(addressById.get(id))
+                .usePlaintext()
+                // Like the product client: a stream from a node cut off by a partition or a pause must fail.
+                .keepAliveTime(Defaults.KEEPALIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(Defaults.KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .build());
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}
