@@ -12,13 +12,15 @@ import org.raftchat.chaos.history.Op;
 import org.raftchat.chaos.history.OpPair;
 
 /**
- * Checks OK READs. Reads are linearizable (ReadIndex), which this checks cheaply instead of
+ * Checks OK READs. A read returns a window: the newest messages of a room, its keys sitting at
+ * seqs {@code readLastSeq - keys + 1 .. readLastSeq} (a read of the whole room is the window
+ * that starts at 1). Reads are linearizable (ReadIndex), which this checks cheaply instead of
  * searching for a linearization:
  * <ul>
- *   <li>stale: a read must contain every write acknowledged before it was invoked;</li>
- *   <li>monotonic: a read must contain everything a read that completed before it began saw,
- *       and report a last seq at least as high;</li>
- *   <li>order: a read must be a prefix of the reference order.</li>
+ *   <li>stale: every write acknowledged before the read was invoked must be in it, or, if its seq
+ *       lies before the window, at least not after the read's last seq;</li>
+ *   <li>monotonic: a read's last seq is at least that of any read that completed before it began;</li>
+ *   <li>order: the window equals the reference order at the same seqs.</li>
  * </ul>
  * "Before" is op index order, which the recorder makes real-time order.
  */
@@ -49,7 +51,7 @@ final class ReadChecks {
         }
     }
 
-    /** The acknowledged writes the read does not contain, in acknowledgement order. */
+    /** The acknowledged writes the read should show and does not, in acknowledgement order. */
     private static List<Ack> missing(Map<String, Ack> ackedBefore, OpPair read) {
         Set<String> seen = new HashSet<>(read.completion().readKeys());
         long present = seen.stream().filter(ackedBefore::containsKey).count();
@@ -57,7 +59,18 @@ final class ReadChecks {
         if (present == ackedBefore.size()) {
             return List.of();
         }
-        return ackedBefore.values().stream().filter(a -> !seen.contains(a.key())).toList();
+        long windowStart = lastSeq(read) - read.completion().readKeys().size() + 1;
+        return ackedBefore.values().stream()
+                .filter(a -> !seen.contains(a.key()))
+                // Older than the window: the read does not claim to show it, unless it was acknowledged beyond the read's end.
+                .filter(a -> a.seq() == null || a.seq() >= windowStart)
+                .toList();
+    }
+
+    /** The seq of a read's newest message; a read without one covers exactly what it returned. */
+    static long lastSeq(OpPair read) {
+        Long last = read.completion().readLastSeq();
+        return last != null ? last : read.completion().readKeys().size();
     }
 
     private static void reportStale(RoomHistory room, OpPair read, List<Ack> missed, Anomalies out) {
@@ -109,24 +122,27 @@ final class ReadChecks {
 
     private static void order(RoomHistory room, ReferenceOrder ref, OpPair read, Anomalies out) {
         List<String> keys = read.completion().readKeys();
-        int at = firstDeviation(keys, ref.keys());
+        int offset = (int) Math.max(0, lastSeq(read) - keys.size());
+        int at = firstDeviation(keys, ref.keys(), offset);
         if (at < 0) {
             return;
         }
         List<Op> ops = new ArrayList<>(read.ops());
         ops.addAll(room.postOps(keys.get(at)));
-        String expected = at < ref.keys().size() ? "'" + ref.keys().get(at) + "'" : "nothing (it ends there)";
+        int position = offset + at;
+        String expected = position < ref.keys().size() ? "'" + ref.keys().get(position) + "'" : "nothing (it ends there)";
         out.add(AnomalyKind.READ_ORDER,
                 "room " + room.room() + ": read #" + read.invoke().index() + " on " + read.invoke().node()
-                        + " is not a prefix of the final order: at position " + (at + 1) + " it has '" + keys.get(at)
+                        + " disagrees with the final order: at seq " + (position + 1) + " it has '" + keys.get(at)
                         + "', the final read on " + ref.nodeList() + " has " + expected,
                 ops);
     }
 
-    /** The first position where {@code read} is not a prefix of {@code reference}, or -1. */
-    private static int firstDeviation(List<String> read, List<String> reference) {
+    /** The first index where {@code read} differs from {@code reference} starting at {@code offset}, or -1. */
+    private static int firstDeviation(List<String> read, List<String> reference, int offset) {
         for (int i = 0; i < read.size(); i++) {
-            if (i >= reference.size() || !read.get(i).equals(reference.get(i))) {
+            int r = offset + i;
+            if (r >= reference.size() || !read.get(i).equals(reference.get(r))) {
                 return i;
             }
         }
@@ -138,15 +154,26 @@ final class ReadChecks {
         Op completion() {
             return post.completion();
         }
+
+        Long seq() {
+            return post.completion().seq();
+        }
     }
 
     /** What the reads completed so far have seen: each key with the first read that saw it, and the highest last seq. */
     private static final class Observed {
         private final Map<String, OpPair> firstSeenBy = new LinkedHashMap<>();
+        /** The seq at which a read saw each key. */
+        private final Map<String, Long> seqSeen = new LinkedHashMap<>();
         private OpPair highest;
 
         void absorb(OpPair read) {
-            read.completion().readKeys().forEach(k -> firstSeenBy.putIfAbsent(k, read));
+            List<String> keys = read.completion().readKeys();
+            long first = lastSeq(read) - keys.size() + 1;
+            for (int i = 0; i < keys.size(); i++) {
+                firstSeenBy.putIfAbsent(keys.get(i), read);
+                seqSeen.putIfAbsent(keys.get(i), first + i);
+            }
             Long last = read.completion().readLastSeq();
             if (last != null && (highest == null || last > highest.completion().readLastSeq())) {
                 highest = read;
@@ -156,6 +183,7 @@ final class ReadChecks {
         /** Why {@code read} goes backwards, or empty if it does not. */
         Optional<String> violation(OpPair read) {
             List<String> missed = missedKeys(read);
+            // Keys before a read's window are not missing: only keys inside it count.
             List<String> reasons = new ArrayList<>();
             if (!missed.isEmpty()) {
                 reasons.add("misses " + Describe.keys(missed) + ", seen by read #"
@@ -185,7 +213,11 @@ final class ReadChecks {
             if (present == firstSeenBy.size()) {
                 return List.of();
             }
-            return firstSeenBy.keySet().stream().filter(k -> !seen.contains(k)).toList();
+            long windowStart = lastSeq(read) - read.completion().readKeys().size() + 1;
+            return firstSeenBy.keySet().stream()
+                    .filter(k -> !seen.contains(k))
+                    .filter(k -> seqSeen.getOrDefault(k, Long.MAX_VALUE) >= windowStart)
+                    .toList();
         }
 
         private boolean lastSeqGoesBack(OpPair read) {

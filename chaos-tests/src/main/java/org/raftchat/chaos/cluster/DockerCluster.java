@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.raftchat.chaos.workload.NodeChannels;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.MembershipRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -158,6 +159,32 @@ public final class DockerCluster implements AutoCloseable {
             sleep(250);
         }
         return false;
+    }
+
+    /** Removes a node from the Raft configuration through the leader; returns the members after. */
+    public List<String> removeNode(String id) {
+        return changeMembership(id, true);
+    }
+
+    public List<String> addNode(String id) {
+        return changeMembership(id, false);
+    }
+
+    private List<String> changeMembership(String id, boolean remove) {
+        MembershipRequest request = MembershipRequest.newBuilder().setNodeId(id).build();
+        RuntimeException last = null;
+        // Elections may be under way; a few attempts on whoever leads then.
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String leader = awaitLeader(Duration.ofSeconds(30));
+            try {
+                var admin = channels.admin(leader, 15_000);
+                return (remove ? admin.removeNode(request) : admin.addNode(request)).getMembersList();
+            } catch (RuntimeException e) {
+                last = e;
+                sleep(500);
+            }
+        }
+        throw new IllegalStateException("could not " + (remove ? "remove " : "add ") + id, last);
     }
 
     /** SIGKILL of the node's JVM inside its container. */

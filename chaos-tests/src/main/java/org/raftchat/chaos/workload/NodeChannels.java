@@ -38,6 +38,11 @@ public final class NodeChannels implements AutoCloseable {
         return ChatServiceGrpc.newBlockingStub(channel(nodeId)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
     }
 
+    public org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String nodeId, long deadlineMs) {
+        return org.raftchat.proto.v1.AdminServiceGrpc.newBlockingStub(channel(nodeId))
+                .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
     public ChatServiceGrpc.ChatServiceStub async(String nodeId) {
         return ChatServiceGrpc.newStub(channel(nodeId));
     }

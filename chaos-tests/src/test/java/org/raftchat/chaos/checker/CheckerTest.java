@@ -176,7 +176,7 @@ class CheckerTest {
         Anomaly anomaly = onlyAnomaly(s.check(), AnomalyKind.READ_ORDER);
 
         assertThat(anomaly.ops()).containsExactlyElementsOf(ops(b, read));
-        assertThat(anomaly.description()).contains("position 1", "'b'", "'a'");
+        assertThat(anomaly.description()).contains("at seq 1", "'b'", "'a'");
     }
 
     @Test
@@ -355,5 +355,48 @@ class CheckerTest {
         Arrays.stream(AnomalyKind.values()).forEach(k ->
                 assertThat(verdict.counts()).containsEntry(k.countKey(), k == kind ? 1 : 0));
         return verdict.anomalies().get(0);
+    }
+
+    @Test
+    void aWindowReadThatLeavesOutOlderMessagesIsValid() {
+        // Goal: a read of the newest messages only does not "miss" the older ones before its window.
+        s.okPost(0, "a", 1);
+        s.okPost(0, "b", 2);
+        s.okPost(0, "c", 3);
+        window(1, "n2", 3, "b", "c");
+        window(2, "n3", 3, "c");
+        s.finalReads("a", "b", "c");
+
+        assertThat(s.check().anomalies()).isEmpty();
+    }
+
+    @Test
+    void aWindowReadEndingBeforeAnAcknowledgedWriteIsStale() {
+        // Goal: a window whose last seq is below a write acknowledged before the read began is stale.
+        s.okPost(0, "a", 1);
+        OpPair b = s.okPost(0, "b", 2);
+        OpPair read = window(1, "n2", 1, "a");
+        s.finalReads("a", "b");
+
+        Anomaly anomaly = onlyAnomaly(s.check(), AnomalyKind.STALE_READ);
+        assertThat(anomaly.ops()).containsAll(ops(b, read));
+    }
+
+    @Test
+    void aWindowThatDisagreesWithTheFinalOrderAtItsSeqsIsReadOrder() {
+        // Goal: the window is compared with the final order at the same seqs, not from seq 1.
+        s.okPost(0, "a", 1);
+        s.okPost(0, "b", 2);
+        s.okPost(0, "c", 3);
+        window(1, "n2", 3, "c", "b");
+        s.finalReads("a", "b", "c");
+
+        Anomaly anomaly = onlyAnomaly(s.check(), AnomalyKind.READ_ORDER);
+        assertThat(anomaly.description()).contains("at seq 2");
+    }
+
+    private OpPair window(int process, String node, long lastSeq, String... keys) {
+        Op invoke = s.invokeRead(process, node);
+        return new OpPair(invoke, s.history.okRead(invoke, List.of(keys), lastSeq));
     }
 }

@@ -1,0 +1,209 @@
+package org.raftchat.chaos;
+
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.raftchat.chaos.checker.Availability;
+import org.raftchat.chaos.checker.Checker;
+import org.raftchat.chaos.checker.FaultStats;
+import org.raftchat.chaos.checker.Verdict;
+import org.raftchat.chaos.cluster.DockerCluster;
+import org.raftchat.chaos.history.FaultHandle;
+import org.raftchat.chaos.history.History;
+import org.raftchat.chaos.history.HistoryData;
+import org.raftchat.chaos.nemesis.Nemeses;
+import org.raftchat.chaos.nemesis.Nemesis;
+import org.raftchat.chaos.nemesis.Schedule;
+import org.raftchat.chaos.report.Report;
+import org.raftchat.chaos.report.RunParams;
+import org.raftchat.chaos.workload.Workload;
+import org.raftchat.chaos.workload.WorkloadParams;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.CreateRoomRequest;
+import org.raftchat.proto.v1.ReadHistoryRequest;
+import org.raftchat.proto.v1.ReadHistoryResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Jepsen-style run: a containerized cluster, the workload, the seeded fault schedule, then
+ * healing, final reads from every node, the checker's verdict and the report.
+ */
+public final class ChaosRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
+
+    /** What a run is: replaying the same parameters replays the same schedule and choices. */
+    public record Params(int nodes, Duration duration, List<String> nemeses, long seed, Path reportDir, String image,
+                         WorkloadParams workload) {
+    }
+
+    public record Result(Verdict verdict, Path report, List<FaultStats> availability) {
+    }
+
+    private ChaosRun() {
+    }
+
+    public static Result run(Params params) throws Exception {
+        Random random = new Random(params.seed());
+        List<String> nemeses = Nemeses.expand(params.nemeses());
+        Schedule schedule = Schedule.generate(params.seed(), nemeses, params.duration(), random);
+        schedule.describe().forEach(line -> LOG.info("schedule: {}", line));
+        List<String> rooms = rooms(params.workload().rooms());
+        History history = new History();
+        try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random)) {
+            try {
+                createRooms(cluster, rooms);
+                Workload workload = new Workload(history, cluster.channels(), rooms, params.workload(), new Random(random.nextLong()));
+                workload.start();
+                runSchedule(cluster, schedule, history, random);
+                healEverything(cluster);
+                // Let clients see the healed cluster before they stop, so availability after the last fault shows.
+                Thread.sleep(5_000);
+                workload.stopClients();
+                boolean converged = cluster.awaitConverged(Duration.ofSeconds(90));
+                LOG.info("After healing, the replicas {} converged", converged ? "have" : "have NOT");
+                Thread.sleep(3_000);
+                workload.stopSubscribers();
+                finalReads(cluster, rooms, history);
+            } finally {
+                cluster.saveLogs(params.reportDir().resolve("nodes"));
+            }
+        }
+        HistoryData data = history.snapshot();
+        Verdict verdict = Checker.check(data);
+        List<FaultStats> availability = Availability.compute(data);
+        RunParams runParams = new RunParams(params.seed(), nodeNames(params.nodes()), params.duration(), nemeses, schedule.describe());
+        Path report = Report.write(params.reportDir(), data, verdict, availability, runParams);
+        LOG.info("Verdict: {} {} -> {}", verdict.valid() ? "VALID" : "INVALID", verdict.counts(), report);
+        return new Result(verdict, report, availability);
+    }
+
+    private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random)
+            throws InterruptedException {
+        long startNanos = System.nanoTime();
+        for (Schedule.Step step : schedule.steps()) {
+            sleepUntil(startNanos, step.start());
+            Nemesis nemesis = Nemeses.byName(step.nemesis());
+            String what = inject(nemesis, cluster, random);
+            FaultHandle fault = history.faultStart(nemesis.name(), what);
+            LOG.info("fault {}: {}", nemesis.name(), what);
+            Thread.sleep(step.length().toMillis());
+            heal(nemesis, cluster);
+            history.faultEnd(fault);
+            LOG.info("healed {}", nemesis.name());
+        }
+    }
+
+    /** A nemesis that cannot inject is recorded as such; the run goes on with the next one. */
+    private static String inject(Nemesis nemesis, DockerCluster cluster, Random random) {
+        try {
+            return nemesis.inject(cluster, random);
+        } catch (RuntimeException e) {
+            LOG.warn("nemesis {} failed to inject: {}", nemesis.name(), e.toString());
+            return "injection FAILED: " + e.getMessage();
+        }
+    }
+
+    private static void heal(Nemesis nemesis, DockerCluster cluster) {
+        try {
+            nemesis.heal(cluster);
+        } catch (RuntimeException e) {
+            LOG.warn("nemesis {} failed to heal; the final heal will retry: {}", nemesis.name(), e.toString());
+        }
+    }
+
+    /** Undoes anything a failed heal may have left: network rules, pauses, stopped JVMs, removed members. */
+    private static void healEverything(DockerCluster cluster) {
+        cluster.healNetwork();
+        for (String id : cluster.nodeIds()) {
+            if (cluster.isPaused(id)) {
+                cluster.unpause(id);
+            }
+            if (!cluster.isNodeRunning(id)) {
+                cluster.restartNode(id);
+            }
+        }
+        for (String id : cluster.nodeIds()) {
+            try {
+                cluster.addNode(id);
+            } catch (RuntimeException alreadyMember) {
+                // Adding a current member is refused; that is the expected case.
+            }
+        }
+    }
+
+    private static void createRooms(DockerCluster cluster, List<String> rooms) {
+        for (String room : rooms) {
+            String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+            cluster.channels().blocking(leader, 10_000).createRoom(CreateRoomRequest.newBuilder()
+                    .setIdempotencyKey("create-" + room).setRoom(room).setCreator("chaos").build());
+        }
+    }
+
+    /** Reads every room in full from every node, in pages, retrying while a node is still recovering. */
+    private static void finalReads(DockerCluster cluster, List<String> rooms, History history) throws InterruptedException {
+        for (String node : cluster.nodeIds()) {
+            for (String room : rooms) {
+                readAll(cluster, node, room, history);
+            }
+        }
+    }
+
+    private static void readAll(DockerCluster cluster, String node, String room, History history) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                List<String> keys = new ArrayList<>();
+                List<Long> seqs = new ArrayList<>();
+                long after = 0;
+                while (true) {
+                    ReadHistoryResponse page = cluster.channels().blocking(node, 10_000).readHistory(ReadHistoryRequest.newBuilder()
+                            .setConversation(ConversationRef.newBuilder().setRoom(room)).setAfterSeq(after).setLimit(1000).build());
+                    for (ChatMessage m : page.getMessagesList()) {
+                        keys.add(m.getText());
+                        seqs.add(m.getSeq());
+                        after = m.getSeq();
+                    }
+                    if (page.getMessagesCount() == 0 || after >= page.getLastSeq()) {
+                        break;
+                    }
+                }
+                history.finalRead(node, room, keys, seqs);
+                return;
+            } catch (StatusRuntimeException e) {
+                LOG.info("final read of {} on {} not yet possible: {}", room, node, e.getStatus());
+                Thread.sleep(1_000);
+            }
+        }
+        LOG.warn("no final read of {} on {} within 60 s", room, node);
+    }
+
+    private static List<String> rooms(int count) {
+        List<String> rooms = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            rooms.add("room" + i);
+        }
+        return rooms;
+    }
+
+    private static List<String> nodeNames(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add("n" + i);
+        }
+        return names;
+    }
+
+    private static void sleepUntil(long startNanos, Duration offset) throws InterruptedException {
+        long waitMs = (startNanos + offset.toNanos() - System.nanoTime()) / 1_000_000;
+        if (waitMs > 0) {
+            Thread.sleep(waitMs);
+        }
+    }
+
+}

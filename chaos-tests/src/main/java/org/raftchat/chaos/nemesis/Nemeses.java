@@ -1,0 +1,44 @@
+package org.raftchat.chaos.nemesis;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Every nemesis by name: what a run's --nemesis option and its schedule refer to. */
+public final class Nemeses {
+
+    private Nemeses() {
+    }
+
+    private static final List<Supplier<Nemesis>> ALL = List.of(
+            () -> new KillNemesis(true),
+            () -> new KillNemesis(false),
+            PauseNemesis::new,
+            () -> new PartitionNemesis(PartitionNemesis.Shape.ISOLATE_LEADER),
+            () -> new PartitionNemesis(PartitionNemesis.Shape.MAJORITY_MINORITY),
+            () -> new PartitionNemesis(PartitionNemesis.Shape.BRIDGE),
+            () -> new PartitionNemesis(PartitionNemesis.Shape.RING),
+            NetworkNemesis::latency,
+            NetworkNemesis::loss,
+            MembershipNemesis::new);
+
+    /** "mix" stands for all of them. */
+    public static final String MIX = "mix";
+
+    public static List<String> names() {
+        return ALL.stream().map(s -> s.get().name()).toList();
+    }
+
+    public static Nemesis byName(String name) {
+        return ALL.stream().map(Supplier::get).filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown nemesis '" + name + "'; known: " + names() + " or " + MIX));
+    }
+
+    /** Expands "mix" and checks every name. */
+    public static List<String> expand(List<String> names) {
+        if (names.contains(MIX)) {
+            return names();
+        }
+        names.forEach(Nemeses::byName);
+        return List.copyOf(names);
+    }
+}

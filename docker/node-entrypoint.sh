@@ -1,0 +1,113 @@
+#!/bin/bash
+# Main process (PID 1) of a RaftChat node container: a small supervisor around ONE node JVM.
+#
+#   docker run ... -e NODE_ID=n1 -v cluster.yaml:/etc/raftchat/cluster.yaml:ro raftchat/node:dev
+#   docker run ... raftchat/node:dev --cluster /etc/raftchat/cluster.yaml --node n1
+#   docker run -it raftchat/node:dev bash            # anything not starting with "--" is exec'd as is
+#
+# The JVM is a child of this script, so it can be killed (kill -9) from `docker exec` while the
+# container, its file system (the node's data dir), its IP address and any iptables/tc rules
+# in its network namespace stay. What happens when the JVM exits is RAFTCHAT_ON_EXIT:
+#   wait     (default) stay up with the node down; `raftchat-node-ctl start` starts it again
+#   restart  start it again after RAFTCHAT_RESTART_DELAY seconds (default 1)
+#   exit     the container exits with the JVM's exit code (restart with `docker start`)
+# RAFTCHAT_AUTOSTART=false: do not start the JVM until `raftchat-node-ctl start`.
+# `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
+#
+# Environment: NODE_ID, CLUSTER_FILE (/etc/raftchat/cluster.yaml), JAVA_OPTS,
+#              NODE_JAR (/opt/raftchat/raft-node.jar). Control files live in /run/raftchat.
+set -uo pipefail
+
+if [[ $# -gt 0 && $1 != --* ]]; then
+  exec "$@"
+fi
+
+STATE=/run/raftchat
+PID_FILE=$STATE/java.pid
+EXIT_FILE=$STATE/last-exit
+START_FLAG=$STATE/start-request
+NODE_JAR=${NODE_JAR:-/opt/raftchat/raft-node.jar}
+ON_EXIT=${RAFTCHAT_ON_EXIT:-wait}
+RESTART_DELAY=${RAFTCHAT_RESTART_DELAY:-1}
+
+log() { echo "$(date -u '+%Y-%m-%d %H:%M:%S.%3N') [raftchat-entrypoint] $*"; }
+die() { log "ERROR: $*"; exit 2; }
+
+if [[ $# -gt 0 ]]; then
+  NODE_ARGS=("$@")
+else
+  [[ -n ${NODE_ID:-} ]] || die "set NODE_ID (e.g. -e NODE_ID=n1) or pass --cluster FILE --node ID"
+  NODE_ARGS=(--cluster "${CLUSTER_FILE:-/etc/raftchat/cluster.yaml}" --node "$NODE_ID")
+fi
+case $ON_EXIT in wait|restart|exit) ;; *) die "RAFTCHAT_ON_EXIT must be wait, restart or exit, got '$ON_EXIT'" ;; esac
+[[ -f $NODE_JAR ]] || die "$NODE_JAR not found"
+
+mkdir -p "$STATE"
+rm -f "$PID_FILE" "$START_FLAG"          # stale after a `docker start` of a stopped container
+
+JAVA_PID=
+STOPPING=0
+
+on_term() {
+  STOPPING=1
+  if [[ -n $JAVA_PID ]]; then
+    log "SIGTERM: stopping the node (pid $JAVA_PID)"
+    kill -TERM "$JAVA_PID" 2>/dev/null
+  fi
+}
+trap on_term TERM INT
+
+start_java() {
+  # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
+  java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
+  JAVA_PID=$!
+  echo "$JAVA_PID" >"$PID_FILE"
+  rm -f "$START_FLAG"
+  log "node started: pid $JAVA_PID: java ${JAVA_OPTS:-} -jar $NODE_JAR ${NODE_ARGS[*]}"
+}
+
+# Waits for the JVM to exit (a trapped SIGTERM interrupts `wait`; then wait again).
+wait_java() {
+  local rc
+  while :; do
+    wait "$JAVA_PID"; rc=$?
+    if ! kill -0 "$JAVA_PID" 2>/dev/null; then
+      break
+    fi
+  done
+  echo "$rc" >"$EXIT_FILE"
+  rm -f "$PID_FILE"
+  JAVA_PID=
+  return "$rc"
+}
+
+if [[ ${RAFTCHAT_AUTOSTART:-true} != false ]]; then
+  start_java
+fi
+
+while :; do
+  if [[ -n $JAVA_PID ]]; then
+    wait_java; rc=$?
+    if ((STOPPING)); then
+      log "node stopped (exit code $rc); container exits"
+      exit 0
+    fi
+    if ((rc > 128)); then
+      log "node process died: exit code $rc (signal $((rc - 128)))"
+    else
+      log "node process exited: exit code $rc"
+    fi
+    case $ON_EXIT in
+      exit) log "RAFTCHAT_ON_EXIT=exit: container exits"; exit "$rc" ;;
+      restart) sleep "$RESTART_DELAY"; ((STOPPING)) && exit 0; start_java; continue ;;
+      wait) log "node is down; 'raftchat-node-ctl start' (docker exec) starts it again" ;;
+    esac
+  fi
+  # Node down: wait for a start request (or SIGTERM).
+  while [[ ! -e $START_FLAG ]]; do
+    ((STOPPING)) && { log "container stops"; exit 0; }
+    sleep 0.2
+  done
+  log "start requested"
+  start_java
+done
