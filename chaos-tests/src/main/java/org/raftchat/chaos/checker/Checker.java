@@ -48,10 +48,12 @@ public final class Checker {
         counts.put("operations", pairs.size());
         counts.put("posts", invocations(pairs, OpFunction.POST));
         counts.put("reads", invocations(pairs, OpFunction.READ));
-        counts.put("acknowledged", outcomes(pairs, OpType.OK));
-        counts.put("failed", outcomes(pairs, OpType.FAIL));
-        // An op still open when the run ended is as unknown as one that timed out.
-        counts.put("unknown", outcomes(pairs, OpType.INFO));
+        // Writes: acknowledged, definitely failed, or unknown (an op still open at the end is unknown too).
+        counts.put("acknowledged", outcomes(pairs, OpFunction.POST, OpType.OK));
+        counts.put("failed", outcomes(pairs, OpFunction.POST, OpType.FAIL));
+        counts.put("unknown", outcomes(pairs, OpFunction.POST, OpType.INFO));
+        counts.put("readsOk", outcomes(pairs, OpFunction.READ, OpType.OK));
+        counts.put("readsFailed", outcomes(pairs, OpFunction.READ, OpType.FAIL));
         counts.put("deliveries", data.deliveries().size());
         for (AnomalyKind kind : AnomalyKind.values()) {
             counts.put(kind.countKey(), (int) anomalies.stream().filter(a -> a.kind().equals(kind.label())).count());
@@ -63,7 +65,7 @@ public final class Checker {
         return (int) pairs.stream().filter(p -> p.invoke().f() == f).count();
     }
 
-    private static int outcomes(List<OpPair> pairs, OpType type) {
-        return (int) pairs.stream().filter(p -> p.outcome() == type).count();
+    private static int outcomes(List<OpPair> pairs, OpFunction f, OpType type) {
+        return (int) pairs.stream().filter(p -> p.invoke().f() == f && p.outcome() == type).count();
     }
 }

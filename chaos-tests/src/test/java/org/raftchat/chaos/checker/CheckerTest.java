@@ -40,7 +40,7 @@ class CheckerTest {
 
         assertThat(verdict.anomalies()).isEmpty();
         assertThat(verdict.valid()).isTrue();
-        assertThat(verdict.counts()).containsEntry("operations", 8).containsEntry("acknowledged", 3)
+        assertThat(verdict.counts()).containsEntry("operations", 8).containsEntry("acknowledged", 2).containsEntry("readsOk", 1)
                 .containsEntry("failed", 1).containsEntry("unknown", 4).containsEntry("lost", 0);
     }
 
