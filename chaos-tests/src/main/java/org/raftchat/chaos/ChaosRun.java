@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
 public final class ChaosRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
+    private static final String INJECTION_FAILED = "injection FAILED: ";
 
     /** What a run is: replaying the same parameters replays the same schedule and choices. */
     public record Params(int nodes, Duration duration, List<String> nemeses, long seed, Path reportDir, String image,
                          WorkloadParams workload) {
     }
 
-    public record Result(Verdict verdict, Path report, List<FaultStats> availability) {
+    /** @param failedInjections faults the schedule asked for that could not be injected: the run did not test them */
+    public record Result(Verdict verdict, Path report, List<FaultStats> availability, List<String> failedInjections) {
     }
 
     private ChaosRun() {
@@ -55,12 +57,13 @@ public final class ChaosRun {
         schedule.describe().forEach(line -> LOG.info("schedule: {}", line));
         List<String> rooms = rooms(params.workload().rooms());
         History history = new History();
+        List<String> failedInjections = new ArrayList<>();
         try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random)) {
             try {
                 createRooms(cluster, rooms);
                 Workload workload = new Workload(history, cluster.channels(), rooms, params.workload(), new Random(random.nextLong()));
                 workload.start();
-                runSchedule(cluster, schedule, history, random);
+                runSchedule(cluster, schedule, history, random, failedInjections);
                 healEverything(cluster);
                 // Let clients see the healed cluster before they stop, so availability after the last fault shows.
                 Thread.sleep(5_000);
@@ -80,16 +83,20 @@ public final class ChaosRun {
         RunParams runParams = new RunParams(params.seed(), nodeNames(params.nodes()), params.duration(), nemeses, schedule.describe());
         Path report = Report.write(params.reportDir(), data, verdict, availability, runParams);
         LOG.info("Verdict: {} {} -> {}", verdict.valid() ? "VALID" : "INVALID", verdict.counts(), report);
-        return new Result(verdict, report, availability);
+        failedInjections.forEach(f -> LOG.error("Not tested: {}", f));
+        return new Result(verdict, report, availability, List.copyOf(failedInjections));
     }
 
-    private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random)
-            throws InterruptedException {
+    private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random,
+                                    List<String> failedInjections) throws InterruptedException {
         long startNanos = System.nanoTime();
         for (Schedule.Step step : schedule.steps()) {
             sleepUntil(startNanos, step.start());
             Nemesis nemesis = Nemeses.byName(step.nemesis());
             String what = inject(nemesis, cluster, random);
+            if (what.startsWith(INJECTION_FAILED)) {
+                failedInjections.add(nemesis.name() + " at t=" + step.start().toSeconds() + "s: " + what);
+            }
             FaultHandle fault = history.faultStart(nemesis.name(), what);
             LOG.info("fault {}: {}", nemesis.name(), what);
             Thread.sleep(step.length().toMillis());
@@ -105,7 +112,7 @@ public final class ChaosRun {
             return nemesis.inject(cluster, random);
         } catch (RuntimeException e) {
             LOG.warn("nemesis {} failed to inject: {}", nemesis.name(), e.toString());
-            return "injection FAILED: " + e.getMessage();
+            return INJECTION_FAILED + e.getMessage();
         }
     }
 

@@ -63,10 +63,33 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             return;
         }
         LOG.info("Membership change requested: {} {}", verb, target.id());
-        operation.accept(PeerId.parsePeer(target.raftAddress()), status -> responseExecutor.execute(() -> answer(verb, target, status, out)));
+        try {
+            Set<String> members = raftAddresses(node.listPeers());
+            boolean remove = verb.equals("remove");
+            if (members.contains(target.raftAddress()) != remove) {
+                // Already done (a retry after a lost answer, say): answer with the members as they are.
+                answer(verb, target, Status.OK(), members, out);
+                return;
+            }
+            // Computed now: a leader that removes itself is no longer leader when the change completes.
+            Set<String> membersAfter = new java.util.HashSet<>(members);
+            if (remove) {
+                membersAfter.remove(target.raftAddress());
+            } else {
+                membersAfter.add(target.raftAddress());
+            }
+            operation.accept(PeerId.parsePeer(target.raftAddress()),
+                    status -> responseExecutor.execute(() -> answer(verb, target, status, membersAfter, out)));
+        } catch (IllegalStateException notLeaderAnyMore) {
+            out.onError(GrpcErrors.notLeader(leaderHint.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("Membership change {} {} refused: {}", verb, target.id(), e.toString());
+            out.onError(GrpcErrors.toStatus(e));
+        }
     }
 
-    private void answer(String verb, NodeSpec target, Status status, StreamObserver<MembershipResponse> out) {
+    private void answer(String verb, NodeSpec target, Status status, Set<String> membersAfter,
+                        StreamObserver<MembershipResponse> out) {
         if (!status.isOk()) {
             LOG.warn("Membership change failed: {} {}: {}", verb, target.id(), status);
             out.onError(io.grpc.Status.FAILED_PRECONDITION
@@ -74,11 +97,14 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
                     .asRuntimeException());
             return;
         }
-        Set<String> peers = node.listPeers().stream().map(p -> p.getEndpoint().toString()).collect(Collectors.toSet());
-        List<String> members = config.nodes().stream().filter(n -> peers.contains(n.raftAddress())).map(NodeSpec::id).toList();
+        List<String> members = config.nodes().stream().filter(n -> membersAfter.contains(n.raftAddress())).map(NodeSpec::id).toList();
         LOG.info("Membership changed: {} {}; members now {}", verb, target.id(), members);
         out.onNext(MembershipResponse.newBuilder().addAllMembers(members).build());
         out.onCompleted();
+    }
+
+    private static Set<String> raftAddresses(List<PeerId> peers) {
+        return peers.stream().map(p -> p.getEndpoint().toString()).collect(Collectors.toCollection(java.util.HashSet::new));
     }
 
     private static String ids(List<NodeSpec> nodes) {

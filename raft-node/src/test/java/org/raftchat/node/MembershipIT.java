@@ -57,10 +57,27 @@ class MembershipIT {
         }
         assertThat(follower.appliedIndex()).isEqualTo(appliedWhenRemoved);
 
+        assertThat(admin(leader.id()).removeNode(request(follower.id())).getMembersList())
+                .as("a repeated removal is answered, not refused").hasSize(2);
         assertThat(admin(leader.id()).addNode(request(follower.id())).getMembersList()).contains(follower.id()).hasSize(3);
         cluster.awaitConverged();
         assertThat(allMessages(cluster.blockingStub(follower.id()), "lobby")).hasSize(20).isEqualTo(allMessages(chat, "lobby"));
         assertThat(follower.stateDigest()).isEqualTo(leader.stateDigest());
+    }
+
+    @Test
+    void aLeaderThatRemovesItselfAnswersAndTheOthersElectANewLeader() {
+        // Goal: removing the leader completes (the answer does not depend on still leading), a new leader
+        // is elected among the rest, and writes go on there.
+        RaftChatNode leader = cluster.awaitLeader();
+        createRoom(cluster.blockingStub(leader.id()), "lobby");
+
+        assertThat(admin(leader.id()).removeNode(request(leader.id())).getMembersList()).doesNotContain(leader.id()).hasSize(2);
+
+        RaftChatNode newLeader = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(cluster::awaitLeader, n -> !n.id().equals(leader.id()));
+        post(cluster.blockingStub(newLeader.id()), "lobby", "after the leader left");
+        assertThat(admin(newLeader.id()).addNode(request(leader.id())).getMembersList()).hasSize(3);
     }
 
     @Test

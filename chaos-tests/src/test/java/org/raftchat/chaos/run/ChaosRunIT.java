@@ -39,6 +39,7 @@ class ChaosRunIT {
 
         System.out.println("verdict " + result.verdict().counts() + " report " + result.report());
         assertThat(result.verdict().counts().get("acknowledged")).as("acknowledged writes").isPositive();
+        assertThat(result.failedInjections()).as("faults that could not be injected, so were not tested").isEmpty();
         assertThat(result.verdict().anomalies()).as("anomalies (replay with -Dchaos.seed=%d; report %s)", seed, result.report())
                 .isEmpty();
     }
