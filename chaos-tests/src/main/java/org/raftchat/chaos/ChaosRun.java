@@ -56,11 +56,13 @@ public final class ChaosRun {
         Schedule schedule = Schedule.generate(params.seed(), nemeses, params.duration(), random);
         schedule.describe().forEach(line -> LOG.info("schedule: {}", line));
         List<String> rooms = rooms(params.workload().rooms());
-        History history = new History();
         List<String> failedInjections = new ArrayList<>();
+        History history;
         try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random)) {
             try {
                 createRooms(cluster, rooms);
+                // Time 0 of the history, the report and the schedule: the cluster is up and the rooms exist.
+                history = new History();
                 Workload workload = new Workload(history, cluster.channels(), rooms, params.workload(), new Random(random.nextLong()));
                 workload.start();
                 runSchedule(cluster, schedule, history, random, failedInjections);

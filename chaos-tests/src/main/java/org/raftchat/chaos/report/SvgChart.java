@@ -69,7 +69,7 @@ final class SvgChart {
             line(svg, series.get(i));
         }
         svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(PLOT_WIDTH)
-                .append("\" height=\"").append(PLOT_HEIGHT).append("\" class=\"frame\"/>\n");
+                .append("\" height=\"").append(PLOT_HEIGHT).append("\" class=\"frame\" fill=\"none\" stroke=\"#bbb\"/>\n");
         return svg.append("</svg>\n").toString();
     }
 
@@ -125,7 +125,7 @@ final class SvgChart {
         for (YScale.Tick tick : y.ticks()) {
             double ty = yPixel(tick.value());
             svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT_WIDTH).append("\" y1=\"")
-                    .append(Html.num(ty, 1)).append("\" y2=\"").append(Html.num(ty, 1)).append("\" class=\"grid\"/>");
+                    .append(Html.num(ty, 1)).append("\" y2=\"").append(Html.num(ty, 1)).append("\" class=\"grid\" stroke=\"#eee\"/>");
             svg.append(text(LEFT - 6, ty + 4, "end", "tick", tick.label()));
         }
         svg.append('\n');
@@ -137,7 +137,7 @@ final class SvgChart {
             double tx = x(t);
             svg.append("<line x1=\"").append(Html.num(tx, 1)).append("\" x2=\"").append(Html.num(tx, 1))
                     .append("\" y1=\"").append(TOP + PLOT_HEIGHT).append("\" y2=\"").append(TOP + PLOT_HEIGHT + 4)
-                    .append("\" class=\"axis\"/>");
+                    .append("\" class=\"axis\" stroke=\"#888\"/>");
             svg.append(text(tx, TOP + PLOT_HEIGHT + 16, "middle", "tick", Html.num(t, step < 1 ? 1 : 0) + "s"));
         }
         svg.append(text(LEFT + PLOT_WIDTH / 2.0, HEIGHT - 4, "middle", "tick", "seconds since start")).append('\n');
