@@ -17,18 +17,25 @@ public record ClusterConfig(
         List<NodeSpec> nodes,
         Duration electionTimeout,
         Duration snapshotInterval,
-        Limits limits) {
+        Limits limits,
+        RaftTuning raft) {
 
     public ClusterConfig {
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(electionTimeout, "electionTimeout");
         Objects.requireNonNull(snapshotInterval, "snapshotInterval");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(raft, "raft");
         nodes = List.copyOf(nodes);
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes: at least one node is required");
         }
         requireUnique(nodes);
+    }
+
+    /** A cluster with SOFAJRaft's default tuning. */
+    public ClusterConfig(String groupId, List<NodeSpec> nodes, Duration electionTimeout, Duration snapshotInterval, Limits limits) {
+        this(groupId, nodes, electionTimeout, snapshotInterval, limits, RaftTuning.defaults());
     }
 
     public Optional<NodeSpec> node(String id) {

@@ -26,7 +26,9 @@ public final class ClusterConfigLoader {
 
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits");
+    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits", "raft");
+    private static final Set<String> RAFT_FIELDS = Set.of(
+            "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline");
     private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "dataDir");
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
@@ -71,7 +73,7 @@ public final class ClusterConfigLoader {
                     integer(root, "snapshotIntervalSecs", "", (int) Defaults.SNAPSHOT_INTERVAL.toSeconds(), 1, 7 * 24 * 3600));
             List<NodeSpec> nodes = nodes(root.get("nodes"), baseDir);
             Limits limits = limits(root.get("limits"));
-            return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits);
+            return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")));
         } catch (IllegalArgumentException e) {
             throw new InvalidClusterConfigException(e.getMessage(), e);
         }
@@ -123,6 +125,28 @@ public final class ClusterConfigLoader {
                 integer(node, "maxInboundGrpcBytes", at, d.maxInboundGrpcBytes(), 1024, 64 << 20),
                 integer(node, "maxPendingProposals", at, d.maxPendingProposals(), 1, max),
                 integer(node, "maxSubscriptionsPerNode", at, d.maxSubscriptionsPerNode(), 1, max));
+    }
+
+    private static RaftTuning raft(JsonNode node) {
+        RaftTuning d = RaftTuning.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("raft: must be a mapping");
+        }
+        String at = "raft.";
+        requireKnownFields(node, RAFT_FIELDS, at);
+        JsonNode pipeline = node.get("replicatorPipeline");
+        if (pipeline != null && !pipeline.isBoolean()) {
+            throw new IllegalArgumentException("raft.replicatorPipeline: must be true or false, got " + pipeline);
+        }
+        return new RaftTuning(
+                integer(node, "applyBatch", at, d.applyBatch(), 1, 65_536),
+                integer(node, "maxAppendBufferBytes", at, d.maxAppendBufferBytes(), 4096, 64 << 20),
+                integer(node, "maxEntriesPerRpc", at, d.maxEntriesPerRpc(), 1, 65_536),
+                integer(node, "maxInflightRpcs", at, d.maxInflightRpcs(), 1, 65_536),
+                pipeline == null ? d.replicatorPipeline() : pipeline.asBoolean());
     }
 
     private static void requireKnownFields(JsonNode node, Set<String> known, String at) {

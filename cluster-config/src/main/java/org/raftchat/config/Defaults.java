@@ -33,6 +33,13 @@ public final class Defaults {
     /** Nodes accept pings this often; must not exceed {@link #KEEPALIVE_INTERVAL} or nodes would drop clients. */
     public static final Duration KEEPALIVE_MIN_PERMITTED = Duration.ofSeconds(5);
 
+    // SOFAJRaft's write-path levers (see RaftTuning); the values are SOFAJRaft's own defaults
+    // until the benchmark shows better ones.
+    public static final int RAFT_APPLY_BATCH = 32;
+    public static final int RAFT_MAX_APPEND_BUFFER_BYTES = 256 * 1024;
+    public static final int RAFT_MAX_ENTRIES_PER_RPC = 1024;
+    public static final int RAFT_MAX_INFLIGHT_RPCS = 256;
+
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;

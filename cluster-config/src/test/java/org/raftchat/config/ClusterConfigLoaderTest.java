@@ -89,6 +89,20 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void readsRaftTuningAndNamesItsBadFields() throws Exception {
+        ClusterConfig tuned = ClusterConfigLoader.parse(THREE_NODES + "raft: {applyBatch: 128, replicatorPipeline: false}\n", dir);
+        assertThat(tuned.raft().applyBatch()).isEqualTo(128);
+        assertThat(tuned.raft().replicatorPipeline()).isFalse();
+        assertThat(tuned.raft().maxInflightRpcs()).isEqualTo(Defaults.RAFT_MAX_INFLIGHT_RPCS);
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).raft()).isEqualTo(RaftTuning.defaults());
+
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "raft: {sync: false}\n", dir))
+                .hasMessageStartingWith("raft.sync: unknown field");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "raft: {applyBatch: 0}\n", dir))
+                .hasMessageContaining("raft.applyBatch: must be an integer in 1..65536");
+    }
+
+    @Test
     void reportsTheFileNameWhenLoading() throws Exception {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, "nodes: 3");

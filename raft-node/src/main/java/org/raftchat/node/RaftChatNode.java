@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.NodeSpec;
+import org.raftchat.config.RaftTuning;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
@@ -117,6 +118,14 @@ public final class RaftChatNode implements AutoCloseable {
         options.setApplyTaskMode(ApplyTaskMode.NonBlocking);
         RaftOptions raftOptions = new RaftOptions();
         raftOptions.setDisruptorBufferSize(powerOfTwoAtLeast(config.limits().maxPendingProposals()));
+        RaftTuning tuning = config.raft();
+        raftOptions.setApplyBatch(tuning.applyBatch());
+        raftOptions.setMaxAppendBufferSize(tuning.maxAppendBufferBytes());
+        raftOptions.setMaxEntriesSize(tuning.maxEntriesPerRpc());
+        raftOptions.setMaxReplicatorInflightMsgs(tuning.maxInflightRpcs());
+        raftOptions.setReplicatorPipeline(tuning.replicatorPipeline());
+        // Never off: an entry counts toward a majority only once it is on disk.
+        raftOptions.setSync(true);
         options.setRaftOptions(raftOptions);
         return options;
     }

@@ -1,0 +1,37 @@
+package org.raftchat.config;
+
+/**
+ * The write path's levers in SOFAJRaft. Durability is not one of them: every entry is fsynced
+ * before it counts toward a majority, whatever these say.
+ *
+ * @param applyBatch             proposals taken from the leader's queue into one log append (one fsync)
+ * @param maxAppendBufferBytes   bytes the log buffers before it must flush
+ * @param maxEntriesPerRpc       entries in one AppendEntries request to a follower
+ * @param maxInflightRpcs        AppendEntries requests in flight to one follower (pipelining)
+ * @param replicatorPipeline     send the next AppendEntries before the previous one is answered
+ */
+public record RaftTuning(
+        int applyBatch,
+        int maxAppendBufferBytes,
+        int maxEntriesPerRpc,
+        int maxInflightRpcs,
+        boolean replicatorPipeline) {
+
+    public RaftTuning {
+        positive("applyBatch", applyBatch);
+        positive("maxAppendBufferBytes", maxAppendBufferBytes);
+        positive("maxEntriesPerRpc", maxEntriesPerRpc);
+        positive("maxInflightRpcs", maxInflightRpcs);
+    }
+
+    public static RaftTuning defaults() {
+        return new RaftTuning(Defaults.RAFT_APPLY_BATCH, Defaults.RAFT_MAX_APPEND_BUFFER_BYTES,
+                Defaults.RAFT_MAX_ENTRIES_PER_RPC, Defaults.RAFT_MAX_INFLIGHT_RPCS, true);
+    }
+
+    private static void positive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("raft." + field + ": must be > 0, got " + value);
+        }
+    }
+}
