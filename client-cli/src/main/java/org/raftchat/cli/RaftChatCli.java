@@ -2,6 +2,7 @@ package org.raftchat.cli;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.raftchat.cli.bench.BenchCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Chat over a Raft-replicated log.",
         subcommands = {
                 CreateRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class,
-                TailCommand.class, StatusCommand.class, ChatCommand.class, CommandLine.HelpCommand.class})
+                TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RaftChatCli.class);

@@ -1,0 +1,125 @@
+package org.raftchat.cli.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.raftchat.cli.ChatClientException;
+import org.raftchat.cli.ClusterOptions;
+import org.raftchat.cli.ExitCodes;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code raftchat bench}: load a running cluster through the public API and report commit,
+ * delivery and follower-read latency (HdrHistogram), throughput, errors and retries. Prints a
+ * table; writes {@code result.json}, one {@code .hlog} per latency and {@code percentiles.svg}
+ * to the output directory. {@code raftchat bench summary DIR} tabulates the runs under DIR.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = BenchSummaryCommand.class,
+        description = {
+                "Benchmark a running cluster: writes to the leader in an open or closed loop, subscribers and "
+                        + "linearizable readers on followers.",
+                "Open loop times each write from its intended start (no coordinated omission)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--mode", paramLabel = "open|closed", defaultValue = "open", converter = LoadShape.Converter.class,
+            description = "open: a fixed rate (--rate); closed: a fixed number in flight (--in-flight). Default: ${DEFAULT-VALUE}.")
+    LoadShape shape;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "500", description = "Open loop: messages per second. Default: ${DEFAULT-VALUE}.")
+    int ratePerSec;
+
+    @Option(names = "--in-flight", paramLabel = "K", defaultValue = "16", description = "Closed loop: writes outstanding. Default: ${DEFAULT-VALUE}.")
+    int inFlight;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "20s", converter = DurationConverter.class,
+            description = "The measured window (20s, 500ms, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Load before measuring, not recorded. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = "--rooms", paramLabel = "M", defaultValue = "4",
+            description = "Rooms written round-robin (bench-0 ...), created if missing. Default: ${DEFAULT-VALUE}.")
+    int rooms;
+
+    @Option(names = "--message-bytes", paramLabel = "BYTES", defaultValue = "256", description = "Message size. Default: ${DEFAULT-VALUE}.")
+    int messageBytes;
+
+    @Option(names = "--subscribers", paramLabel = "S", defaultValue = "2",
+            description = "Subscribers on followers timing post -> delivery. Default: ${DEFAULT-VALUE}.")
+    int subscribers;
+
+    @Option(names = "--readers", paramLabel = "R", defaultValue = "2",
+            description = "Readers of the newest " + BenchConfig.READ_PAGE + " messages on followers (linearizable). Default: ${DEFAULT-VALUE}.")
+    int readers;
+
+    @Option(names = "--read-rate", paramLabel = "N", defaultValue = "200",
+            description = "Reads per second, all readers together. Default: ${DEFAULT-VALUE}.")
+    int readRatePerSec;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Where result.json, *.hlog and percentiles.svg go. Default: bench-results/<time>-<mode>-<N>.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Boolean.TRUE.equals(spec.findOption("--verbose").getValue())) {
+            verboseLogging();
+        }
+        // The process environment: the CLI's CliContext, which tests replace, is package-private to org.raftchat.cli.
+        BenchConfig config = config(ClusterAddresses.resolve(cluster, System.getenv()));
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            BenchOutcome outcome = new BenchRun(config, RetryPolicy.defaults(), out).run();
+            BenchOutputs.write(config.outputDir(), outcome);
+            out.println();
+            out.print(ResultTable.render(outcome.result()));
+            out.println("results: " + config.outputDir());
+            out.flush();
+            return ExitCodes.OK;
+        } catch (ChatClientException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("raftchat bench: " + e.getMessage());
+            err.flush();
+            return ExitCodes.of(e);
+        }
+    }
+
+    /** {@code --verbose} (from the cluster mixin): the setup client's retries, on stderr. */
+    private static void verboseLogging() {
+        if (LoggerFactory.getLogger("org.raftchat") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
+    }
+
+    /** The options as a validated config; invalid values are usage errors (exit 2). */
+    BenchConfig config(List<String> addresses) {
+        Path dir = output != null ? output : Path.of("bench-results",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + shape.label() + "-"
+                        + (shape == LoadShape.OPEN ? ratePerSec : inFlight));
+        try {
+            return new BenchConfig(addresses, shape, ratePerSec, inFlight, duration, warmup, rooms, messageBytes,
+                    subscribers, readers, readRatePerSec, dir);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.raftchat.cli.bench;
+
+import java.nio.file.Path;
+
+/** Writes what a run leaves besides its .hlog files (written while it runs): result.json and percentiles.svg. */
+final class BenchOutputs {
+
+    private BenchOutputs() {
+    }
+
+    static void write(Path dir, BenchOutcome outcome) {
+        BenchResult r = outcome.result();
+        ResultJson.write(dir.resolve(ResultJson.FILE_NAME), r);
+        String title = "RaftChat " + r.cluster().nodes() + " nodes, " + r.parameters().loadDescription() + ", "
+                + r.parameters().messageBytes() + "-byte messages (" + r.startedAt() + ")";
+        PercentilePlot.write(dir.resolve(PercentilePlot.FILE_NAME), title, outcome.histograms());
+    }
+}

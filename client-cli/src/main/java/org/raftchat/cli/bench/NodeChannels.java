@@ -1,0 +1,77 @@
+package org.raftchat.cli.bench;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.raftchat.cli.ChatClient;
+import org.raftchat.proto.v1.ChatServiceGrpc;
+
+/**
+ * The bench's own plaintext gRPC channels, one per node address, opened on first use. Callbacks
+ * run on the transport's threads (direct executor): the bench's callbacks only record a number
+ * and start the next call, and skipping a thread hand-off per call keeps the client's share of
+ * two cores small (the nodes run on the same machine). Thread-safe.
+ */
+final class NodeChannels implements AutoCloseable {
+
+    /** Leader hints may name addresses outside the list given; this caps the channels they open. */
+    private static final int MAX_CHANNELS = 64;
+    /** History pages of 50 messages of up to 60 KiB exceed gRPC's 4 MiB default. */
+    private static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
+
+    private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    ChatServiceGrpc.ChatServiceStub async(String address) {
+        return ChatServiceGrpc.newStub(channel(address));
+    }
+
+    ChatServiceGrpc.ChatServiceBlockingStub blocking(String address, Duration deadline) {
+        return ChatServiceGrpc.newBlockingStub(channel(address)).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private ManagedChannel channel(String address) {
+        if (closed) {
+            throw new IllegalStateException("channels are closed");
+        }
+        ManagedChannel channel = channels.get(address);
+        if (channel != null) {
+            return channel;
+        }
+        if (channels.size() >= MAX_CHANNELS) {
+            throw new IllegalStateException("more than " + MAX_CHANNELS + " node addresses seen; not opening one to " + address);
+        }
+        return channels.computeIfAbsent(ChatClient.requireAddress(address), NodeChannels::open);
+    }
+
+    private static ManagedChannel open(String address) {
+        return Grpc.newChannelBuilder("dns:///" + address, InsecureChannelCredentials.create())
+                .directExecutor()
+                // The bench retries by its own rules (and counts it); gRPC's transparent retry would buffer every call.
+                .disableRetry()
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .userAgent("raftchat-bench")
+                .build();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<ManagedChannel> all = new ArrayList<>(channels.values());
+        all.forEach(ManagedChannel::shutdownNow);
+        for (ManagedChannel channel : all) {
+            try {
+                channel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

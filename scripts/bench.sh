@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The RaftChat benchmark suite against a fresh local cluster, or the state machine's JMH micro-benchmarks.
+#
+#   scripts/bench.sh [--nodes 3|5] [--quick] [-- BENCH_OPTION...]
+#       Builds if needed, starts a fresh cluster of separate node processes (a temporary run dir;
+#       Raft ports 17101+, API ports 19101+, so a ./raftchat-dev cluster keeps running), runs the
+#       standard suite with `raftchat bench`, stops and wipes the cluster, prints the summary table.
+#       Suite: open loop 500/s and 2000/s, with 2 readers on followers at 200 reads/s in all;
+#              closed loop 1, 16 and 64 in flight, writes only (no readers), for maximum throughput;
+#              2 subscribers on followers throughout; 20 s each after a 5 s warm-up (--quick: 5 s after 2 s).
+#       BENCH_OPTIONs go to every run, e.g. `-- --read-rate 1000` or `-- --message-bytes 1024`.
+#       Results: bench-results/<time>/<n>-<load>/ (result.json, *.hlog, percentiles.svg),
+#                bench-results/<time>/summary.md, and the nodes' logs in bench-results/<time>/logs/.
+#
+#   scripts/bench.sh --jmh [-- JMH_OPTION...]
+#       The JMH micro-benchmarks of chat-statemachine (ApplyBatchBenchmark, CommandCodecBenchmark):
+#       1 fork, 3 warm-up and 3 measured iterations of 1 s each. JMH_OPTIONs go to org.openjdk.jmh.Main,
+#       e.g. `-- ApplyBatch -p batchSize=64` or `-- -prof gc`. Results: bench-results/<time>-jmh/.
+#
+# Environment: BENCH_RAFT_PORT_BASE, BENCH_API_PORT_BASE (default 17100, 19100), BENCH_JAVA_OPTS
+# (the bench client's JVM options, default -Xms256m -Xmx1g).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NODE_JAR=$ROOT/raft-node/target/raft-node.jar
+CLI_JAR=$ROOT/client-cli/target/client-cli.jar
+RAFT_PORT_BASE=${BENCH_RAFT_PORT_BASE:-17100}
+API_PORT_BASE=${BENCH_API_PORT_BASE:-19100}
+read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}"
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+
+nodes=3 quick=0 jmh=0 extra=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --nodes) nodes=${2:?--nodes needs 3 or 5}; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --jmh) jmh=1; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ $nodes == 3 || $nodes == 5 ]] || die "--nodes must be 3 or 5"
+command -v java >/dev/null || die "java not found: install a JDK 17"
+command -v mvn >/dev/null || die "mvn not found: install Maven 3.8+"
+stamp=$(date +%Y%m%d-%H%M%S)
+
+run_jmh() {
+  local out=$ROOT/bench-results/$stamp-jmh
+  mkdir -p "$out"
+  echo "Compiling the benchmarks (mvn test-compile of chat-statemachine and proto) ..."
+  # One invocation, so chat-statemachine's classpath points at proto/target/classes, not at an installed jar.
+  (cd "$ROOT" && mvn -q -pl chat-statemachine -am test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh.classpath) || die "build failed"
+  rm -f "$ROOT/target/jmh.classpath" "$ROOT/proto/target/jmh.classpath"
+  rmdir "$ROOT/target" 2>/dev/null || true
+  local sm=$ROOT/chat-statemachine/target
+  local deps cp
+  deps=$(cat "$sm/jmh.classpath")
+  cp="$sm/test-classes:$sm/classes:$deps"
+  java -cp "$cp" org.openjdk.jmh.Main -rf json -rff "$out/jmh.json" "${extra[@]}" | tee "$out/jmh.txt"
+  echo
+  echo "JMH results ($out):"
+  sed -n '/^Benchmark /,$p' "$out/jmh.txt"
+}
+
+# Builds unless both jars are newer than every main source and pom (as raftchat-dev does).
+build_if_needed() {
+  if [[ -f $NODE_JAR && -f $CLI_JAR ]] && [[ -z $(find "$ROOT" \( -path "$ROOT/run" -o -path "$ROOT/bench-results" \) -prune -o \
+        \( -path '*/src/main/*' -o -name pom.xml \) \( -newer "$NODE_JAR" -o -newer "$CLI_JAR" \) -print -quit) ]]; then
+    return
+  fi
+  echo "Building (mvn -q -DskipTests package) ..."
+  (cd "$ROOT" && mvn -q -DskipTests package) || die "build failed"
+  # The jar plugin leaves an up-to-date jar untouched; mark both current so raftchat-dev does not build again.
+  touch "$NODE_JAR" "$CLI_JAR"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+run_suite() {
+  build_if_needed
+  for i in $(seq 1 "$nodes"); do
+    for port in $((RAFT_PORT_BASE + i)) $((API_PORT_BASE + i)); do
+      port_in_use "$port" && die "port $port is in use; set BENCH_RAFT_PORT_BASE / BENCH_API_PORT_BASE to free ones"
+    done
+  done
+
+  out=$ROOT/bench-results/$stamp
+  run_dir=$(mktemp -d "${TMPDIR:-/tmp}/raftchat-bench.XXXXXX")
+  mkdir -p "$out"
+  dev() { RAFTCHAT_RUN_DIR=$run_dir RAFTCHAT_RAFT_PORT_BASE=$RAFT_PORT_BASE RAFTCHAT_API_PORT_BASE=$API_PORT_BASE "$ROOT/raftchat-dev" "$@"; }
+  cleanup() {
+    if [[ -d $run_dir/logs ]]; then
+      cp -r "$run_dir/logs" "$out/logs" 2>/dev/null || true
+    fi
+    dev wipe >/dev/null 2>&1 || true
+  }
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+
+  echo "Starting a fresh $nodes-node cluster in $run_dir ..."
+  dev up --no-attach --nodes "$nodes" >/dev/null || die "the cluster did not start; see $run_dir/logs"
+  local cluster=""
+  for i in $(seq 1 "$nodes"); do cluster+=${cluster:+,}127.0.0.1:$((API_PORT_BASE + i)); done
+
+  local duration=20s warmup=5s
+  if [[ $quick == 1 ]]; then duration=5s warmup=2s; fi
+  local runs=(
+    "1-open-500|--mode open --rate 500"
+    "2-open-2000|--mode open --rate 2000"
+    "3-closed-1|--mode closed --in-flight 1 --readers 0"
+    "4-closed-16|--mode closed --in-flight 16 --readers 0"
+    "5-closed-64|--mode closed --in-flight 64 --readers 0"
+  )
+  local failed=()
+  for run in "${runs[@]}"; do
+    local name=${run%%|*} args
+    read -r -a args <<< "${run#*|}"
+    echo
+    echo "=== $name: ${args[*]} ($duration after $warmup warm-up, $nodes nodes)"
+    java "${JAVA_OPTS[@]}" -jar "$CLI_JAR" bench --cluster "$cluster" "${args[@]}" \
+        --duration "$duration" --warmup "$warmup" --output "$out/$name" "${extra[@]}" || failed+=("$name")
+  done
+
+  echo
+  echo "=== Summary ($nodes nodes; $out/summary.md)"
+  echo
+  java -jar "$CLI_JAR" bench summary "$out"
+  if [[ ${#failed[@]} -gt 0 ]]; then
+    die "runs that failed: ${failed[*]}"
+  fi
+}
+
+if [[ $jmh == 1 ]]; then
+  run_jmh
+else
+  run_suite
+fi
