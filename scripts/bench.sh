@@ -114,6 +114,13 @@ run_suite() {
     "4-closed-16|--mode closed --in-flight 16 --readers 0"
     "5-closed-64|--mode closed --in-flight 64 --readers 0"
   )
+  # A fresh cluster's JVMs are still compiling the hot path: figures from the first seconds
+  # measure the JIT, not RaftChat. Warm every node up with a closed-loop load first (not recorded).
+  local cluster_warmup=60s
+  if [[ $quick == 1 ]]; then cluster_warmup=15s; fi
+  echo "=== warming the cluster up for $cluster_warmup (closed loop, 64 in flight; not recorded)"
+  java "${JAVA_OPTS[@]}" -jar "$CLI_JAR" bench --cluster "$cluster" --mode closed --in-flight 64 --readers 0 \
+      --subscribers 0 --duration "$cluster_warmup" --warmup 1s --output "$run_dir/warmup" >/dev/null 2>&1 || true
   local failed=()
   for run in "${runs[@]}"; do
     local name=${run%%|*} args
