@@ -3,8 +3,11 @@ package org.raftchat.statemachine;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DirectPair;
 
-/** Canonical forms of conversations: a direct pair is stored and returned with its two names sorted. */
-final class Conversations {
+/**
+ * Canonical forms of conversations: a direct pair is stored and returned with its two names
+ * sorted. Public so the node keys its subscriptions exactly as the state stores conversations.
+ */
+public final class Conversations {
 
     private Conversations() {}
 
@@ -23,7 +26,7 @@ final class Conversations {
     }
 
     /** Returns the canonical form of a query's conversation; rejects a reference with no kind set. */
-    static ConversationRef canonical(ConversationRef conversation) {
+    public static ConversationRef canonical(ConversationRef conversation) {
         return switch (conversation.getKindCase()) {
             case ROOM -> room(conversation.getRoom());
             case DIRECT -> direct(conversation.getDirect().getUserA(), conversation.getDirect().getUserB());

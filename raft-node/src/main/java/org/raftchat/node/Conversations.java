@@ -1,25 +1,15 @@
 package org.raftchat.node;
 
 import org.raftchat.proto.v1.ConversationRef;
-import org.raftchat.proto.v1.DirectPair;
 
-/** Canonical forms of a conversation: the pair of a private conversation in name order. */
+/** Keys and log names for conversations, over the state machine's canonical form. */
 final class Conversations {
 
     private Conversations() {
     }
 
     static ConversationRef canonical(ConversationRef ref) {
-        if (ref.getKindCase() != ConversationRef.KindCase.DIRECT) {
-            return ref;
-        }
-        DirectPair pair = ref.getDirect();
-        if (pair.getUserA().compareTo(pair.getUserB()) <= 0) {
-            return ref;
-        }
-        return ConversationRef.newBuilder()
-                .setDirect(DirectPair.newBuilder().setUserA(pair.getUserB()).setUserB(pair.getUserA()))
-                .build();
+        return org.raftchat.statemachine.Conversations.canonical(ref);
     }
 
     /** A string that is equal for equal conversations, whatever the order of a direct pair. */
