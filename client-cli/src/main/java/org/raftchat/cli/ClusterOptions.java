@@ -33,7 +33,7 @@ public final class ClusterOptions {
     boolean verbose;
 
     /** The API addresses to use, from the first source given: --cluster, --cluster-file, the environment, the default. */
-    List<String> addresses(Map<String, String> env) {
+    public List<String> addresses(Map<String, String> env) {
         if (cluster != null && clusterFile != null) {
             throw usage("--cluster and --cluster-file are mutually exclusive");
         }

@@ -12,14 +12,14 @@ import org.raftchat.cli.ChatClientException.Category;
 import org.raftchat.proto.v1.NotLeader;
 
 /** The one place that reads gRPC failures: what they mean and whether trying again can help. */
-final class GrpcFailures {
+public final class GrpcFailures {
 
     private GrpcFailures() {
     }
 
     /** The leader hint a follower attached to FAILED_PRECONDITION, if any. */
-    static Optional<NotLeader> notLeader(StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+    public static Optional<NotLeader> notLeader(Throwable e) {
+        if (Status.fromThrowable(e).getCode() != Status.Code.FAILED_PRECONDITION) {
             return Optional.empty();
         }
         com.google.rpc.Status rich = StatusProto.fromThrowable(e);

@@ -85,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
             verboseLogging();
         }
         // The process environment: the CLI's CliContext, which tests replace, is package-private to org.raftchat.cli.
-        BenchConfig config = config(ClusterAddresses.resolve(cluster, System.getenv()));
+        BenchConfig config = config(cluster.addresses(System.getenv()));
         PrintWriter out = spec.commandLine().getOut();
         try {
             BenchOutcome outcome = new BenchRun(config, RetryPolicy.defaults(), out).run();

@@ -1,15 +1,13 @@
 package org.raftchat.cli.bench;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
-import io.grpc.protobuf.StatusProto;
 import java.util.Optional;
+import org.raftchat.cli.GrpcFailures;
 import org.raftchat.proto.v1.NotLeader;
 
 /**
  * How the bench reads a failed call: what to do next. Like the product client
- * (org.raftchat.cli.GrpcFailures, package-private there) except that DEADLINE_EXCEEDED is final.
+ * ({@link GrpcFailures}) except that DEADLINE_EXCEEDED is final.
  */
 final class Failures {
 
@@ -42,20 +40,7 @@ final class Failures {
 
     /** The NotLeader detail of a follower's FAILED_PRECONDITION, if there is one. */
     static Optional<NotLeader> notLeader(Throwable failure) {
-        com.google.rpc.Status rich = StatusProto.fromThrowable(failure);
-        if (rich == null) {
-            return Optional.empty();
-        }
-        for (Any detail : rich.getDetailsList()) {
-            if (detail.is(NotLeader.class)) {
-                try {
-                    return Optional.of(detail.unpack(NotLeader.class));
-                } catch (InvalidProtocolBufferException malformed) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
+        return GrpcFailures.notLeader(failure);
     }
 
     /** The code's name, the key failures are counted under. */
