@@ -48,8 +48,10 @@ public final class PartitionNemesis implements Nemesis {
     public String inject(DockerCluster cluster, Random random) {
         Map<String, List<String>> grudge = grudge(cluster, random);
         grudge.forEach(cluster::block);
-        return grudge.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+        String cuts = grudge.entrySet().stream().filter(e -> !e.getValue().isEmpty())
                 .map(e -> e.getKey() + "-/-" + String.join(",", e.getValue())).collect(Collectors.joining(" "));
+        // A ring of 3 nodes is a full mesh: say so, rather than report an empty fault.
+        return cuts.isEmpty() ? "no link cut: with " + cluster.nodeIds().size() + " nodes every pair is adjacent" : cuts;
     }
 
     @Override
