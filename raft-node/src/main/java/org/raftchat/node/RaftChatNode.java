@@ -134,10 +134,6 @@ public final class RaftChatNode implements AutoCloseable {
         return self.id();
     }
 
-    public NodeSpec spec() {
-        return self;
-    }
-
     public boolean isLeader() {
         return fsm.leaderTerm() >= 0;
     }

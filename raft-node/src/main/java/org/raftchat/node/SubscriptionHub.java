@@ -76,10 +76,6 @@ final class SubscriptionHub implements AutoCloseable {
         byConversation.values().forEach(subs -> subs.forEach(Subscription::schedule));
     }
 
-    int openSubscriptions() {
-        return open.get();
-    }
-
     /** Ends every stream with UNAVAILABLE so clients resume on another node. */
     @Override
     public void close() {

@@ -60,11 +60,7 @@ final class FollowerReaders {
 
     /** Waits up to {@code patience} for reads in flight; returns how many are left. */
     int awaitIdle(Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (outstanding.get() > 0 && System.nanoTime() - deadline < 0) {
-            Thread.sleep(10);
-        }
-        return outstanding.get();
+        return InFlight.awaitIdle(outstanding, patience);
     }
 
     /** Ignores reads that answer from now on. */

@@ -100,11 +100,7 @@ final class PostSender {
 
     /** Waits up to {@code patience} for every write to finish; returns how many are still outstanding. */
     int awaitIdle(Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (outstanding.get() > 0 && System.nanoTime() - deadline < 0) {
-            Thread.sleep(10);
-        }
-        return outstanding.get();
+        return InFlight.awaitIdle(outstanding, patience);
     }
 
     /**
