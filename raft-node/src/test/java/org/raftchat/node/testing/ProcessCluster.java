@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
@@ -87,15 +90,28 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         return clusterFile.getParent().resolve("logs").resolve(id + ".log");
     }
 
-    /** The node that says it leads, once the others agree on its term. */
+    /** Waits until every running node names the same leader, and it says it leads. */
     public String awaitLeader() {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(this::currentLeader, Optional::isPresent).orElseThrow();
     }
 
+    /**
+     * A leader every running node names, which itself says it leads; empty while an election is
+     * under way or nodes disagree (a node still leading a term the others have left, say).
+     */
     private Optional<String> currentLeader() {
-        return processes.keySet().stream().filter(id -> info(id).map(i -> i.getRole().equals("STATE_LEADER")).orElse(false))
-                .findFirst();
+        List<ClusterInfo> infos = processes.keySet().stream().map(this::info).flatMap(Optional::stream).toList();
+        if (infos.size() < processes.size()) {
+            return Optional.empty();
+        }
+        Set<String> named = infos.stream().map(ClusterInfo::getLeaderId).collect(Collectors.toSet());
+        if (named.size() != 1 || named.contains("")) {
+            return Optional.empty();
+        }
+        String leader = named.iterator().next();
+        boolean leads = infos.stream().anyMatch(i -> i.getNodeId().equals(leader) && i.getRole().equals("STATE_LEADER"));
+        return leads ? Optional.of(leader) : Optional.empty();
     }
 
     public Optional<ClusterInfo> info(String id) {
