@@ -1,7 +1,6 @@
 package org.raftchat.statemachine;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import org.rocksdb.ReadOptions;
@@ -47,16 +46,17 @@ final class HistoryReader {
         return after.seq() == Long.MAX_VALUE ? List.of() : oldestFrom(Math.max(after.seq(), 0) + 1, after.limit());
     }
 
+    /**
+     * Seqs are dense, so the newest {@code limit} messages up to {@code maxSeq} are one forward range:
+     * RocksDB iterates forward far more cheaply than it steps backwards through a memtable.
+     */
     private List<ChatMessage> newestUpTo(long maxSeq, int limit) {
-        List<ChatMessage> newestFirst = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(readOptions)) {
-            for (it.seekForPrev(Keys.message(conversationKey, maxSeq)); inConversation(it) && newestFirst.size() < limit; it.prev()) {
-                newestFirst.add(StoredValues.parseMessage(it.value()));
-            }
-            checkStatus(it);
+        long last = Math.min(maxSeq, lastSeq());
+        if (last < 1) {
+            return List.of();
         }
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        long first = Math.max(1, last - limit + 1);
+        return oldestFrom(first, Math.toIntExact(last - first + 1));
     }
 
     private List<ChatMessage> oldestFrom(long minSeq, int limit) {
