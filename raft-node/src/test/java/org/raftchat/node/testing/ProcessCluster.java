@@ -132,7 +132,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
 
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
-        return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return ChatServiceGrpc.newBlockingStub(channel(id)).withInterceptors(new CallDeadline(Duration.ofSeconds(10)));
     }
 
     @Override

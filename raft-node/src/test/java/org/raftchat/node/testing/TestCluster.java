@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
@@ -120,7 +119,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     /** A stub that fails at once with UNAVAILABLE when the node is down, as a retrying client needs. */
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
-        return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return ChatServiceGrpc.newBlockingStub(channel(id)).withInterceptors(new CallDeadline(Duration.ofSeconds(10)));
     }
 
     public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
