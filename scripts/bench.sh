@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The RaftChat benchmark suite against a fresh local cluster, or the state machine's JMH micro-benchmarks.
 #
-#   scripts/bench.sh [--nodes 3|5] [--quick] [-- BENCH_OPTION...]
+#   scripts/bench.sh [--nodes 3|5] [--quick] [--read-mode safe|lease] [-- BENCH_OPTION...]
 #       Builds if needed, starts a fresh cluster of separate node processes (a temporary run dir;
 #       Raft ports 17101+, API ports 19101+, so a ./raftchat-dev cluster keeps running), runs the
 #       standard suite with `raftchat bench`, stops and wipes the cluster, prints the summary table.
 #       Suite: open loop 500/s and 2000/s, with 2 readers on followers at 200 reads/s in all;
 #              closed loop 1, 16 and 64 in flight, writes only (no readers), for maximum throughput;
+#              open loop 500/s with 2 readers at 1000 reads/s in all (the follower-read target);
 #              2 subscribers on followers throughout; 20 s each after a 5 s warm-up (--quick: 5 s after 2 s).
+#       --read-mode sets the cluster's raft.readMode (default safe, see the README).
 #       BENCH_OPTIONs go to every run, e.g. `-- --read-rate 1000` or `-- --message-bytes 1024`.
 #       Results: bench-results/<time>/<n>-<load>/ (result.json, *.hlog, percentiles.svg),
 #                bench-results/<time>/summary.md, and the nodes' logs in bench-results/<time>/logs/.
@@ -30,18 +32,20 @@ read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}"
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
-nodes=3 quick=0 jmh=0 extra=()
+nodes=3 quick=0 jmh=0 read_mode=safe extra=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --nodes) nodes=${2:?--nodes needs 3 or 5}; shift 2 ;;
     --quick) quick=1; shift ;;
+    --read-mode) read_mode=${2:?--read-mode needs safe or lease}; shift 2 ;;
     --jmh) jmh=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [[ $nodes == 3 || $nodes == 5 ]] || die "--nodes must be 3 or 5"
+[[ $read_mode == safe || $read_mode == lease ]] || die "--read-mode must be safe or lease"
 command -v java >/dev/null || die "java not found: install a JDK 17"
 command -v mvn >/dev/null || die "mvn not found: install Maven 3.8+"
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -90,7 +94,7 @@ run_suite() {
   out=$ROOT/bench-results/$stamp
   run_dir=$(mktemp -d "${TMPDIR:-/tmp}/raftchat-bench.XXXXXX")
   mkdir -p "$out"
-  dev() { RAFTCHAT_RUN_DIR=$run_dir RAFTCHAT_RAFT_PORT_BASE=$RAFT_PORT_BASE RAFTCHAT_API_PORT_BASE=$API_PORT_BASE "$ROOT/raftchat-dev" "$@"; }
+  dev() { RAFTCHAT_READ_MODE=$read_mode RAFTCHAT_RUN_DIR=$run_dir RAFTCHAT_RAFT_PORT_BASE=$RAFT_PORT_BASE RAFTCHAT_API_PORT_BASE=$API_PORT_BASE "$ROOT/raftchat-dev" "$@"; }
   cleanup() {
     if [[ -d $run_dir/logs ]]; then
       cp -r "$run_dir/logs" "$out/logs" 2>/dev/null || true
@@ -100,7 +104,7 @@ run_suite() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
 
-  echo "Starting a fresh $nodes-node cluster in $run_dir ..."
+  echo "Starting a fresh $nodes-node cluster (raft.readMode $read_mode) in $run_dir ..."
   dev up --no-attach --nodes "$nodes" >/dev/null || die "the cluster did not start; see $run_dir/logs"
   local cluster=""
   for i in $(seq 1 "$nodes"); do cluster+=${cluster:+,}127.0.0.1:$((API_PORT_BASE + i)); done
@@ -113,6 +117,7 @@ run_suite() {
     "3-closed-1|--mode closed --in-flight 1 --readers 0"
     "4-closed-16|--mode closed --in-flight 16 --readers 0"
     "5-closed-64|--mode closed --in-flight 64 --readers 0"
+    "6-open-500-reads-1000|--mode open --rate 500 --read-rate 1000"
   )
   # A fresh cluster's JVMs are still compiling the hot path: figures from the first seconds
   # measure the JIT, not RaftChat. Warm every node up with a closed-loop load first (not recorded).

@@ -1,5 +1,6 @@
 package org.raftchat.statemachine;
 
+import java.util.List;
 import java.util.Objects;
 import org.raftchat.proto.v1.ChatMessage;
 
@@ -29,6 +30,16 @@ public sealed interface ApplyResult {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * The results of an entry that carried a batch of commands, one per command in the batch's
+     * order. A command inside may be rejected while the others are stored.
+     */
+    record Batched(List<ApplyResult> results) implements ApplyResult {
+        public Batched {
+            results = List.copyOf(results);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.PostRoomMessage;
@@ -65,9 +66,27 @@ final class BatchApplier {
             return new ApplyResult.AlreadyApplied();
         }
         Command command = decode(entry);
-        ApplyResult result = applyCommand(entry.index(), command);
+        ApplyResult result = command.getBodyCase() == Command.BodyCase.BATCH
+                ? applyGroup(entry.index(), command.getBatch())
+                : applyCommand(entry.index(), command);
         appliedIndex = entry.index();
         return result;
+    }
+
+    /** The commands of one group-committed entry, in order, each as if it were an entry of its own. */
+    private ApplyResult applyGroup(long index, CommandBatch group) {
+        if (group.getCommandsCount() == 0) {
+            throw new CorruptLogException(index, "empty CommandBatch", null);
+        }
+        List<ApplyResult> results = new ArrayList<>(group.getCommandsCount());
+        for (Command command : group.getCommandsList()) {
+            requireBody(index, command);
+            if (command.getBodyCase() == Command.BodyCase.BATCH) {
+                throw new CorruptLogException(index, "nested CommandBatch", null);
+            }
+            results.add(applyCommand(index, command));
+        }
+        return new ApplyResult.Batched(results);
     }
 
     private void requireIncreasing(long index) {
@@ -87,11 +106,15 @@ final class BatchApplier {
         } catch (InvalidProtocolBufferException e) {
             throw new CorruptLogException(entry.index(), "not a Command: " + e.getMessage(), e);
         }
+        requireBody(entry.index(), command);
+        return command;
+    }
+
+    private static void requireBody(long index, Command command) {
         // An unset body is also what an unknown (newer) body type looks like: applying nothing would diverge.
         if (command.getBodyCase() == Command.BodyCase.BODY_NOT_SET) {
-            throw new CorruptLogException(entry.index(), "Command has no body", null);
+            throw new CorruptLogException(index, "Command has no body", null);
         }
-        return command;
     }
 
     private ApplyResult applyCommand(long index, Command command) {
@@ -118,7 +141,7 @@ final class BatchApplier {
             case CREATE_ROOM -> createRoom(index, timestampMs, command.getCreateRoom());
             case POST_ROOM_MESSAGE -> postRoomMessage(index, timestampMs, command.getPostRoomMessage());
             case SEND_DIRECT_MESSAGE -> sendDirectMessage(index, timestampMs, command.getSendDirectMessage());
-            case BODY_NOT_SET -> throw new IllegalStateException("decode() lets no empty body through");
+            case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }
 

@@ -3,6 +3,7 @@ package org.raftchat.statemachine;
 import java.util.ArrayList;
 import java.util.List;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.DirectPair;
@@ -36,6 +37,11 @@ final class TestLog {
 
     static Command at(long leaderTimeMs, Command command) {
         return command.toBuilder().setLeaderTimeMs(leaderTimeMs).build();
+    }
+
+    /** One entry carrying several commands, as the leader's group commit writes it. */
+    static Command group(Command... commands) {
+        return Command.newBuilder().setBatch(CommandBatch.newBuilder().addAllCommands(List.of(commands))).build();
     }
 
     static LogEntry entry(long index, Command command) {

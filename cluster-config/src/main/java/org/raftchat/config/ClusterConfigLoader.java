@@ -28,7 +28,7 @@ public final class ClusterConfigLoader {
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits", "raft");
     private static final Set<String> RAFT_FIELDS = Set.of(
-            "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline");
+            "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
     private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "dataDir");
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
@@ -146,7 +146,23 @@ public final class ClusterConfigLoader {
                 integer(node, "maxAppendBufferBytes", at, d.maxAppendBufferBytes(), 4096, 64 << 20),
                 integer(node, "maxEntriesPerRpc", at, d.maxEntriesPerRpc(), 1, 65_536),
                 integer(node, "maxInflightRpcs", at, d.maxInflightRpcs(), 1, 65_536),
-                pipeline == null ? d.replicatorPipeline() : pipeline.asBoolean());
+                pipeline == null ? d.replicatorPipeline() : pipeline.asBoolean(),
+                readMode(node.get("readMode"), d.readMode()),
+                integer(node, "maxCommandsPerEntry", at, d.maxCommandsPerEntry(), 1, 1024));
+    }
+
+    private static ReadMode readMode(JsonNode value, ReadMode defaultMode) {
+        if (value == null || value.isNull()) {
+            return defaultMode;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException("raft.readMode: must be safe or lease, got " + value);
+        }
+        try {
+            return ReadMode.parse(value.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("raft.readMode: " + e.getMessage());
+        }
     }
 
     private static void requireKnownFields(JsonNode node, Set<String> known, String at) {

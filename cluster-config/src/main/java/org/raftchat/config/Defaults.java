@@ -20,6 +20,8 @@ public final class Defaults {
     public static final Duration CLIENT_RETRY_BUDGET = Duration.ofSeconds(20);
     /** How long a node waits for a proposal to commit before answering "outcome unknown". */
     public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(5);
+    /** How often the leader looks for proposals past their timeout: the timeout's precision. */
+    public static final Duration PROPOSAL_TIMEOUT_SWEEP = Duration.ofMillis(100);
     /** How long a node waits for a linearizable read barrier (ReadIndex). */
     public static final Duration READ_INDEX_TIMEOUT = Duration.ofSeconds(3);
 
@@ -39,6 +41,12 @@ public final class Defaults {
     public static final int RAFT_MAX_APPEND_BUFFER_BYTES = 256 * 1024;
     public static final int RAFT_MAX_ENTRIES_PER_RPC = 1024;
     public static final int RAFT_MAX_INFLIGHT_RPCS = 256;
+    /** Correct whatever the clocks do; LEASE trades that for one round trip fewer per read. */
+    public static final ReadMode RAFT_READ_MODE = ReadMode.SAFE;
+    /** Writes queued on the leader while the previous entry is handed to SOFAJRaft go out together. */
+    public static final int RAFT_MAX_COMMANDS_PER_ENTRY = 64;
+    /** Encoded commands in one grouped entry at most (64 messages of 4 KiB). */
+    public static final int RAFT_MAX_BYTES_PER_ENTRY = 256 * 1024;
 
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;

@@ -1,5 +1,7 @@
 package org.raftchat.config;
 
+import java.util.Objects;
+
 /**
  * The write path's levers in SOFAJRaft. Durability is not one of them: every entry is fsynced
  * before it counts toward a majority, whatever these say.
@@ -9,24 +11,31 @@ package org.raftchat.config;
  * @param maxEntriesPerRpc       entries in one AppendEntries request to a follower
  * @param maxInflightRpcs        AppendEntries requests in flight to one follower (pipelining)
  * @param replicatorPipeline     send the next AppendEntries before the previous one is answered
+ * @param readMode               how the leader confirms its leadership for linearizable reads
+ * @param maxCommandsPerEntry    client writes the leader groups into one log entry (group commit); 1 = off
  */
 public record RaftTuning(
         int applyBatch,
         int maxAppendBufferBytes,
         int maxEntriesPerRpc,
         int maxInflightRpcs,
-        boolean replicatorPipeline) {
+        boolean replicatorPipeline,
+        ReadMode readMode,
+        int maxCommandsPerEntry) {
 
     public RaftTuning {
         positive("applyBatch", applyBatch);
         positive("maxAppendBufferBytes", maxAppendBufferBytes);
         positive("maxEntriesPerRpc", maxEntriesPerRpc);
         positive("maxInflightRpcs", maxInflightRpcs);
+        Objects.requireNonNull(readMode, "raft.readMode");
+        positive("maxCommandsPerEntry", maxCommandsPerEntry);
     }
 
     public static RaftTuning defaults() {
         return new RaftTuning(Defaults.RAFT_APPLY_BATCH, Defaults.RAFT_MAX_APPEND_BUFFER_BYTES,
-                Defaults.RAFT_MAX_ENTRIES_PER_RPC, Defaults.RAFT_MAX_INFLIGHT_RPCS, true);
+                Defaults.RAFT_MAX_ENTRIES_PER_RPC, Defaults.RAFT_MAX_INFLIGHT_RPCS, true, Defaults.RAFT_READ_MODE,
+                Defaults.RAFT_MAX_COMMANDS_PER_ENTRY);
     }
 
     private static void positive(String field, int value) {

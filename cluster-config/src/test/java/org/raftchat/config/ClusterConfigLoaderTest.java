@@ -94,12 +94,16 @@ class ClusterConfigLoaderTest {
         assertThat(tuned.raft().applyBatch()).isEqualTo(128);
         assertThat(tuned.raft().replicatorPipeline()).isFalse();
         assertThat(tuned.raft().maxInflightRpcs()).isEqualTo(Defaults.RAFT_MAX_INFLIGHT_RPCS);
+        assertThat(tuned.raft().readMode()).isEqualTo(ReadMode.SAFE);
+        assertThat(ClusterConfigLoader.parse(THREE_NODES + "raft: {readMode: Lease}\n", dir).raft().readMode()).isEqualTo(ReadMode.LEASE);
         assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).raft()).isEqualTo(RaftTuning.defaults());
 
         assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "raft: {sync: false}\n", dir))
                 .hasMessageStartingWith("raft.sync: unknown field");
         assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "raft: {applyBatch: 0}\n", dir))
                 .hasMessageContaining("raft.applyBatch: must be an integer in 1..65536");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "raft: {readMode: fast}\n", dir))
+                .hasMessageContaining("raft.readMode: must be safe or lease, got \"fast\"");
     }
 
     @Test

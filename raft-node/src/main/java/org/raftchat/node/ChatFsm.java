@@ -91,11 +91,17 @@ final class ChatFsm extends StateMachineAdapter {
     private static List<ChatMessage> storedMessages(List<ApplyResult> results) {
         List<ChatMessage> stored = new ArrayList<>();
         for (ApplyResult result : results) {
-            if (result instanceof ApplyResult.MessageStored ms) {
-                stored.add(ms.message());
-            }
+            addStored(result, stored);
         }
         return stored;
+    }
+
+    private static void addStored(ApplyResult result, List<ChatMessage> stored) {
+        if (result instanceof ApplyResult.MessageStored ms) {
+            stored.add(ms.message());
+        } else if (result instanceof ApplyResult.Batched batched) {
+            batched.results().forEach(inner -> addStored(inner, stored));
+        }
     }
 
     /** Saves a RocksDB checkpoint of the applied state; runs on the FSM thread, so it matches the applied index. */

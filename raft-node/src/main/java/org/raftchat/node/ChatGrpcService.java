@@ -175,7 +175,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         return new IllegalStateException("unexpected apply result " + result);
     }
 
-    /** Runs a call: validation errors answer at once, everything else when the future completes. */
+    /**
+     * Runs a call: validation errors answer at once, everything else when the future completes, on
+     * the thread that completes it (the apply thread for writes, the read executor for reads):
+     * serializing one response there is cheaper than waking another thread to do it.
+     */
     private <T> void answer(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result;
         try {
@@ -184,13 +188,13 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             out.onError(GrpcErrors.toStatus(e));
             return;
         }
-        result.whenCompleteAsync((value, error) -> {
+        result.whenComplete((value, error) -> {
             if (error != null) {
                 out.onError(GrpcErrors.toStatus(error));
             } else {
                 out.onNext(value);
                 out.onCompleted();
             }
-        }, responseExecutor);
+        });
     }
 }

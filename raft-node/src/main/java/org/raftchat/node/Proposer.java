@@ -4,22 +4,38 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.statemachine.ApplyResult;
 
 /**
- * Proposes commands to the Raft log on the leader. A command is stamped with the leader's clock
- * here; the state machine keeps time monotonic when it applies it.
+ * Proposes commands to the Raft log on the leader, grouping the commands that queue up while the
+ * previous group is being handed to SOFAJRaft into one log entry (group commit). Under load that
+ * turns N entries into one: one encode, one log record, one replicated entry and one apply
+ * callback instead of N; a lone command still goes out at once, as an entry of its own. Each
+ * command is stamped with the leader's clock when it arrives; the state machine keeps time monotonic.
  *
- * <p>The returned future completes with the applied result once the entry is committed on a
- * majority and applied on this node, or fails with a gRPC status: FAILED_PRECONDITION (not the
- * leader, nothing proposed), RESOURCE_EXHAUSTED (queue full, nothing proposed) or UNAVAILABLE
- * (the outcome is unknown; the client retries with the same idempotency key).
+ * <p>The returned future completes with the command's applied result once its entry is committed
+ * on a majority and applied on this node, or fails with a gRPC status: FAILED_PRECONDITION (not the
+ * leader, nothing proposed), RESOURCE_EXHAUSTED (queue full, nothing proposed) or UNAVAILABLE (the
+ * outcome is unknown; the client retries with the same idempotency key).
+ *
+ * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
+ * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
+ * oldest first, rather than a timer task per proposal: scheduling and cancelling a task costs a
+ * lock and a wake-up per write, and every proposal has the same timeout.
  */
 final class Proposer {
 
@@ -27,34 +43,150 @@ final class Proposer {
     private final LongSupplier leaderTerm;
     private final Supplier<LeaderHint> leaderHint;
     private final Duration proposalTimeout;
+    private final int maxCommandsPerEntry;
+    private final int maxBytesPerEntry;
+    private final Executor submitter;
+    private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean submitting = new AtomicBoolean();
+    private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
 
-    Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Duration proposalTimeout) {
+    Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Settings settings,
+             Executor submitter, ScheduledExecutorService timer) {
         this.node = node;
         this.leaderTerm = leaderTerm;
         this.leaderHint = leaderHint;
-        this.proposalTimeout = proposalTimeout;
+        this.proposalTimeout = settings.proposalTimeout();
+        this.maxCommandsPerEntry = settings.maxCommandsPerEntry();
+        this.maxBytesPerEntry = settings.maxBytesPerEntry();
+        this.submitter = submitter;
+        long sweepMs = settings.timeoutSweep().toMillis();
+        // Runs until the node shuts the timer down.
+        timer.scheduleWithFixedDelay(this::expireOverdue, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * @param proposalTimeout      how long a proposal may take before "outcome unknown"
+     * @param timeoutSweep         how often overdue proposals are looked for (the timeout's precision)
+     * @param maxCommandsPerEntry  commands grouped into one log entry at most; 1 turns grouping off
+     * @param maxBytesPerEntry     encoded commands in one entry at most (a bigger single command still goes alone)
+     */
+    record Settings(Duration proposalTimeout, Duration timeoutSweep, int maxCommandsPerEntry, int maxBytesPerEntry) {}
+
     CompletableFuture<ApplyResult> propose(Command.Builder command) {
-        long term = leaderTerm.getAsLong();
-        if (term < 0) {
+        if (leaderTerm.getAsLong() < 0) {
             return CompletableFuture.failedFuture(GrpcErrors.notLeader(leaderHint.get()));
         }
-        Command stamped = command.setLeaderTimeMs(System.currentTimeMillis()).build();
+        Pending pending = new Pending(command.setLeaderTimeMs(System.currentTimeMillis()).build(),
+                new CompletableFuture<>(), System.nanoTime() + proposalTimeout.toNanos());
+        inFlight.add(pending);
+        queued.add(pending);
+        if (submitting.compareAndSet(false, true)) {
+            try {
+                submitter.execute(this::submitQueued);
+            } catch (RejectedExecutionException e) {
+                failAll(drain(), GrpcErrors.shuttingDown());
+            }
+        }
+        return pending.result();
+    }
+
+    /** Runs on the submitter thread until the queue is empty and no other run is needed. */
+    private void submitQueued() {
+        while (true) {
+            List<Pending> group = nextGroup();
+            if (!group.isEmpty()) {
+                submit(group);
+                continue;
+            }
+            submitting.set(false);
+            // A command queued after nextGroup() found nothing, but before the flag was cleared, found
+            // the flag still set and scheduled no run: look again, unless a new run has taken over.
+            if (queued.isEmpty() || !submitting.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private List<Pending> nextGroup() {
+        List<Pending> group = new ArrayList<>();
+        int bytes = 0;
+        for (Pending next = queued.peek(); next != null && group.size() < maxCommandsPerEntry; next = queued.peek()) {
+            int size = next.command().getSerializedSize();
+            if (!group.isEmpty() && bytes + size > maxBytesPerEntry) {
+                break;
+            }
+            group.add(queued.poll());
+            bytes += size;
+        }
+        return group;
+    }
+
+    private void submit(List<Pending> group) {
+        long term = leaderTerm.getAsLong();
+        if (term < 0) {
+            failAll(group, GrpcErrors.notLeader(leaderHint.get()));
+            return;
+        }
         ProposalClosure closure = new ProposalClosure();
-        Task task = new Task(ByteBuffer.wrap(stamped.toByteArray()), closure);
+        closure.result().whenComplete((result, error) -> answer(group, result, error));
+        Task task = new Task(ByteBuffer.wrap(encode(group)), closure);
         // If leadership moved on between the check above and the append, SOFAJRaft refuses the task
         // instead of appending it in a term we do not lead.
         task.setExpectedTerm(term);
         try {
             node.apply(task);
         } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(GrpcErrors.shuttingDown());
+            failAll(group, GrpcErrors.shuttingDown());
         }
-        long timeoutMs = proposalTimeout.toMillis();
-        return closure.result()
-                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                        e instanceof TimeoutException ? GrpcErrors.proposalTimedOut(timeoutMs) : e));
     }
+
+    private static byte[] encode(List<Pending> group) {
+        if (group.size() == 1) {
+            return group.get(0).command().toByteArray();
+        }
+        CommandBatch.Builder batch = CommandBatch.newBuilder();
+        group.forEach(pending -> batch.addCommands(pending.command()));
+        return Command.newBuilder().setBatch(batch).build().toByteArray();
+    }
+
+    /** Runs where the entry's outcome is known (the apply thread, or SOFAJRaft's on failure). */
+    private static void answer(List<Pending> group, ApplyResult result, Throwable error) {
+        if (error != null) {
+            failAll(group, error);
+        } else if (group.size() == 1) {
+            group.get(0).result().complete(result);
+        } else if (result instanceof ApplyResult.Batched batched && batched.results().size() == group.size()) {
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).result().complete(batched.results().get(i));
+            }
+        } else {
+            failAll(group, new IllegalStateException("a group of " + group.size() + " commands was applied as " + result));
+        }
+    }
+
+    private List<Pending> drain() {
+        List<Pending> all = new ArrayList<>();
+        for (Pending next = queued.poll(); next != null; next = queued.poll()) {
+            all.add(next);
+        }
+        return all;
+    }
+
+    private static void failAll(List<Pending> group, Throwable error) {
+        group.forEach(pending -> pending.result().completeExceptionally(error));
+    }
+
+    /** Fails every proposal past its deadline; drops finished ones from the head of the queue. */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        for (Pending head = inFlight.peek(); head != null; head = inFlight.peek()) {
+            if (!head.result().isDone() && head.deadlineNanos() - now > 0) {
+                return;
+            }
+            inFlight.poll();
+            head.result().completeExceptionally(GrpcErrors.proposalTimedOut(proposalTimeout.toMillis()));
+        }
+    }
+
+    private record Pending(Command command, CompletableFuture<ApplyResult> result, long deadlineNanos) {}
 }

@@ -7,12 +7,17 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +28,8 @@ import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
+import org.raftchat.config.ReadMode;
+import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
@@ -57,6 +64,7 @@ public final class RaftChatNode implements AutoCloseable {
     private final ExecutorService responseExecutor;
     private final ExecutorService subscriptionExecutor;
     private final ScheduledExecutorService timer;
+    private final ExecutorService proposalSubmitter;
     private final SubscriptionHub subscriptions;
     private final ChatFsm fsm;
     private final RaftGroupService raftGroup;
@@ -73,18 +81,31 @@ public final class RaftChatNode implements AutoCloseable {
         this.responseExecutor = Executors.newFixedThreadPool(RESPONSE_THREADS, named("api-" + self.id()));
         this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
+        this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits().maxSubscriptionsPerNode());
         this.fsm = new ChatFsm(stateMachine, subscriptions);
         this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
         this.node = raftGroup.start();
-        Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint, Defaults.PROPOSAL_TIMEOUT);
+        Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
+                new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
+                        config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),
+                proposalSubmitter, timer);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT);
         ChatGrpcService service = new ChatGrpcService(new RequestValidator(config.limits()), proposer, reads, stateMachine,
                 subscriptions, this::clusterInfo, responseExecutor);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()))
                 .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
-                .executor(responseExecutor)
+                // Chat handlers only validate and hand off (propose, read barrier), so they run on the
+                // transport thread: one thread switch fewer per call, which is much of a call's cost on
+                // two cores. Admin handlers may wait on membership changes; they get the pool.
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+                        return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
+                    }
+                })
                 .addService(service)
                 .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
                 .build()
@@ -126,6 +147,7 @@ public final class RaftChatNode implements AutoCloseable {
         raftOptions.setReplicatorPipeline(tuning.replicatorPipeline());
         // Never off: an entry counts toward a majority only once it is on disk.
         raftOptions.setSync(true);
+        raftOptions.setReadOnlyOptions(tuning.readMode() == ReadMode.LEASE ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
         options.setRaftOptions(raftOptions);
         return options;
     }
@@ -195,6 +217,7 @@ public final class RaftChatNode implements AutoCloseable {
             return true;
         });
         timer.shutdownNow();
+        proposalSubmitter.shutdownNow();
         subscriptionExecutor.shutdownNow();
         responseExecutor.shutdown();
         awaitQuietly(() -> responseExecutor.awaitTermination(5, TimeUnit.SECONDS));

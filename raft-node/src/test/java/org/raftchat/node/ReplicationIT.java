@@ -10,9 +10,17 @@ import static org.raftchat.node.testing.Api.post;
 import static org.raftchat.node.testing.Api.room;
 
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +30,11 @@ import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceStub;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DirectPair;
+import org.raftchat.proto.v1.PostMessageResponse;
+import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
 
@@ -59,6 +70,53 @@ class ReplicationIT {
         cluster.awaitConverged();
         byte[] digest = cluster.awaitLeader().stateDigest();
         cluster.runningNodes().forEach(n -> assertThat(n.stateDigest()).as("state digest of %s", n.id()).isEqualTo(digest));
+    }
+
+    @Test
+    void concurrentWritesAreGroupedIntoSharedEntriesAndEachIsStoredOnce() throws Exception {
+        // Goal: writes that queue up on the leader together go out as one log entry (group commit), and
+        // grouping changes nothing a client sees: every write is acknowledged with its own message, the
+        // seqs are dense, and every replica holds the same history.
+        createRoom(leader, "lobby");
+        ChatServiceStub async = cluster.asyncStub(cluster.awaitLeader().id());
+        List<CompletableFuture<ChatMessage>> answers = IntStream.rangeClosed(1, 300)
+                .mapToObj(i -> postAsync(async, "lobby", "burst " + i)).toList();
+        List<ChatMessage> acked = new ArrayList<>();
+        for (CompletableFuture<ChatMessage> answer : answers) {
+            acked.add(answer.get(30, TimeUnit.SECONDS));
+        }
+
+        assertThat(acked).extracting(ChatMessage::getText).doesNotHaveDuplicates().hasSize(300);
+        assertThat(acked).extracting(ChatMessage::getSeq).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+        Map<Long, Long> messagesPerEntry = acked.stream().collect(Collectors.groupingBy(ChatMessage::getLogIndex, Collectors.counting()));
+        assertThat(messagesPerEntry.values()).as("messages per log entry").anyMatch(count -> count > 1);
+        List<ChatMessage> history = allMessages(leader, "lobby");
+        assertThat(history).containsExactlyInAnyOrderElementsOf(acked);
+        assertThat(history).extracting(ChatMessage::getLogIndex).isSorted();
+        for (RaftChatNode follower : cluster.followers()) {
+            assertThat(allMessages(cluster.blockingStub(follower.id()), "lobby")).containsExactlyElementsOf(history);
+        }
+    }
+
+    private static CompletableFuture<ChatMessage> postAsync(ChatServiceStub stub, String room, String text) {
+        CompletableFuture<ChatMessage> answer = new CompletableFuture<>();
+        stub.postRoomMessage(PostRoomMessageRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+                .setRoom(room).setAuthor("tester").setText(text).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(PostMessageResponse response) {
+                        answer.complete(response.getMessage());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        return answer;
     }
 
     @Test
