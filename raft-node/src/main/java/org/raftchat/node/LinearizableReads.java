@@ -19,6 +19,12 @@ final class LinearizableReads {
     private static final byte[] NO_CONTEXT = new byte[0];
     /** A leader answers EAGAIN until it has committed an entry in its term; that takes one round trip. */
     private static final long EAGAIN_RETRY_MS = 10;
+    /**
+     * EPERM: this node knows no leader right now (an election, or it has just restarted and not yet
+     * heard the leader's heartbeat). A leader usually appears within an election timeout, well
+     * inside the read's time budget, so the read waits for it rather than failing at once.
+     */
+    private static final long NO_LEADER_RETRY_MS = 50;
 
     private final Node node;
     private final ScheduledExecutorService retryTimer;
@@ -32,14 +38,16 @@ final class LinearizableReads {
 
     CompletableFuture<Void> barrier() {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        attempt(ready, System.nanoTime() + timeout.toNanos());
+        attempt(ready, System.nanoTime() + timeout.toNanos(), "");
         return ready;
     }
 
-    private void attempt(CompletableFuture<Void> ready, long deadlineNanos) {
+    /** {@code lastError} is the reason the previous attempt was retried, or "" for the first. */
+    private void attempt(CompletableFuture<Void> ready, long deadlineNanos, String lastError) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (remainingMs <= 0) {
-            ready.completeExceptionally(GrpcErrors.readBarrierFailed("timed out after " + timeout.toMillis() + " ms"));
+            ready.completeExceptionally(GrpcErrors.readBarrierFailed("timed out after " + timeout.toMillis() + " ms"
+                    + (lastError.isEmpty() ? "" : "; last: " + lastError)));
             return;
         }
         try {
@@ -58,7 +66,9 @@ final class LinearizableReads {
         if (status.isOk()) {
             ready.complete(null);
         } else if (status.getRaftError() == RaftError.EAGAIN) {
-            retryTimer.schedule(() -> attempt(ready, deadlineNanos), EAGAIN_RETRY_MS, TimeUnit.MILLISECONDS);
+            retryTimer.schedule(() -> attempt(ready, deadlineNanos, status.getErrorMsg()), EAGAIN_RETRY_MS, TimeUnit.MILLISECONDS);
+        } else if (status.getRaftError() == RaftError.EPERM) {
+            retryTimer.schedule(() -> attempt(ready, deadlineNanos, status.getErrorMsg()), NO_LEADER_RETRY_MS, TimeUnit.MILLISECONDS);
         } else {
             ready.completeExceptionally(GrpcErrors.readBarrierFailed(status.getErrorMsg()));
         }
