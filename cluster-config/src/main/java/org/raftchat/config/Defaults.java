@@ -40,6 +40,18 @@ public final class Defaults {
     public static final int RAFT_MAX_ENTRIES_PER_RPC = 1024;
     public static final int RAFT_MAX_INFLIGHT_RPCS = 256;
 
+    /** A node's Prometheus endpoint listens on its API port plus this, unless the cluster file sets metricsPort. */
+    public static final int METRICS_PORT_OFFSET = 1000;
+
+    /** The metrics port of a node whose cluster-file entry has no metricsPort. */
+    public static int metricsPort(int apiPort) {
+        return apiPort + METRICS_PORT_OFFSET;
+    }
+
+    /** Node log files roll over at this size (and daily), keeping this many old files. */
+    public static final String LOG_FILE_MAX_SIZE = "50MB";
+    public static final int LOG_FILES_KEPT = 10;
+
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
