@@ -42,6 +42,7 @@ public final class NodeMain implements Callable<Integer> {
         System.setProperty("raftchat.node", nodeId);
         System.setProperty("logging.path", config.node(nodeId).orElseThrow().dataDir().resolve("logs").toString());
         RaftChatNode node = RaftChatNode.start(config, nodeId);
+        node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
         return 0;

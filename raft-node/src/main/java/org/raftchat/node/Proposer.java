@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.statemachine.ApplyResult;
 
@@ -27,12 +28,14 @@ final class Proposer {
     private final LongSupplier leaderTerm;
     private final Supplier<LeaderHint> leaderHint;
     private final Duration proposalTimeout;
+    private final NodeMetrics metrics;
 
-    Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Duration proposalTimeout) {
+    Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Duration proposalTimeout, NodeMetrics metrics) {
         this.node = node;
         this.leaderTerm = leaderTerm;
         this.leaderHint = leaderHint;
         this.proposalTimeout = proposalTimeout;
+        this.metrics = metrics;
     }
 
     CompletableFuture<ApplyResult> propose(Command.Builder command) {
@@ -52,7 +55,9 @@ final class Proposer {
             return CompletableFuture.failedFuture(GrpcErrors.shuttingDown());
         }
         long timeoutMs = proposalTimeout.toMillis();
+        long startNanos = metrics.proposalStarted();
         return closure.result()
+                .whenComplete((result, error) -> metrics.proposalFinished(startNanos, error == null))
                 .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof TimeoutException ? GrpcErrors.proposalTimedOut(timeoutMs) : e));

@@ -48,7 +48,9 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nnodes:\n");
         for (int i = 1; i <= size; i++) {
             yaml.append("  - {id: n").append(i).append(", host: 127.0.0.1, raftPort: ").append(TestCluster.freePort())
-                    .append(", apiPort: ").append(TestCluster.freePort()).append(", dataDir: data/n").append(i).append("}\n");
+                    .append(", apiPort: ").append(TestCluster.freePort())
+                    .append(", metricsPort: ").append(TestCluster.freePort())
+                    .append(", dataDir: data/n").append(i).append("}\n");
         }
         Path clusterFile = dir.resolve("cluster.yaml");
         Files.writeString(clusterFile, yaml);

@@ -42,7 +42,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), dataRoot.resolve("n" + i)));
+            nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
         // Short election timeouts keep failover tests quick on loopback.
         ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults());
@@ -108,6 +108,11 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return config.node(id).orElseThrow().apiAddress();
     }
 
+    /** host:port of a node's Prometheus endpoint. */
+    public String metricsAddress(String id) {
+        return config.node(id).orElseThrow().metricsAddress();
+    }
+
     /**
      * A stub that waits (up to its deadline) for the node to accept connections, so a call right
      * after a restart does not fail on a channel still backing off from the node's downtime.
@@ -127,7 +132,8 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return ChatServiceGrpc.newStub(channel(id));
     }
 
-    private synchronized ManagedChannel channel(String id) {
+    /** The test's shared plaintext channel to a node's API port (for other services on it: health, reflection). */
+    public synchronized ManagedChannel channel(String id) {
         return channels.computeIfAbsent(id, k -> ManagedChannelBuilder.forTarget(apiAddress(k)).usePlaintext().build());
     }
 
