@@ -48,9 +48,12 @@ public final class Defaults {
         return apiPort + METRICS_PORT_OFFSET;
     }
 
-    /** Node log files roll over at this size (and daily), keeping this many old files. */
+    /** A node's log file rolls over daily and when it reaches this size (logback size syntax). */
     public static final String LOG_FILE_MAX_SIZE = "50MB";
-    public static final int LOG_FILES_KEPT = 10;
+    /** Rolled log files older than this many days are deleted. */
+    public static final int LOG_MAX_HISTORY_DAYS = 7;
+    /** Rolled log files of one node never take more than this in total (the oldest go first). */
+    public static final String LOG_TOTAL_SIZE_CAP = "1GB";
 
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;
