@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
@@ -40,12 +41,18 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     }
 
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
+        return start(size, dataRoot, snapshotInterval, UnaryOperator.identity());
+    }
+
+    /** A cluster whose config {@code adjust} may change first (TLS, say); nodes are n1..n{size}. */
+    public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval, UnaryOperator<ClusterConfig> adjust) {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
         // Short election timeouts keep failover tests quick on loopback.
-        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults());
+        ClusterConfig config = adjust.apply(
+                new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults()));
         TestCluster cluster = new TestCluster(config);
         config.nodes().forEach(n -> cluster.startNode(n.id()));
         cluster.awaitLeader();
