@@ -230,6 +230,8 @@ public final class RaftChatNode implements AutoCloseable {
         closed = true;
         LOG.info("Node {} stopping", self.id());
         health.stop();
+        // First, so no scrape reads the state while it closes.
+        metricsServer.close();
         subscriptions.close();
         grpcServer.shutdown();
         awaitQuietly(() -> grpcServer.awaitTermination(5, TimeUnit.SECONDS));
@@ -244,7 +246,6 @@ public final class RaftChatNode implements AutoCloseable {
         responseExecutor.shutdown();
         awaitQuietly(() -> responseExecutor.awaitTermination(5, TimeUnit.SECONDS));
         stateMachine.close();
-        metricsServer.close();
         LOG.info("Node {} stopped", self.id());
     }
 
