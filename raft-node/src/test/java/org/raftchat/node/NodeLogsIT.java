@@ -39,7 +39,12 @@ class NodeLogsIT {
         // Goal: one file per node; every line, from our threads and SOFAJRaft's alike, carries the node
         // id; files roll over by size (a tiny limit here) into gzipped files beside the live one.
         cluster = ProcessCluster.start(NODE_JAR, 3, dir, List.of("-Draftchat.log.maxFileSize=4KB"));
-        String leader = cluster.awaitLeader();
+        String leader;
+        try {
+            leader = cluster.awaitLeader();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no leader; the nodes' output:\n" + tails(), e);
+        }
         createRoom(cluster.blockingStub(leader), "lobby");
 
         for (NodeSpec node : cluster.config().nodes()) {
@@ -54,6 +59,20 @@ class NodeLogsIT {
                         .as(node.id() + " rolled files").anyMatch(f -> f.matches(node.id() + "\\.\\d{4}-\\d\\d-\\d\\d\\.\\d+\\.log\\.gz"));
             }
         }
+    }
+
+    /** The last lines each node wrote, to see why a cluster did not come up. */
+    private String tails() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (NodeSpec node : cluster.config().nodes()) {
+            Path logs = cluster.logFile(node.id()).getParent();
+            for (Path file : List.of(logs.resolve(node.id() + ".out"), logs.resolve(node.id() + ".log"))) {
+                List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of("(missing)");
+                out.append("== ").append(file).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** A stack trace's lines belong to the line above them. */
