@@ -1,6 +1,8 @@
 # RaftChat node image: one node JVM under a small supervisor (docker/node-entrypoint.sh).
 #
-# Build context = the REPOSITORY ROOT (paths below are relative to it), e.g.
+# Build context = the REPOSITORY ROOT (paths below are relative to it), after `mvn package`
+# (it copies raft-node/target/raft-node.jar and raft-node/target/lib/; .dockerignore sends only those
+# and the scripts below), e.g.
 #   docker build -f docker/node.Dockerfile -t raftchat/node:dev .
 #   docker build -f docker/node.Dockerfile --build-arg BASE_IMAGE=raftchat/base:bookworm -t raftchat/node:dev .
 # scripts/build-node-image.sh sends only the files listed below as the context (not the whole
@@ -39,8 +41,10 @@ ENV NODE_ID="" \
     RAFTCHAT_ON_EXIT=wait
 
 WORKDIR /data
-# Conventional ports (the real ones come from the cluster file): Raft (Bolt) and client gRPC API.
-EXPOSE 7000 9000
+# Conventional ports (the real ones come from the cluster file): Raft (Bolt), client gRPC API
+# (TLS when the cluster file has a tls section; mount the certificates, e.g. at /etc/raftchat/tls),
+# and Prometheus metrics (GET /metrics).
+EXPOSE 7000 9000 10000
 
 # Provenance (set by scripts/build-node-image.sh; last, so they do not invalidate earlier layers).
 ARG BASE_IMAGE

@@ -3,6 +3,7 @@ package org.raftchat.cli;
 
 import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
+import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -83,7 +84,12 @@ public final class ChatClient implements AutoCloseable {
 
     /** A client with plaintext gRPC channels to the given "host:port" API addresses. */
     public ChatClient(List<String> addresses, ClientOptions options) {
-        this(addresses, options, ChatClient::plaintextChannel);
+        this(addresses, options, InsecureChannelCredentials.create());
+    }
+
+    /** A client whose channels use these credentials (TLS, see {@link ClusterOptions#credentials}). */
+    public ChatClient(List<String> addresses, ClientOptions options, ChannelCredentials credentials) {
+        this(addresses, options, address -> newChannel(address, credentials));
     }
 
     public ChatClient(List<String> addresses) {
@@ -457,8 +463,8 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static ManagedChannel plaintextChannel(String address) {
-        return Grpc.newChannelBuilder("dns:///" + address, InsecureChannelCredentials.create())
+    private static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
+        return Grpc.newChannelBuilder("dns:///" + address, credentials)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .userAgent("raftchat-cli")
                 .keepAliveTime(Defaults.KEEPALIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)

@@ -32,7 +32,7 @@ abstract class ClientCommand implements Callable<Integer> {
         }
         validate();
         List<String> addresses = cluster.addresses(root.context().env());
-        try (ChatClient client = root.context().clients().open(addresses)) {
+        try (ChatClient client = root.context().clients().open(addresses, cluster.credentials(root.context().env()))) {
             return run(client);
         } catch (ChatClientException e) {
             err().println("raftchat: " + e.getMessage());

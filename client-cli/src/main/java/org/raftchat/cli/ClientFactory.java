@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import io.grpc.ChannelCredentials;
 import java.util.List;
 
 /** Opens the {@link ChatClient} a command uses; tests swap in one with in-process channels. */
@@ -8,7 +9,22 @@ public interface ClientFactory {
 
     ChatClient open(List<String> addresses);
 
+    /** A client whose channels use {@code credentials}; factories whose channels need none (in-process) ignore them. */
+    default ChatClient open(List<String> addresses, ChannelCredentials credentials) {
+        return open(addresses);
+    }
+
     static ClientFactory defaults() {
-        return addresses -> new ChatClient(addresses, ClientOptions.defaults());
+        return new ClientFactory() {
+            @Override
+            public ChatClient open(List<String> addresses) {
+                return new ChatClient(addresses, ClientOptions.defaults());
+            }
+
+            @Override
+            public ChatClient open(List<String> addresses, ChannelCredentials credentials) {
+                return new ChatClient(addresses, ClientOptions.defaults(), credentials);
+            }
+        };
     }
 }

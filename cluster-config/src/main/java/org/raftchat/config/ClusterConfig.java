@@ -18,7 +18,8 @@ public record ClusterConfig(
         Duration electionTimeout,
         Duration snapshotInterval,
         Limits limits,
-        RaftTuning raft) {
+        RaftTuning raft,
+        Optional<TlsConfig> tls) {
 
     public ClusterConfig {
         Objects.requireNonNull(groupId, "groupId");
@@ -26,11 +27,23 @@ public record ClusterConfig(
         Objects.requireNonNull(snapshotInterval, "snapshotInterval");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(raft, "raft");
+        Objects.requireNonNull(tls, "tls");
         nodes = List.copyOf(nodes);
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes: at least one node is required");
         }
         requireUnique(nodes);
+    }
+
+    /** A cluster without TLS. */
+    public ClusterConfig(String groupId, List<NodeSpec> nodes, Duration electionTimeout, Duration snapshotInterval, Limits limits,
+                         RaftTuning raft) {
+        this(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, Optional.empty());
+    }
+
+    /** This cluster with TLS on its gRPC servers. */
+    public ClusterConfig withTls(TlsConfig tlsConfig) {
+        return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, Optional.of(tlsConfig));
     }
 
     /** A cluster with SOFAJRaft's default tuning. */
@@ -71,6 +84,9 @@ public record ClusterConfig(
             }
             if (!endpoints.add(n.apiAddress())) {
                 throw new IllegalArgumentException(at + "apiPort: " + n.apiAddress() + " is used by another node");
+            }
+            if (!endpoints.add(n.metricsAddress())) {
+                throw new IllegalArgumentException(at + "metricsPort: " + n.metricsAddress() + " is used by another node or port");
             }
             if (!dataDirs.add(n.dataDir().toAbsolutePath().normalize().toString())) {
                 throw new IllegalArgumentException(at + "dataDir: " + n.dataDir() + " is used by another node");

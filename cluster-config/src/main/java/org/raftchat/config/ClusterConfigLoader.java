@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,10 +27,11 @@ public final class ClusterConfigLoader {
 
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits", "raft");
+    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits", "raft", "tls");
+    private static final Set<String> TLS_FIELDS = Set.of("certChain", "privateKey", "clientCa", "caCert");
     private static final Set<String> RAFT_FIELDS = Set.of(
             "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
-    private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "dataDir");
+    private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "metricsPort", "dataDir");
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode");
@@ -73,7 +75,8 @@ public final class ClusterConfigLoader {
                     integer(root, "snapshotIntervalSecs", "", (int) Defaults.SNAPSHOT_INTERVAL.toSeconds(), 1, 7 * 24 * 3600));
             List<NodeSpec> nodes = nodes(root.get("nodes"), baseDir);
             Limits limits = limits(root.get("limits"));
-            return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")));
+            return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")),
+                    tls(root.get("tls"), baseDir));
         } catch (IllegalArgumentException e) {
             throw new InvalidClusterConfigException(e.getMessage(), e);
         }
@@ -99,8 +102,12 @@ public final class ClusterConfigLoader {
             if (raftPort == apiPort) {
                 throw new IllegalArgumentException(at + "apiPort: must differ from raftPort (" + raftPort + ")");
             }
+            int metricsPort = integer(n, "metricsPort", at, Defaults.metricsPort(apiPort), 1, 65_535);
+            if (metricsPort == raftPort || metricsPort == apiPort) {
+                throw new IllegalArgumentException(at + "metricsPort: must differ from raftPort and apiPort (" + metricsPort + ")");
+            }
             Path dataDir = baseDir.resolve(string(n, "dataDir", at, "data/" + id)).normalize();
-            nodes.add(new NodeSpec(id, host, raftPort, apiPort, dataDir));
+            nodes.add(new NodeSpec(id, host, raftPort, apiPort, metricsPort, dataDir));
         }
         return nodes;
     }
@@ -163,6 +170,30 @@ public final class ClusterConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("raft.readMode: " + e.getMessage());
         }
+    }
+
+    private static Optional<TlsConfig> tls(JsonNode node, Path baseDir) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("tls: must be a mapping with certChain and privateKey");
+        }
+        String at = "tls.";
+        requireKnownFields(node, TLS_FIELDS, at);
+        return Optional.of(new TlsConfig(
+                baseDir.resolve(string(node, "certChain", at, null)).normalize(),
+                baseDir.resolve(string(node, "privateKey", at, null)).normalize(),
+                optionalPath(node, "clientCa", at, baseDir),
+                optionalPath(node, "caCert", at, baseDir)));
+    }
+
+    private static Optional<Path> optionalPath(JsonNode parent, String field, String at, Path baseDir) {
+        JsonNode v = parent.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(baseDir.resolve(string(parent, field, at, null)).normalize());
     }
 
     private static void requireKnownFields(JsonNode node, Set<String> known, String at) {

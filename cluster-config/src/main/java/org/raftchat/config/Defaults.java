@@ -48,6 +48,21 @@ public final class Defaults {
     /** Encoded commands in one grouped entry at most (64 messages of 4 KiB). */
     public static final int RAFT_MAX_BYTES_PER_ENTRY = 256 * 1024;
 
+    /** A node's Prometheus endpoint listens on its API port plus this, unless the cluster file sets metricsPort. */
+    public static final int METRICS_PORT_OFFSET = 1000;
+
+    /** The metrics port of a node whose cluster-file entry has no metricsPort. */
+    public static int metricsPort(int apiPort) {
+        return apiPort + METRICS_PORT_OFFSET;
+    }
+
+    /** A node's log file rolls over daily and when it reaches this size (logback size syntax). */
+    public static final String LOG_FILE_MAX_SIZE = "50MB";
+    /** Rolled log files older than this many days are deleted. */
+    public static final int LOG_MAX_HISTORY_DAYS = 7;
+    /** Rolled log files of one node never take more than this in total (the oldest go first). */
+    public static final String LOG_TOTAL_SIZE_CAP = "1GB";
+
     public static final int MAX_MESSAGE_BYTES = 4096;
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;

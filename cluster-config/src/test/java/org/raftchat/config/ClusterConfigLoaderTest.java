@@ -113,4 +113,52 @@ class ClusterConfigLoaderTest {
         assertThatThrownBy(() -> ClusterConfigLoader.load(file)).hasMessageStartingWith(file + ": nodes:");
         assertThatThrownBy(() -> ClusterConfigLoader.load(dir.resolve("missing.yaml"))).hasMessageContaining("cannot read the cluster file");
     }
+
+    @Test
+    void metricsPortDefaultsToApiPortPlusTheOffsetAndCanBeSet() throws Exception {
+        String yaml = THREE_NODES.replace("apiPort: 9103}", "apiPort: 9103, metricsPort: 9300}");
+
+        ClusterConfig config = ClusterConfigLoader.parse(yaml, dir);
+
+        assertThat(config.node("n1").orElseThrow().metricsPort()).isEqualTo(9101 + Defaults.METRICS_PORT_OFFSET);
+        assertThat(config.node("n3").orElseThrow().metricsAddress()).isEqualTo("127.0.0.1:9300");
+    }
+
+    @Test
+    void refusesAMetricsPortThatCollidesWithAnotherEndpoint() {
+        String yaml = THREE_NODES.replace("apiPort: 9103}", "apiPort: 9103, metricsPort: 9102}");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(yaml, dir))
+                .hasMessageContaining("nodes[2].metricsPort")
+                .hasMessageContaining("127.0.0.1:9102");
+    }
+
+    @Test
+    void readsTlsWithPerNodePathsRelativeToTheFile() throws Exception {
+        String yaml = THREE_NODES + """
+                tls:
+                  certChain: tls/{id}.crt
+                  privateKey: tls/{id}.key
+                  caCert: tls/ca.crt
+                """;
+
+        TlsConfig tls = ClusterConfigLoader.parse(yaml, dir).tls().orElseThrow();
+
+        assertThat(tls.certChainOf("n2")).isEqualTo(dir.resolve("tls/n2.crt"));
+        assertThat(tls.privateKeyOf("n2")).isEqualTo(dir.resolve("tls/n2.key"));
+        assertThat(tls.caCert()).contains(dir.resolve("tls/ca.crt"));
+        assertThat(tls.clientCa()).isEmpty();
+    }
+
+    @Test
+    void tlsNeedsAKeyAndKnowsItsFields() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "tls: {certChain: a.crt}\n", dir))
+                .hasMessage("tls.privateKey: required");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "tls: {certChain: a.crt, privateKey: a.key, ca: x}\n", dir))
+                .hasMessageStartingWith("tls.ca: unknown field");
+    }
+
+    @Test
+    void withoutATlsSectionThereIsNoTls() throws Exception {
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).tls()).isEmpty();
+    }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
@@ -40,13 +41,15 @@ final class ChatFsm extends StateMachineAdapter {
 
     private final ChatStateMachine stateMachine;
     private final SubscriptionHub subscriptions;
+    private final NodeMetrics metrics;
     private volatile long leaderTerm = -1;
     private volatile long currentTerm = 0;
     private volatile String fatalError;
 
-    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions) {
+    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics) {
         this.stateMachine = stateMachine;
         this.subscriptions = subscriptions;
+        this.metrics = metrics;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class ChatFsm extends StateMachineAdapter {
             return;
         }
         List<ApplyResult> results;
+        long startNanos = System.nanoTime();
         try {
             results = stateMachine.applyBatch(entries);
         } catch (CorruptLogException | org.raftchat.statemachine.StateMachineException e) {
@@ -73,6 +77,7 @@ final class ChatFsm extends StateMachineAdapter {
             it.setErrorAndRollback(entries.size(), new Status(RaftError.ESTATEMACHINE, e.getMessage()));
             return;
         }
+        metrics.batchApplied(entries.size(), System.nanoTime() - startNanos);
         answerProposers(closures, results);
         subscriptions.onStored(storedMessages(results));
     }
@@ -154,6 +159,7 @@ final class ChatFsm extends StateMachineAdapter {
     public void onLeaderStart(long term) {
         currentTerm = term;
         leaderTerm = term;
+        metrics.leaderChanged();
         LOG.info("Became leader in term {}", term);
     }
 
@@ -166,6 +172,7 @@ final class ChatFsm extends StateMachineAdapter {
     @Override
     public void onStartFollowing(LeaderChangeContext ctx) {
         currentTerm = ctx.getTerm();
+        metrics.leaderChanged();
         LOG.info("Following {} in term {}", ctx.getLeaderId(), ctx.getTerm());
     }
 

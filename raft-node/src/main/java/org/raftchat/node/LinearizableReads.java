@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.raftchat.node.metrics.NodeMetrics;
 
 /**
  * A read barrier: the returned future completes once this node's applied index has reached the
@@ -29,17 +30,20 @@ final class LinearizableReads {
     private final Node node;
     private final ScheduledExecutorService retryTimer;
     private final Duration timeout;
+    private final NodeMetrics metrics;
 
-    LinearizableReads(Node node, ScheduledExecutorService retryTimer, Duration timeout) {
+    LinearizableReads(Node node, ScheduledExecutorService retryTimer, Duration timeout, NodeMetrics metrics) {
         this.node = node;
         this.retryTimer = retryTimer;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     CompletableFuture<Void> barrier() {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        attempt(ready, System.nanoTime() + timeout.toNanos(), "");
-        return ready;
+        long startNanos = System.nanoTime();
+        attempt(ready, startNanos + timeout.toNanos(), "");
+        return ready.whenComplete((ok, error) -> metrics.readBarrierFinished(startNanos, error == null));
     }
 
     /** {@code lastError} is the reason the previous attempt was retried, or "" for the first. */

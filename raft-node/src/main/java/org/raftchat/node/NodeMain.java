@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
+import org.raftchat.config.Defaults;
 import org.raftchat.config.InvalidClusterConfigException;
+import org.raftchat.config.NodeSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +21,14 @@ public final class NodeMain implements Callable<Integer> {
 
     @Option(names = "--node", required = true, paramLabel = "ID", description = "Which node of the cluster file this process is.")
     String nodeId;
+
+    @Option(names = "--log-dir", paramLabel = "DIR", defaultValue = "${env:RAFTCHAT_LOG_DIR}",
+            description = "Where the node writes ID.log (rolled daily and by size). Default: $RAFTCHAT_LOG_DIR, else DATA_DIR/logs.")
+    Path logDir;
+
+    @Option(names = "--log-console", negatable = true, defaultValue = "${env:RAFTCHAT_LOG_CONSOLE:-true}", fallbackValue = "true",
+            description = "Also log to stdout (default: $RAFTCHAT_LOG_CONSOLE, else true; containers want it for `docker logs`).")
+    boolean logConsole;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeMain()).execute(args));
@@ -37,13 +47,33 @@ public final class NodeMain implements Callable<Integer> {
             System.err.println("raftchat-node: node '" + nodeId + "' is not in " + clusterFile);
             return 2;
         }
-        // Before the first logger exists: every log line carries the node id, and SOFA Bolt's own
-        // log files go under the node's data dir instead of ~/logs.
-        System.setProperty("raftchat.node", nodeId);
-        System.setProperty("logging.path", config.node(nodeId).orElseThrow().dataDir().resolve("logs").toString());
+        configureLogging(config.node(nodeId).orElseThrow());
         RaftChatNode node = RaftChatNode.start(config, nodeId);
+        node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
         return 0;
+    }
+
+    /**
+     * Before the first logger exists (logback reads these properties once, see logback.xml): every
+     * line carries the node id, whichever thread logs it, so one process is one node; SOFA Bolt's
+     * own log files go under the node's data dir instead of ~/logs.
+     */
+    private void configureLogging(NodeSpec self) {
+        Path nodeLogs = self.dataDir().resolve("logs");
+        System.setProperty("raftchat.node", nodeId);
+        System.setProperty("raftchat.log.dir", (logDir != null ? logDir : nodeLogs).toAbsolutePath().toString());
+        System.setProperty("raftchat.log.console.level", logConsole ? "INFO" : "OFF");
+        setIfAbsent("raftchat.log.maxFileSize", Defaults.LOG_FILE_MAX_SIZE);
+        setIfAbsent("raftchat.log.maxHistoryDays", String.valueOf(Defaults.LOG_MAX_HISTORY_DAYS));
+        setIfAbsent("raftchat.log.totalSizeCap", Defaults.LOG_TOTAL_SIZE_CAP);
+        System.setProperty("logging.path", nodeLogs.toString());
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.statemachine.ApplyResult;
@@ -49,9 +50,10 @@ final class Proposer {
     private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean submitting = new AtomicBoolean();
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
+    private final NodeMetrics metrics;
 
     Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Settings settings,
-             Executor submitter, ScheduledExecutorService timer) {
+             Executor submitter, ScheduledExecutorService timer, NodeMetrics metrics) {
         this.node = node;
         this.leaderTerm = leaderTerm;
         this.leaderHint = leaderHint;
@@ -59,6 +61,7 @@ final class Proposer {
         this.maxCommandsPerEntry = settings.maxCommandsPerEntry();
         this.maxBytesPerEntry = settings.maxBytesPerEntry();
         this.submitter = submitter;
+        this.metrics = metrics;
         long sweepMs = settings.timeoutSweep().toMillis();
         // Runs until the node shuts the timer down.
         timer.scheduleWithFixedDelay(this::expireOverdue, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
@@ -78,6 +81,8 @@ final class Proposer {
         }
         Pending pending = new Pending(command.setLeaderTimeMs(System.currentTimeMillis()).build(),
                 new CompletableFuture<>(), System.nanoTime() + proposalTimeout.toNanos());
+        long startNanos = metrics.proposalStarted();
+        pending.result().whenComplete((result, error) -> metrics.proposalFinished(startNanos, error == null));
         inFlight.add(pending);
         queued.add(pending);
         if (submitting.compareAndSet(false, true)) {

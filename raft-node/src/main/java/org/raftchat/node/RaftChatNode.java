@@ -12,12 +12,16 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +34,10 @@ import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
 import org.raftchat.config.ReadMode;
 import org.raftchat.proto.v1.ChatServiceGrpc;
+import org.raftchat.node.metrics.GrpcMetricsInterceptor;
+import org.raftchat.node.metrics.MetricsServer;
+import org.raftchat.node.metrics.NodeMetrics;
+import org.raftchat.node.metrics.NodeStatusView;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
@@ -57,6 +65,7 @@ public final class RaftChatNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftChatNode.class);
     private static final int RESPONSE_THREADS = 4;
     private static final int SUBSCRIPTION_THREADS = 2;
+    private static final long HEALTH_REFRESH_MS = 500;
 
     private final ClusterConfig config;
     private final NodeSpec self;
@@ -70,6 +79,9 @@ public final class RaftChatNode implements AutoCloseable {
     private final RaftGroupService raftGroup;
     private final Node node;
     private final Server grpcServer;
+    private final NodeMetrics metrics;
+    private final NodeHealth health;
+    private final MetricsServer metricsServer;
     private boolean closed;
 
     private RaftChatNode(ClusterConfig config, NodeSpec self) throws IOException {
@@ -83,22 +95,27 @@ public final class RaftChatNode implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
         this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits().maxSubscriptionsPerNode());
-        this.fsm = new ChatFsm(stateMachine, subscriptions);
+        this.metrics = new NodeMetrics();
+        this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
+        this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
         this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
         this.node = raftGroup.start();
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),
-                proposalSubmitter, timer);
-        LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT);
+                proposalSubmitter, timer, metrics);
+        LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT, metrics);
         ChatGrpcService service = new ChatGrpcService(new RequestValidator(config.limits()), proposer, reads, stateMachine,
                 subscriptions, this::clusterInfo, responseExecutor);
-        this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()))
+        this.health = new NodeHealth(this::canServe);
+        GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
+        this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
+                        ServerTls.credentials(config.tls(), self.id()))
                 .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 // Chat handlers only validate and hand off (propose, read barrier), so they run on the
                 // transport thread: one thread switch fewer per call, which is much of a call's cost on
-                // two cores. Admin handlers may wait on membership changes; they get the pool.
+                // two cores. Admin, health and reflection calls get the pool.
                 .directExecutor()
                 .callExecutor(new ServerCallExecutorSupplier() {
                     @Override
@@ -106,10 +123,37 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(service)
-                .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
+                .addService(ServerInterceptors.intercept(service, grpcMetrics))
+                .addService(ServerInterceptors.intercept(
+                        new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor), grpcMetrics))
+                .addService(health.service())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(reflectionV1Alpha())
                 .build()
                 .start();
+        timer.scheduleWithFixedDelay(health::refresh, HEALTH_REFRESH_MS, HEALTH_REFRESH_MS, TimeUnit.MILLISECONDS);
+        metrics.registerNodeGauges(new StatusView());
+        metrics.registerDiskUsage(Map.of(
+                "state", self.dataDir().resolve("state"),
+                "raft_log", raftDir.resolve("log"),
+                "raft_meta", raftDir.resolve("meta"),
+                "raft_snapshot", raftDir.resolve("snapshot")));
+    }
+
+    /** The older reflection API (v1alpha), which many gRPC tools still ask for first. */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance();
+    }
+
+    /** In the group and able to serve: a leader is known and this replica still applies. */
+    private boolean canServe() {
+        return fsm.fatalError() == null && node.getNodeState().isActive() && leaderHint().known();
+    }
+
+    /** This node's metrics (e.g. to add JVM metrics once per process). */
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     /** Opens the node's state, joins the Raft group and starts serving clients. */
@@ -207,6 +251,9 @@ public final class RaftChatNode implements AutoCloseable {
         }
         closed = true;
         LOG.info("Node {} stopping", self.id());
+        health.stop();
+        // First, so no scrape reads the state while it closes.
+        metricsServer.close();
         subscriptions.close();
         grpcServer.shutdown();
         awaitQuietly(() -> grpcServer.awaitTermination(5, TimeUnit.SECONDS));
@@ -223,6 +270,45 @@ public final class RaftChatNode implements AutoCloseable {
         awaitQuietly(() -> responseExecutor.awaitTermination(5, TimeUnit.SECONDS));
         stateMachine.close();
         LOG.info("Node {} stopped", self.id());
+    }
+
+    /** What the metrics read at scrape time; every call is a volatile read or a cheap SOFAJRaft getter. */
+    private final class StatusView implements NodeStatusView {
+        @Override
+        public String role() {
+            // "LEADER" rather than SOFAJRaft's "STATE_LEADER": the metric's name already says what it is.
+            return fsm.fatalError() != null ? "ERROR" : node.getNodeState().name().replaceFirst("^STATE_", "");
+        }
+
+        @Override
+        public boolean isLeader() {
+            return RaftChatNode.this.isLeader();
+        }
+
+        @Override
+        public long term() {
+            return fsm.currentTerm();
+        }
+
+        @Override
+        public long lastLogIndex() {
+            return node.getLastLogIndex();
+        }
+
+        @Override
+        public long committedIndex() {
+            return node.getLastCommittedIndex();
+        }
+
+        @Override
+        public long appliedIndex() {
+            return stateMachine.appliedIndex();
+        }
+
+        @Override
+        public long openSubscriptions() {
+            return subscriptions.openSubscriptions();
+        }
     }
 
     private interface Wait {

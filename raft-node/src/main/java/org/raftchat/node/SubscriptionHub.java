@@ -76,6 +76,11 @@ final class SubscriptionHub implements AutoCloseable {
         byConversation.values().forEach(subs -> subs.forEach(Subscription::schedule));
     }
 
+    /** Streams being served now (for metrics). */
+    int openSubscriptions() {
+        return open.get();
+    }
+
     /** Ends every stream with UNAVAILABLE so clients resume on another node. */
     @Override
     public void close() {

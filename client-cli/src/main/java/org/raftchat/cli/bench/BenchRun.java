@@ -1,6 +1,8 @@
 package org.raftchat.cli.bench;
 
 import java.io.IOException;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,8 +41,15 @@ final class BenchRun {
     private final BenchConfig config;
     private final RetryPolicy policy;
     private final PrintWriter progress;
+    private final ChannelCredentials credentials;
 
     BenchRun(BenchConfig config, RetryPolicy policy, PrintWriter progress) {
+        this(config, policy, progress, InsecureChannelCredentials.create());
+    }
+
+    /** {@code credentials}: how every channel of the run is secured (plaintext or TLS). */
+    BenchRun(BenchConfig config, RetryPolicy policy, PrintWriter progress, ChannelCredentials credentials) {
+        this.credentials = credentials;
         this.config = config;
         this.policy = policy;
         this.progress = progress;
@@ -66,7 +75,7 @@ final class BenchRun {
             return t;
         });
         MeasurementWindow window;
-        try (NodeChannels channels = new NodeChannels();
+        try (NodeChannels channels = new NodeChannels(credentials);
              DeliveryProbe subscribers = new DeliveryProbe(channels, timer, runId, counters, delivery)) {
             for (Placement p : Placement.spread(config.subscribers(), view.readNodes(), config.roomNames())) {
                 subscribers.open(p, RoomSetup.lastSeq(channels, p.address(), p.room(), policy.callDeadline()));
@@ -124,7 +133,7 @@ final class BenchRun {
     private ClusterView prepareCluster() throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().withCallDeadline(Duration.ofSeconds(2))
                 .withRetryBudget(policy.budget());
-        try (ChatClient client = new ChatClient(config.addresses(), options)) {
+        try (ChatClient client = new ChatClient(config.addresses(), options, credentials)) {
             ClusterView view = ClusterProbe.probe(client, PROBE_PATIENCE);
             RoomSetup.ensureRooms(client, config.roomNames());
             return view;

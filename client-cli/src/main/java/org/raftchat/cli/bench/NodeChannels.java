@@ -1,5 +1,6 @@
 package org.raftchat.cli.bench;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -13,7 +14,7 @@ import org.raftchat.cli.ChatClient;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
 /**
- * The bench's own plaintext gRPC channels, one per node address, opened on first use. Callbacks
+ * The bench's own gRPC channels (plaintext or TLS), one per node address, opened on first use. Callbacks
  * run on the transport's threads (direct executor): the bench's callbacks only record a number
  * and start the next call, and skipping a thread hand-off per call keeps the client's share of
  * two cores small (the nodes run on the same machine). Thread-safe.
@@ -26,7 +27,16 @@ final class NodeChannels implements AutoCloseable {
     private static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
 
     private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelCredentials credentials;
     private volatile boolean closed;
+
+    NodeChannels() {
+        this(InsecureChannelCredentials.create());
+    }
+
+    NodeChannels(ChannelCredentials credentials) {
+        this.credentials = credentials;
+    }
 
     ChatServiceGrpc.ChatServiceStub async(String address) {
         return ChatServiceGrpc.newStub(channel(address));
@@ -47,11 +57,11 @@ final class NodeChannels implements AutoCloseable {
         if (channels.size() >= MAX_CHANNELS) {
             throw new IllegalStateException("more than " + MAX_CHANNELS + " node addresses seen; not opening one to " + address);
         }
-        return channels.computeIfAbsent(ChatClient.requireAddress(address), NodeChannels::open);
+        return channels.computeIfAbsent(ChatClient.requireAddress(address), this::open);
     }
 
-    private static ManagedChannel open(String address) {
-        return Grpc.newChannelBuilder("dns:///" + address, InsecureChannelCredentials.create())
+    private ManagedChannel open(String address) {
+        return Grpc.newChannelBuilder("dns:///" + address, credentials)
                 .directExecutor()
                 // The bench retries by its own rules (and counts it); gRPC's transparent retry would buffer every call.
                 .disableRetry()

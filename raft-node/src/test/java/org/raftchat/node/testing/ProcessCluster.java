@@ -34,25 +34,35 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     private final ClusterConfig config;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final List<String> jvmOptions;
 
-    private ProcessCluster(Path nodeJar, Path clusterFile, ClusterConfig config) {
+    private ProcessCluster(Path nodeJar, Path clusterFile, ClusterConfig config, List<String> jvmOptions) {
         this.nodeJar = nodeJar;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.clusterFile = clusterFile;
         this.config = config;
     }
 
     public static ProcessCluster start(Path nodeJar, int size, Path dir) throws IOException, InvalidClusterConfigException {
+        return start(nodeJar, size, dir, List.of());
+    }
+
+    /** As {@link #start(Path, int, Path)}, with extra JVM options for every node (e.g. {@code -Dproperty=value}). */
+    public static ProcessCluster start(Path nodeJar, int size, Path dir, List<String> jvmOptions)
+            throws IOException, InvalidClusterConfigException {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IllegalStateException(nodeJar + " is missing: run `mvn package` (or `mvn verify`) first");
         }
         StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nnodes:\n");
         for (int i = 1; i <= size; i++) {
             yaml.append("  - {id: n").append(i).append(", host: 127.0.0.1, raftPort: ").append(TestCluster.freePort())
-                    .append(", apiPort: ").append(TestCluster.freePort()).append(", dataDir: data/n").append(i).append("}\n");
+                    .append(", apiPort: ").append(TestCluster.freePort())
+                    .append(", metricsPort: ").append(TestCluster.freePort())
+                    .append(", dataDir: data/n").append(i).append("}\n");
         }
         Path clusterFile = dir.resolve("cluster.yaml");
         Files.writeString(clusterFile, yaml);
-        ProcessCluster cluster = new ProcessCluster(nodeJar, clusterFile, ClusterConfigLoader.load(clusterFile));
+        ProcessCluster cluster = new ProcessCluster(nodeJar, clusterFile, ClusterConfigLoader.load(clusterFile), jvmOptions);
         for (NodeSpec node : cluster.config.nodes()) {
             cluster.startNode(node.id());
         }
@@ -64,14 +74,20 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         return config;
     }
 
+    /** Starts a node process; it logs to {@link #logFile} itself, and its stdout/stderr go to ID.out beside it. */
     public void startNode(String id) {
-        Path log = clusterFile.getParent().resolve("logs").resolve(id + ".log");
+        Path logs = logFile(id).getParent();
         try {
-            Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", nodeJar.toString(), "--cluster", clusterFile.toString(), "--node", id)
+            Files.createDirectories(logs);
+            List<String> command = new java.util.ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", nodeJar.toString(), "--cluster", clusterFile.toString(), "--node", id,
+                    "--log-dir", logs.toString(), "--no-log-console"));
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(id + ".out").toFile()))
                     .start();
             processes.put(id, process);
         } catch (IOException e) {
@@ -86,6 +102,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** The node's own log file (rolled by size and day into ID.DATE.N.log.gz beside it). */
     public Path logFile(String id) {
         return clusterFile.getParent().resolve("logs").resolve(id + ".log");
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
@@ -39,12 +40,18 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     }
 
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
+        return start(size, dataRoot, snapshotInterval, UnaryOperator.identity());
+    }
+
+    /** A cluster whose config {@code adjust} may change first (TLS, say); nodes are n1..n{size}. */
+    public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval, UnaryOperator<ClusterConfig> adjust) {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), dataRoot.resolve("n" + i)));
+            nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
         // Short election timeouts keep failover tests quick on loopback.
-        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults());
+        ClusterConfig config = adjust.apply(
+                new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults()));
         TestCluster cluster = new TestCluster(config);
         config.nodes().forEach(n -> cluster.startNode(n.id()));
         cluster.awaitLeader();
@@ -107,6 +114,11 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return config.node(id).orElseThrow().apiAddress();
     }
 
+    /** host:port of a node's Prometheus endpoint. */
+    public String metricsAddress(String id) {
+        return config.node(id).orElseThrow().metricsAddress();
+    }
+
     /**
      * A stub that waits (up to its deadline) for the node to accept connections, so a call right
      * after a restart does not fail on a channel still backing off from the node's downtime.
@@ -126,7 +138,8 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return ChatServiceGrpc.newStub(channel(id));
     }
 
-    private synchronized ManagedChannel channel(String id) {
+    /** The test's shared plaintext channel to a node's API port (for other services on it: health, reflection). */
+    public synchronized ManagedChannel channel(String id) {
         return channels.computeIfAbsent(id, k -> ManagedChannelBuilder.forTarget(apiAddress(k)).usePlaintext().build());
     }
 

@@ -1,0 +1,91 @@
+package org.raftchat.node.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeMetricsTest {
+
+    final NodeMetrics metrics = new NodeMetrics();
+
+    @Test
+    void proposalsArePendingUntilTheyFinishAndOnlyCommittedOnesAreTimed() throws IOException {
+        // Goal: the pending gauge follows proposals in flight; failures are counted but not timed.
+        long first = metrics.proposalStarted();
+        long second = metrics.proposalStarted();
+        assertThat(scrape().get("raftchat_pending_proposals")).isEqualTo(2);
+
+        metrics.proposalFinished(first - TimeUnit.MILLISECONDS.toNanos(3), true);
+        metrics.proposalFinished(second, false);
+
+        Map<String, Double> m = scrape();
+        assertThat(m.get("raftchat_pending_proposals")).isEqualTo(0);
+        assertThat(m.get("raftchat_proposals_total{outcome=\"committed\"}")).isEqualTo(1);
+        assertThat(m.get("raftchat_proposals_total{outcome=\"failed\"}")).isEqualTo(1);
+        assertThat(m.get("raftchat_commit_seconds_count")).isEqualTo(1);
+        assertThat(m.get("raftchat_commit_seconds_sum")).isGreaterThanOrEqualTo(0.003);
+        assertThat(m.get("raftchat_commit_seconds_bucket{le=\"0.0016\"}")).isEqualTo(0);
+        assertThat(m.get("raftchat_commit_seconds_bucket{le=\"+Inf\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void appliedBatchesCountEntriesAndTimeBatches() throws IOException {
+        metrics.batchApplied(32, TimeUnit.MICROSECONDS.toNanos(500));
+        metrics.batchApplied(8, TimeUnit.MICROSECONDS.toNanos(150));
+
+        Map<String, Double> m = scrape();
+        assertThat(m.get("raftchat_applied_entries_total")).isEqualTo(40);
+        assertThat(m.get("raftchat_apply_batch_seconds_count")).isEqualTo(2);
+        assertThat(m.get("raftchat_apply_batch_seconds_bucket{le=\"2.0E-4\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void grpcCallsAreCountedByMethodAndCode() throws IOException {
+        metrics.grpcCallFinished("raftchat.v1.ChatService/ReadHistory", Status.Code.OK, true, System.nanoTime());
+        metrics.grpcCallFinished("raftchat.v1.ChatService/ReadHistory", Status.Code.UNAVAILABLE, true, System.nanoTime());
+        metrics.grpcCallFinished("raftchat.v1.ChatService/Subscribe", Status.Code.CANCELLED, false, System.nanoTime());
+
+        Map<String, Double> m = scrape();
+        assertThat(m.get("raftchat_grpc_requests_total{code=\"OK\",method=\"raftchat.v1.ChatService/ReadHistory\"}")).isEqualTo(1);
+        assertThat(m.get("raftchat_grpc_requests_total{code=\"UNAVAILABLE\",method=\"raftchat.v1.ChatService/ReadHistory\"}")).isEqualTo(1);
+        assertThat(m.get("raftchat_grpc_requests_total{code=\"CANCELLED\",method=\"raftchat.v1.ChatService/Subscribe\"}")).isEqualTo(1);
+        assertThat(m.get("raftchat_grpc_unary_seconds_count{method=\"raftchat.v1.ChatService/ReadHistory\"}")).isEqualTo(2);
+        assertThat(m).doesNotContainKey("raftchat_grpc_unary_seconds_count{method=\"raftchat.v1.ChatService/Subscribe\"}");
+    }
+
+    @Test
+    void diskUsageSumsEveryFileUnderEachDirectory(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("state/sub"));
+        Files.write(dir.resolve("state/a.sst"), new byte[1000]);
+        Files.write(dir.resolve("state/sub/b.sst"), new byte[24]);
+        metrics.registerDiskUsage(Map.of("state", dir.resolve("state"), "raft_log", dir.resolve("missing")));
+
+        Map<String, Double> m = scrape();
+        assertThat(m.get("raftchat_disk_bytes{store=\"state\"}")).isEqualTo(1024);
+        assertThat(m.get("raftchat_disk_bytes{store=\"raft_log\"}")).isEqualTo(0);
+    }
+
+    private Map<String, Double> scrape() throws IOException {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, metrics.registry().scrape());
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : text.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+}
