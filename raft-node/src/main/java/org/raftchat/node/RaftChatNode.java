@@ -8,22 +8,29 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.raftchat.config.AdminToken;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
+import org.raftchat.config.InvalidClusterConfigException;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
 import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.NodeStatus;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +69,11 @@ public final class RaftChatNode implements AutoCloseable {
     private final RaftGroupService raftGroup;
     private final Node node;
     private final Server grpcServer;
+    private final RaftIntrospection introspection;
+    private final PeerAdmin peerAdmin;
     private boolean closed;
 
-    private RaftChatNode(ClusterConfig config, NodeSpec self) throws IOException {
+    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken) throws IOException {
         this.config = config;
         this.self = self;
         Path raftDir = self.dataDir().resolve("raft");
@@ -77,6 +86,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.fsm = new ChatFsm(stateMachine, subscriptions);
         this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
         this.node = raftGroup.start();
+        this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
+        this.peerAdmin = new PeerAdmin(adminToken);
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint, Defaults.PROPOSAL_TIMEOUT);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT);
         ChatGrpcService service = new ChatGrpcService(new RequestValidator(config.limits()), proposer, reads, stateMachine,
@@ -86,17 +97,33 @@ public final class RaftChatNode implements AutoCloseable {
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 .executor(responseExecutor)
                 .addService(service)
-                .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
+                .addService(ServerInterceptors.intercept(
+                        new AdminGrpcService(node, config, new LocalAdminView(), peerAdmin, timer, responseExecutor),
+                        new AdminAuthInterceptor(adminToken)))
                 .build()
                 .start();
     }
 
-    /** Opens the node's state, joins the Raft group and starts serving clients. */
+    /**
+     * Opens the node's state, joins the Raft group and starts serving clients. The admin API takes
+     * the token in the config's {@code adminTokenFile}; without one it refuses every call.
+     */
     public static RaftChatNode start(ClusterConfig config, String nodeId) throws IOException {
+        Optional<AdminToken> token;
+        try {
+            token = config.adminTokenFile().isPresent() ? Optional.of(AdminToken.read(config.adminTokenFile().get())) : Optional.empty();
+        } catch (InvalidClusterConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return start(config, nodeId, token);
+    }
+
+    /** Like {@link #start(ClusterConfig, String)}, with the admin token given (from a flag or the environment). */
+    public static RaftChatNode start(ClusterConfig config, String nodeId, Optional<AdminToken> adminToken) throws IOException {
         NodeSpec self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException(
                 "node '" + nodeId + "' is not in the cluster file (nodes: "
                         + config.nodes().stream().map(NodeSpec::id).toList() + ")"));
-        RaftChatNode node = new RaftChatNode(config, self);
+        RaftChatNode node = new RaftChatNode(config, self, adminToken);
         LOG.info("Node {} started: raft {} api {} data {}", self.id(), self.raftAddress(), self.apiAddress(), self.dataDir());
         return node;
     }
@@ -104,13 +131,16 @@ public final class RaftChatNode implements AutoCloseable {
     private NodeOptions nodeOptions(Path raftDir) {
         NodeOptions options = new NodeOptions();
         Configuration initial = new Configuration();
-        if (!initial.parse(config.initialRaftConfiguration())) {
+        // A node outside the initial members starts with an empty configuration: it never campaigns,
+        // and waits until the leader adds it (then the leader's log tells it the configuration).
+        if (config.isInitialMember(self.id()) && !initial.parse(config.initialRaftConfiguration())) {
             throw new IllegalArgumentException("cannot parse the Raft configuration " + config.initialRaftConfiguration());
         }
         options.setInitialConf(initial);
         options.setFsm(fsm);
         options.setElectionTimeoutMs(Math.toIntExact(config.electionTimeout().toMillis()));
         options.setSnapshotIntervalSecs(Math.toIntExact(config.snapshotInterval().toSeconds()));
+        options.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
         options.setLogUri(raftDir.resolve("log").toString());
         options.setRaftMetaUri(raftDir.resolve("meta").toString());
         options.setSnapshotUri(raftDir.resolve("snapshot").toString());
@@ -152,7 +182,27 @@ public final class RaftChatNode implements AutoCloseable {
         node.snapshot(done);
     }
 
+    /** The first index still in this node's Raft log; it moves up when the log is compacted after a snapshot. */
+    public long firstLogIndex() {
+        return introspection.logPositions().firstLogIndex();
+    }
+
+    /** The last log index covered by this node's newest snapshot (0: none yet). */
+    public long snapshotIndex() {
+        return introspection.logPositions().snapshotIndex();
+    }
+
+    /** How many snapshots this node has installed from the leader (or loaded over older local state). */
+    public int snapshotsInstalled() {
+        return fsm.snapshotsInstalled();
+    }
+
     LeaderHint leaderHint() {
+        LeaderHint hint = knownLeader();
+        return introspection.isMember() ? hint : hint.asNotMember();
+    }
+
+    private LeaderHint knownLeader() {
         PeerId leader = node.getLeaderId();
         if (leader == null || leader.isEmpty()) {
             return LeaderHint.UNKNOWN;
@@ -160,6 +210,58 @@ public final class RaftChatNode implements AutoCloseable {
         return config.nodeByRaftAddress(leader.getEndpoint().toString())
                 .map(n -> new LeaderHint(n.id(), n.apiAddress()))
                 .orElse(LeaderHint.UNKNOWN);
+    }
+
+    /** This node's answers to the admin API. */
+    private final class LocalAdminView implements AdminGrpcService.Local {
+        @Override
+        public NodeSpec self() {
+            return self;
+        }
+
+        @Override
+        public long leaderTerm() {
+            return fsm.leaderTerm();
+        }
+
+        @Override
+        public LeaderHint leaderHint() {
+            return RaftChatNode.this.leaderHint();
+        }
+
+        @Override
+        public NodeStatus status(boolean includeDigest) {
+            return nodeStatus(includeDigest);
+        }
+
+        @Override
+        public List<String> members() {
+            return introspection.currentConfiguration()
+                    .map(conf -> config.nodes().stream().filter(n -> conf.contains(PeerId.parsePeer(n.raftAddress())))
+                            .map(NodeSpec::id).toList())
+                    .orElse(List.of());
+        }
+    }
+
+    NodeStatus nodeStatus(boolean includeDigest) {
+        RaftIntrospection.LogPositions positions = introspection.logPositions();
+        NodeStatus.Builder status = NodeStatus.newBuilder()
+                .setNodeId(self.id())
+                .setApiAddress(self.apiAddress())
+                .setUp(true)
+                .setRole(fsm.fatalError() != null ? "STATE_ERROR" : node.getNodeState().name())
+                .setTerm(fsm.currentTerm())
+                .setLeaderId(knownLeader().leaderId())
+                .setMember(introspection.isMember())
+                .setFirstLogIndex(positions.firstLogIndex())
+                .setLastLogIndex(node.getLastLogIndex())
+                .setCommittedIndex(node.getLastCommittedIndex())
+                .setAppliedIndex(stateMachine.appliedIndex())
+                .setSnapshotIndex(positions.snapshotIndex());
+        if (includeDigest) {
+            status.setStateDigest(HexFormat.of().formatHex(stateMachine.stateDigest()));
+        }
+        return status.build();
     }
 
     ClusterInfo clusterInfo() {
@@ -185,10 +287,14 @@ public final class RaftChatNode implements AutoCloseable {
         }
         closed = true;
         LOG.info("Node {} stopping", self.id());
+        // First hand leadership over, so writes move on at once instead of after an election timeout;
+        // then drain: no new calls, the ones in flight (reads, writes now answered not-leader) finish.
+        handOverLeadership();
         subscriptions.close();
         grpcServer.shutdown();
-        awaitQuietly(() -> grpcServer.awaitTermination(5, TimeUnit.SECONDS));
+        awaitQuietly(() -> grpcServer.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         grpcServer.shutdownNow();
+        peerAdmin.close();
         raftGroup.shutdown();
         awaitQuietly(() -> {
             raftGroup.join();
@@ -197,9 +303,46 @@ public final class RaftChatNode implements AutoCloseable {
         timer.shutdownNow();
         subscriptionExecutor.shutdownNow();
         responseExecutor.shutdown();
-        awaitQuietly(() -> responseExecutor.awaitTermination(5, TimeUnit.SECONDS));
+        awaitQuietly(() -> responseExecutor.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         stateMachine.close();
         LOG.info("Node {} stopped", self.id());
+    }
+
+    /**
+     * On a leader with a live follower: asks SOFAJRaft to transfer leadership to the follower whose log
+     * is most complete, and waits until another node leads, the transfer is abandoned, or
+     * {@link Defaults#SHUTDOWN_TRANSFER_TIMEOUT} passes. Best effort: a failed transfer only means
+     * the others elect a leader after their election timeout.
+     */
+    private void handOverLeadership() {
+        if (fsm.leaderTerm() < 0 || node.listAlivePeers() == null
+                || node.listAlivePeers().stream().allMatch(p -> p.getEndpoint().toString().equals(self.raftAddress()))) {
+            return;
+        }
+        com.alipay.sofa.jraft.Status status = node.transferLeadershipTo(PeerId.ANY_PEER);
+        if (!status.isOk()) {
+            LOG.warn("Node {} is stopping as leader without a transfer: {}", self.id(), status);
+            return;
+        }
+        long deadline = System.nanoTime() + Defaults.SHUTDOWN_TRANSFER_TIMEOUT.toNanos();
+        long started = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            LeaderHint hint = knownLeader();
+            if (hint.known() && !hint.leaderId().equals(self.id())) {
+                LOG.info("Node {} transferred leadership to {} in {} ms before stopping", self.id(), hint.leaderId(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return;
+            }
+            if (node.getNodeState() == com.alipay.sofa.jraft.core.State.STATE_LEADER
+                    && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(config.electionTimeout().toMillis())) {
+                break;
+            }
+            awaitQuietly(() -> {
+                Thread.sleep(20);
+                return true;
+            });
+        }
+        LOG.warn("Node {}: leadership did not move before stopping; the others will elect a leader", self.id());
     }
 
     private interface Wait {
