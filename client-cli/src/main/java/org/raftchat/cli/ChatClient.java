@@ -457,7 +457,7 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static ManagedChannel plaintextChannel(String address) {
+    static ManagedChannel plaintextChannel(String address) {
         return Grpc.newChannelBuilder("dns:///" + address, InsecureChannelCredentials.create())
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .userAgent("raftchat-cli")

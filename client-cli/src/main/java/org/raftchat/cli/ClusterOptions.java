@@ -32,6 +32,11 @@ public final class ClusterOptions {
     @Option(names = {"-v", "--verbose"}, description = "Log retries and reconnects on stderr.")
     boolean verbose;
 
+    /** The cluster file given with --cluster-file, if any (the admin commands read its adminTokenFile). */
+    public java.util.Optional<Path> clusterFile() {
+        return java.util.Optional.ofNullable(clusterFile);
+    }
+
     /** The API addresses to use, from the first source given: --cluster, --cluster-file, the environment, the default. */
     public List<String> addresses(Map<String, String> env) {
         if (cluster != null && clusterFile != null) {
