@@ -72,7 +72,7 @@ public final class NodeMain implements Callable<Integer> {
     }
 
     /** Flags win over the cluster file, for this node only. */
-    private ClusterConfig withOverrides(ClusterConfig config) {
+    ClusterConfig withOverrides(ClusterConfig config) {
         NodeSpec n = config.node(nodeId).orElseThrow();
         if (apiPort != null && (apiPort < 1 || apiPort > 65_535)) {
             throw new IllegalArgumentException("--api-port: must be in 1..65535, got " + apiPort);

@@ -123,6 +123,9 @@ public final class RaftChatNode implements AutoCloseable {
         NodeSpec self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException(
                 "node '" + nodeId + "' is not in the cluster file (nodes: "
                         + config.nodes().stream().map(NodeSpec::id).toList() + ")"));
+        if (adminToken.isEmpty()) {
+            LOG.warn("No admin token configured: the admin API refuses every call (set adminTokenFile in the cluster file)");
+        }
         RaftChatNode node = new RaftChatNode(config, self, adminToken);
         LOG.info("Node {} started: raft {} api {} data {}", self.id(), self.raftAddress(), self.apiAddress(), self.dataDir());
         return node;
