@@ -164,7 +164,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         }
         Duration deadline = includeDigest ? Defaults.SNAPSHOT_TIMEOUT : Defaults.STATUS_PROBE_TIMEOUT;
         return peers.nodeStatus(n, includeDigest, deadline)
-                .exceptionally(e -> ClusterStatuses.down(n, GrpcErrors.describe(e)));
+                .exceptionally(e -> ClusterStatuses.down(n, ClusterStatuses.downReason(e, deadline)));
     }
 
     // ---- leadership ----

@@ -18,6 +18,24 @@ final class ClusterStatuses {
         return NodeStatus.newBuilder().setNodeId(n.id()).setApiAddress(n.apiAddress()).setUp(false).setDownReason(reason).build();
     }
 
+    /** Why a node did not answer, in a few words an operator can act on. */
+    static String downReason(Throwable failure, java.time.Duration waited) {
+        io.grpc.Status status = io.grpc.Status.fromThrowable(failure);
+        return switch (status.getCode()) {
+            case DEADLINE_EXCEEDED -> "no answer within " + waited.toMillis() + " ms (paused, overloaded or cut off?)";
+            case UNAVAILABLE -> "unreachable (" + rootMessage(failure) + ")";
+            default -> GrpcErrors.describe(failure);
+        };
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
     /**
      * Fills in each up node's lag: entries its log is behind the leader's. The leader is the node
      * that says it leads in the highest term (a deposed leader may not know yet); without one, lag stays 0.
