@@ -38,6 +38,9 @@ public final class Defaults {
     public static final Duration CLIENT_CALL_DEADLINE = Duration.ofSeconds(5);
     /** How long a client keeps retrying one write across leader changes before it reports failure. */
     public static final Duration CLIENT_RETRY_BUDGET = Duration.ofSeconds(20);
+    /** A client's first pause between attempts; pauses double (with jitter) up to {@link #CLIENT_BACKOFF_MAX}. */
+    public static final Duration CLIENT_BACKOFF_MIN = Duration.ofMillis(50);
+    public static final Duration CLIENT_BACKOFF_MAX = Duration.ofSeconds(1);
     /** How long a node waits for a proposal to commit before answering "outcome unknown". */
     public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(5);
     /** How long a node waits for a linearizable read barrier (ReadIndex). */

@@ -23,7 +23,6 @@ import org.awaitility.Awaitility;
 import org.raftchat.node.testing.RetryingWriter;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ClusterStatusRequest;
-import org.raftchat.proto.v1.NodeStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
