@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +28,6 @@ import org.raftchat.config.InvalidClusterConfigException;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
 import org.raftchat.proto.v1.ClusterInfo;
-import org.raftchat.proto.v1.NodeStatus;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +95,8 @@ public final class RaftChatNode implements AutoCloseable {
                 .executor(responseExecutor)
                 .addService(service)
                 .addService(ServerInterceptors.intercept(
-                        new AdminGrpcService(node, config, new LocalAdminView(), peerAdmin, timer, responseExecutor),
+                        new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
+                                introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
                         new AdminAuthInterceptor(adminToken)))
                 .build()
                 .start();
@@ -215,58 +213,6 @@ public final class RaftChatNode implements AutoCloseable {
                 .orElse(LeaderHint.UNKNOWN);
     }
 
-    /** This node's answers to the admin API. */
-    private final class LocalAdminView implements AdminGrpcService.Local {
-        @Override
-        public NodeSpec self() {
-            return self;
-        }
-
-        @Override
-        public long leaderTerm() {
-            return fsm.leaderTerm();
-        }
-
-        @Override
-        public LeaderHint leaderHint() {
-            return RaftChatNode.this.leaderHint();
-        }
-
-        @Override
-        public NodeStatus status(boolean includeDigest) {
-            return nodeStatus(includeDigest);
-        }
-
-        @Override
-        public List<String> members() {
-            return introspection.currentConfiguration()
-                    .map(conf -> config.nodes().stream().filter(n -> conf.contains(PeerId.parsePeer(n.raftAddress())))
-                            .map(NodeSpec::id).toList())
-                    .orElse(List.of());
-        }
-    }
-
-    NodeStatus nodeStatus(boolean includeDigest) {
-        RaftIntrospection.LogPositions positions = introspection.logPositions();
-        NodeStatus.Builder status = NodeStatus.newBuilder()
-                .setNodeId(self.id())
-                .setApiAddress(self.apiAddress())
-                .setUp(true)
-                .setRole(fsm.fatalError() != null ? "STATE_ERROR" : node.getNodeState().name())
-                .setTerm(fsm.currentTerm())
-                .setLeaderId(knownLeader().leaderId())
-                .setMember(introspection.isMember())
-                .setFirstLogIndex(positions.firstLogIndex())
-                .setLastLogIndex(node.getLastLogIndex())
-                .setCommittedIndex(node.getLastCommittedIndex())
-                .setAppliedIndex(stateMachine.appliedIndex())
-                .setSnapshotIndex(positions.snapshotIndex());
-        if (includeDigest) {
-            status.setStateDigest(HexFormat.of().formatHex(stateMachine.stateDigest()));
-        }
-        return status.build();
-    }
-
     ClusterInfo clusterInfo() {
         LeaderHint leader = leaderHint();
         return ClusterInfo.newBuilder()
@@ -292,7 +238,11 @@ public final class RaftChatNode implements AutoCloseable {
         LOG.info("Node {} stopping", self.id());
         // First hand leadership over, so writes move on at once instead of after an election timeout;
         // then drain: no new calls, the ones in flight (reads, writes now answered not-leader) finish.
-        handOverLeadership();
+        awaitQuietly(() -> {
+            new LeadershipHandOver(node, self, fsm::leaderTerm, this::knownLeader, config.electionTimeout())
+                    .handOver(Defaults.SHUTDOWN_TRANSFER_TIMEOUT);
+            return true;
+        });
         subscriptions.close();
         grpcServer.shutdown();
         awaitQuietly(() -> grpcServer.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -309,43 +259,6 @@ public final class RaftChatNode implements AutoCloseable {
         awaitQuietly(() -> responseExecutor.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         stateMachine.close();
         LOG.info("Node {} stopped", self.id());
-    }
-
-    /**
-     * On a leader with a live follower: asks SOFAJRaft to transfer leadership to the follower whose log
-     * is most complete, and waits until another node leads, the transfer is abandoned, or
-     * {@link Defaults#SHUTDOWN_TRANSFER_TIMEOUT} passes. Best effort: a failed transfer only means
-     * the others elect a leader after their election timeout.
-     */
-    private void handOverLeadership() {
-        if (fsm.leaderTerm() < 0 || node.listAlivePeers() == null
-                || node.listAlivePeers().stream().allMatch(p -> p.getEndpoint().toString().equals(self.raftAddress()))) {
-            return;
-        }
-        com.alipay.sofa.jraft.Status status = node.transferLeadershipTo(PeerId.ANY_PEER);
-        if (!status.isOk()) {
-            LOG.warn("Node {} is stopping as leader without a transfer: {}", self.id(), status);
-            return;
-        }
-        long deadline = System.nanoTime() + Defaults.SHUTDOWN_TRANSFER_TIMEOUT.toNanos();
-        long started = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            LeaderHint hint = knownLeader();
-            if (hint.known() && !hint.leaderId().equals(self.id())) {
-                LOG.info("Node {} transferred leadership to {} in {} ms before stopping", self.id(), hint.leaderId(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-                return;
-            }
-            if (node.getNodeState() == com.alipay.sofa.jraft.core.State.STATE_LEADER
-                    && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(config.electionTimeout().toMillis())) {
-                break;
-            }
-            awaitQuietly(() -> {
-                Thread.sleep(20);
-                return true;
-            });
-        }
-        LOG.warn("Node {}: leadership did not move before stopping; the others will elect a leader", self.id());
     }
 
     private interface Wait {
