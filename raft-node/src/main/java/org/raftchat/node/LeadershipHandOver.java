@@ -46,7 +46,14 @@ final class LeadershipHandOver {
         if (leaderTerm.getAsLong() < 0 || !hasLiveFollower()) {
             return;
         }
-        Status status = node.transferLeadershipTo(PeerId.ANY_PEER);
+        Status status;
+        try {
+            status = node.transferLeadershipTo(PeerId.ANY_PEER);
+        } catch (RuntimeException e) {
+            // Stopping must go on whatever happens here; the others elect a leader after their timeout.
+            LOG.warn("Node {} is stopping as leader without a transfer: {}", self.id(), e.toString());
+            return;
+        }
         if (!status.isOk()) {
             LOG.warn("Node {} is stopping as leader without a transfer: {}", self.id(), status);
             return;
@@ -69,7 +76,13 @@ final class LeadershipHandOver {
     }
 
     private boolean hasLiveFollower() {
-        List<PeerId> alive = node.listAlivePeers();
+        List<PeerId> alive;
+        try {
+            alive = node.listAlivePeers();
+        } catch (IllegalStateException notLeaderAnyMore) {
+            // Leadership moved on since the check: nothing to hand over.
+            return false;
+        }
         return alive != null && alive.stream().anyMatch(p -> !p.getEndpoint().toString().equals(self.raftAddress()));
     }
 }
