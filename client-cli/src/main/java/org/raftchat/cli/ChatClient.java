@@ -463,7 +463,7 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
+    static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
         return Grpc.newChannelBuilder("dns:///" + address, credentials)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .userAgent("raftchat-cli")

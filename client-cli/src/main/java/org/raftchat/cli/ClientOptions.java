@@ -29,10 +29,10 @@ public record ClientOptions(Duration callDeadline, Duration retryBudget, Duratio
         }
     }
 
-    /** The cluster-wide defaults: {@link Defaults#CLIENT_CALL_DEADLINE}, {@link Defaults#CLIENT_RETRY_BUDGET}, 50 ms .. 1 s. */
+    /** The cluster-wide defaults: {@link Defaults#CLIENT_CALL_DEADLINE}, {@link Defaults#CLIENT_RETRY_BUDGET}, {@link Defaults#CLIENT_BACKOFF_MIN} .. {@link Defaults#CLIENT_BACKOFF_MAX}. */
     public static ClientOptions defaults() {
         return new ClientOptions(Defaults.CLIENT_CALL_DEADLINE, Defaults.CLIENT_RETRY_BUDGET,
-                Duration.ofMillis(50), Duration.ofSeconds(1));
+                Defaults.CLIENT_BACKOFF_MIN, Defaults.CLIENT_BACKOFF_MAX);
     }
 
     public ClientOptions withCallDeadline(Duration deadline) {

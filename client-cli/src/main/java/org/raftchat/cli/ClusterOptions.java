@@ -58,6 +58,11 @@ public final class ClusterOptions {
             description = "Private key (PKCS#8) of --tls-cert. Default: $" + ENV_TLS_KEY + ".")
     Path tlsKey;
 
+    /** The cluster file given with --cluster-file, if any (the admin commands read its adminTokenFile). */
+    public java.util.Optional<Path> clusterFile() {
+        return java.util.Optional.ofNullable(clusterFile);
+    }
+
     /** The API addresses to use, from the first source given: --cluster, --cluster-file, the environment, the default. */
     public List<String> addresses(Map<String, String> env) {
         if (cluster != null && clusterFile != null) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         description = "Chat over a Raft-replicated log.",
         subcommands = {
                 CreateRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class,
-                TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, AdminCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RaftChatCli.class);

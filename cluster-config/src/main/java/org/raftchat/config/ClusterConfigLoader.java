@@ -27,7 +27,8 @@ public final class ClusterConfigLoader {
 
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs", "nodes", "limits", "raft", "tls");
+    private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs",
+            "snapshotLogIndexMargin", "initialMembers", "adminTokenFile", "nodes", "limits", "raft", "tls");
     private static final Set<String> TLS_FIELDS = Set.of("certChain", "privateKey", "clientCa", "caCert");
     private static final Set<String> RAFT_FIELDS = Set.of(
             "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
@@ -73,10 +74,16 @@ public final class ClusterConfigLoader {
                     integer(root, "electionTimeoutMs", "", (int) Defaults.ELECTION_TIMEOUT.toMillis(), 100, 60_000));
             Duration snapshotInterval = Duration.ofSeconds(
                     integer(root, "snapshotIntervalSecs", "", (int) Defaults.SNAPSHOT_INTERVAL.toSeconds(), 1, 7 * 24 * 3600));
+            int snapshotLogIndexMargin = integer(root, "snapshotLogIndexMargin", "", Defaults.SNAPSHOT_LOG_INDEX_MARGIN,
+                    0, Integer.MAX_VALUE);
             List<NodeSpec> nodes = nodes(root.get("nodes"), baseDir);
             Limits limits = limits(root.get("limits"));
+            List<String> initialMembers = initialMembers(root.get("initialMembers"), nodes);
+            Optional<Path> adminTokenFile = root.hasNonNull("adminTokenFile")
+                    ? Optional.of(baseDir.resolve(string(root, "adminTokenFile", "", null)).normalize())
+                    : Optional.empty();
             return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")),
-                    tls(root.get("tls"), baseDir));
+                    initialMembers, snapshotLogIndexMargin, adminTokenFile, tls(root.get("tls"), baseDir));
         } catch (IllegalArgumentException e) {
             throw new InvalidClusterConfigException(e.getMessage(), e);
         }
@@ -110,6 +117,24 @@ public final class ClusterConfigLoader {
             nodes.add(new NodeSpec(id, host, raftPort, apiPort, metricsPort, dataDir));
         }
         return nodes;
+    }
+
+    /** Default: every node of the file. */
+    private static List<String> initialMembers(JsonNode list, List<NodeSpec> nodes) {
+        if (list == null || list.isNull()) {
+            return nodes.stream().map(NodeSpec::id).toList();
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException("initialMembers: must be a non-empty list of node ids");
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isTextual()) {
+                throw new IllegalArgumentException("initialMembers[" + i + "]: must be a node id, got " + list.get(i));
+            }
+            ids.add(list.get(i).asText());
+        }
+        return ids;
     }
 
     private static Limits limits(JsonNode node) {

@@ -14,10 +14,33 @@ public final class Defaults {
     public static final Duration ELECTION_TIMEOUT = Duration.ofMillis(1000);
     /** How often each node saves a snapshot so its Raft log can be compacted. */
     public static final Duration SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
+    /**
+     * A timed snapshot is skipped unless this many entries were applied since the last one. SOFAJRaft
+     * keeps the log from the previous snapshot on, so retention is one to two snapshot intervals.
+     */
+    public static final int SNAPSHOT_LOG_INDEX_MARGIN = 0;
+    /** How long one snapshot may take before an admin TriggerSnapshot reports failure. */
+    public static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a node waits for each other node's answer when it gathers the cluster status. */
+    public static final Duration STATUS_PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long an admin TransferLeadership waits for the target to take over. */
+    public static final Duration TRANSFER_LEADERSHIP_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a stopping leader waits for a follower to take over before it shuts down anyway. */
+    public static final Duration SHUTDOWN_TRANSFER_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a stopping node lets calls in flight finish before it cancels them. */
+    public static final Duration SHUTDOWN_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Shortest admin token accepted: a shared secret short enough to guess protects nothing. */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    /** How long the admin CLI waits for one admin call (snapshots and membership changes can be slow). */
+    public static final Duration ADMIN_CALL_DEADLINE = Duration.ofSeconds(60);
+
     /** How long a client waits for one call before it tries again or gives up. */
     public static final Duration CLIENT_CALL_DEADLINE = Duration.ofSeconds(5);
     /** How long a client keeps retrying one write across leader changes before it reports failure. */
     public static final Duration CLIENT_RETRY_BUDGET = Duration.ofSeconds(20);
+    /** A client's first pause between attempts; pauses double (with jitter) up to {@link #CLIENT_BACKOFF_MAX}. */
+    public static final Duration CLIENT_BACKOFF_MIN = Duration.ofMillis(50);
+    public static final Duration CLIENT_BACKOFF_MAX = Duration.ofSeconds(1);
     /** How long a node waits for a proposal to commit before answering "outcome unknown". */
     public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(5);
     /** How often the leader looks for proposals past their timeout: the timeout's precision. */

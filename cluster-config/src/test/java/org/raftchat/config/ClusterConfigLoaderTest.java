@@ -161,4 +161,56 @@ class ClusterConfigLoaderTest {
     void withoutATlsSectionThereIsNoTls() throws Exception {
         assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).tls()).isEmpty();
     }
+
+    @Test
+    void readsOperationsFields() throws Exception {
+        // Goal: snapshot margin, initial members and the admin token file are read; the token file resolves
+        // against the cluster file's directory; nodes outside initialMembers are not in the initial configuration.
+        String yaml = THREE_NODES + """
+                snapshotIntervalSecs: 30
+                snapshotLogIndexMargin: 500
+                initialMembers: [n1, n3]
+                adminTokenFile: secrets/admin.token
+                """;
+        ClusterConfig config = ClusterConfigLoader.parse(yaml, dir);
+
+        assertThat(config.snapshotInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.snapshotLogIndexMargin()).isEqualTo(500);
+        assertThat(config.initialMembers()).containsExactly("n1", "n3");
+        assertThat(config.isInitialMember("n2")).isFalse();
+        assertThat(config.initialRaftConfiguration()).isEqualTo("127.0.0.1:7101,127.0.0.1:7103");
+        assertThat(config.adminTokenFile()).contains(dir.resolve("secrets/admin.token"));
+    }
+
+    @Test
+    void defaultsForOperationsFields() throws Exception {
+        ClusterConfig config = ClusterConfigLoader.parse(THREE_NODES, dir);
+        assertThat(config.snapshotLogIndexMargin()).isEqualTo(Defaults.SNAPSHOT_LOG_INDEX_MARGIN);
+        assertThat(config.initialMembers()).containsExactly("n1", "n2", "n3");
+        assertThat(config.adminTokenFile()).isEmpty();
+    }
+
+    @Test
+    void refusesAnInitialMemberThatIsNotANode() {
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "initialMembers: [n1, n7]\n", dir))
+                .hasMessage("initialMembers: 'n7' is not a node of the file");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "snapshotLogIndexMargin: -1\n", dir))
+                .hasMessageContaining("snapshotLogIndexMargin");
+    }
+
+    @Test
+    void adminTokensAreReadTrimmedComparedAndNeverPrinted() throws Exception {
+        Path file = dir.resolve("token");
+        Files.writeString(file, "0123456789abcdef-secret\n");
+        AdminToken token = AdminToken.read(file);
+
+        assertThat(token.matches("0123456789abcdef-secret")).isTrue();
+        assertThat(token.matches("0123456789abcdef-secreT")).isFalse();
+        assertThat(token.matches("")).isFalse();
+        assertThat(token.matches(null)).isFalse();
+        assertThat(token.toString()).doesNotContain("secret");
+        Files.writeString(file, "short");
+        assertThatThrownBy(() -> AdminToken.read(file)).isInstanceOf(InvalidClusterConfigException.class)
+                .hasMessageContaining("at least 16");
+    }
 }

@@ -5,40 +5,77 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.entity.PeerId;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.raftchat.config.ClusterConfig;
+import org.raftchat.config.Defaults;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.proto.v1.AdminServiceGrpc;
+import org.raftchat.proto.v1.ClusterStatusRequest;
+import org.raftchat.proto.v1.ClusterStatusResponse;
 import org.raftchat.proto.v1.MembershipRequest;
 import org.raftchat.proto.v1.MembershipResponse;
+import org.raftchat.proto.v1.NodeStatus;
+import org.raftchat.proto.v1.NodeStatusRequest;
+import org.raftchat.proto.v1.SnapshotResult;
+import org.raftchat.proto.v1.TransferLeadershipRequest;
+import org.raftchat.proto.v1.TransferLeadershipResponse;
+import org.raftchat.proto.v1.TriggerSnapshotRequest;
+import org.raftchat.proto.v1.TriggerSnapshotResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Membership changes through SOFAJRaft's joint consensus, on the leader only. */
+/**
+ * The admin API of one node (behind {@link AdminAuthInterceptor}): membership changes through
+ * SOFAJRaft's joint consensus and leadership transfers on the leader; status and snapshots on any
+ * node, which gathers them from the others when asked for the whole cluster.
+ */
 final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminGrpcService.class);
+    private static final long TRANSFER_POLL_MS = 50;
+
+    /** What this node knows about itself, supplied by {@link RaftChatNode}. */
+    interface Local {
+        NodeSpec self();
+
+        /** The term this node leads, or -1. */
+        long leaderTerm();
+
+        LeaderHint leaderHint();
+
+        NodeStatus status(boolean includeDigest);
+
+        /** Node ids of the Raft configuration as this node knows it, in cluster-file order. */
+        List<String> members();
+    }
 
     private final Node node;
     private final ClusterConfig config;
-    private final LongSupplier leaderTerm;
-    private final Supplier<LeaderHint> leaderHint;
+    private final Local local;
+    private final PeerAdmin peers;
+    private final ScheduledExecutorService timer;
     private final Executor responseExecutor;
 
-    AdminGrpcService(Node node, ClusterConfig config, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint,
+    AdminGrpcService(Node node, ClusterConfig config, Local local, PeerAdmin peers, ScheduledExecutorService timer,
                      Executor responseExecutor) {
         this.node = node;
         this.config = config;
-        this.leaderTerm = leaderTerm;
-        this.leaderHint = leaderHint;
+        this.local = local;
+        this.peers = peers;
+        this.timer = timer;
         this.responseExecutor = responseExecutor;
     }
+
+    // ---- membership ----
 
     @Override
     public void removeNode(MembershipRequest request, StreamObserver<MembershipResponse> out) {
@@ -54,12 +91,11 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
                         BiConsumer<PeerId, Closure> operation) {
         NodeSpec target = config.node(request.getNodeId()).orElse(null);
         if (target == null) {
-            out.onError(io.grpc.Status.NOT_FOUND.withDescription("node '" + request.getNodeId()
-                    + "' is not in the cluster file (nodes: " + ids(config.nodes()) + ")").asRuntimeException());
+            out.onError(GrpcErrors.unknownNode(request.getNodeId(), ids(config.nodes())));
             return;
         }
-        if (leaderTerm.getAsLong() < 0) {
-            out.onError(GrpcErrors.notLeader(leaderHint.get()));
+        if (local.leaderTerm() < 0) {
+            out.onError(GrpcErrors.notLeader(local.leaderHint()));
             return;
         }
         LOG.info("Membership change requested: {} {}", verb, target.id());
@@ -72,7 +108,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
                 return;
             }
             // Computed now: a leader that removes itself is no longer leader when the change completes.
-            Set<String> membersAfter = new java.util.HashSet<>(members);
+            Set<String> membersAfter = new HashSet<>(members);
             if (remove) {
                 membersAfter.remove(target.raftAddress());
             } else {
@@ -81,7 +117,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             operation.accept(PeerId.parsePeer(target.raftAddress()),
                     status -> responseExecutor.execute(() -> answer(verb, target, status, membersAfter, out)));
         } catch (IllegalStateException notLeaderAnyMore) {
-            out.onError(GrpcErrors.notLeader(leaderHint.get()));
+            out.onError(GrpcErrors.notLeader(local.leaderHint()));
         } catch (RuntimeException e) {
             LOG.warn("Membership change {} {} refused: {}", verb, target.id(), e.toString());
             out.onError(GrpcErrors.toStatus(e));
@@ -92,9 +128,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
                         StreamObserver<MembershipResponse> out) {
         if (!status.isOk()) {
             LOG.warn("Membership change failed: {} {}: {}", verb, target.id(), status);
-            out.onError(io.grpc.Status.FAILED_PRECONDITION
-                    .withDescription("cannot " + verb + " node " + target.id() + ": " + status.getErrorMsg())
-                    .asRuntimeException());
+            out.onError(GrpcErrors.membershipChangeFailed(verb, target.id(), status));
             return;
         }
         List<String> members = config.nodes().stream().filter(n -> membersAfter.contains(n.raftAddress())).map(NodeSpec::id).toList();
@@ -103,8 +137,141 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         out.onCompleted();
     }
 
+    // ---- status ----
+
+    @Override
+    public void getNodeStatus(NodeStatusRequest request, StreamObserver<NodeStatus> out) {
+        reply(out, CompletableFuture.supplyAsync(() -> local.status(request.getIncludeDigest()), responseExecutor));
+    }
+
+    @Override
+    public void clusterStatus(ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> out) {
+        List<CompletableFuture<NodeStatus>> answers = config.nodes().stream()
+                .map(n -> statusOf(n, request.getIncludeDigest()))
+                .toList();
+        reply(out, CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<NodeStatus> statuses = ClusterStatuses.withLag(answers.stream().map(CompletableFuture::join).toList());
+            LeaderHint leader = local.leaderHint();
+            return ClusterStatusResponse.newBuilder().addAllNodes(statuses).setLeaderId(leader.leaderId())
+                    .addAllMembers(local.members()).build();
+        }));
+    }
+
+    /** A node's status; a node that does not answer in time is down, which is an answer, not an error. */
+    private CompletableFuture<NodeStatus> statusOf(NodeSpec n, boolean includeDigest) {
+        if (n.id().equals(local.self().id())) {
+            return CompletableFuture.supplyAsync(() -> local.status(includeDigest), responseExecutor);
+        }
+        Duration deadline = includeDigest ? Defaults.SNAPSHOT_TIMEOUT : Defaults.STATUS_PROBE_TIMEOUT;
+        return peers.nodeStatus(n, includeDigest, deadline)
+                .exceptionally(e -> ClusterStatuses.down(n, ClusterStatuses.downReason(e, deadline)));
+    }
+
+    // ---- leadership ----
+
+    @Override
+    public void transferLeadership(TransferLeadershipRequest request, StreamObserver<TransferLeadershipResponse> out) {
+        String target = request.getNodeId();
+        if (!target.isEmpty() && config.node(target).isEmpty()) {
+            out.onError(GrpcErrors.unknownNode(target, ids(config.nodes())));
+            return;
+        }
+        if (local.leaderTerm() < 0) {
+            out.onError(GrpcErrors.notLeader(local.leaderHint()));
+            return;
+        }
+        String self = local.self().id();
+        if (target.equals(self)) {
+            reply(out, CompletableFuture.completedFuture(transferred(self, self)));
+            return;
+        }
+        PeerId peer = target.isEmpty() ? PeerId.ANY_PEER : PeerId.parsePeer(config.node(target).orElseThrow().raftAddress());
+        LOG.info("Leadership transfer requested to {}", target.isEmpty() ? "the most up-to-date follower" : target);
+        Status status = node.transferLeadershipTo(peer);
+        if (!status.isOk()) {
+            out.onError(GrpcErrors.transferRefused(target, status));
+            return;
+        }
+        CompletableFuture<TransferLeadershipResponse> done = new CompletableFuture<>();
+        long deadline = System.nanoTime() + Defaults.TRANSFER_LEADERSHIP_TIMEOUT.toNanos();
+        awaitNewLeader(target, deadline, done);
+        reply(out, done);
+    }
+
+    private void awaitNewLeader(String target, long deadlineNanos, CompletableFuture<TransferLeadershipResponse> done) {
+        LeaderHint hint = local.leaderHint();
+        String self = local.self().id();
+        if (hint.known() && !hint.leaderId().equals(self) && (target.isEmpty() || hint.leaderId().equals(target))) {
+            LOG.info("Leadership transferred to {}", hint.leaderId());
+            done.complete(transferred(self, hint.leaderId()));
+        } else if (System.nanoTime() > deadlineNanos) {
+            done.completeExceptionally(GrpcErrors.transferTimedOut(target, Defaults.TRANSFER_LEADERSHIP_TIMEOUT.toMillis()));
+        } else {
+            timer.schedule(() -> awaitNewLeader(target, deadlineNanos, done), TRANSFER_POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static TransferLeadershipResponse transferred(String from, String to) {
+        return TransferLeadershipResponse.newBuilder().setPreviousLeaderId(from).setNewLeaderId(to).build();
+    }
+
+    // ---- snapshots ----
+
+    @Override
+    public void triggerSnapshot(TriggerSnapshotRequest request, StreamObserver<TriggerSnapshotResponse> out) {
+        String target = request.getNodeId();
+        if (target.isEmpty()) {
+            List<CompletableFuture<SnapshotResult>> results = config.nodes().stream().map(this::snapshotOrFailure).toList();
+            reply(out, CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done ->
+                    TriggerSnapshotResponse.newBuilder().addAllResults(results.stream().map(CompletableFuture::join).toList()).build()));
+            return;
+        }
+        NodeSpec spec = config.node(target).orElse(null);
+        if (spec == null) {
+            out.onError(GrpcErrors.unknownNode(target, ids(config.nodes())));
+            return;
+        }
+        reply(out, snapshot(spec).thenApply(r -> TriggerSnapshotResponse.newBuilder().addResults(r).build()));
+    }
+
+    private CompletableFuture<SnapshotResult> snapshotOrFailure(NodeSpec n) {
+        return snapshot(n).exceptionally(e -> SnapshotResult.newBuilder().setNodeId(n.id()).setOk(false)
+                .setError(GrpcErrors.describe(e)).build());
+    }
+
+    private CompletableFuture<SnapshotResult> snapshot(NodeSpec n) {
+        if (!n.id().equals(local.self().id())) {
+            return peers.snapshot(n, Defaults.SNAPSHOT_TIMEOUT).thenApply(r -> r.getResults(0));
+        }
+        CompletableFuture<Status> saved = new CompletableFuture<>();
+        LOG.info("Snapshot requested by an admin");
+        node.snapshot(saved::complete);
+        return saved.orTimeout(Defaults.SNAPSHOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(status -> snapshotResult(n.id(), status), responseExecutor);
+    }
+
+    private SnapshotResult snapshotResult(String nodeId, Status status) {
+        NodeStatus after = local.status(false);
+        return SnapshotResult.newBuilder().setNodeId(nodeId).setOk(status.isOk())
+                .setError(status.isOk() ? "" : status.getErrorMsg())
+                .setSnapshotIndex(after.getSnapshotIndex()).setFirstLogIndex(after.getFirstLogIndex()).build();
+    }
+
+    // ---- helpers ----
+
+    private <T> void reply(StreamObserver<T> out, CompletableFuture<T> result) {
+        result.whenCompleteAsync((value, error) -> {
+            if (error != null) {
+                out.onError(GrpcErrors.toStatus(error));
+            } else {
+                out.onNext(value);
+                out.onCompleted();
+            }
+        }, responseExecutor);
+    }
+
     private static Set<String> raftAddresses(List<PeerId> peers) {
-        return peers.stream().map(p -> p.getEndpoint().toString()).collect(Collectors.toCollection(java.util.HashSet::new));
+        return peers.stream().map(p -> p.getEndpoint().toString()).collect(Collectors.toCollection(HashSet::new));
     }
 
     private static String ids(List<NodeSpec> nodes) {

@@ -45,6 +45,7 @@ final class ChatFsm extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private volatile long currentTerm = 0;
     private volatile String fatalError;
+    private final java.util.concurrent.atomic.AtomicInteger snapshotsInstalled = new java.util.concurrent.atomic.AtomicInteger();
 
     ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics) {
         this.stateMachine = stateMachine;
@@ -150,6 +151,7 @@ final class ChatFsm extends StateMachineAdapter {
             LOG.error("Failed to load the snapshot at index {} from {}", snapshotIndex, reader.getPath(), e);
             return false;
         }
+        snapshotsInstalled.incrementAndGet();
         LOG.info("Loaded a snapshot: applied index {} -> {}", applied, stateMachine.appliedIndex());
         subscriptions.onRestored();
         return true;
@@ -189,6 +191,11 @@ final class ChatFsm extends StateMachineAdapter {
 
     long currentTerm() {
         return currentTerm;
+    }
+
+    /** Snapshots whose state replaced this replica's (installed from the leader, or newer than local state). */
+    int snapshotsInstalled() {
+        return snapshotsInstalled.get();
     }
 
     /** Why this replica stopped applying, or null while it is healthy. */

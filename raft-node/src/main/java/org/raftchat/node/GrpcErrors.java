@@ -22,13 +22,21 @@ final class GrpcErrors {
         return io.grpc.Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 
-    /** FAILED_PRECONDITION with a {@link NotLeader} detail so clients can go straight to the leader. */
+    /**
+     * FAILED_PRECONDITION with a {@link NotLeader} detail so clients can go straight to the leader. A
+     * node outside the Raft configuration says so: it will not lead or learn of leaders until added.
+     */
     static StatusRuntimeException notLeader(LeaderHint hint) {
         String where = hint.known() ? "the leader is " + hint.leaderId() + " at " + hint.leaderApiAddress()
                 : "no leader is known yet; retry shortly";
+        String message = hint.notMember()
+                ? "this node was removed from the cluster (or has not been added yet): it is not in the Raft "
+                        + "configuration, so it takes no writes; use another node, or add it back with "
+                        + "'raftchat admin add-node'" + (hint.known() ? " (" + where + ")" : "")
+                : "this node is not the leader: " + where;
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.FAILED_PRECONDITION_VALUE)
-                .setMessage("this node is not the leader: " + where)
+                .setMessage(message)
                 .addDetails(Any.pack(NotLeader.newBuilder()
                         .setLeaderId(hint.leaderId())
                         .setLeaderApiAddress(hint.leaderApiAddress())
@@ -92,6 +100,54 @@ final class GrpcErrors {
         return io.grpc.Status.RESOURCE_EXHAUSTED
                 .withDescription("this node already serves " + max + " subscriptions; subscribe on another node")
                 .asRuntimeException();
+    }
+
+    static StatusRuntimeException adminDisabled() {
+        return io.grpc.Status.UNAUTHENTICATED.withDescription("the admin API is disabled on this node: no admin token is "
+                + "configured (adminTokenFile in the cluster file, --admin-token-file or $RAFTCHAT_ADMIN_TOKEN)").asRuntimeException();
+    }
+
+    static StatusRuntimeException adminTokenMissing() {
+        return io.grpc.Status.UNAUTHENTICATED.withDescription("admin calls need the cluster's admin token "
+                + "(metadata 'authorization: Bearer <token>')").asRuntimeException();
+    }
+
+    static StatusRuntimeException adminTokenWrong() {
+        return io.grpc.Status.UNAUTHENTICATED.withDescription("the admin token is wrong").asRuntimeException();
+    }
+
+    static StatusRuntimeException unknownNode(String nodeId, String known) {
+        return io.grpc.Status.NOT_FOUND.withDescription("node '" + nodeId + "' is not in the cluster file (nodes: " + known + ")")
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException membershipChangeFailed(String verb, String nodeId, Status raftStatus) {
+        return io.grpc.Status.FAILED_PRECONDITION
+                .withDescription("cannot " + verb + " node " + nodeId + ": " + raftStatus.getErrorMsg())
+                .asRuntimeException();
+    }
+
+    static StatusRuntimeException notAMember(String nodeId) {
+        return io.grpc.Status.FAILED_PRECONDITION.withDescription("node " + nodeId
+                + " is not in the Raft configuration; add it first ('raftchat admin add-node " + nodeId + "')").asRuntimeException();
+    }
+
+    static StatusRuntimeException transferRefused(String nodeId, Status raftStatus) {
+        return io.grpc.Status.FAILED_PRECONDITION.withDescription("cannot transfer leadership to "
+                + (nodeId.isEmpty() ? "any follower" : nodeId) + ": " + raftStatus.getErrorMsg()).asRuntimeException();
+    }
+
+    static StatusRuntimeException transferTimedOut(String nodeId, long timeoutMs) {
+        return io.grpc.Status.UNAVAILABLE.withDescription("leadership did not move to "
+                + (nodeId.isEmpty() ? "a follower" : nodeId) + " within " + timeoutMs
+                + " ms; it stays with (or returns to) the current leader; check 'raftchat admin status' and retry")
+                .asRuntimeException();
+    }
+
+    /** The text of a failure to report inside an answer (per-node results), not as the call's status. */
+    static String describe(Throwable t) {
+        StatusRuntimeException status = toStatus(t);
+        return status.getStatus().getCode() + ": " + status.getStatus().getDescription();
     }
 
     /** Maps anything thrown on the serving path to a status; unknown errors become INTERNAL. */

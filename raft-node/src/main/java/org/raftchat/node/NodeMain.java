@@ -1,7 +1,9 @@
 package org.raftchat.node;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.raftchat.config.AdminToken;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
 import org.raftchat.config.Defaults;
@@ -30,6 +32,19 @@ public final class NodeMain implements Callable<Integer> {
             description = "Also log to stdout (default: $RAFTCHAT_LOG_CONSOLE, else true; containers want it for `docker logs`).")
     boolean logConsole;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides the node's dataDir from the cluster file.")
+    Path dataDir;
+
+    @Option(names = "--api-port", paramLabel = "PORT",
+            description = "Overrides the node's apiPort from the cluster file (other nodes still point clients at the file's port).")
+    Integer apiPort;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "The admin API's token. Default: $" + ENV_ADMIN_TOKEN + ", else the cluster file's adminTokenFile.")
+    Path adminTokenFile;
+
+    static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeMain()).execute(args));
     }
@@ -47,8 +62,16 @@ public final class NodeMain implements Callable<Integer> {
             System.err.println("raftchat-node: node '" + nodeId + "' is not in " + clusterFile);
             return 2;
         }
+        Optional<AdminToken> token;
+        try {
+            config = withOverrides(config);
+            token = adminToken(config);
+        } catch (InvalidClusterConfigException | IllegalArgumentException e) {
+            System.err.println("raftchat-node: " + e.getMessage());
+            return 2;
+        }
         configureLogging(config.node(nodeId).orElseThrow());
-        RaftChatNode node = RaftChatNode.start(config, nodeId);
+        RaftChatNode node = RaftChatNode.start(config, nodeId, token);
         node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
@@ -75,5 +98,35 @@ public final class NodeMain implements Callable<Integer> {
         if (System.getProperty(property) == null) {
             System.setProperty(property, value);
         }
+    }
+
+    /** Flags win over the cluster file, for this node only. */
+    ClusterConfig withOverrides(ClusterConfig config) {
+        NodeSpec n = config.node(nodeId).orElseThrow();
+        if (apiPort != null && (apiPort < 1 || apiPort > 65_535)) {
+            throw new IllegalArgumentException("--api-port: must be in 1..65535, got " + apiPort);
+        }
+        NodeSpec overridden = new NodeSpec(n.id(), n.host(), n.raftPort(), apiPort != null ? apiPort : n.apiPort(), n.metricsPort(),
+                dataDir != null ? dataDir.toAbsolutePath().normalize() : n.dataDir());
+        return config.withNode(overridden);
+    }
+
+    /** --admin-token-file, else $RAFTCHAT_ADMIN_TOKEN, else the cluster file's adminTokenFile, else none (admin API refused). */
+    private Optional<AdminToken> adminToken(ClusterConfig config) throws InvalidClusterConfigException {
+        if (adminTokenFile != null) {
+            return Optional.of(AdminToken.read(adminTokenFile));
+        }
+        String fromEnv = System.getenv(ENV_ADMIN_TOKEN);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            try {
+                return Optional.of(new AdminToken(fromEnv.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidClusterConfigException("$" + ENV_ADMIN_TOKEN + ": " + e.getMessage(), e);
+            }
+        }
+        if (config.adminTokenFile().isPresent()) {
+            return Optional.of(AdminToken.read(config.adminTokenFile().get()));
+        }
+        return Optional.empty();
     }
 }

@@ -20,16 +20,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Executor;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.raftchat.config.AdminToken;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
+import org.raftchat.config.InvalidClusterConfigException;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
 import org.raftchat.config.ReadMode;
@@ -82,9 +85,11 @@ public final class RaftChatNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final NodeHealth health;
     private final MetricsServer metricsServer;
+    private final RaftIntrospection introspection;
+    private final PeerAdmin peerAdmin;
     private boolean closed;
 
-    private RaftChatNode(ClusterConfig config, NodeSpec self) throws IOException {
+    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken) throws IOException {
         this.config = config;
         this.self = self;
         Path raftDir = self.dataDir().resolve("raft");
@@ -100,6 +105,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
         this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
         this.node = raftGroup.start();
+        this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
+        this.peerAdmin = new PeerAdmin(adminToken);
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),
@@ -125,7 +132,9 @@ public final class RaftChatNode implements AutoCloseable {
                 })
                 .addService(ServerInterceptors.intercept(service, grpcMetrics))
                 .addService(ServerInterceptors.intercept(
-                        new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor), grpcMetrics))
+                        new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
+                                introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
+                        new AdminAuthInterceptor(adminToken), grpcMetrics))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha())
@@ -156,12 +165,29 @@ public final class RaftChatNode implements AutoCloseable {
         return metrics;
     }
 
-    /** Opens the node's state, joins the Raft group and starts serving clients. */
+    /**
+     * Opens the node's state, joins the Raft group and starts serving clients. The admin API takes
+     * the token in the config's {@code adminTokenFile}; without one it refuses every call.
+     */
     public static RaftChatNode start(ClusterConfig config, String nodeId) throws IOException {
+        Optional<AdminToken> token;
+        try {
+            token = config.adminTokenFile().isPresent() ? Optional.of(AdminToken.read(config.adminTokenFile().get())) : Optional.empty();
+        } catch (InvalidClusterConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return start(config, nodeId, token);
+    }
+
+    /** Like {@link #start(ClusterConfig, String)}, with the admin token given (from a flag or the environment). */
+    public static RaftChatNode start(ClusterConfig config, String nodeId, Optional<AdminToken> adminToken) throws IOException {
         NodeSpec self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException(
                 "node '" + nodeId + "' is not in the cluster file (nodes: "
                         + config.nodes().stream().map(NodeSpec::id).toList() + ")"));
-        RaftChatNode node = new RaftChatNode(config, self);
+        if (adminToken.isEmpty()) {
+            LOG.warn("No admin token configured: the admin API refuses every call (set adminTokenFile in the cluster file)");
+        }
+        RaftChatNode node = new RaftChatNode(config, self, adminToken);
         LOG.info("Node {} started: raft {} api {} data {}", self.id(), self.raftAddress(), self.apiAddress(), self.dataDir());
         return node;
     }
@@ -169,13 +195,16 @@ public final class RaftChatNode implements AutoCloseable {
     private NodeOptions nodeOptions(Path raftDir) {
         NodeOptions options = new NodeOptions();
         Configuration initial = new Configuration();
-        if (!initial.parse(config.initialRaftConfiguration())) {
+        // A node outside the initial members starts with an empty configuration: it never campaigns,
+        // and waits until the leader adds it (then the leader's log tells it the configuration).
+        if (config.isInitialMember(self.id()) && !initial.parse(config.initialRaftConfiguration())) {
             throw new IllegalArgumentException("cannot parse the Raft configuration " + config.initialRaftConfiguration());
         }
         options.setInitialConf(initial);
         options.setFsm(fsm);
         options.setElectionTimeoutMs(Math.toIntExact(config.electionTimeout().toMillis()));
         options.setSnapshotIntervalSecs(Math.toIntExact(config.snapshotInterval().toSeconds()));
+        options.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
         options.setLogUri(raftDir.resolve("log").toString());
         options.setRaftMetaUri(raftDir.resolve("meta").toString());
         options.setSnapshotUri(raftDir.resolve("snapshot").toString());
@@ -218,7 +247,27 @@ public final class RaftChatNode implements AutoCloseable {
         node.snapshot(done);
     }
 
+    /** The first index still in this node's Raft log; it moves up when the log is compacted after a snapshot. */
+    public long firstLogIndex() {
+        return introspection.logPositions().firstLogIndex();
+    }
+
+    /** The last log index covered by this node's newest snapshot (0: none yet). */
+    public long snapshotIndex() {
+        return introspection.logPositions().snapshotIndex();
+    }
+
+    /** How many snapshots this node has installed from the leader (or loaded over older local state). */
+    public int snapshotsInstalled() {
+        return fsm.snapshotsInstalled();
+    }
+
     LeaderHint leaderHint() {
+        LeaderHint hint = knownLeader();
+        return introspection.isMember() ? hint : hint.asNotMember();
+    }
+
+    private LeaderHint knownLeader() {
         PeerId leader = node.getLeaderId();
         if (leader == null || leader.isEmpty()) {
             return LeaderHint.UNKNOWN;
@@ -251,13 +300,21 @@ public final class RaftChatNode implements AutoCloseable {
         }
         closed = true;
         LOG.info("Node {} stopping", self.id());
+        // First hand leadership over, so writes move on at once instead of after an election timeout;
+        // then drain: no new calls, the ones in flight (reads, writes now answered not-leader) finish.
+        awaitQuietly(() -> {
+            new LeadershipHandOver(node, self, fsm::leaderTerm, this::knownLeader, config.electionTimeout())
+                    .handOver(Defaults.SHUTDOWN_TRANSFER_TIMEOUT);
+            return true;
+        });
         health.stop();
         // First, so no scrape reads the state while it closes.
         metricsServer.close();
         subscriptions.close();
         grpcServer.shutdown();
-        awaitQuietly(() -> grpcServer.awaitTermination(5, TimeUnit.SECONDS));
+        awaitQuietly(() -> grpcServer.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         grpcServer.shutdownNow();
+        peerAdmin.close();
         raftGroup.shutdown();
         awaitQuietly(() -> {
             raftGroup.join();
@@ -267,7 +324,7 @@ public final class RaftChatNode implements AutoCloseable {
         proposalSubmitter.shutdownNow();
         subscriptionExecutor.shutdownNow();
         responseExecutor.shutdown();
-        awaitQuietly(() -> responseExecutor.awaitTermination(5, TimeUnit.SECONDS));
+        awaitQuietly(() -> responseExecutor.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         stateMachine.close();
         LOG.info("Node {} stopped", self.id());
     }

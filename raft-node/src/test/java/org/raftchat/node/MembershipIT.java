@@ -7,17 +7,27 @@ import static org.raftchat.node.testing.Api.code;
 import static org.raftchat.node.testing.Api.createRoom;
 import static org.raftchat.node.testing.Api.post;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
+import org.raftchat.node.testing.RetryingWriter;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.node.testing.TestCluster;
-import org.raftchat.proto.v1.AdminServiceGrpc;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.MembershipRequest;
@@ -27,19 +37,19 @@ class MembershipIT {
     @TempDir
     Path dataRoot;
     TestCluster cluster;
-    ManagedChannel adminChannel;
 
     @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
+    void startCluster(org.junit.jupiter.api.TestInfo test) {
+        if (!test.getTags().contains("five")) {
+            cluster = TestCluster.start(3, dataRoot);
+        }
     }
 
     @AfterEach
     void stopCluster() {
-        if (adminChannel != null) {
-            adminChannel.shutdownNow();
+        if (cluster != null) {
+            cluster.close();
         }
-        cluster.close();
     }
 
     @Test
@@ -92,12 +102,106 @@ class MembershipIT {
         assertThat(unknown).hasMessageContaining("not in the cluster file");
     }
 
-    private AdminServiceBlockingStub admin(String nodeId) {
-        if (adminChannel != null) {
-            adminChannel.shutdownNow();
+    @Test
+    void aRemovedNodeRefusesWritesAndSaysWhy() {
+        // Goal: a node outside the configuration does not answer "retry shortly" forever: it says it was removed.
+        RaftChatNode leader = cluster.awaitLeader();
+        createRoom(cluster.blockingStub(leader.id()), "lobby");
+        RaftChatNode removed = cluster.followers().get(0);
+        admin(leader.id()).removeNode(request(removed.id()));
+
+        Throwable refused = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> catchThrowable(() -> post(cluster.failFastStub(removed.id()), "lobby", "to a removed node")),
+                t -> t != null && t.getMessage().contains("removed from the cluster"));
+        assertThat(code(refused)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(allMessages(cluster.blockingStub(leader.id()), "lobby")).isEmpty();
+
+        admin(leader.id()).addNode(request(removed.id()));
+        cluster.awaitConverged();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                catchThrowable(() -> post(cluster.failFastStub(removed.id()), "lobby", "x"))).hasMessageNotContaining("removed"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("five")
+    void growingThreeToFiveAndShrinkingBackToThreeWhileClientsWriteLosesNothing() throws Exception {
+        // Goal: two new nodes (outside initialMembers) join by catching up while writes go on; then two of
+        // the original nodes leave. Every acknowledged write is in every remaining replica, exactly once,
+        // and the remaining replicas hold the same state.
+        cluster = TestCluster.create(5, dataRoot, c -> c.withInitialMembers(List.of("n1", "n2", "n3")));
+        List.of("n1", "n2", "n3").forEach(cluster::startNode);
+        createRoom(cluster.blockingStub(cluster.awaitLeader().id()), "lobby");
+        Map<String, ChatMessage> acked = new ConcurrentHashMap<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            String prefix = "w" + w + "-";
+            writers.add(CompletableFuture.runAsync(() -> write(prefix, acked, writing)));
         }
-        adminChannel = ManagedChannelBuilder.forTarget(cluster.apiAddress(nodeId)).usePlaintext().build();
-        return AdminServiceGrpc.newBlockingStub(adminChannel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        awaitMoreAcks(acked, 30);
+
+        for (String id : List.of("n4", "n5")) {
+            cluster.startNode(id);
+            assertThat(onLeader(admin -> admin.addNode(request(id))).getMembersList()).contains(id);
+            awaitMoreAcks(acked, 20);
+        }
+        assertThat(onLeader(admin -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance())).getMembersList())
+                .containsExactly("n1", "n2", "n3", "n4", "n5");
+
+        List<String> leaving = cluster.followers().stream().map(RaftChatNode::id)
+                .filter(id -> List.of("n1", "n2", "n3").contains(id)).limit(2).toList();
+        for (String id : leaving) {
+            assertThat(onLeader(admin -> admin.removeNode(request(id))).getMembersList()).doesNotContain(id);
+            awaitMoreAcks(acked, 20);
+        }
+        writing.set(false);
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        for (String id : leaving) {
+            assertThat(catchThrowable(() -> post(cluster.failFastStub(id), "lobby", "late")))
+                    .hasMessageContaining("removed from the cluster");
+            cluster.stopNode(id);
+        }
+        cluster.awaitConverged();
+        RaftChatNode leader = cluster.awaitLeader();
+        List<ChatMessage> history = allMessages(cluster.blockingStub(leader.id()), "lobby");
+        assertThat(history).extracting(ChatMessage::getSeq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, history.size()).boxed().toList());
+        assertThat(history).extracting(ChatMessage::getText).doesNotHaveDuplicates();
+        assertThat(history).containsAll(acked.values());
+        for (RaftChatNode n : cluster.runningNodes()) {
+            assertThat(n.stateDigest()).as("state of %s", n.id()).isEqualTo(leader.stateDigest());
+        }
+        assertThat(cluster.admin(leader.id()).clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMembersList())
+                .hasSize(3).doesNotContainAnyElementsOf(leaving);
+    }
+
+    private void write(String prefix, Map<String, ChatMessage> acked, AtomicBoolean writing) {
+        RetryingWriter client = new RetryingWriter(cluster);
+        int i = 0;
+        try {
+            while (writing.get()) {
+                String text = prefix + (++i);
+                acked.put(text, client.post("lobby", text, "key-" + text, Duration.ofSeconds(30)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitMoreAcks(Map<String, ChatMessage> acked, int more) {
+        int target = acked.size() + more;
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= target);
+    }
+
+    /** Runs an admin call on whoever leads, again on the next leader if leadership moves meanwhile. */
+    private <T> T onLeader(Function<AdminServiceBlockingStub, T> call) {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> call.apply(admin(cluster.awaitLeader().id())), r -> true);
+    }
+
+    private AdminServiceBlockingStub admin(String nodeId) {
+        return cluster.admin(nodeId);
     }
 
     private static MembershipRequest request(String nodeId) {

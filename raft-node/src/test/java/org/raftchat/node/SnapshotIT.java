@@ -18,7 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.node.testing.TestCluster;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.MembershipRequest;
+import org.raftchat.proto.v1.NodeStatus;
+import org.raftchat.proto.v1.NodeStatusRequest;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 
 class SnapshotIT {
@@ -28,14 +33,60 @@ class SnapshotIT {
     TestCluster cluster;
 
     @BeforeEach
-    void startCluster() {
-        // The timer never fires during the test: every snapshot here is one the test asked for.
-        cluster = TestCluster.start(3, dataRoot);
+    void startCluster(org.junit.jupiter.api.TestInfo test) {
+        if (!test.getTags().contains("timed")) {
+            // The timer never fires during these tests: every snapshot here is one the test asked for.
+            cluster = TestCluster.start(3, dataRoot);
+        }
     }
 
     @AfterEach
     void stopCluster() {
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("timed")
+    void timedSnapshotsCompactTheLogAndWipedOrNewNodesCatchUpBySnapshotInstall() throws Exception {
+        // Goal: with the configured interval and margin, snapshots happen on their own and the Raft log
+        // really is compacted (its first index moves); then a wiped member and a brand-new node, which
+        // both need entries the leader no longer has, catch up by installing the leader's snapshot and
+        // end with the same state.
+        cluster = TestCluster.create(4, dataRoot,
+                c -> c.withSnapshots(Duration.ofSeconds(1), 100).withInitialMembers(List.of("n1", "n2", "n3")));
+        List.of("n1", "n2", "n3").forEach(cluster::startNode);
+        RaftChatNode leader = cluster.awaitLeader();
+        ChatServiceBlockingStub stub = cluster.blockingStub(leader.id());
+        createRoom(stub, "lobby");
+        int posted = 0;
+        while (leader.firstLogIndex() <= 1 && posted < 20_000) {
+            postMany(stub, posted + 1, posted + 100);
+            posted += 100;
+        }
+        assertThat(leader.firstLogIndex()).as("first log index after %d messages", posted).isGreaterThan(1);
+        NodeStatus leaderStatus = cluster.admin(leader.id()).getNodeStatus(NodeStatusRequest.getDefaultInstance());
+        assertThat(leaderStatus.getFirstLogIndex()).isGreaterThan(1);
+        assertThat(leaderStatus.getSnapshotIndex()).isGreaterThanOrEqualTo(leaderStatus.getFirstLogIndex() - 1);
+
+        String wiped = cluster.followers().get(0).id();
+        cluster.stopNode(wiped);
+        cluster.wipeNode(wiped);
+        cluster.startNode(wiped);
+        cluster.startNode("n4");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                cluster.admin(cluster.awaitLeader().id()).addNode(MembershipRequest.newBuilder().setNodeId("n4").build()), r -> true);
+        postMany(stub, posted + 1, posted + 10);
+        cluster.awaitConverged();
+
+        List<ChatMessage> history = allMessages(stub, "lobby");
+        for (String id : List.of(wiped, "n4")) {
+            RaftChatNode caughtUp = cluster.node(id);
+            assertThat(caughtUp.snapshotsInstalled()).as("snapshots installed on %s", id).isPositive();
+            assertThat(caughtUp.stateDigest()).as("state of %s", id).isEqualTo(cluster.awaitLeader().stateDigest());
+        }
+        assertThat(allMessages(cluster.blockingStub("n4"), "lobby")).hasSize(Math.min(posted + 10, 1000)).isEqualTo(history);
     }
 
     @Test

@@ -49,12 +49,13 @@ public final class DockerCluster implements AutoCloseable {
     private final Map<String, String> ipById;
     private final NodeChannels channels;
 
-    private DockerCluster(Network network, Map<String, GenericContainer<?>> containers, Map<String, String> ipById) {
+    private DockerCluster(Network network, Map<String, GenericContainer<?>> containers, Map<String, String> ipById,
+                          String adminToken) {
         this.network = network;
         this.containers = containers;
         this.ipById = ipById;
         this.channels = new NodeChannels(ipById.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + ":" + API_PORT)));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + ":" + API_PORT)), adminToken);
     }
 
     /** Starts {@code size} nodes from {@code image} and waits until they elect a leader. */
@@ -70,8 +71,10 @@ public final class DockerCluster implements AutoCloseable {
             ipById.put("n" + i, prefix + (10 + i));
         }
         String clusterFile = clusterFile(ipById);
+        // Not from the seeded random: the token must not change the replayed schedule.
+        String adminToken = "chaos-" + java.util.UUID.randomUUID();
         Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
-        ipById.forEach((id, ip) -> containers.put(id, container(image, network, id, ip, clusterFile)));
+        ipById.forEach((id, ip) -> containers.put(id, container(image, network, id, ip, clusterFile, adminToken)));
         try {
             Startables.deepStart(containers.values()).join();
         } catch (RuntimeException e) {
@@ -79,7 +82,7 @@ public final class DockerCluster implements AutoCloseable {
             network.close();
             throw e;
         }
-        DockerCluster cluster = new DockerCluster(network, containers, ipById);
+        DockerCluster cluster = new DockerCluster(network, containers, ipById, adminToken);
         LOG.info("Started {} nodes on {}0/24: {}", size, prefix, ipById);
         cluster.awaitLeader(Duration.ofSeconds(60));
         return cluster;
@@ -93,12 +96,14 @@ public final class DockerCluster implements AutoCloseable {
         return yaml.toString();
     }
 
-    private static GenericContainer<?> container(String image, Network network, String id, String ip, String clusterFile) {
+    private static GenericContainer<?> container(String image, Network network, String id, String ip, String clusterFile,
+                                                 String adminToken) {
         return new GenericContainer<>(DockerImageName.parse(image))
                 .withImagePullPolicy(name -> false)
                 .withNetwork(network)
                 .withNetworkAliases(id)
                 .withEnv("NODE_ID", id)
+                .withEnv("RAFTCHAT_ADMIN_TOKEN", adminToken)
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withIpv4Address(ip);

@@ -13,11 +13,18 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
 public final class NodeChannels implements AutoCloseable {
 
     private final Map<String, String> addressById;
+    private final String adminToken;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
     /** @param addressById node id to its client API "host:port", reachable from this JVM */
     public NodeChannels(Map<String, String> addressById) {
+        this(addressById, null);
+    }
+
+    /** @param adminToken the cluster's admin token, sent with admin calls; null: none */
+    public NodeChannels(Map<String, String> addressById, String adminToken) {
         this.addressById = Map.copyOf(addressById);
+        this.adminToken = adminToken;
     }
 
     public List<String> nodeIds() {
@@ -39,8 +46,14 @@ public final class NodeChannels implements AutoCloseable {
     }
 
     public org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String nodeId, long deadlineMs) {
-        return org.raftchat.proto.v1.AdminServiceGrpc.newBlockingStub(channel(nodeId))
+        var stub = org.raftchat.proto.v1.AdminServiceGrpc.newBlockingStub(channel(nodeId))
                 .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+        if (adminToken == null) {
+            return stub;
+        }
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + adminToken);
+        return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     public ChatServiceGrpc.ChatServiceStub async(String nodeId) {

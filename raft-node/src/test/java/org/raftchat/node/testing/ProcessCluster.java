@@ -53,7 +53,8 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         if (!Files.isRegularFile(nodeJar)) {
             throw new IllegalStateException(nodeJar + " is missing: run `mvn package` (or `mvn verify`) first");
         }
-        StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nnodes:\n");
+        AdminAccess.writeTokenFile(dir);
+        StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nadminTokenFile: admin.token\nnodes:\n");
         for (int i = 1; i <= size; i++) {
             yaml.append("  - {id: n").append(i).append(", host: 127.0.0.1, raftPort: ").append(TestCluster.freePort())
                     .append(", apiPort: ").append(TestCluster.freePort())
@@ -100,6 +101,25 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         Process process = processes.remove(id);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIGTERM, the way an operator or an orchestrator stops a node: the node's shutdown hook runs
+     * (leadership transfer, drain, clean close). Returns the process's exit code.
+     */
+    public int sigterm(String id) throws InterruptedException {
+        Process process = processes.remove(id);
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("node " + id + " did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** An admin stub for one node, with the cluster's admin token. */
+    public org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String id) {
+        return AdminAccess.stub(channel(id), AdminAccess.readToken(config.adminTokenFile().orElseThrow()));
     }
 
     /** The node's own log file (rolled by size and day into ID.DATE.N.log.gz beside it). */

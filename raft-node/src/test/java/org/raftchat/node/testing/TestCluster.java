@@ -18,6 +18,7 @@ import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.node.RaftChatNode;
+import org.raftchat.proto.v1.AdminServiceGrpc;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
 /**
@@ -27,11 +28,13 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
 public final class TestCluster implements ClusterAccess, AutoCloseable {
 
     private final ClusterConfig config;
+    private final String adminToken;
     private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
 
     private TestCluster(ClusterConfig config) {
         this.config = config;
+        this.adminToken = AdminAccess.readToken(config.adminTokenFile().orElseThrow());
     }
 
     /** Starts {@code size} nodes and waits until one of them leads. */
@@ -45,17 +48,52 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
 
     /** A cluster whose config {@code adjust} may change first (TLS, say); nodes are n1..n{size}. */
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval, UnaryOperator<ClusterConfig> adjust) {
+        TestCluster cluster = create(size, dataRoot,
+                c -> adjust.apply(c.withSnapshots(snapshotInterval, c.snapshotLogIndexMargin())));
+        cluster.config.nodes().forEach(n -> cluster.startNode(n.id()));
+        cluster.awaitLeader();
+        return cluster;
+    }
+
+    /**
+     * A cluster of {@code size} nodes in the file (n1..nN), none started yet, with an admin token
+     * file under {@code dataRoot}; {@code customize} adjusts the config (initial members, snapshots).
+     */
+    public static TestCluster create(int size, Path dataRoot, UnaryOperator<ClusterConfig> customize) {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
         // Short election timeouts keep failover tests quick on loopback.
-        ClusterConfig config = adjust.apply(
-                new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults()));
-        TestCluster cluster = new TestCluster(config);
-        config.nodes().forEach(n -> cluster.startNode(n.id()));
-        cluster.awaitLeader();
-        return cluster;
+        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), Duration.ofHours(1), Limits.defaults())
+                .withAdminTokenFile(AdminAccess.writeTokenFile(dataRoot));
+        return new TestCluster(customize.apply(config));
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** An admin stub for one node, with the cluster's admin token. */
+    public AdminServiceGrpc.AdminServiceBlockingStub admin(String id) {
+        return AdminAccess.stub(channel(id), adminToken);
+    }
+
+    /** Deletes a stopped node's data directory: the node starts again from nothing. */
+    public void wipeNode(String id) {
+        if (running.containsKey(id)) {
+            throw new IllegalStateException("stop node " + id + " before wiping it");
+        }
+        Path dir = config.node(id).orElseThrow().dataDir();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Nothing to wipe.
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,0 +1,53 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.ClusterConfig;
+import org.raftchat.config.ClusterConfigLoader;
+import picocli.CommandLine;
+
+class NodeMainTest {
+
+    private static final String FILE = """
+            nodes:
+              - {id: n1, host: 127.0.0.1, raftPort: 7101, apiPort: 9101}
+              - {id: n2, host: 127.0.0.1, raftPort: 7102, apiPort: 9102}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsOverrideTheFileForThisNodeOnly() throws Exception {
+        // Goal: --data-dir and --api-port replace this node's values; the other node and the Raft address stay.
+        ClusterConfig file = ClusterConfigLoader.parse(FILE, dir);
+        NodeMain main = parse("--cluster", "c.yaml", "--node", "n1", "--data-dir", "/var/lib/rc/n1", "--api-port", "9999");
+
+        ClusterConfig effective = main.withOverrides(file);
+
+        assertThat(effective.node("n1").orElseThrow().apiAddress()).isEqualTo("127.0.0.1:9999");
+        assertThat(effective.node("n1").orElseThrow().dataDir()).isEqualTo(Path.of("/var/lib/rc/n1"));
+        assertThat(effective.node("n1").orElseThrow().raftAddress()).isEqualTo("127.0.0.1:7101");
+        assertThat(effective.node("n2")).isEqualTo(file.node("n2"));
+    }
+
+    @Test
+    void withoutFlagsTheFileStandsAndBadPortsAreRefused() throws Exception {
+        ClusterConfig file = ClusterConfigLoader.parse(FILE, dir);
+        assertThat(parse("--cluster", "c.yaml", "--node", "n2").withOverrides(file)).isEqualTo(file);
+        assertThatThrownBy(() -> parse("--cluster", "c.yaml", "--node", "n2", "--api-port", "70000").withOverrides(file))
+                .hasMessageContaining("--api-port");
+        assertThatThrownBy(() -> parse("--cluster", "c.yaml", "--node", "n2", "--api-port", "7102").withOverrides(file))
+                .hasMessageContaining("7102");
+    }
+
+    private static NodeMain parse(String... args) {
+        NodeMain main = new NodeMain();
+        new CommandLine(main).parseArgs(args);
+        return main;
+    }
+}
