@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.raftchat.config.ClusterConfig;
+import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.node.RaftChatNode;
@@ -64,8 +65,9 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         for (int i = 1; i <= size; i++) {
             nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
-        // Short election timeouts keep failover tests quick on loopback.
-        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), Duration.ofHours(1), Limits.defaults())
+        // The production default: shorter timeouts made failover tests quicker but caused spurious
+        // elections (and unconfirmed writes) when a shared 2-core machine was busy.
+        ClusterConfig config = new ClusterConfig("test", nodes, Defaults.ELECTION_TIMEOUT, Duration.ofHours(1), Limits.defaults())
                 .withAdminTokenFile(AdminAccess.writeTokenFile(dataRoot));
         return new TestCluster(customize.apply(config));
     }
