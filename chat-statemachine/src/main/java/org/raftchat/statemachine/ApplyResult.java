@@ -1,7 +1,9 @@
 package org.raftchat.statemachine;
 
+import java.util.List;
 import java.util.Objects;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConversationRef;
 
 /**
  * The outcome of one log entry. Business outcomes are data, not exceptions: the node maps each
@@ -29,6 +31,60 @@ public sealed interface ApplyResult {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** An account was created (and joined MainHall). */
+    record UserRegistered(String username) implements ApplyResult {
+        public UserRegistered {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    /** A session was opened for (username, deviceId), replacing any earlier session of that device. */
+    record SessionOpened(String username, String deviceId, String nickname) implements ApplyResult {
+        public SessionOpened {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(nickname, "nickname");
+        }
+    }
+
+    /** The session of {@code username} ended. */
+    record SessionClosed(String username) implements ApplyResult {
+        public SessionClosed {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    record NicknameSet(String username, String nickname) implements ApplyResult {
+        public NicknameSet {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(nickname, "nickname");
+        }
+    }
+
+    /** After a join or leave: whether {@code user} is a member, and the room's member count. */
+    record MembershipChanged(String room, String user, boolean member, int memberCount) implements ApplyResult {
+        public MembershipChanged {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** A room was deleted; {@code notice} is the message that tells MainHall, also delivered to its subscribers. */
+    record RoomDeleted(String room, List<String> members, ChatMessage notice) implements ApplyResult {
+        public RoomDeleted {
+            Objects.requireNonNull(room, "room");
+            members = List.copyOf(members);
+            Objects.requireNonNull(notice, "notice");
+        }
+    }
+
+    /** The user's read position in the conversation after a MarkRead. */
+    record ReadMarked(ConversationRef conversation, long readSeq) implements ApplyResult {
+        public ReadMarked {
+            Objects.requireNonNull(conversation, "conversation");
         }
     }
 
