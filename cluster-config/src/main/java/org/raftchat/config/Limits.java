@@ -12,6 +12,10 @@ package org.raftchat.config;
  * @param maxInboundGrpcBytes   largest gRPC request a node accepts
  * @param maxPendingProposals   proposals a leader holds in its apply queue before it answers RESOURCE_EXHAUSTED
  * @param maxSubscriptionsPerNode server streams one node serves at once
+ * @param maxRoomsPerUser       rooms one user may be in besides MainHall (creating one counts)
+ * @param maxMembersPerRoom     members a room may have (MainHall excepted: every user is in it)
+ * @param maxRequestsPerSecondPerSession calls one session may make per second, on one node, before RESOURCE_EXHAUSTED
+ * @param maxDescriptionLength  longest room description, in characters
  */
 public record Limits(
         int maxMessageBytes,
@@ -21,7 +25,11 @@ public record Limits(
         int defaultHistoryPage,
         int maxInboundGrpcBytes,
         int maxPendingProposals,
-        int maxSubscriptionsPerNode) {
+        int maxSubscriptionsPerNode,
+        int maxRoomsPerUser,
+        int maxMembersPerRoom,
+        int maxRequestsPerSecondPerSession,
+        int maxDescriptionLength) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -32,6 +40,10 @@ public record Limits(
         requirePositive("maxInboundGrpcBytes", maxInboundGrpcBytes);
         requirePositive("maxPendingProposals", maxPendingProposals);
         requirePositive("maxSubscriptionsPerNode", maxSubscriptionsPerNode);
+        requirePositive("maxRoomsPerUser", maxRoomsPerUser);
+        requirePositive("maxMembersPerRoom", maxMembersPerRoom);
+        requirePositive("maxRequestsPerSecondPerSession", maxRequestsPerSecondPerSession);
+        requirePositive("maxDescriptionLength", maxDescriptionLength);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -49,7 +61,11 @@ public record Limits(
                 Defaults.DEFAULT_HISTORY_PAGE,
                 Defaults.MAX_INBOUND_GRPC_BYTES,
                 Defaults.MAX_PENDING_PROPOSALS,
-                Defaults.MAX_SUBSCRIPTIONS_PER_NODE);
+                Defaults.MAX_SUBSCRIPTIONS_PER_NODE,
+                Defaults.MAX_ROOMS_PER_USER,
+                Defaults.MAX_MEMBERS_PER_ROOM,
+                Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
+                Defaults.MAX_DESCRIPTION_LENGTH);
     }
 
     private static void requirePositive(String field, int value) {

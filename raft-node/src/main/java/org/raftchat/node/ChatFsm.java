@@ -93,6 +93,8 @@ final class ChatFsm extends StateMachineAdapter {
         for (ApplyResult result : results) {
             if (result instanceof ApplyResult.MessageStored ms) {
                 stored.add(ms.message());
+            } else if (result instanceof ApplyResult.RoomDeleted deleted) {
+                stored.add(deleted.notice()); // MainHall's notice is a message its subscribers must get
             }
         }
         return stored;

@@ -8,11 +8,13 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,13 +81,25 @@ public final class RaftChatNode implements AutoCloseable {
         this.node = raftGroup.start();
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint, Defaults.PROPOSAL_TIMEOUT);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT);
-        ChatGrpcService service = new ChatGrpcService(new RequestValidator(config.limits()), proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, responseExecutor);
+        RequestValidator validator = new RequestValidator(config.limits());
+        SecureRandom random = new SecureRandom();
+        LeaderGate leaderGate = () -> {
+            if (fsm.leaderTerm() < 0) {
+                throw GrpcErrors.notLeader(leaderHint());
+            }
+        };
+        AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
+                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
+                leaderGate, responseExecutor);
+        Authenticator authenticator = new Authenticator(stateMachine, reads,
+                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
+        ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
+                subscriptions, this::clusterInfo, authenticator, accounts, config.limits(), responseExecutor);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()))
                 .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 .executor(responseExecutor)
-                .addService(service)
+                .addService(ServerInterceptors.intercept(service, new AuthInterceptor()))
                 .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
                 .build()
                 .start();
