@@ -34,6 +34,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     private final ClusterConfig config;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final TestSession session = new TestSession(this, "tester");
 
     private ProcessCluster(Path nodeJar, Path clusterFile, ClusterConfig config) {
         this.nodeJar = nodeJar;
@@ -132,7 +133,17 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
 
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return anonymousStub(id).withCallCredentials(session);
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub anonymousStub(String id) {
         return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public TestSession session() {
+        return session;
     }
 
     @Override

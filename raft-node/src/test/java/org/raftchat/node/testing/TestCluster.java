@@ -29,6 +29,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     private final ClusterConfig config;
     private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final TestSession session = new TestSession(this, "tester");
 
     private TestCluster(ClusterConfig config) {
         this.config = config;
@@ -40,12 +41,16 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     }
 
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
+        return start(size, dataRoot, snapshotInterval, Limits.defaults());
+    }
+
+    public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval, Limits limits) {
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             nodes.add(new NodeSpec("n" + i, "127.0.0.1", freePort(), freePort(), dataRoot.resolve("n" + i)));
         }
         // Short election timeouts keep failover tests quick on loopback.
-        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, Limits.defaults());
+        ClusterConfig config = new ClusterConfig("test", nodes, Duration.ofMillis(600), snapshotInterval, limits);
         TestCluster cluster = new TestCluster(config);
         config.nodes().forEach(n -> cluster.startNode(n.id()));
         cluster.awaitLeader();
@@ -120,11 +125,21 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     /** A stub that fails at once with UNAVAILABLE when the node is down, as a retrying client needs. */
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return anonymousStub(id).withCallCredentials(session);
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub anonymousStub(String id) {
         return ChatServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
+    @Override
+    public TestSession session() {
+        return session;
+    }
+
     public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
-        return ChatServiceGrpc.newStub(channel(id));
+        return ChatServiceGrpc.newStub(channel(id)).withCallCredentials(session);
     }
 
     private synchronized ManagedChannel channel(String id) {

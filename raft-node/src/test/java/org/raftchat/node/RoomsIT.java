@@ -1,0 +1,120 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.raftchat.node.testing.Api.allMessages;
+import static org.raftchat.node.testing.Api.as;
+import static org.raftchat.node.testing.Api.code;
+import static org.raftchat.node.testing.Api.join;
+import static org.raftchat.node.testing.Api.post;
+import static org.raftchat.node.testing.Api.registerAndLogin;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.Api;
+import org.raftchat.node.testing.TestCluster;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.CreateRoomRequest;
+import org.raftchat.proto.v1.DeleteRoomRequest;
+import org.raftchat.proto.v1.DeleteRoomResponse;
+import org.raftchat.proto.v1.LeaveRoomRequest;
+import org.raftchat.proto.v1.ListMembersRequest;
+import org.raftchat.proto.v1.ListRoomsRequest;
+import org.raftchat.proto.v1.RoomSummary;
+
+/** Rooms, membership and their permissions through the public API of a 3-node cluster. */
+class RoomsIT {
+
+    @TempDir
+    Path dataRoot;
+    TestCluster cluster;
+    ChatServiceBlockingStub alice;
+    ChatServiceBlockingStub bob;
+    ChatServiceBlockingStub bobOnFollower;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = TestCluster.start(3, dataRoot);
+        String leaderId = cluster.awaitLeader().id();
+        ChatServiceBlockingStub anonymous = cluster.anonymousStub(leaderId);
+        alice = as(anonymous, registerAndLogin(anonymous, "alice", "d"));
+        String bobToken = registerAndLogin(anonymous, "bob", "d");
+        bob = as(anonymous, bobToken);
+        bobOnFollower = as(cluster.anonymousStub(cluster.followers().get(0).id()), bobToken);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void everyUserIsInMainHallAndRoomsListWithOwnerDescriptionAndCount() {
+        // Goal: MainHall holds every user; a created room lists its owner, description and member count on any node.
+        alice.createRoom(CreateRoomRequest.newBuilder().setIdempotencyKey(key()).setRoom("rust").setDescription("Crabs welcome").build());
+        join(bob, "rust");
+
+        List<RoomSummary> rooms = bobOnFollower.listRooms(ListRoomsRequest.getDefaultInstance()).getRoomsList();
+
+        assertThat(rooms).extracting(RoomSummary::getName, RoomSummary::getOwner, RoomSummary::getDescription, RoomSummary::getMemberCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("MainHall", "system", "The lobby: every user is here", 2),
+                        org.assertj.core.groups.Tuple.tuple("rust", "alice", "Crabs welcome", 2));
+        assertThat(bobOnFollower.listMembers(ListMembersRequest.newBuilder().setRoom("MainHall").build()).getMembersList())
+                .containsExactly("alice", "bob");
+    }
+
+    @Test
+    void postingToOrReadingARoomYouAreNotInIsPermissionDenied() {
+        // Goal: only members post and read; joining grants both, leaving takes them away again.
+        Api.createRoom(alice, "private-club");
+        post(alice, "private-club", "members only");
+
+        assertThat(code(catchThrowable(() -> post(bob, "private-club", "let me in")))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(catchThrowable(() -> allMessages(bobOnFollower, "private-club")))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(catchThrowable(() -> bobOnFollower.listMembers(ListMembersRequest.newBuilder().setRoom("private-club").build()))))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        join(bob, "private-club");
+        post(bob, "private-club", "thanks");
+        assertThat(allMessages(bobOnFollower, "private-club")).extracting(ChatMessage::getAuthor).containsExactly("alice", "bob");
+
+        bob.leaveRoom(LeaveRoomRequest.newBuilder().setIdempotencyKey(key()).setRoom("private-club").build());
+        assertThat(code(catchThrowable(() -> post(bob, "private-club", "still here?")))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(catchThrowable(() -> bob.leaveRoom(LeaveRoomRequest.newBuilder().setIdempotencyKey(key())
+                .setRoom("MainHall").build())))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    @Test
+    void onlyTheOwnerDeletesARoomAndItsMembersAreToldInMainHall() {
+        // Goal: a non-owner is refused; the owner's delete removes the room and posts a notice to MainHall.
+        Api.createRoom(alice, "doomed");
+        join(bob, "doomed");
+        post(bob, "doomed", "hello");
+
+        assertThat(code(catchThrowable(() -> bob.deleteRoom(delete("doomed"))))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        DeleteRoomResponse deleted = alice.deleteRoom(delete("doomed"));
+
+        assertThat(deleted.getMovedToMainHallList()).containsExactly("alice", "bob");
+        assertThat(code(catchThrowable(() -> allMessages(bobOnFollower, "doomed")))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(catchThrowable(() -> post(bob, "doomed", "anyone?")))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(allMessages(bobOnFollower, "MainHall")).extracting(ChatMessage::getAuthor, ChatMessage::getText)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("system",
+                        "room #doomed was deleted by its owner alice; its 2 members are still here in MainHall"));
+    }
+
+    private static DeleteRoomRequest delete(String room) {
+        return DeleteRoomRequest.newBuilder().setIdempotencyKey(key()).setRoom(room).build();
+    }
+
+    private static String key() {
+        return UUID.randomUUID().toString();
+    }
+}
