@@ -22,9 +22,6 @@ final class ChatCommand extends ClientCommand {
     @Option(names = "--room", required = true, paramLabel = "ROOM")
     String room;
 
-    @Option(names = "--user", required = true, paramLabel = "USER")
-    String user;
-
     @Option(names = "--recent", paramLabel = "N", defaultValue = "10",
             description = "Show the last N messages first (0..." + Defaults.MAX_HISTORY_PAGE + ", default ${DEFAULT-VALUE}).")
     int recent;
@@ -45,7 +42,7 @@ final class ChatCommand extends ClientCommand {
         if (recent > 0) {
             page.getMessagesList().forEach(m -> out().println(MessageLines.format(m, zone)));
         }
-        err().println("raftchat: in #" + room + " as " + user + "; type a line to post it, " + QUIT + " to leave");
+        err().println("raftchat: in #" + room + " as " + username + "; type a line to post it, " + QUIT + " to leave");
         err().flush();
         out().flush();
         try (Subscription ignored = client.subscribe(ref, page.getLastSeq(), new Printer(zone))) {
@@ -61,7 +58,7 @@ final class ChatCommand extends ClientCommand {
                 continue;
             }
             try {
-                client.postRoomMessage(room, user, line);
+                client.postRoomMessage(room, line);
             } catch (ChatClientException e) {
                 // One failed post should not end the session; the user sees why and can type again.
                 err().println("raftchat: not sent: " + e.getMessage());
@@ -80,7 +77,7 @@ final class ChatCommand extends ClientCommand {
 
         @Override
         public void onMessage(ChatMessage message) {
-            if (!message.getAuthor().equals(user)) {
+            if (!message.getAuthor().equals(username)) {
                 out().println(MessageLines.format(message, zone));
                 out().flush();
             }

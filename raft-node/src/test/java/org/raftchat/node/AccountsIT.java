@@ -33,8 +33,6 @@ class AccountsIT {
     @TempDir
     Path dataRoot;
     TestCluster cluster;
-    String leaderId;
-    ChatServiceBlockingStub leader;
 
     @BeforeEach
     void startCluster() {
@@ -43,8 +41,6 @@ class AccountsIT {
                 d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
                 d.maxRoomsPerUser(), d.maxMembersPerRoom(), REQUESTS_PER_SECOND, d.maxDescriptionLength());
         cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
-        leaderId = cluster.awaitLeader().id();
-        leader = cluster.anonymousStub(leaderId);
     }
 
     @AfterEach
@@ -55,7 +51,7 @@ class AccountsIT {
     @Test
     void everyCallButTheWayInNeedsALiveSessionOnEveryNode() {
         // Goal: without a token, with a made-up one, or after logout, calls fail UNAUTHENTICATED on every node.
-        String token = registerAndLogin(leader, "alice", "laptop");
+        String token = registerAndLogin(leader(), "alice", "laptop");
         for (String id : ids()) {
             assertThat(code(catchThrowable(() -> cluster.anonymousStub(id).listRooms(ListRoomsRequest.getDefaultInstance()))))
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -65,7 +61,7 @@ class AccountsIT {
                     .extracting(r -> r.getName()).containsExactly("MainHall");
         }
 
-        as(leader, token).logout(LogoutRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString()).build());
+        as(leader(), token).logout(LogoutRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString()).build());
 
         for (String id : ids()) {
             assertThat(code(catchThrowable(() -> as(cluster.anonymousStub(id), token).getUnread(GetUnreadRequest.getDefaultInstance()))))
@@ -77,7 +73,7 @@ class AccountsIT {
     void aTokenFromTheLeaderWorksAtOnceOnEveryFollower() {
         // Goal: a follower that has not applied the login yet checks linearizably instead of refusing it.
         for (int i = 0; i < 5; i++) {
-            String token = registerAndLogin(leader, "user" + i, "d");
+            String token = registerAndLogin(leader(), "user" + i, "d");
             for (RaftChatNode follower : cluster.followers()) {
                 assertThat(as(cluster.anonymousStub(follower.id()), token).getUnread(GetUnreadRequest.getDefaultInstance())
                         .getConversationsCount()).isEqualTo(1);
@@ -88,15 +84,15 @@ class AccountsIT {
     @Test
     void wrongPasswordsUnknownUsersAndTakenNamesAreRefused() {
         // Goal: the way in refuses bad credentials and duplicate names, and reveals nothing about which was wrong.
-        registerAndLogin(leader, "alice", "laptop");
+        registerAndLogin(leader(), "alice", "laptop");
 
-        Throwable taken = catchThrowable(() -> registerAndLogin(leader, "alice", "x"));
-        Throwable wrongPassword = catchThrowable(() -> leader.login(LoginRequest.newBuilder().setUsername("alice")
+        Throwable taken = catchThrowable(() -> registerAndLogin(leader(), "alice", "x"));
+        Throwable wrongPassword = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("alice")
                 .setPassword("not the password").build()));
-        Throwable unknownUser = catchThrowable(() -> login(leader, "nobody", "x"));
-        Throwable shortPassword = catchThrowable(() -> leader.register(RegisterRequest.newBuilder()
+        Throwable unknownUser = catchThrowable(() -> login(leader(), "nobody", "x"));
+        Throwable shortPassword = catchThrowable(() -> leader().register(RegisterRequest.newBuilder()
                 .setIdempotencyKey("k-short").setUsername("bob").setPassword("short").build()));
-        Throwable reserved = catchThrowable(() -> registerAndLogin(leader, "system", "x"));
+        Throwable reserved = catchThrowable(() -> registerAndLogin(leader(), "system", "x"));
 
         assertThat(code(taken)).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(code(wrongPassword)).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -111,51 +107,56 @@ class AccountsIT {
         // Goal: the same idempotency key registers once and answers OK again, not ALREADY_EXISTS.
         RegisterRequest request = RegisterRequest.newBuilder().setIdempotencyKey("reg-1").setUsername("carol")
                 .setPassword("long enough pw").build();
-        assertThat(leader.register(request).getUsername()).isEqualTo("carol");
-        assertThat(leader.register(request).getUsername()).isEqualTo("carol");
+        assertThat(leader().register(request).getUsername()).isEqualTo("carol");
+        assertThat(leader().register(request).getUsername()).isEqualTo("carol");
     }
 
     @Test
     void oneLiveSessionPerDeviceManyDevicesPerUser() {
         // Goal: a second login on a device ends that device's first session; another device's session lives on.
-        String laptop1 = registerAndLogin(leader, "alice", "laptop");
-        String phone = login(leader, "alice", "phone");
-        String laptop2 = login(leader, "alice", "laptop");
+        String laptop1 = registerAndLogin(leader(), "alice", "laptop");
+        String phone = login(leader(), "alice", "phone");
+        String laptop2 = login(leader(), "alice", "laptop");
 
-        assertThat(code(catchThrowable(() -> as(leader, laptop1).getUnread(GetUnreadRequest.getDefaultInstance()))))
+        assertThat(code(catchThrowable(() -> as(leader(), laptop1).getUnread(GetUnreadRequest.getDefaultInstance()))))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
-        as(leader, phone).getUnread(GetUnreadRequest.getDefaultInstance());
-        as(leader, laptop2).getUnread(GetUnreadRequest.getDefaultInstance());
+        as(leader(), phone).getUnread(GetUnreadRequest.getDefaultInstance());
+        as(leader(), laptop2).getUnread(GetUnreadRequest.getDefaultInstance());
     }
 
     @Test
     void nicknamesAreUniqueAndAClashChangesNothing() {
         // Goal: a taken nickname (or another user's username) is refused; the holder keeps it.
-        String alice = registerAndLogin(leader, "alice", "d");
-        String bob = registerAndLogin(leader, "bob", "d");
+        String alice = registerAndLogin(leader(), "alice", "d");
+        String bob = registerAndLogin(leader(), "bob", "d");
 
-        assertThat(as(leader, alice).setNickname(nick("k1", "Ally")).getNickname()).isEqualTo("Ally");
-        assertThat(code(catchThrowable(() -> as(leader, bob).setNickname(nick("k2", "Ally"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(code(catchThrowable(() -> as(leader, bob).setNickname(nick("k3", "alice"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(as(leader(), alice).setNickname(nick("k1", "Ally")).getNickname()).isEqualTo("Ally");
+        assertThat(code(catchThrowable(() -> as(leader(), bob).setNickname(nick("k2", "Ally"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(code(catchThrowable(() -> as(leader(), bob).setNickname(nick("k3", "alice"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
 
-        assertThat(leader.login(LoginRequest.newBuilder().setUsername("alice").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
+        assertThat(leader().login(LoginRequest.newBuilder().setUsername("alice").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
                 .setDeviceId("d2").build()).getNickname()).isEqualTo("Ally");
-        assertThat(leader.login(LoginRequest.newBuilder().setUsername("bob").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
+        assertThat(leader().login(LoginRequest.newBuilder().setUsername("bob").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
                 .setDeviceId("d2").build()).getNickname()).isEqualTo("bob");
     }
 
     @Test
     void aSessionOverItsRequestRateGetsResourceExhausted() {
         // Goal: more than the per-session limit in a burst is refused with RESOURCE_EXHAUSTED; other sessions are unaffected.
-        String alice = registerAndLogin(leader, "alice", "d");
-        String bob = registerAndLogin(leader, "bob", "d");
+        String alice = registerAndLogin(leader(), "alice", "d");
+        String bob = registerAndLogin(leader(), "bob", "d");
         Throwable refused = null;
         for (int i = 0; i < REQUESTS_PER_SECOND * 10 && refused == null; i++) {
-            refused = catchThrowable(() -> as(leader, alice).getUnread(GetUnreadRequest.getDefaultInstance()));
+            refused = catchThrowable(() -> as(leader(), alice).getUnread(GetUnreadRequest.getDefaultInstance()));
         }
         assertThat(code(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(refused.getMessage()).contains(REQUESTS_PER_SECOND + " requests per second");
-        as(leader, bob).getUnread(GetUnreadRequest.getDefaultInstance());
+        as(leader(), bob).getUnread(GetUnreadRequest.getDefaultInstance());
+    }
+
+    /** Looked up per call: on a loaded machine leadership may move between calls. */
+    private ChatServiceBlockingStub leader() {
+        return cluster.anonymousStub(cluster.awaitLeader().id());
     }
 
     private static SetNicknameRequest nick(String key, String nickname) {

@@ -49,7 +49,8 @@ final class BenchRun {
     BenchOutcome run() throws InterruptedException {
         String runId = MessageText.newRunId();
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ClusterView view = prepareCluster();
+        List<String> sessionTokens = new ArrayList<>();
+        ClusterView view = prepareCluster(sessionTokens);
         createOutputDir();
         progress.println("raftchat bench " + runId + ": " + config.loadDescription() + ", " + DurationConverter.format(config.duration())
                 + " after " + DurationConverter.format(config.warmup()) + " warm-up; leader " + view.leader()
@@ -66,7 +67,7 @@ final class BenchRun {
             return t;
         });
         MeasurementWindow window;
-        try (NodeChannels channels = new NodeChannels();
+        try (NodeChannels channels = new NodeChannels(sessionTokens);
              DeliveryProbe subscribers = new DeliveryProbe(channels, timer, runId, counters, delivery)) {
             for (Placement p : Placement.spread(config.subscribers(), view.readNodes(), config.roomNames())) {
                 subscribers.open(p, RoomSetup.lastSeq(channels, p.address(), p.room(), policy.callDeadline()));
@@ -120,13 +121,13 @@ final class BenchRun {
         return new BenchOutcome(result, histograms);
     }
 
-    /** Finds the leader and followers, and creates the rooms, with the product client. */
-    private ClusterView prepareCluster() throws InterruptedException {
+    /** Finds the leader and followers, logs the simulated users in and creates the rooms, with the product client. */
+    private ClusterView prepareCluster(List<String> sessionTokens) throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().withCallDeadline(Duration.ofSeconds(2))
                 .withRetryBudget(policy.budget());
         try (ChatClient client = new ChatClient(config.addresses(), options)) {
             ClusterView view = ClusterProbe.probe(client, PROBE_PATIENCE);
-            RoomSetup.ensureRooms(client, config.roomNames());
+            sessionTokens.addAll(BenchUsers.prepare(client, config.roomNames()));
             return view;
         }
     }

@@ -35,6 +35,7 @@ public final class TestSession extends CallCredentials {
     private final String username;
     private final String deviceId;
     private CompletableFuture<String> token;
+    private volatile LoginResponse lastLogin;
 
     public TestSession(ClusterAccess cluster, String username, String deviceId) {
         this.cluster = cluster;
@@ -53,6 +54,12 @@ public final class TestSession extends CallCredentials {
     /** The session token, logging in first if needed (blocking). */
     public String token() {
         return tokenFuture().join();
+    }
+
+    /** The answer to the latest login (token, nickname, unread counts), logging in first if needed. */
+    public LoginResponse loginResponse() {
+        token();
+        return lastLogin;
     }
 
     /** Forgets the token, so the next call logs in again (after a logout, say). */
@@ -105,6 +112,7 @@ public final class TestSession extends CallCredentials {
         });
         LoginResponse login = attempts.run(stub -> stub.login(LoginRequest.newBuilder()
                 .setUsername(username).setPassword(PASSWORD).setDeviceId(deviceId).build()));
+        lastLogin = login;
         return login.getToken();
     }
 
