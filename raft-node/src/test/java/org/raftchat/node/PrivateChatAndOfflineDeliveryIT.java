@@ -95,7 +95,7 @@ class PrivateChatAndOfflineDeliveryIT {
                         org.assertj.core.groups.Tuple.tuple("@alice,bob", 0L, 1L));
         List<ChatMessage> fetched = history(bob, Api.room("team"), 0);
         assertThat(fetched).extracting(ChatMessage::getText).containsExactlyElementsOf(sent);
-        bob.markRead(MarkReadRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+        as(cluster.anonymousStub(cluster.awaitLeader().id()), login.getToken()).markRead(MarkReadRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
                 .setConversation(Api.room("team")).setSeq(fetched.get(fetched.size() - 1).getSeq()).build());
 
         UnreadCount team = bob.getUnread(GetUnreadRequest.getDefaultInstance()).getConversationsList().stream()
