@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.raftchat.node.testing.Api.as;
 import static org.raftchat.node.testing.Api.code;
-import static org.raftchat.node.testing.Api.login;
-import static org.raftchat.node.testing.Api.registerAndLogin;
 
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Limits;
 import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.GetUnreadRequest;
 import org.raftchat.proto.v1.ListRoomsRequest;
@@ -51,7 +50,7 @@ class AccountsIT {
     @Test
     void everyCallButTheWayInNeedsALiveSessionOnEveryNode() {
         // Goal: without a token, with a made-up one, or after logout, calls fail UNAUTHENTICATED on every node.
-        String token = registerAndLogin(leader(), "alice", "laptop");
+        String token = session("alice", "laptop");
         for (String id : ids()) {
             assertThat(code(catchThrowable(() -> cluster.anonymousStub(id).listRooms(ListRoomsRequest.getDefaultInstance()))))
                     .isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -73,7 +72,7 @@ class AccountsIT {
     void aTokenFromTheLeaderWorksAtOnceOnEveryFollower() {
         // Goal: a follower that has not applied the login yet checks linearizably instead of refusing it.
         for (int i = 0; i < 5; i++) {
-            String token = registerAndLogin(leader(), "user" + i, "d");
+            String token = session("user" + i, "d");
             for (RaftChatNode follower : cluster.followers()) {
                 assertThat(as(cluster.anonymousStub(follower.id()), token).getUnread(GetUnreadRequest.getDefaultInstance())
                         .getConversationsCount()).isEqualTo(1);
@@ -84,15 +83,16 @@ class AccountsIT {
     @Test
     void wrongPasswordsUnknownUsersAndTakenNamesAreRefused() {
         // Goal: the way in refuses bad credentials and duplicate names, and reveals nothing about which was wrong.
-        registerAndLogin(leader(), "alice", "laptop");
+        session("alice", "laptop");
 
-        Throwable taken = catchThrowable(() -> registerAndLogin(leader(), "alice", "x"));
+        Throwable taken = catchThrowable(() -> leader().register(register("k-taken", "alice")));
         Throwable wrongPassword = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("alice")
                 .setPassword("not the password").build()));
-        Throwable unknownUser = catchThrowable(() -> login(leader(), "nobody", "x"));
+        Throwable unknownUser = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("nobody")
+                .setPassword(TestSession.PASSWORD).build()));
         Throwable shortPassword = catchThrowable(() -> leader().register(RegisterRequest.newBuilder()
                 .setIdempotencyKey("k-short").setUsername("bob").setPassword("short").build()));
-        Throwable reserved = catchThrowable(() -> registerAndLogin(leader(), "system", "x"));
+        Throwable reserved = catchThrowable(() -> leader().register(register("k-system", "system")));
 
         assertThat(code(taken)).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(code(wrongPassword)).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -114,9 +114,9 @@ class AccountsIT {
     @Test
     void oneLiveSessionPerDeviceManyDevicesPerUser() {
         // Goal: a second login on a device ends that device's first session; another device's session lives on.
-        String laptop1 = registerAndLogin(leader(), "alice", "laptop");
-        String phone = login(leader(), "alice", "phone");
-        String laptop2 = login(leader(), "alice", "laptop");
+        String laptop1 = session("alice", "laptop");
+        String phone = session("alice", "phone");
+        String laptop2 = session("alice", "laptop");
 
         assertThat(code(catchThrowable(() -> as(leader(), laptop1).getUnread(GetUnreadRequest.getDefaultInstance()))))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -127,8 +127,8 @@ class AccountsIT {
     @Test
     void nicknamesAreUniqueAndAClashChangesNothing() {
         // Goal: a taken nickname (or another user's username) is refused; the holder keeps it.
-        String alice = registerAndLogin(leader(), "alice", "d");
-        String bob = registerAndLogin(leader(), "bob", "d");
+        String alice = session("alice", "d");
+        String bob = session("bob", "d");
 
         assertThat(as(leader(), alice).setNickname(nick("k1", "Ally")).getNickname()).isEqualTo("Ally");
         assertThat(code(catchThrowable(() -> as(leader(), bob).setNickname(nick("k2", "Ally"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
@@ -143,20 +143,30 @@ class AccountsIT {
     @Test
     void aSessionOverItsRequestRateGetsResourceExhausted() {
         // Goal: more than the per-session limit in a burst is refused with RESOURCE_EXHAUSTED; other sessions are unaffected.
-        String alice = registerAndLogin(leader(), "alice", "d");
-        String bob = registerAndLogin(leader(), "bob", "d");
+        String alice = session("alice", "d");
+        String bob = session("bob", "d");
         Throwable refused = null;
-        for (int i = 0; i < REQUESTS_PER_SECOND * 10 && refused == null; i++) {
-            refused = catchThrowable(() -> as(leader(), alice).getUnread(GetUnreadRequest.getDefaultInstance()));
+        ChatServiceBlockingStub stub = as(leader(), alice);
+        for (int i = 0; i < REQUESTS_PER_SECOND * 10 && code(refused) != Status.Code.RESOURCE_EXHAUSTED; i++) {
+            refused = catchThrowable(() -> stub.getUnread(GetUnreadRequest.getDefaultInstance()));
         }
         assertThat(code(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(refused.getMessage()).contains(REQUESTS_PER_SECOND + " requests per second");
         as(leader(), bob).getUnread(GetUnreadRequest.getDefaultInstance());
     }
 
+    /** Registers (if new) and logs in with leader-following retries; a new device gets a new session. */
+    private String session(String user, String device) {
+        return new TestSession(cluster, user, device).token();
+    }
+
     /** Looked up per call: on a loaded machine leadership may move between calls. */
     private ChatServiceBlockingStub leader() {
         return cluster.anonymousStub(cluster.awaitLeader().id());
+    }
+
+    private static RegisterRequest register(String key, String user) {
+        return RegisterRequest.newBuilder().setIdempotencyKey(key).setUsername(user).setPassword(TestSession.PASSWORD).build();
     }
 
     private static SetNicknameRequest nick(String key, String nickname) {
