@@ -51,7 +51,7 @@ public final class Defaults {
     public static final int MAX_ROOMS_PER_USER = 100;
     public static final int MAX_MEMBERS_PER_ROOM = 1_000;
     /** Generous for people typing; a bench or script spreads its load over several sessions. */
-    public static final int MAX_REQUESTS_PER_SECOND_PER_SESSION = 200;
+    public static final int MAX_REQUESTS_PER_SECOND_PER_SESSION = 500;
     public static final int MAX_DESCRIPTION_LENGTH = 256;
     public static final int MIN_PASSWORD_LENGTH = 8;
     public static final int MAX_PASSWORD_LENGTH = 128;
