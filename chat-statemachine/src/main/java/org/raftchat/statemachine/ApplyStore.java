@@ -20,4 +20,7 @@ interface ApplyStore {
 
     /** Appends a message to a conversation (assigning the next seq) and returns it. */
     ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs);
+
+    /** Appends a message built from {@code draft} (conversation, author, text, kind...), assigning seq, time and index. */
+    ApplyResult.MessageStored appendMessage(org.raftchat.proto.v1.ChatMessage.Builder draft, long index, long timestampMs);
 }

@@ -33,6 +33,7 @@ final class BatchApplier implements ApplyStore {
     private long previousIndex = 0;
     private final RoomCommands rooms = new RoomCommands(this);
     private final AccountCommands accounts = new AccountCommands(this, rooms);
+    private final MessageCommands messages = new MessageCommands(this, rooms);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -128,6 +129,8 @@ final class BatchApplier implements ApplyStore {
             case LEAVE_ROOM -> rooms.leave(command.getLeaveRoom());
             case DELETE_ROOM -> rooms.delete(index, timestampMs, command.getDeleteRoom());
             case MARK_READ -> rooms.markRead(command.getMarkRead());
+            case EDIT_MESSAGE -> messages.edit(index, timestampMs, command.getEditMessage());
+            case DELETE_MESSAGE -> messages.delete(index, timestampMs, command.getDeleteMessage());
             case BODY_NOT_SET -> throw new IllegalStateException("decode() lets no empty body through");
         };
     }
@@ -154,15 +157,18 @@ final class BatchApplier implements ApplyStore {
 
     @Override
     public ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs) {
+        return appendMessage(ChatMessage.newBuilder().setConversation(conversation).setAuthor(author).setText(text), index, timestampMs);
+    }
+
+    @Override
+    public ApplyResult.MessageStored appendMessage(ChatMessage.Builder draft, long index, long timestampMs) {
+        ConversationRef conversation = draft.getConversation();
         byte[] conversationKey = Keys.conversation(conversation);
         byte[] counterKey = Keys.counter(conversationKey);
         byte[] lastSeq = get(counterKey);
         long seq = (lastSeq == null ? 0 : Keys.readLong(lastSeq)) + 1;
-        ChatMessage message = ChatMessage.newBuilder()
-                .setConversation(conversation)
+        ChatMessage message = draft
                 .setSeq(seq)
-                .setAuthor(author)
-                .setText(text)
                 .setTimestampMs(timestampMs)
                 .setLogIndex(index)
                 .build();

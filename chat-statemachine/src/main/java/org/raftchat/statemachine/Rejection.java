@@ -20,6 +20,12 @@ public enum Rejection {
     NOT_ALLOWED_FOR_ROOM,
     /** A stamped limit (rooms per user, members per room) would be exceeded. */
     LIMIT_REACHED,
+    /** An edit or delete names a seq with no message (or an event, not a post). */
+    MESSAGE_NOT_FOUND,
+    /** Only a message's author may edit or delete it. */
+    NOT_MESSAGE_AUTHOR,
+    /** A deleted message cannot be edited or deleted again. */
+    MESSAGE_DELETED,
     /** The session does not exist (logged out, replaced by a newer login on the device). */
     SESSION_NOT_FOUND
 }

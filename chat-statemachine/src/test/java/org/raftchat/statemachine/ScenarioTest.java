@@ -97,13 +97,17 @@ class ScenarioTest {
                     .setLimits(limits));
             case "join" -> c.setJoinRoom(JoinRoom.newBuilder().setRoom(a[1]).setUser(a[2]).setLimits(limits));
             case "leave" -> c.setLeaveRoom(LeaveRoom.newBuilder().setRoom(a[1]).setUser(a[2]));
-            case "delete" -> c.setDeleteRoom(DeleteRoom.newBuilder().setRoom(a[1]).setUser(a[2]));
+            case "delete-room" -> c.setDeleteRoom(DeleteRoom.newBuilder().setRoom(a[1]).setUser(a[2]));
             case "post" -> c.setPostRoomMessage(org.raftchat.proto.v1.PostRoomMessage.newBuilder().setRoom(a[1]).setAuthor(a[2])
                     .setText(rest(a, 3)));
             case "dm" -> c.setSendDirectMessage(org.raftchat.proto.v1.SendDirectMessage.newBuilder().setSender(a[1])
                     .setRecipient(a[2]).setText(rest(a, 3)));
             case "read" -> c.setMarkRead(MarkRead.newBuilder().setUser(a[1]).setConversation(conversation(a[2]))
                     .setSeq(Long.parseLong(a[3])));
+            case "edit" -> c.setEditMessage(org.raftchat.proto.v1.EditMessage.newBuilder().setUser(a[1])
+                    .setConversation(conversation(a[2])).setSeq(Long.parseLong(a[3])).setText(rest(a, 4)));
+            case "delete" -> c.setDeleteMessage(org.raftchat.proto.v1.DeleteMessage.newBuilder().setUser(a[1])
+                    .setConversation(conversation(a[2])).setSeq(Long.parseLong(a[3])));
             default -> throw new IllegalArgumentException("unknown scenario command " + a[0]);
         }
         return c.build();
@@ -120,7 +124,7 @@ class ScenarioTest {
             case "session" -> machine.session(token(a[1]).toByteArray()).map(s -> s.username() + "/" + s.deviceId()).orElse("none");
             case "unread" -> machine.unread(a[1]).stream().map(ScenarioTest::describe).collect(Collectors.joining(" "));
             case "history" -> machine.history(conversation(a[1]), new HistoryQuery.After(0, 1000)).messages().stream()
-                    .map(m -> m.getSeq() + ":" + m.getAuthor() + ":" + m.getText()).collect(Collectors.joining(" | "));
+                    .map(ScenarioTest::line).collect(Collectors.joining(" | "));
             default -> throw new IllegalArgumentException("unknown scenario query " + a[0]);
         };
     }
@@ -160,7 +164,19 @@ class ScenarioTest {
     }
 
     private static String describe(ChatMessage m) {
-        return name(m.getConversation()) + " seq=" + m.getSeq() + " by " + m.getAuthor() + ": " + m.getText();
+        return name(m.getConversation()) + " " + line(m);
+    }
+
+    /** seq:author:text, with the edit marks: "(edited)", "(deleted)", or "EDIT of 3" for an event. */
+    private static String line(ChatMessage m) {
+        String kind = switch (m.getKind()) {
+            case EDIT -> "EDIT of " + m.getRefersToSeq();
+            case DELETE -> "DELETE of " + m.getRefersToSeq();
+            default -> "";
+        };
+        String text = kind.isEmpty() || m.getText().isEmpty() ? kind + m.getText() : kind + " " + m.getText();
+        String marks = (m.getEdited() ? " (edited)" : "") + (m.getDeleted() ? " (deleted)" : "");
+        return m.getSeq() + ":" + m.getAuthor() + ":" + text + marks;
     }
 
     private static String describe(UnreadCount c) {

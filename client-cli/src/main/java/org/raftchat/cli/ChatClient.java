@@ -31,7 +31,9 @@ import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.DeleteMessageRequest;
 import org.raftchat.proto.v1.DeleteRoomRequest;
+import org.raftchat.proto.v1.EditMessageRequest;
 import org.raftchat.proto.v1.DeleteRoomResponse;
 import org.raftchat.proto.v1.GetUnreadRequest;
 import org.raftchat.proto.v1.GetUnreadResponse;
@@ -250,6 +252,20 @@ public final class ChatClient implements AutoCloseable {
         SendDirectMessageRequest request = SendDirectMessageRequest.newBuilder()
                 .setIdempotencyKey(key.value()).setRecipient(recipient).setText(text).build();
         return call("send to @" + recipient, Route.LEADER, key, stub -> stub.sendDirectMessage(request)).getMessage();
+    }
+
+    public ChatMessage editMessage(ConversationRef conversation, long seq, String text) {
+        IdempotencyKey key = IdempotencyKey.random();
+        EditMessageRequest request = EditMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).setText(text).build();
+        return call("edit message " + seq, Route.LEADER, key, stub -> stub.editMessage(request)).getMessage();
+    }
+
+    public ChatMessage deleteMessage(ConversationRef conversation, long seq) {
+        IdempotencyKey key = IdempotencyKey.random();
+        DeleteMessageRequest request = DeleteMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).build();
+        return call("delete message " + seq, Route.LEADER, key, stub -> stub.deleteMessage(request)).getMessage();
     }
 
     public GetUnreadResponse unread() {

@@ -173,12 +173,20 @@ class CliIT {
         assertThat(run("read", "--dm", "bob,ann", "--cluster", allNodes)).isZero();
         assertThat(out.toString()).contains("nothing unread");
         assertThat(run("delete-room", "rust", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("delete", "--room", "rust", "--seq", "1", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("only its author (ann)");
         assertThat(run("leave", "rust", "--cluster", allNodes)).isZero();
         assertThat(run("logout", "--cluster", allNodes)).isZero();
         assertThat(run("unread", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("not logged in");
 
         sessionFile = dataRoot.resolve("session-ann").toString();
+        assertThat(run("edit", "--room", "rust", "--seq", "1", "--cluster", allNodes, "hello, crabs")).isZero();
+        assertThat(run("send", "--room", "rust", "--cluster", allNodes, "oops")).isZero();
+        assertThat(run("delete", "--room", "rust", "--seq", "3", "--cluster", allNodes)).isZero();
+        assertThat(run("history", "--room", "rust", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().map(l -> l.substring(l.indexOf(' ', l.indexOf(' ') + 1) + 1)).toList()).containsExactly(
+                "ann: hello, crabs (edited)", "ann: edited [1]: hello, crabs", "ann: (deleted)", "ann: deleted [3]");
         assertThat(run("delete-room", "rust", "--cluster", allNodes)).isZero();
         assertThat(run("history", "--room", "MainHall", "--cluster", allNodes)).isZero();
         assertThat(out.toString()).contains("system: room #rust was deleted by its owner ann");

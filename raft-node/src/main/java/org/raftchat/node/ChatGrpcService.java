@@ -15,9 +15,13 @@ import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
+import org.raftchat.proto.v1.DeleteMessage;
+import org.raftchat.proto.v1.DeleteMessageRequest;
 import org.raftchat.proto.v1.DeleteRoom;
 import org.raftchat.proto.v1.DeleteRoomRequest;
 import org.raftchat.proto.v1.DeleteRoomResponse;
+import org.raftchat.proto.v1.EditMessage;
+import org.raftchat.proto.v1.EditMessageRequest;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
 import org.raftchat.proto.v1.GetUnreadRequest;
 import org.raftchat.proto.v1.GetUnreadResponse;
@@ -293,6 +297,35 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         }
                         throw unexpected(result);
                     }));
+        });
+    }
+
+    // ---- edits and deletes ----
+
+    @Override
+    public void editMessage(EditMessageRequest request, StreamObserver<PostMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            ConversationRef conversation = validator.conversation(request.getConversation());
+            long seq = validator.sequence("seq", request.getSeq());
+            String text = validator.text(request.getText());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setEditMessage(EditMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
+                            .setSeq(seq).setText(text)))
+                    .thenApply(ChatGrpcService::messageStored));
+        });
+    }
+
+    @Override
+    public void deleteMessage(DeleteMessageRequest request, StreamObserver<PostMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            ConversationRef conversation = validator.conversation(request.getConversation());
+            long seq = validator.sequence("seq", request.getSeq());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setDeleteMessage(DeleteMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
+                            .setSeq(seq)))
+                    .thenApply(ChatGrpcService::messageStored));
         });
     }
 

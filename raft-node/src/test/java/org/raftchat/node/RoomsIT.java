@@ -110,6 +110,35 @@ class RoomsIT {
                         "room #doomed was deleted by its owner alice; its 2 members are still here in MainHall"));
     }
 
+    @Test
+    void onlyTheAuthorEditsOrDeletesAndEveryNodeShowsTheLatestState() {
+        // Goal: edits and deletes are appended events; history on a follower shows the new text or a tombstone.
+        Api.createRoom(alice, "notes");
+        join(bob, "notes");
+        long first = post(alice, "notes", "frist").getSeq();
+        long second = post(alice, "notes", "regret").getSeq();
+
+        assertThat(code(catchThrowable(() -> bob.editMessage(edit(first, "bob was here"))))).isEqualTo(Status.Code.PERMISSION_DENIED);
+        ChatMessage event = alice.editMessage(edit(first, "first")).getMessage();
+        alice.deleteMessage(org.raftchat.proto.v1.DeleteMessageRequest.newBuilder().setIdempotencyKey(key())
+                .setConversation(Api.room("notes")).setSeq(second).build());
+        assertThat(code(catchThrowable(() -> alice.editMessage(edit(second, "undo"))))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+        List<ChatMessage> history = allMessages(bobOnFollower, "notes");
+        assertThat(event.getKind()).isEqualTo(org.raftchat.proto.v1.MessageKind.EDIT);
+        assertThat(history).extracting(ChatMessage::getText, ChatMessage::getEdited, ChatMessage::getDeleted, ChatMessage::getRefersToSeq)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("first", true, false, 0L),
+                        org.assertj.core.groups.Tuple.tuple("", false, true, 0L),
+                        org.assertj.core.groups.Tuple.tuple("first", false, false, first),
+                        org.assertj.core.groups.Tuple.tuple("", false, false, second));
+    }
+
+    private static org.raftchat.proto.v1.EditMessageRequest edit(long seq, String text) {
+        return org.raftchat.proto.v1.EditMessageRequest.newBuilder().setIdempotencyKey(key())
+                .setConversation(Api.room("notes")).setSeq(seq).setText(text).build();
+    }
+
     private static DeleteRoomRequest delete(String room) {
         return DeleteRoomRequest.newBuilder().setIdempotencyKey(key()).setRoom(room).build();
     }
