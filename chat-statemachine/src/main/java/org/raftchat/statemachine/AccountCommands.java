@@ -58,6 +58,8 @@ final class AccountCommands {
                 .setUsername(name)
                 .setDeviceId(body.getDeviceId())
                 .setOpenedAtMs(timestampMs)
+                .setLastSeenMs(timestampMs)
+                .setOnline(true)
                 .build();
         store.put(Keys.session(token), session.toByteArray());
         store.put(deviceKey, token);

@@ -88,6 +88,17 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** A heartbeat (1) or a presence tick (how many sessions went offline). */
+    record PresenceUpdated(int sessions) implements ApplyResult {}
+
+    /** After adding or removing a friend: whether {@code friend} is on {@code user}'s list. */
+    record FriendshipChanged(String user, String friend, boolean friends) implements ApplyResult {
+        public FriendshipChanged {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(friend, "friend");
+        }
+    }
+
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
     record AlreadyApplied() implements ApplyResult {}
 }

@@ -34,6 +34,7 @@ final class BatchApplier implements ApplyStore {
     private final RoomCommands rooms = new RoomCommands(this);
     private final AccountCommands accounts = new AccountCommands(this, rooms);
     private final MessageCommands messages = new MessageCommands(this, rooms);
+    private final PresenceCommands presence = new PresenceCommands(this);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -131,6 +132,10 @@ final class BatchApplier implements ApplyStore {
             case MARK_READ -> rooms.markRead(command.getMarkRead());
             case EDIT_MESSAGE -> messages.edit(index, timestampMs, command.getEditMessage());
             case DELETE_MESSAGE -> messages.delete(index, timestampMs, command.getDeleteMessage());
+            case HEARTBEAT -> presence.heartbeat(timestampMs, command.getHeartbeat());
+            case PRESENCE_TICK -> presence.tick(timestampMs, command.getPresenceTick());
+            case ADD_FRIEND -> presence.addFriend(command.getAddFriend());
+            case REMOVE_FRIEND -> presence.removeFriend(command.getRemoveFriend());
             case BODY_NOT_SET -> throw new IllegalStateException("decode() lets no empty body through");
         };
     }

@@ -169,6 +169,17 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(q -> q.unread(username));
     }
 
+    /** Users with at least one online session, sorted. */
+    public List<String> online() {
+        return query(StateQueries::online);
+    }
+
+    /** The user's friends in name order, each mapped to whether it is online. */
+    public java.util.Map<String, Boolean> friends(String username) {
+        Objects.requireNonNull(username, "username");
+        return query(q -> q.friends(username));
+    }
+
     /** Runs a query on one snapshot, so it sees whole batches only. */
     private <T> T query(java.util.function.Function<StateQueries, T> query) {
         return asReader(() -> {

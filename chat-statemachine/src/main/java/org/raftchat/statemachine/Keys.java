@@ -24,6 +24,7 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'K' utf8(room)                  -> 8-byte member count
  * 'X' str(user) conv              -> empty                        (a user's private conversations)
  * 'W' str(user) conv              -> 8-byte read seq              (read positions)
+ * 'G' str(user) utf8(friend)      -> empty                        (a user's friends)
  *
  * conv = 'r' len(4) utf8(room)
  *      | 'd' len(4) utf8(user_a) len(4) utf8(user_b)     (canonical: user_a <= user_b)
@@ -49,6 +50,7 @@ final class Keys {
     static final byte MEMBER_COUNT = 'K';
     static final byte USER_DIRECT = 'X';
     static final byte READ_POSITION = 'W';
+    static final byte FRIEND = 'G';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
@@ -75,7 +77,7 @@ final class Keys {
     }
 
     static byte[] device(String user, String device) {
-        return concat(stringPrefix(DEVICE, user), device.getBytes(StandardCharsets.UTF_8));
+        return concat(devicePrefix(user), device.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Every member key of a room starts with this; the rest of the key is the user name. */
@@ -109,6 +111,19 @@ final class Keys {
 
     static byte[] readPosition(String user, byte[] conversation) {
         return concat(stringPrefix(READ_POSITION, user), conversation);
+    }
+
+    static byte[] friendPrefix(String user) {
+        return stringPrefix(FRIEND, user);
+    }
+
+    static byte[] friend(String user, String friend) {
+        return concat(friendPrefix(user), friend.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every device key of a user starts with this; the rest is the device id. */
+    static byte[] devicePrefix(String user) {
+        return stringPrefix(DEVICE, user);
     }
 
     /** The UTF-8 string that follows {@code prefix} in {@code key}. */

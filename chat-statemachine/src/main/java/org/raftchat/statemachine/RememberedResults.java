@@ -1,6 +1,7 @@
 package org.raftchat.statemachine;
 
 import org.raftchat.proto.v1.RememberedDeletion;
+import org.raftchat.proto.v1.RememberedFriendship;
 import org.raftchat.proto.v1.RememberedMembership;
 import org.raftchat.proto.v1.RememberedNickname;
 import org.raftchat.proto.v1.RememberedRead;
@@ -33,7 +34,11 @@ final class RememberedResults {
         if (result instanceof ApplyResult.ReadMarked r) {
             return out.setReadMarked(RememberedRead.newBuilder().setConversation(r.conversation()).setReadSeq(r.readSeq())).build();
         }
-        // SessionOpened is never remembered: a login's command carries no idempotency key.
+        if (result instanceof ApplyResult.FriendshipChanged r) {
+            return out.setFriendshipChanged(RememberedFriendship.newBuilder()
+                    .setUser(r.user()).setFriend(r.friend()).setFriends(r.friends())).build();
+        }
+        // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.: a login's command carries no idempotency key.
         throw new IllegalArgumentException("not a remembered result: " + result);
     }
 
@@ -53,6 +58,8 @@ final class RememberedResults {
             }
             case READ_MARKED -> new ApplyResult.ReadMarked(stored.getReadMarked().getConversation(),
                     stored.getReadMarked().getReadSeq());
+            case FRIENDSHIP_CHANGED -> new ApplyResult.FriendshipChanged(stored.getFriendshipChanged().getUser(),
+                    stored.getFriendshipChanged().getFriend(), stored.getFriendshipChanged().getFriends());
             case KIND_NOT_SET -> throw new StateMachineException("stored idempotent result has no kind");
         };
     }

@@ -60,6 +60,36 @@ final class StateQueries {
         return get(Keys.member(room, user)) != null;
     }
 
+    /** Users with at least one online session, sorted. O(sessions). */
+    List<String> online() {
+        java.util.TreeSet<String> users = new java.util.TreeSet<>();
+        scan(new byte[] {Keys.SESSION}, (key, value) -> {
+            org.raftchat.proto.v1.StoredSession session = StoredValues.decodeSession(value);
+            if (session.getOnline()) {
+                users.add(session.getUsername());
+            }
+        });
+        return List.copyOf(users);
+    }
+
+    boolean isOnline(String user) {
+        boolean[] online = {false};
+        scan(Keys.devicePrefix(user), (key, token) -> {
+            byte[] value = get(Keys.session(token));
+            online[0] |= value != null && StoredValues.decodeSession(value).getOnline();
+        });
+        return online[0];
+    }
+
+    /** The user's friends, sorted, each with whether they are online. */
+    java.util.Map<String, Boolean> friends(String user) {
+        java.util.Map<String, Boolean> friends = new java.util.LinkedHashMap<>();
+        for (String friend : suffixes(Keys.friendPrefix(user))) {
+            friends.put(friend, isOnline(friend));
+        }
+        return friends;
+    }
+
     /** The user's rooms (by name), then private conversations (by key order), each with its read position. */
     List<UnreadCount> unread(String user) {
         List<UnreadCount> counts = new ArrayList<>();

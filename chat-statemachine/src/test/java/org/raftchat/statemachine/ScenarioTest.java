@@ -108,6 +108,10 @@ class ScenarioTest {
                     .setConversation(conversation(a[2])).setSeq(Long.parseLong(a[3])).setText(rest(a, 4)));
             case "delete" -> c.setDeleteMessage(org.raftchat.proto.v1.DeleteMessage.newBuilder().setUser(a[1])
                     .setConversation(conversation(a[2])).setSeq(Long.parseLong(a[3])));
+            case "heartbeat" -> c.setHeartbeat(org.raftchat.proto.v1.Heartbeat.newBuilder().setTokenSha256(token(a[1])));
+            case "tick" -> c.setPresenceTick(org.raftchat.proto.v1.PresenceTick.newBuilder().setOfflineAfterMs(Long.parseLong(a[1])));
+            case "friend-add" -> c.setAddFriend(org.raftchat.proto.v1.AddFriend.newBuilder().setUser(a[1]).setFriend(a[2]));
+            case "friend-remove" -> c.setRemoveFriend(org.raftchat.proto.v1.RemoveFriend.newBuilder().setUser(a[1]).setFriend(a[2]));
             default -> throw new IllegalArgumentException("unknown scenario command " + a[0]);
         }
         return c.build();
@@ -125,6 +129,8 @@ class ScenarioTest {
             case "unread" -> machine.unread(a[1]).stream().map(ScenarioTest::describe).collect(Collectors.joining(" "));
             case "history" -> machine.history(conversation(a[1]), new HistoryQuery.After(0, 1000)).messages().stream()
                     .map(ScenarioTest::line).collect(Collectors.joining(" | "));
+            case "online" -> String.join(" ", machine.online());
+            case "friends" -> machine.friends(a[1]).toString();
             default -> throw new IllegalArgumentException("unknown scenario query " + a[0]);
         };
     }
@@ -156,6 +162,12 @@ class ScenarioTest {
         }
         if (result instanceof ApplyResult.RoomDeleted r) {
             return "deleted " + r.room() + " members=" + r.members() + " notice=" + describe(r.notice());
+        }
+        if (result instanceof ApplyResult.PresenceUpdated r) {
+            return "presence " + r.sessions();
+        }
+        if (result instanceof ApplyResult.FriendshipChanged r) {
+            return (r.friends() ? "friends " : "not friends ") + r.user() + " -> " + r.friend();
         }
         if (result instanceof ApplyResult.ReadMarked r) {
             return "read " + name(r.conversation()) + " up to " + r.readSeq();

@@ -33,7 +33,7 @@ public final class ClusterConfigLoader {
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
-            "maxRequestsPerSecondPerSession", "maxDescriptionLength");
+            "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs");
 
     private ClusterConfigLoader() {
     }
@@ -129,7 +129,8 @@ public final class ClusterConfigLoader {
                 integer(node, "maxRoomsPerUser", at, d.maxRoomsPerUser(), 1, 100_000),
                 integer(node, "maxMembersPerRoom", at, d.maxMembersPerRoom(), 1, 1_000_000),
                 integer(node, "maxRequestsPerSecondPerSession", at, d.maxRequestsPerSecondPerSession(), 1, 1_000_000),
-                integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096));
+                integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
+                integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000));
     }
 
     private static RaftTuning raft(JsonNode node) {

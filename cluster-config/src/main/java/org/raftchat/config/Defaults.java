@@ -62,6 +62,10 @@ public final class Defaults {
      * the hash runs on the leader's request threads; about 60 ms on one core of a laptop.
      */
     public static final int PASSWORD_HASH_ITERATIONS = 100_000;
+    /** Clients heartbeat this often while a session is in use. */
+    public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
+    /** Three missed heartbeats and a session goes offline. */
+    public static final int PRESENCE_TIMEOUT_MS = 30_000;
     /** Bytes of randomness in a session token (before base64url). */
     public static final int SESSION_TOKEN_BYTES = 32;
 }

@@ -16,6 +16,8 @@ package org.raftchat.config;
  * @param maxMembersPerRoom     members a room may have (MainHall excepted: every user is in it)
  * @param maxRequestsPerSecondPerSession calls one session may make per second, on one node, before RESOURCE_EXHAUSTED
  * @param maxDescriptionLength  longest room description, in characters
+ * @param presenceTimeoutMs     a session without a heartbeat for this long goes offline (the leader's
+ *                              presence tick runs every sixth of it)
  */
 public record Limits(
         int maxMessageBytes,
@@ -29,7 +31,8 @@ public record Limits(
         int maxRoomsPerUser,
         int maxMembersPerRoom,
         int maxRequestsPerSecondPerSession,
-        int maxDescriptionLength) {
+        int maxDescriptionLength,
+        int presenceTimeoutMs) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -44,6 +47,7 @@ public record Limits(
         requirePositive("maxMembersPerRoom", maxMembersPerRoom);
         requirePositive("maxRequestsPerSecondPerSession", maxRequestsPerSecondPerSession);
         requirePositive("maxDescriptionLength", maxDescriptionLength);
+        requirePositive("presenceTimeoutMs", presenceTimeoutMs);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -65,7 +69,8 @@ public record Limits(
                 Defaults.MAX_ROOMS_PER_USER,
                 Defaults.MAX_MEMBERS_PER_ROOM,
                 Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
-                Defaults.MAX_DESCRIPTION_LENGTH);
+                Defaults.MAX_DESCRIPTION_LENGTH,
+                Defaults.PRESENCE_TIMEOUT_MS);
     }
 
     private static void requirePositive(String field, int value) {

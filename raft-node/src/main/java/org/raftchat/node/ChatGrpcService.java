@@ -7,7 +7,19 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raftchat.config.Limits;
+import org.raftchat.proto.v1.AddFriend;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.Friend;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.FriendResponse;
+import org.raftchat.proto.v1.Heartbeat;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.HeartbeatResponse;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListFriendsResponse;
+import org.raftchat.proto.v1.ListOnlineRequest;
+import org.raftchat.proto.v1.ListOnlineResponse;
+import org.raftchat.proto.v1.RemoveFriend;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
@@ -297,6 +309,69 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         }
                         throw unexpected(result);
                     }));
+        });
+    }
+
+    // ---- presence and friends ----
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
+        // No idempotency key: a repeated heartbeat has the same effect (online, seen at the leader's time).
+        answer(out, () -> asCaller(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
+                Heartbeat.newBuilder().setTokenSha256(com.google.protobuf.ByteString.copyFrom(caller.tokenSha256()))))
+                .thenApply(result -> {
+                    if (result instanceof ApplyResult.PresenceUpdated) {
+                        return HeartbeatResponse.getDefaultInstance();
+                    }
+                    throw unexpected(result);
+                })));
+    }
+
+    @Override
+    public void listOnline(ListOnlineRequest request, StreamObserver<ListOnlineResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() ->
+                ListOnlineResponse.newBuilder().addAllUsers(stateMachine.online()).build())));
+    }
+
+    @Override
+    public void addFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String friend = validator.name("friend", request.getFriend());
+            return asCaller(caller -> {
+                validator.directPair(caller.username(), friend);
+                return proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
+                        .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)));
+            });
+        });
+    }
+
+    @Override
+    public void removeFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String friend = validator.name("friend", request.getFriend());
+            return asCaller(caller -> proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
+                    .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend))));
+        });
+    }
+
+    @Override
+    public void listFriends(ListFriendsRequest request, StreamObserver<ListFriendsResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() -> {
+            ListFriendsResponse.Builder response = ListFriendsResponse.newBuilder();
+            stateMachine.friends(caller.username()).forEach((name, online) ->
+                    response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)));
+            return response.build();
+        })));
+    }
+
+    private CompletableFuture<FriendResponse> proposeFriendship(Command.Builder command) {
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.FriendshipChanged changed) {
+                return FriendResponse.newBuilder().setFriend(changed.friend()).setFriends(changed.friends()).build();
+            }
+            throw unexpected(result);
         });
     }
 

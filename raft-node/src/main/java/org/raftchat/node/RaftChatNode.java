@@ -26,6 +26,8 @@ import org.raftchat.config.Defaults;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.config.RaftTuning;
 import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.PresenceTick;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +105,27 @@ public final class RaftChatNode implements AutoCloseable {
                 .addService(new AdminGrpcService(node, config, fsm::leaderTerm, this::leaderHint, responseExecutor))
                 .build()
                 .start();
+        schedulePresenceTicks(proposer);
+    }
+
+    /**
+     * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout,
+     * stamped with its clock; apply takes silent sessions offline. A failed tick is simply the next
+     * tick's job (a new leader starts ticking as soon as it leads).
+     */
+    private void schedulePresenceTicks(Proposer proposer) {
+        long timeoutMs = config.limits().presenceTimeoutMs();
+        long periodMs = Math.max(100, timeoutMs / 6);
+        timer.scheduleAtFixedRate(() -> {
+            if (fsm.leaderTerm() >= 0) {
+                proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder().setOfflineAfterMs(timeoutMs)))
+                        .whenComplete((result, error) -> {
+                            if (error != null) {
+                                LOG.debug("Presence tick not applied: {}", error.toString());
+                            }
+                        });
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     /** Opens the node's state, joins the Raft group and starts serving clients. */
