@@ -30,7 +30,13 @@ import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
+import org.raftchat.proto.v1.Friend;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.FriendResponse;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListOnlineRequest;
 import org.raftchat.proto.v1.DeleteMessageRequest;
 import org.raftchat.proto.v1.DeleteRoomRequest;
 import org.raftchat.proto.v1.EditMessageRequest;
@@ -266,6 +272,31 @@ public final class ChatClient implements AutoCloseable {
         DeleteMessageRequest request = DeleteMessageRequest.newBuilder()
                 .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).build();
         return call("delete message " + seq, Route.LEADER, key, stub -> stub.deleteMessage(request)).getMessage();
+    }
+
+    /** Keeps this session online (see {@code Defaults.HEARTBEAT_INTERVAL}). */
+    public void heartbeat() {
+        call("heartbeat", Route.LEADER, null, stub -> stub.heartbeat(HeartbeatRequest.getDefaultInstance()));
+    }
+
+    public List<String> online() {
+        return call("list who is online", Route.ANY, null, stub -> stub.listOnline(ListOnlineRequest.getDefaultInstance())).getUsersList();
+    }
+
+    public FriendResponse addFriend(String friend) {
+        IdempotencyKey key = IdempotencyKey.random();
+        FriendRequest request = FriendRequest.newBuilder().setIdempotencyKey(key.value()).setFriend(friend).build();
+        return call("add friend " + friend, Route.LEADER, key, stub -> stub.addFriend(request));
+    }
+
+    public FriendResponse removeFriend(String friend) {
+        IdempotencyKey key = IdempotencyKey.random();
+        FriendRequest request = FriendRequest.newBuilder().setIdempotencyKey(key.value()).setFriend(friend).build();
+        return call("remove friend " + friend, Route.LEADER, key, stub -> stub.removeFriend(request));
+    }
+
+    public List<Friend> friends() {
+        return call("list friends", Route.ANY, null, stub -> stub.listFriends(ListFriendsRequest.getDefaultInstance())).getFriendsList();
     }
 
     public GetUnreadResponse unread() {

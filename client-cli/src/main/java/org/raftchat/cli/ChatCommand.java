@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
@@ -45,10 +48,28 @@ final class ChatCommand extends ClientCommand {
         err().println("raftchat: in #" + room + " as " + username + "; type a line to post it, " + QUIT + " to leave");
         err().flush();
         out().flush();
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raftchat-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        // While chatting the session stays online; others see it in 'raftchat online' and friend lists.
+        long periodMs = Defaults.HEARTBEAT_INTERVAL.toMillis();
+        heartbeats.scheduleAtFixedRate(() -> heartbeat(client), 0, periodMs, TimeUnit.MILLISECONDS);
         try (Subscription ignored = client.subscribe(ref, page.getLastSeq(), new Printer(zone))) {
             readAndPost(client);
+        } finally {
+            heartbeats.shutdownNow();
         }
         return ExitCodes.OK;
+    }
+
+    private static void heartbeat(ChatClient client) {
+        try {
+            client.heartbeat();
+        } catch (ChatClientException e) {
+            // A missed beat only risks showing offline for a while; the next one corrects it.
+        }
     }
 
     private void readAndPost(ChatClient client) throws IOException {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, NickCommand.class,
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
                 DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
-                ReadCommand.class, EditCommand.class, DeleteCommand.class,
+                ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,
                 TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {
 

@@ -158,6 +158,12 @@ class CliIT {
         assertThat(run("send", "--room", "rust", "--cluster", allNodes, "hello crabs")).isZero();
         assertThat(run("dm", "--to", "bob", "--cluster", allNodes, "psst")).isZero();
         assertThat(run("nick", "Annie", "--cluster", allNodes)).isZero();
+        assertThat(run("friends", "add", "bob", "--cluster", allNodes)).isZero();
+        assertThat(run("friends", "add", "nobody", "--cluster", allNodes)).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run("friends", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("bob\tonline");
+        assertThat(run("online", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("ann", "bob");
 
         sessionFile = dataRoot.resolve("session-bob").toString();
         assertThat(run("send", "--room", "rust", "--cluster", allNodes, "let me in")).isEqualTo(ExitCodes.REJECTED);
