@@ -47,6 +47,9 @@ public final class ChaosRun {
     public record Result(Verdict verdict, Path report, List<FaultStats> availability, List<String> failedInjections) {
     }
 
+    private static final String WORKLOAD_USER = "chaos";
+    private static final String WORKLOAD_PASSWORD = "chaos-workload-password";
+
     private ChaosRun() {
     }
 
@@ -146,11 +149,29 @@ public final class ChaosRun {
         }
     }
 
+    /** Retries while leadership settles: the cluster was just started. */
+    private static void logIn(DockerCluster cluster) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                cluster.channels().logIn(cluster.awaitLeader(Duration.ofSeconds(30)), WORKLOAD_USER, WORKLOAD_PASSWORD);
+                return;
+            } catch (io.grpc.StatusRuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("Workload login failed ({}); retrying", e.getStatus());
+            }
+        }
+    }
+
+    /** Logs the workload's user in (every client shares its session), then creates the rooms it owns and posts to. */
     private static void createRooms(DockerCluster cluster, List<String> rooms) {
+        logIn(cluster);
         for (String room : rooms) {
             String leader = cluster.awaitLeader(Duration.ofSeconds(30));
             cluster.channels().blocking(leader, 10_000).createRoom(CreateRoomRequest.newBuilder()
-                    .setIdempotencyKey("create-" + room).setRoom(room).setCreator("chaos").build());
+                    .setIdempotencyKey("create-" + room).setRoom(room).build());
         }
     }
 

@@ -3,6 +3,7 @@ package org.raftchat.statemachine;
 import java.util.List;
 import java.util.Objects;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConversationRef;
 
 /**
  * The outcome of one log entry. Business outcomes are data, not exceptions: the node maps each
@@ -40,6 +41,71 @@ public sealed interface ApplyResult {
     record Batched(List<ApplyResult> results) implements ApplyResult {
         public Batched {
             results = List.copyOf(results);
+        }
+    }
+
+    /** An account was created (and joined MainHall). */
+    record UserRegistered(String username) implements ApplyResult {
+        public UserRegistered {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    /** A session was opened for (username, deviceId), replacing any earlier session of that device. */
+    record SessionOpened(String username, String deviceId, String nickname) implements ApplyResult {
+        public SessionOpened {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(nickname, "nickname");
+        }
+    }
+
+    /** The session of {@code username} ended. */
+    record SessionClosed(String username) implements ApplyResult {
+        public SessionClosed {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    record NicknameSet(String username, String nickname) implements ApplyResult {
+        public NicknameSet {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(nickname, "nickname");
+        }
+    }
+
+    /** After a join or leave: whether {@code user} is a member, and the room's member count. */
+    record MembershipChanged(String room, String user, boolean member, int memberCount) implements ApplyResult {
+        public MembershipChanged {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** A room was deleted; {@code notice} is the message that tells MainHall, also delivered to its subscribers. */
+    record RoomDeleted(String room, List<String> members, ChatMessage notice) implements ApplyResult {
+        public RoomDeleted {
+            Objects.requireNonNull(room, "room");
+            members = List.copyOf(members);
+            Objects.requireNonNull(notice, "notice");
+        }
+    }
+
+    /** The user's read position in the conversation after a MarkRead. */
+    record ReadMarked(ConversationRef conversation, long readSeq) implements ApplyResult {
+        public ReadMarked {
+            Objects.requireNonNull(conversation, "conversation");
+        }
+    }
+
+    /** A heartbeat (1) or a presence tick (how many sessions went offline). */
+    record PresenceUpdated(int sessions) implements ApplyResult {}
+
+    /** After adding or removing a friend: whether {@code friend} is on {@code user}'s list. */
+    record FriendshipChanged(String user, String friend, boolean friends) implements ApplyResult {
+        public FriendshipChanged {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(friend, "friend");
         }
     }
 

@@ -8,12 +8,12 @@ import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.proto.v1.ConversationRef;
-import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.PostRoomMessage;
 import org.raftchat.proto.v1.SendDirectMessage;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
@@ -24,7 +24,7 @@ import org.rocksdb.WriteBatchWithIndex;
  *
  * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
  */
-final class BatchApplier {
+final class BatchApplier implements ApplyStore {
 
     private final RocksDB db;
     private final WriteBatchWithIndex batch;
@@ -32,6 +32,10 @@ final class BatchApplier {
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
+    private final RoomCommands rooms = new RoomCommands(this);
+    private final AccountCommands accounts = new AccountCommands(this, rooms);
+    private final MessageCommands messages = new MessageCommands(this, rooms);
+    private final PresenceCommands presence = new PresenceCommands(this);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -138,45 +142,61 @@ final class BatchApplier {
 
     private ApplyResult applyBody(long index, long timestampMs, Command command) {
         return switch (command.getBodyCase()) {
-            case CREATE_ROOM -> createRoom(index, timestampMs, command.getCreateRoom());
+            case CREATE_ROOM -> rooms.createRoom(index, timestampMs, command.getCreateRoom());
             case POST_ROOM_MESSAGE -> postRoomMessage(index, timestampMs, command.getPostRoomMessage());
             case SEND_DIRECT_MESSAGE -> sendDirectMessage(index, timestampMs, command.getSendDirectMessage());
+            case REGISTER_USER -> accounts.register(index, timestampMs, command.getRegisterUser());
+            case OPEN_SESSION -> accounts.openSession(timestampMs, command.getOpenSession());
+            case CLOSE_SESSION -> accounts.closeSession(command.getCloseSession());
+            case SET_NICKNAME -> accounts.setNickname(command.getSetNickname());
+            case JOIN_ROOM -> rooms.join(command.getJoinRoom());
+            case LEAVE_ROOM -> rooms.leave(command.getLeaveRoom());
+            case DELETE_ROOM -> rooms.delete(index, timestampMs, command.getDeleteRoom());
+            case MARK_READ -> rooms.markRead(command.getMarkRead());
+            case EDIT_MESSAGE -> messages.edit(index, timestampMs, command.getEditMessage());
+            case DELETE_MESSAGE -> messages.delete(index, timestampMs, command.getDeleteMessage());
+            case HEARTBEAT -> presence.heartbeat(timestampMs, command.getHeartbeat());
+            case PRESENCE_TICK -> presence.tick(timestampMs, command.getPresenceTick());
+            case ADD_FRIEND -> presence.addFriend(command.getAddFriend());
+            case REMOVE_FRIEND -> presence.removeFriend(command.getRemoveFriend());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }
 
-    private ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
-        byte[] key = Keys.room(body.getRoom());
-        if (get(key) != null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + body.getRoom() + "' already exists");
-        }
-        put(key, StoredValues.encodeRoom(new RoomInfo(body.getRoom(), body.getCreator(), timestampMs, index)));
-        return new ApplyResult.RoomCreated(body.getRoom(), index);
-    }
-
     private ApplyResult postRoomMessage(long index, long timestampMs, PostRoomMessage body) {
-        if (get(Keys.room(body.getRoom())) == null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + body.getRoom() + "' does not exist");
+        ApplyResult.Rejected refused = rooms.checkPoster(body.getRoom(), body.getAuthor());
+        if (refused != null) {
+            return refused;
         }
         ConversationRef room = Conversations.room(body.getRoom());
         return appendMessage(room, body.getAuthor(), body.getText(), index, timestampMs);
     }
 
     private ApplyResult sendDirectMessage(long index, long timestampMs, SendDirectMessage body) {
+        for (String user : List.of(body.getSender(), body.getRecipient())) {
+            if (!accounts.exists(user)) {
+                return AccountCommands.userNotFound(user);
+            }
+        }
         ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
+        rooms.noteDirect(pair);
         return appendMessage(pair, body.getSender(), body.getText(), index, timestampMs);
     }
 
-    private ApplyResult appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs) {
+    @Override
+    public ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs) {
+        return appendMessage(ChatMessage.newBuilder().setConversation(conversation).setAuthor(author).setText(text), index, timestampMs);
+    }
+
+    @Override
+    public ApplyResult.MessageStored appendMessage(ChatMessage.Builder draft, long index, long timestampMs) {
+        ConversationRef conversation = draft.getConversation();
         byte[] conversationKey = Keys.conversation(conversation);
         byte[] counterKey = Keys.counter(conversationKey);
         byte[] lastSeq = get(counterKey);
         long seq = (lastSeq == null ? 0 : Keys.readLong(lastSeq)) + 1;
-        ChatMessage message = ChatMessage.newBuilder()
-                .setConversation(conversation)
+        ChatMessage message = draft
                 .setSeq(seq)
-                .setAuthor(author)
-                .setText(text)
                 .setTimestampMs(timestampMs)
                 .setLogIndex(index)
                 .build();
@@ -190,7 +210,32 @@ final class BatchApplier {
         return stored == null ? Optional.empty() : Optional.of(StoredValues.decodeResult(stored));
     }
 
-    private byte[] get(byte[] key) {
+    @Override
+    public void delete(byte[] key) {
+        try {
+            batch.delete(key);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB batch delete failed during apply", e);
+        }
+    }
+
+    @Override
+    public List<byte[]> keysWithPrefix(byte[] prefix) {
+        List<byte[]> keys = new ArrayList<>();
+        try (RocksIterator base = db.newIterator(readOptions);
+                RocksIterator it = batch.newIteratorWithBase(base)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                keys.add(it.key());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed during apply", e);
+        }
+        return keys;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
         try {
             return batch.getFromBatchAndDB(db, readOptions, key);
         } catch (RocksDBException e) {
@@ -198,7 +243,8 @@ final class BatchApplier {
         }
     }
 
-    private void put(byte[] key, byte[] value) {
+    @Override
+    public void put(byte[] key, byte[] value) {
         try {
             batch.put(key, value);
         } catch (RocksDBException e) {

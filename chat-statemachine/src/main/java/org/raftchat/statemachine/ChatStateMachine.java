@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -136,12 +137,65 @@ public final class ChatStateMachine implements AutoCloseable {
         });
     }
 
-    /** The room with that name, if it was created. */
+    /** The room with that name, if it exists. */
     public Optional<RoomInfo> room(String name) {
         Objects.requireNonNull(name, "name");
+        return query(q -> q.room(name));
+    }
+
+    /** Every room, sorted by name (UTF-8 byte order). */
+    public List<RoomInfo> rooms() {
+        return query(StateQueries::rooms);
+    }
+
+    /** The members of a room, sorted; empty for an unknown room. */
+    public List<String> members(String room) {
+        Objects.requireNonNull(room, "room");
+        return query(q -> q.members(room));
+    }
+
+    public boolean isMember(String room, String user) {
+        return query(q -> q.isMember(room, user));
+    }
+
+    /** The account with that username, if registered. */
+    public Optional<UserInfo> user(String username) {
+        Objects.requireNonNull(username, "username");
+        return query(q -> q.user(username));
+    }
+
+    /** The live session whose token has this SHA-256 digest, if any. */
+    public Optional<SessionInfo> session(byte[] tokenSha256) {
+        Objects.requireNonNull(tokenSha256, "tokenSha256");
+        return query(q -> q.session(tokenSha256));
+    }
+
+    /** Read position and last seq of every conversation of the user: rooms it is in, then private ones. */
+    public List<UnreadCount> unread(String username) {
+        Objects.requireNonNull(username, "username");
+        return query(q -> q.unread(username));
+    }
+
+    /** Users with at least one online session, sorted. */
+    public List<String> online() {
+        return query(StateQueries::online);
+    }
+
+    /** The user's friends in name order, each mapped to whether it is online. */
+    public java.util.Map<String, Boolean> friends(String username) {
+        Objects.requireNonNull(username, "username");
+        return query(q -> q.friends(username));
+    }
+
+    /** Runs a query on one snapshot, so it sees whole batches only. */
+    private <T> T query(java.util.function.Function<StateQueries, T> query) {
         return asReader(() -> {
-            byte[] value = get(Keys.room(name));
-            return Optional.ofNullable(value).map(v -> StoredValues.decodeRoom(name, v));
+            Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
+                return query.apply(new StateQueries(db, readOptions));
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
         });
     }
 

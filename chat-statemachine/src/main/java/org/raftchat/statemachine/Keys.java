@@ -15,6 +15,16 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'C' conv                        -> 8-byte big-endian last seq  (per-conversation counter)
  * 'H' conv seq(8, big-endian)     -> ChatMessage protobuf
  * 'I' utf8(idempotency key)       -> stored ApplyResult (see StoredValues)
+ * 'U' utf8(username)              -> StoredUser protobuf
+ * 'N' utf8(nickname)              -> utf8(username)               (nicknames are unique)
+ * 'S' token_sha256                -> StoredSession protobuf
+ * 'V' str(user) utf8(device)      -> token_sha256                 (the device's live session)
+ * 'P' str(room) utf8(user)        -> empty                        (room members)
+ * 'Q' str(user) utf8(room)        -> empty                        (a user's rooms)
+ * 'K' utf8(room)                  -> 8-byte member count
+ * 'X' str(user) conv              -> empty                        (a user's private conversations)
+ * 'W' str(user) conv              -> 8-byte read seq              (read positions)
+ * 'G' str(user) utf8(friend)      -> empty                        (a user's friends)
  *
  * conv = 'r' len(4) utf8(room)
  *      | 'd' len(4) utf8(user_a) len(4) utf8(user_b)     (canonical: user_a <= user_b)
@@ -31,6 +41,16 @@ final class Keys {
     static final byte COUNTER = 'C';
     static final byte MESSAGE = 'H';
     static final byte IDEMPOTENCY = 'I';
+    static final byte USER = 'U';
+    static final byte NICKNAME = 'N';
+    static final byte SESSION = 'S';
+    static final byte DEVICE = 'V';
+    static final byte MEMBER = 'P';
+    static final byte USER_ROOM = 'Q';
+    static final byte MEMBER_COUNT = 'K';
+    static final byte USER_DIRECT = 'X';
+    static final byte READ_POSITION = 'W';
+    static final byte FRIEND = 'G';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
@@ -42,6 +62,87 @@ final class Keys {
 
     static byte[] room(String name) {
         return tagged(ROOM, name);
+    }
+
+    static byte[] user(String name) {
+        return tagged(USER, name);
+    }
+
+    static byte[] nickname(String nickname) {
+        return tagged(NICKNAME, nickname);
+    }
+
+    static byte[] session(byte[] tokenSha256) {
+        return concat(new byte[] {SESSION}, tokenSha256);
+    }
+
+    static byte[] device(String user, String device) {
+        return concat(devicePrefix(user), device.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every member key of a room starts with this; the rest of the key is the user name. */
+    static byte[] memberPrefix(String room) {
+        return stringPrefix(MEMBER, room);
+    }
+
+    static byte[] member(String room, String user) {
+        return concat(memberPrefix(room), user.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] userRoomPrefix(String user) {
+        return stringPrefix(USER_ROOM, user);
+    }
+
+    static byte[] userRoom(String user, String room) {
+        return concat(userRoomPrefix(user), room.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] memberCount(String room) {
+        return tagged(MEMBER_COUNT, room);
+    }
+
+    static byte[] userDirectPrefix(String user) {
+        return stringPrefix(USER_DIRECT, user);
+    }
+
+    static byte[] userDirect(String user, byte[] conversation) {
+        return concat(userDirectPrefix(user), conversation);
+    }
+
+    static byte[] readPosition(String user, byte[] conversation) {
+        return concat(stringPrefix(READ_POSITION, user), conversation);
+    }
+
+    static byte[] friendPrefix(String user) {
+        return stringPrefix(FRIEND, user);
+    }
+
+    static byte[] friend(String user, String friend) {
+        return concat(friendPrefix(user), friend.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every device key of a user starts with this; the rest is the device id. */
+    static byte[] devicePrefix(String user) {
+        return stringPrefix(DEVICE, user);
+    }
+
+    /** The UTF-8 string that follows {@code prefix} in {@code key}. */
+    static String suffix(byte[] key, byte[] prefix) {
+        return new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+    }
+
+    /** Decodes a conversation encoded by {@link #conversation}, starting at {@code offset}. */
+    static ConversationRef decodeConversation(byte[] key, int offset) {
+        ByteBuffer buffer = ByteBuffer.wrap(key, offset, key.length - offset);
+        byte kind = buffer.get();
+        if (kind == CONV_ROOM) {
+            return Conversations.room(readString(buffer));
+        }
+        if (kind == CONV_DIRECT) {
+            String a = readString(buffer);
+            return Conversations.direct(a, readString(buffer));
+        }
+        throw new StateMachineException("stored conversation has unknown kind " + kind);
     }
 
     static byte[] idempotency(String key) {
@@ -83,6 +184,14 @@ final class Keys {
         return out.toByteArray();
     }
 
+    static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String fromUtf8(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
     static byte[] longBytes(long value) {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }
@@ -97,6 +206,21 @@ final class Keys {
     static boolean startsWith(byte[] key, byte[] prefix) {
         return key.length >= prefix.length
                 && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static String readString(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        byte[] utf8 = new byte[length];
+        buffer.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** tag, then the string length-prefixed, so no string's prefix is another's. */
+    private static byte[] stringPrefix(byte tag, String value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        writeString(out, value);
+        return out.toByteArray();
     }
 
     private static void writeString(ByteArrayOutputStream out, String value) {

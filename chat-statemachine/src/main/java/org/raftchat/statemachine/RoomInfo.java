@@ -2,11 +2,16 @@ package org.raftchat.statemachine;
 
 import java.util.Objects;
 
-/** A room as stored: who created it, when (leader-stamped, monotonic) and at which log index. */
-public record RoomInfo(String name, String creator, long createdAtMs, long createdLogIndex) {
+/**
+ * A room as stored: its owner (the creator), description, when it was created (leader-stamped,
+ * monotonic) and at which log index, and how many members it has.
+ */
+public record RoomInfo(String name, String creator, String description, long createdAtMs, long createdLogIndex,
+                       int memberCount) {
 
     public RoomInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(creator, "creator");
+        Objects.requireNonNull(description, "description");
     }
 }

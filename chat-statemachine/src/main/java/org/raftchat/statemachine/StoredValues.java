@@ -5,42 +5,64 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.RememberedResult;
+import org.raftchat.proto.v1.StoredRoom;
+import org.raftchat.proto.v1.StoredSession;
+import org.raftchat.proto.v1.StoredUser;
 
 /**
  * Fixed layouts of stored values other than plain longs.
  *
  * <pre>
- * room:               created_at_ms(8) created_log_index(8) utf8(creator)
+ * room:               StoredRoom protobuf
+ * user, session:      StoredUser, StoredSession protobuf
  * idempotent result:  1 log_index(8) utf8(room)          RoomCreated
  *                   | 2 ChatMessage protobuf              MessageStored
+ *                   | 3 RememberedResult protobuf        every other success
  * </pre>
  */
 final class StoredValues {
 
     private static final byte ROOM_CREATED = 1;
     private static final byte MESSAGE_STORED = 2;
-    private static final int ROOM_HEADER_BYTES = 2 * Long.BYTES;
+    private static final byte OTHER = 3;
 
     private StoredValues() {}
 
-    static byte[] encodeRoom(RoomInfo room) {
-        byte[] creator = room.creator().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(ROOM_HEADER_BYTES + creator.length)
-                .putLong(room.createdAtMs())
-                .putLong(room.createdLogIndex())
-                .put(creator)
-                .array();
+    static byte[] encodeRoom(String owner, String description, long createdAtMs, long createdLogIndex) {
+        return StoredRoom.newBuilder()
+                .setOwner(owner)
+                .setDescription(description)
+                .setCreatedAtMs(createdAtMs)
+                .setCreatedLogIndex(createdLogIndex)
+                .build()
+                .toByteArray();
     }
 
-    static RoomInfo decodeRoom(String name, byte[] value) {
-        if (value.length < ROOM_HEADER_BYTES) {
-            throw new StateMachineException("stored room '" + name + "' is truncated");
+    static RoomInfo decodeRoom(String name, byte[] value, int memberCount) {
+        StoredRoom room = parse(() -> StoredRoom.parseFrom(value), "room '" + name + "'");
+        return new RoomInfo(name, room.getOwner(), room.getDescription(), room.getCreatedAtMs(),
+                room.getCreatedLogIndex(), memberCount);
+    }
+
+    static StoredUser decodeUser(String name, byte[] value) {
+        return parse(() -> StoredUser.parseFrom(value), "user '" + name + "'");
+    }
+
+    static StoredSession decodeSession(byte[] value) {
+        return parse(() -> StoredSession.parseFrom(value), "session");
+    }
+
+    private interface Parser<T> {
+        T parse() throws InvalidProtocolBufferException;
+    }
+
+    private static <T> T parse(Parser<T> parser, String what) {
+        try {
+            return parser.parse();
+        } catch (InvalidProtocolBufferException e) {
+            throw new StateMachineException("stored " + what + " cannot be decoded", e);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(value);
-        long createdAtMs = buffer.getLong();
-        long createdLogIndex = buffer.getLong();
-        String creator = new String(value, ROOM_HEADER_BYTES, value.length - ROOM_HEADER_BYTES, StandardCharsets.UTF_8);
-        return new RoomInfo(name, creator, createdAtMs, createdLogIndex);
     }
 
     /** Only successful results are remembered; a refusal changed nothing, so a retry may run again. */
@@ -57,7 +79,13 @@ final class StoredValues {
             byte[] message = stored.message().toByteArray();
             return ByteBuffer.allocate(1 + message.length).put(MESSAGE_STORED).put(message).array();
         }
-        throw new IllegalArgumentException("not a remembered result: " + result);
+        byte[] remembered = RememberedResults.encode(result).toByteArray();
+        return ByteBuffer.allocate(1 + remembered.length).put(OTHER).put(remembered).array();
+    }
+
+    private static ApplyResult decodeOther(byte[] value) {
+        byte[] body = Arrays.copyOfRange(value, 1, value.length);
+        return RememberedResults.decode(parse(() -> RememberedResult.parseFrom(body), "idempotent result"));
     }
 
     static ApplyResult decodeResult(byte[] value) {
@@ -67,6 +95,7 @@ final class StoredValues {
         return switch (value[0]) {
             case ROOM_CREATED -> decodeRoomCreated(value);
             case MESSAGE_STORED -> new ApplyResult.MessageStored(parseMessage(Arrays.copyOfRange(value, 1, value.length)));
+            case OTHER -> decodeOther(value);
             default -> throw new StateMachineException("stored idempotent result has unknown tag " + value[0]);
         };
     }

@@ -46,29 +46,31 @@ class ApplyCommandsTest {
     @Test
     void createRoomStoresCreatorTimeAndIndex() {
         // Goal: CreateRoom stores the room with its creator, the leader's time and the entry's index.
-        List<ApplyResult> results = machine.applyBatch(entries(1, at(1_000, createRoom("general", "alice"))));
+        TestLog.registerAll(machine, "alice");
+        List<ApplyResult> results = machine.applyBatch(entries(2, at(1_000, createRoom("general", "alice"))));
 
-        assertThat(results).containsExactly(new ApplyResult.RoomCreated("general", 1));
-        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", 1_000, 1));
-        assertThat(machine.appliedIndex()).isEqualTo(1);
+        assertThat(results).containsExactly(new ApplyResult.RoomCreated("general", 2));
+        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 2, 1));
+        assertThat(machine.appliedIndex()).isEqualTo(2);
         assertThat(machine.lastTimestampMs()).isEqualTo(1_000);
     }
 
     @Test
     void createExistingRoomIsRejectedAndChangesOnlyTheAppliedIndex() {
         // Goal: a second CreateRoom of a name is refused; the refusal leaves all content as it was.
-        machine.applyBatch(entries(1, at(1_000, createRoom("general", "alice"))));
+        TestLog.registerAll(machine, "alice", "bob");
+        machine.applyBatch(entries(3, at(1_000, createRoom("general", "alice"))));
         byte[] contentBefore = machine.contentDigest();
         byte[] stateBefore = machine.stateDigest();
 
-        List<ApplyResult> results = machine.applyBatch(entries(2, at(2_000, createRoom("general", "bob"))));
+        List<ApplyResult> results = machine.applyBatch(entries(4, at(2_000, createRoom("general", "bob"))));
 
         assertThat(results).containsExactly(
                 new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room 'general' already exists"));
-        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", 1_000, 1));
+        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 3, 1));
         assertThat(machine.contentDigest()).isEqualTo(contentBefore);
         // Documented choice: a refused entry still advances the applied index (it was applied: to no effect).
-        assertThat(machine.appliedIndex()).isEqualTo(2);
+        assertThat(machine.appliedIndex()).isEqualTo(4);
         assertThat(machine.stateDigest()).isNotEqualTo(stateBefore);
         assertThat(machine.lastTimestampMs()).as("a refusal stores no time").isEqualTo(1_000);
     }
@@ -91,9 +93,10 @@ class ApplyCommandsTest {
     @Test
     void postRoomMessageStoresSeqTimeAndLogIndex() {
         // Goal: a room message gets seq 1, the leader's time, the entry's index, and is readable back.
-        machine.applyBatch(entries(1, at(1_000, createRoom("general", "alice"))));
+        TestLog.registerAll(machine, "alice", "bob");
+        machine.applyBatch(entries(3, at(1_000, createRoom("general", "alice")), TestLog.join("general", "bob")));
 
-        List<ApplyResult> results = machine.applyBatch(entries(2, at(1_500, post("general", "bob", "hello"))));
+        List<ApplyResult> results = machine.applyBatch(entries(5, at(1_500, post("general", "bob", "hello"))));
 
         ChatMessage expected = ChatMessage.newBuilder()
                 .setConversation(roomRef("general"))
@@ -101,7 +104,7 @@ class ApplyCommandsTest {
                 .setAuthor("bob")
                 .setText("hello")
                 .setTimestampMs(1_500)
-                .setLogIndex(2)
+                .setLogIndex(5)
                 .build();
         assertThat(results).containsExactly(new ApplyResult.MessageStored(expected));
         assertThat(machine.history(roomRef("general"), new HistoryQuery.Latest(10)))
@@ -109,9 +112,10 @@ class ApplyCommandsTest {
     }
 
     @Test
-    void directMessageNeedsNoSetupAndUsesTheCanonicalPair() {
+    void directMessageUsesTheCanonicalPair() {
         // Goal: (bob, alice) and (alice, bob) are one conversation, returned with sorted names.
-        List<ApplyResult> results = machine.applyBatch(entries(1,
+        TestLog.registerAll(machine, "alice", "bob");
+        List<ApplyResult> results = machine.applyBatch(entries(3,
                 at(1_000, direct("bob", "alice", "hi alice")),
                 at(1_001, direct("alice", "bob", "hi bob"))));
 
@@ -130,7 +134,8 @@ class ApplyCommandsTest {
     @Test
     void seqIsNumberedPerConversationWithoutGaps() {
         // Goal: each conversation counts 1, 2, 3, ... on its own, whatever else is interleaved.
-        List<ApplyResult> results = machine.applyBatch(entries(1,
+        TestLog.registerAll(machine, "u", "x", "y");
+        List<ApplyResult> results = machine.applyBatch(entries(4,
                 createRoom("a", "u"),
                 createRoom("b", "u"),
                 post("a", "u", "a1"),
@@ -152,11 +157,12 @@ class ApplyCommandsTest {
     @Test
     void timestampsNeverGoBackwards() {
         // Goal: with a decreasing leader clock, every stored time is the highest seen so far, across batches too.
-        List<ApplyResult> first = machine.applyBatch(entries(1,
+        TestLog.registerAll(machine, "alice", "bob");
+        List<ApplyResult> first = machine.applyBatch(entries(3,
                 at(5_000, createRoom("general", "alice")),
                 at(4_000, post("general", "alice", "one")),
                 at(6_000, post("general", "alice", "two"))));
-        List<ApplyResult> second = machine.applyBatch(entries(4,
+        List<ApplyResult> second = machine.applyBatch(entries(6,
                 at(1_000, direct("alice", "bob", "three")),
                 at(0, createRoom("other", "bob"))));
 
@@ -171,17 +177,19 @@ class ApplyCommandsTest {
     @Test
     void laterEntriesSeeEarlierEntriesOfTheSameBatch() {
         // Goal: a room created earlier in a batch accepts messages and refuses a second creation in that batch.
-        List<ApplyResult> results = machine.applyBatch(entries(1,
+        TestLog.registerAll(machine, "alice", "bob");
+        List<ApplyResult> results = machine.applyBatch(entries(3,
                 createRoom("general", "alice"),
                 post("general", "alice", "first"),
                 createRoom("general", "bob"),
+                TestLog.join("general", "bob"),
                 post("general", "bob", "second")));
 
-        assertThat(results.get(0)).isEqualTo(new ApplyResult.RoomCreated("general", 1));
+        assertThat(results.get(0)).isEqualTo(new ApplyResult.RoomCreated("general", 3));
         assertThat(message(results.get(1)).getSeq()).isEqualTo(1);
         assertThat(results.get(2)).isInstanceOf(ApplyResult.Rejected.class);
-        assertThat(message(results.get(3)).getSeq()).isEqualTo(2);
-        assertThat(machine.appliedIndex()).isEqualTo(4);
+        assertThat(message(results.get(4)).getSeq()).isEqualTo(2);
+        assertThat(machine.appliedIndex()).isEqualTo(7);
     }
 
     @Test
@@ -197,7 +205,8 @@ class ApplyCommandsTest {
     @Test
     void indexesMayHaveGaps() {
         // Goal: Raft entries that never reach the state machine (configuration changes) leave gaps; that is fine.
-        machine.applyBatch(entries(1, createRoom("general", "alice")));
+        TestLog.registerAll(machine, "alice");
+        machine.applyBatch(entries(2, createRoom("general", "alice")));
 
         List<ApplyResult> results = machine.applyBatch(List.of(
                 TestLog.entry(5, post("general", "alice", "after a gap")),

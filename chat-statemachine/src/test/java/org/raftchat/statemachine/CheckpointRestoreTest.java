@@ -26,7 +26,12 @@ class CheckpointRestoreTest {
     Path dir;
 
     private final List<LogEntry> log = entries(1,
+            at(500, TestLog.register("alice")),
+            at(600, TestLog.register("bob")),
+            at(700, TestLog.register("carol")),
             at(1_000, createRoom("general", "alice")),
+            at(1_100, TestLog.join("general", "bob")),
+            at(1_200, TestLog.join("general", "carol")),
             at(2_000, keyed("k1", post("general", "alice", "one"))),
             at(3_000, direct("bob", "alice", "two")),
             at(4_000, post("general", "bob", "three")));
@@ -43,12 +48,12 @@ class CheckpointRestoreTest {
             target.restoreFrom(copied);
 
             assertThat(target.stateDigest()).isEqualTo(source.stateDigest());
-            assertThat(target.appliedIndex()).isEqualTo(4);
+            assertThat(target.appliedIndex()).isEqualTo(9);
             assertThat(target.lastTimestampMs()).isEqualTo(4_000);
             assertThat(target.room("general")).isEqualTo(source.room("general"));
             assertThat(target.history(roomRef("general"), new HistoryQuery.Latest(10)))
                     .isEqualTo(source.history(roomRef("general"), new HistoryQuery.Latest(10)));
-            List<LogEntry> next = entries(5, keyed("k1", post("general", "alice", "one")), post("general", "carol", "four"));
+            List<LogEntry> next = entries(10, keyed("k1", post("general", "alice", "one")), post("general", "carol", "four"));
             assertThat(target.applyBatch(next)).isEqualTo(source.applyBatch(next));
             assertThat(target.stateDigest()).isEqualTo(source.stateDigest());
         }
@@ -58,15 +63,15 @@ class CheckpointRestoreTest {
     void restoreReplacesNewerState() {
         // Goal: restoring an older checkpoint discards whatever the instance held, including later entries.
         try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
-            machine.applyBatch(log.subList(0, 2));
+            machine.applyBatch(log.subList(0, 7));
             machine.checkpointTo(dir.resolve("cp"));
             byte[] atCheckpoint = machine.stateDigest();
-            machine.applyBatch(log.subList(2, 4));
+            machine.applyBatch(log.subList(7, 9));
 
             machine.restoreFrom(dir.resolve("cp"));
 
             assertThat(machine.stateDigest()).isEqualTo(atCheckpoint);
-            assertThat(machine.appliedIndex()).isEqualTo(2);
+            assertThat(machine.appliedIndex()).isEqualTo(7);
             assertThat(machine.lastSeq(pairRef("alice", "bob"))).isZero();
             assertThat(Files.exists(dir.resolve("cp/CURRENT"))).as("checkpoint left untouched").isTrue();
         }
@@ -82,7 +87,7 @@ class CheckpointRestoreTest {
             digest = source.stateDigest();
         }
         try (ChatStateMachine target = ChatStateMachine.open(dir.resolve("target"))) {
-            target.applyBatch(entries(1, createRoom("stale", "x")));
+            target.applyBatch(entries(1, TestLog.register("x"), createRoom("stale", "x")));
             target.restoreFrom(dir.resolve("cp"));
         }
         try (ChatStateMachine reopened = ChatStateMachine.open(dir.resolve("target"))) {

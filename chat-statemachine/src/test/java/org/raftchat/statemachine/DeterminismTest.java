@@ -31,7 +31,7 @@ class DeterminismTest {
         try (ChatStateMachine a = ChatStateMachine.open(dir.resolve("a"))) {
             oneByOne = applyInSplits(a, log, new Random(1), 1);
             digestA = a.stateDigest();
-            assertSeqsWithoutGaps(a, oneByOne);
+            assertSeqsWithoutGaps(a, log, oneByOne);
         }
         try (ChatStateMachine b = ChatStateMachine.open(dir.resolve("b"))) {
             List<ApplyResult> randomSplits = applyInSplits(b, log, new Random(2), 300);
@@ -48,8 +48,10 @@ class DeterminismTest {
         // Goal: the digest actually depends on the content (guards against a digest of nothing).
         try (ChatStateMachine a = ChatStateMachine.open(dir.resolve("a"));
                 ChatStateMachine b = ChatStateMachine.open(dir.resolve("b"))) {
-            a.applyBatch(TestLog.entries(1, TestLog.direct("x", "y", "hello")));
-            b.applyBatch(TestLog.entries(1, TestLog.direct("x", "y", "hellO")));
+            TestLog.registerAll(a, "x", "y");
+            TestLog.registerAll(b, "x", "y");
+            a.applyBatch(TestLog.entries(3, TestLog.direct("x", "y", "hello")));
+            b.applyBatch(TestLog.entries(3, TestLog.direct("x", "y", "hellO")));
 
             assertThat(a.stateDigest()).isNotEqualTo(b.stateDigest());
         }
@@ -62,6 +64,9 @@ class DeterminismTest {
         List<LogEntry> log = new ArrayList<>();
         long index = 1;
         long clockMs = 1_700_000_000_000L;
+        for (String user : USERS) {
+            log.add(TestLog.entry(index++, TestLog.at(clockMs, TestLog.register(user))));
+        }
         for (int i = 0; i < COMMANDS; i++) {
             clockMs += random.nextInt(200) - 50; // goes backwards sometimes: leader changes, clock skew
             Command command = random.nextInt(10) == 0 && !sent.isEmpty()
@@ -82,8 +87,17 @@ class DeterminismTest {
             rooms.add(room);
             return TestLog.createRoom(room, user);
         }
-        if (kind < 6) {
-            String room = random.nextInt(15) == 0 ? "missing" : rooms.get(random.nextInt(rooms.size()));
+        String room = random.nextInt(15) == 0 ? "missing" : rooms.get(random.nextInt(rooms.size()));
+        if (kind == 1) {
+            return TestLog.join(room, user);
+        }
+        if (kind == 2) {
+            return random.nextInt(4) == 0 ? TestLog.deleteRoom(room, user) : TestLog.leave(room, user);
+        }
+        if (kind == 3) {
+            return TestLog.markRead(user, TestLog.roomRef(room), random.nextInt(10));
+        }
+        if (kind < 8) {
             return TestLog.post(room, user, "text " + random.nextLong());
         }
         return TestLog.direct(user, USERS[random.nextInt(USERS.length)], "dm " + random.nextLong());
@@ -100,13 +114,22 @@ class DeterminismTest {
         return results;
     }
 
-    /** Every conversation's stored seqs are exactly 1..lastSeq, and lastSeq counts the distinct stored messages. */
-    private static void assertSeqsWithoutGaps(ChatStateMachine machine, List<ApplyResult> results) {
+    /**
+     * Every conversation's stored seqs are exactly 1..lastSeq, and lastSeq counts the distinct stored
+     * messages. A deleted room's messages go with it (a room re-created under its name starts at 1).
+     */
+    private static void assertSeqsWithoutGaps(ChatStateMachine machine, List<LogEntry> log, List<ApplyResult> results) {
         Map<ConversationRef, Long> highest = new HashMap<>();
-        results.stream()
-                .filter(ApplyResult.MessageStored.class::isInstance)
-                .map(r -> ((ApplyResult.MessageStored) r).message())
-                .forEach(m -> highest.merge(m.getConversation(), m.getSeq(), Math::max));
+        for (int i = 0; i < results.size(); i++) {
+            ApplyResult result = results.get(i);
+            long index = log.get(i).index(); // a retry returns an older entry's result: skip those
+            if (result instanceof ApplyResult.MessageStored stored && stored.message().getLogIndex() == index) {
+                highest.merge(stored.message().getConversation(), stored.message().getSeq(), Math::max);
+            } else if (result instanceof ApplyResult.RoomDeleted deleted && deleted.notice().getLogIndex() == index) {
+                highest.remove(TestLog.roomRef(deleted.room()));
+                highest.merge(deleted.notice().getConversation(), deleted.notice().getSeq(), Math::max);
+            }
+        }
         for (Map.Entry<ConversationRef, Long> conversation : highest.entrySet()) {
             HistoryPage page = machine.history(conversation.getKey(), new HistoryQuery.After(0, 100_000));
             assertThat(page.messages()).extracting(m -> m.getSeq())

@@ -30,10 +30,11 @@ class HistoryTest {
     void fill(@TempDir Path dir) {
         machine = ChatStateMachine.open(dir.resolve("db"));
         List<LogEntry> log = new ArrayList<>();
-        log.add(entry(1, createRoom("a", "u")));
-        log.add(entry(2, createRoom("ab", "u")));
-        log.add(entry(3, createRoom("empty", "u")));
-        long index = 4;
+        TestLog.registerAll(machine, "u", "v");
+        log.add(entry(3, createRoom("a", "u")));
+        log.add(entry(4, createRoom("ab", "u")));
+        log.add(entry(5, createRoom("empty", "u")));
+        long index = 6;
         for (int i = 1; i <= 10; i++) {
             log.add(entry(index++, post("a", "u", "a" + i)));
             log.add(entry(index++, post("ab", "u", "ab" + i)));

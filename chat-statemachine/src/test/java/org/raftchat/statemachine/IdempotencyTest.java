@@ -6,6 +6,7 @@ import static org.raftchat.statemachine.TestLog.at;
 import static org.raftchat.statemachine.TestLog.createRoom;
 import static org.raftchat.statemachine.TestLog.direct;
 import static org.raftchat.statemachine.TestLog.entries;
+import static org.raftchat.statemachine.TestLog.join;
 import static org.raftchat.statemachine.TestLog.keyed;
 import static org.raftchat.statemachine.TestLog.post;
 import static org.raftchat.statemachine.TestLog.roomRef;
@@ -27,7 +28,8 @@ class IdempotencyTest {
     @BeforeEach
     void open() {
         machine = ChatStateMachine.open(dir.resolve("db"));
-        machine.applyBatch(entries(1, at(1_000, createRoom("general", "alice"))));
+        TestLog.registerAll(machine, "alice", "bob", "carol");
+        machine.applyBatch(entries(4, at(1_000, createRoom("general", "alice")), join("general", "bob"), join("general", "carol")));
     }
 
     @AfterEach
@@ -38,10 +40,10 @@ class IdempotencyTest {
     @Test
     void retryInALaterBatchReturnsTheOriginalMessage() {
         // Goal: a retry with the same key, even much later, is stored once and answered with the first result.
-        ApplyResult original = machine.applyBatch(entries(2, at(2_000, keyed("k1", post("general", "bob", "hi"))))).get(0);
-        machine.applyBatch(entries(3, at(3_000, post("general", "carol", "in between"))));
+        ApplyResult original = machine.applyBatch(entries(7, at(2_000, keyed("k1", post("general", "bob", "hi"))))).get(0);
+        machine.applyBatch(entries(8, at(3_000, post("general", "carol", "in between"))));
 
-        ApplyResult retry = machine.applyBatch(entries(4, at(4_000, keyed("k1", post("general", "bob", "hi"))))).get(0);
+        ApplyResult retry = machine.applyBatch(entries(9, at(4_000, keyed("k1", post("general", "bob", "hi"))))).get(0);
 
         assertThat(retry).isEqualTo(original);
         assertThat(message(retry).getSeq()).isEqualTo(1);
@@ -53,7 +55,7 @@ class IdempotencyTest {
     @Test
     void retryInTheSameBatchSeesTheFirstAttempt() {
         // Goal: two concurrent retries committed in one batch store the message once; both get the same answer.
-        List<ApplyResult> results = machine.applyBatch(entries(2,
+        List<ApplyResult> results = machine.applyBatch(entries(7,
                 keyed("k1", direct("bob", "alice", "hi")),
                 keyed("k1", direct("bob", "alice", "hi")),
                 keyed("k2", post("general", "bob", "x")),
@@ -68,23 +70,23 @@ class IdempotencyTest {
     @Test
     void retriedRoomCreationReturnsRoomCreatedNotAlreadyExists() {
         // Goal: a retried CreateRoom answers with the original creation, not with a refusal of its own.
-        ApplyResult original = machine.applyBatch(entries(2, keyed("k1", createRoom("random", "bob")))).get(0);
+        ApplyResult original = machine.applyBatch(entries(7, keyed("k1", createRoom("random", "bob")))).get(0);
 
-        List<ApplyResult> retries = machine.applyBatch(entries(3,
+        List<ApplyResult> retries = machine.applyBatch(entries(8,
                 keyed("k1", createRoom("random", "bob")),
                 keyed("k1", createRoom("random", "bob"))));
 
-        assertThat(original).isEqualTo(new ApplyResult.RoomCreated("random", 2));
+        assertThat(original).isEqualTo(new ApplyResult.RoomCreated("random", 7));
         assertThat(retries).containsExactly(original, original);
     }
 
     @Test
     void refusalsAreNotRemembered() {
         // Goal: a refused command changed nothing, so a retry with the same key after the cause is gone succeeds.
-        ApplyResult refused = machine.applyBatch(entries(2, keyed("k1", post("later", "bob", "hi")))).get(0);
-        machine.applyBatch(entries(3, createRoom("later", "bob")));
+        ApplyResult refused = machine.applyBatch(entries(7, keyed("k1", post("later", "bob", "hi")))).get(0);
+        machine.applyBatch(entries(8, createRoom("later", "bob")));
 
-        ApplyResult retry = machine.applyBatch(entries(4, keyed("k1", post("later", "bob", "hi")))).get(0);
+        ApplyResult retry = machine.applyBatch(entries(9, keyed("k1", post("later", "bob", "hi")))).get(0);
 
         assertThat(refused).isInstanceOf(ApplyResult.Rejected.class);
         assertThat(message(retry).getSeq()).isEqualTo(1);
@@ -93,7 +95,7 @@ class IdempotencyTest {
     @Test
     void commandsWithoutAKeyAreNeverDeduplicated() {
         // Goal: an empty idempotency key means "no key": identical commands are stored each time.
-        machine.applyBatch(entries(2, post("general", "bob", "same"), post("general", "bob", "same")));
+        machine.applyBatch(entries(7, post("general", "bob", "same"), post("general", "bob", "same")));
 
         assertThat(machine.lastSeq(roomRef("general"))).isEqualTo(2);
     }
@@ -101,11 +103,11 @@ class IdempotencyTest {
     @Test
     void rememberedResultsSurviveReopen() {
         // Goal: the idempotency record is part of the durable state, not a cache.
-        ApplyResult original = machine.applyBatch(entries(2, keyed("k1", post("general", "bob", "hi")))).get(0);
+        ApplyResult original = machine.applyBatch(entries(7, keyed("k1", post("general", "bob", "hi")))).get(0);
         machine.close();
         machine = ChatStateMachine.open(dir.resolve("db"));
 
-        ApplyResult retry = machine.applyBatch(entries(3, keyed("k1", post("general", "bob", "hi")))).get(0);
+        ApplyResult retry = machine.applyBatch(entries(8, keyed("k1", post("general", "bob", "hi")))).get(0);
 
         assertThat(retry).isEqualTo(original);
         assertThat(machine.lastSeq(roomRef("general"))).isEqualTo(1);

@@ -20,7 +20,10 @@ class ReplayTest {
     Path dir;
 
     private final List<LogEntry> log = entries(1,
+            at(100, TestLog.register("alice")),
+            at(200, TestLog.register("bob")),
             at(1_000, createRoom("general", "alice")),
+            at(1_100, TestLog.join("general", "bob")),
             at(2_000, post("general", "alice", "one")),
             at(3_000, direct("bob", "alice", "two")),
             at(4_000, post("general", "bob", "three")));
@@ -32,11 +35,11 @@ class ReplayTest {
             machine.applyBatch(log);
             byte[] before = machine.stateDigest();
 
-            List<ApplyResult> results = machine.applyBatch(log.subList(1, 4));
+            List<ApplyResult> results = machine.applyBatch(log.subList(1, 7));
 
-            assertThat(results).containsOnly(new ApplyResult.AlreadyApplied()).hasSize(3);
+            assertThat(results).containsOnly(new ApplyResult.AlreadyApplied()).hasSize(6);
             assertThat(machine.stateDigest()).isEqualTo(before);
-            assertThat(machine.appliedIndex()).isEqualTo(4);
+            assertThat(machine.appliedIndex()).isEqualTo(7);
         }
     }
 
@@ -44,12 +47,12 @@ class ReplayTest {
     void aBatchStraddlingTheAppliedIndexAppliesOnlyTheNewEntries() {
         // Goal: after a crash Raft may resend a batch that is partly applied; only the new part takes effect.
         try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
-            machine.applyBatch(log.subList(0, 2));
+            machine.applyBatch(log.subList(0, 5));
 
             List<ApplyResult> results = machine.applyBatch(log);
 
-            assertThat(results.subList(0, 2)).containsOnly(new ApplyResult.AlreadyApplied());
-            assertThat(message(results.get(3)).getSeq()).isEqualTo(2);
+            assertThat(results.subList(0, 5)).containsOnly(new ApplyResult.AlreadyApplied());
+            assertThat(message(results.get(6)).getSeq()).isEqualTo(2);
             assertThat(machine.lastSeq(roomRef("general"))).isEqualTo(2);
         }
     }
@@ -64,7 +67,7 @@ class ReplayTest {
         }
 
         try (ChatStateMachine reopened = ChatStateMachine.open(dir.resolve("db"))) {
-            assertThat(reopened.appliedIndex()).isEqualTo(4);
+            assertThat(reopened.appliedIndex()).isEqualTo(7);
             assertThat(reopened.lastTimestampMs()).isEqualTo(4_000);
             assertThat(reopened.stateDigest()).isEqualTo(digest);
             assertThat(reopened.room("general")).isPresent();

@@ -7,7 +7,9 @@ import org.raftchat.proto.v1.CommandBatch;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.DirectPair;
+import org.raftchat.proto.v1.JoinRoom;
 import org.raftchat.proto.v1.PostRoomMessage;
+import org.raftchat.proto.v1.RegisterUser;
 import org.raftchat.proto.v1.SendDirectMessage;
 
 /** Builders for commands and log entries used across the tests. */
@@ -29,6 +31,36 @@ final class TestLog {
         return Command.newBuilder()
                 .setSendDirectMessage(SendDirectMessage.newBuilder().setSender(sender).setRecipient(recipient).setText(text))
                 .build();
+    }
+
+    static Command register(String user) {
+        return Command.newBuilder().setRegisterUser(RegisterUser.newBuilder().setUsername(user).setPasswordHash("hash-" + user)).build();
+    }
+
+    static Command join(String room, String user) {
+        return Command.newBuilder().setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(user)).build();
+    }
+
+    static Command leave(String room, String user) {
+        return Command.newBuilder().setLeaveRoom(org.raftchat.proto.v1.LeaveRoom.newBuilder().setRoom(room).setUser(user)).build();
+    }
+
+    static Command deleteRoom(String room, String user) {
+        return Command.newBuilder().setDeleteRoom(org.raftchat.proto.v1.DeleteRoom.newBuilder().setRoom(room).setUser(user)).build();
+    }
+
+    static Command markRead(String user, ConversationRef conversation, long seq) {
+        return Command.newBuilder().setMarkRead(org.raftchat.proto.v1.MarkRead.newBuilder()
+                .setUser(user).setConversation(conversation).setSeq(seq)).build();
+    }
+
+    /** Registers the users at indexes 1..n (time 0), so tests can go on at index n + 1. */
+    static void registerAll(ChatStateMachine machine, String... users) {
+        List<Command> commands = new ArrayList<>();
+        for (String user : users) {
+            commands.add(register(user));
+        }
+        machine.applyBatch(entries(1, commands.toArray(Command[]::new)));
     }
 
     static Command keyed(String idempotencyKey, Command command) {

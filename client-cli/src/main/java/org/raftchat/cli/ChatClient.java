@@ -31,7 +31,35 @@ import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
+import org.raftchat.proto.v1.Friend;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.FriendResponse;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListOnlineRequest;
+import org.raftchat.proto.v1.DeleteMessageRequest;
+import org.raftchat.proto.v1.DeleteRoomRequest;
+import org.raftchat.proto.v1.EditMessageRequest;
+import org.raftchat.proto.v1.DeleteRoomResponse;
+import org.raftchat.proto.v1.GetUnreadRequest;
+import org.raftchat.proto.v1.GetUnreadResponse;
+import org.raftchat.proto.v1.JoinRoomRequest;
+import org.raftchat.proto.v1.LeaveRoomRequest;
+import org.raftchat.proto.v1.ListMembersRequest;
+import org.raftchat.proto.v1.ListMembersResponse;
+import org.raftchat.proto.v1.ListRoomsRequest;
+import org.raftchat.proto.v1.ListRoomsResponse;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.LoginResponse;
+import org.raftchat.proto.v1.LogoutRequest;
+import org.raftchat.proto.v1.MarkReadRequest;
+import org.raftchat.proto.v1.MarkReadResponse;
+import org.raftchat.proto.v1.RegisterRequest;
+import org.raftchat.proto.v1.RegisterResponse;
+import org.raftchat.proto.v1.RoomMembershipResponse;
+import org.raftchat.proto.v1.SetNicknameRequest;
+import org.raftchat.proto.v1.SetNicknameResponse;
 import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
@@ -81,6 +109,8 @@ public final class ChatClient implements AutoCloseable {
     /** The node that last answered; reads and subscriptions go here first. */
     private volatile String current;
     private volatile boolean closed;
+    /** The session calls go as; null before login. */
+    private volatile BearerCredentials credentials;
 
     /** A client with plaintext gRPC channels to the given "host:port" API addresses. */
     public ChatClient(List<String> addresses, ClientOptions options) {
@@ -136,36 +166,154 @@ public final class ChatClient implements AutoCloseable {
         return Optional.ofNullable(leader);
     }
 
-    // ---- writes ----
+    // ---- accounts ----
 
-    public CreateRoomResponse createRoom(String room, String creator) {
-        return createRoom(IdempotencyKey.random(), room, creator);
+    /** Calls go as this session from now on ("authorization: Bearer token"); null calls anonymously. */
+    public void useSession(String token) {
+        this.credentials = token == null ? null : new BearerCredentials(token);
     }
 
-    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String creator) {
+    public RegisterResponse register(String username, String password) {
+        IdempotencyKey key = IdempotencyKey.random();
+        RegisterRequest request = RegisterRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setUsername(username).setPassword(password).build();
+        return call("register " + username, Route.LEADER, key, stub -> stub.register(request));
+    }
+
+    /**
+     * Logs in and uses the new session for later calls. A retried login (lost answer) opens a
+     * fresh session for the device, which ends the lost one.
+     */
+    public LoginResponse login(String username, String password, String deviceId) {
+        LoginRequest request = LoginRequest.newBuilder()
+                .setUsername(username).setPassword(password).setDeviceId(deviceId).build();
+        LoginResponse response = call("log in as " + username, Route.LEADER, null, stub -> stub.login(request));
+        useSession(response.getToken());
+        return response;
+    }
+
+    public void logout() {
+        IdempotencyKey key = IdempotencyKey.random();
+        LogoutRequest request = LogoutRequest.newBuilder().setIdempotencyKey(key.value()).build();
+        call("log out", Route.LEADER, key, stub -> stub.logout(request));
+        useSession(null);
+    }
+
+    public SetNicknameResponse setNickname(String nickname) {
+        IdempotencyKey key = IdempotencyKey.random();
+        SetNicknameRequest request = SetNicknameRequest.newBuilder().setIdempotencyKey(key.value()).setNickname(nickname).build();
+        return call("set nickname", Route.LEADER, key, stub -> stub.setNickname(request));
+    }
+
+    // ---- rooms ----
+
+    public CreateRoomResponse createRoom(String room, String description) {
+        return createRoom(IdempotencyKey.random(), room, description);
+    }
+
+    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description) {
         CreateRoomRequest request = CreateRoomRequest.newBuilder()
-                .setIdempotencyKey(key.value()).setRoom(room).setCreator(creator).build();
+                .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).build();
         return call("create room #" + room, Route.LEADER, key, stub -> stub.createRoom(request));
     }
 
-    public ChatMessage postRoomMessage(String room, String author, String text) {
-        return postRoomMessage(IdempotencyKey.random(), room, author, text);
+    public ListRoomsResponse listRooms() {
+        return call("list rooms", Route.ANY, null, stub -> stub.listRooms(ListRoomsRequest.getDefaultInstance()));
     }
 
-    public ChatMessage postRoomMessage(IdempotencyKey key, String room, String author, String text) {
+    public RoomMembershipResponse joinRoom(String room) {
+        IdempotencyKey key = IdempotencyKey.random();
+        JoinRoomRequest request = JoinRoomRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        return call("join #" + room, Route.LEADER, key, stub -> stub.joinRoom(request));
+    }
+
+    public RoomMembershipResponse leaveRoom(String room) {
+        IdempotencyKey key = IdempotencyKey.random();
+        LeaveRoomRequest request = LeaveRoomRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        return call("leave #" + room, Route.LEADER, key, stub -> stub.leaveRoom(request));
+    }
+
+    public ListMembersResponse listMembers(String room) {
+        ListMembersRequest request = ListMembersRequest.newBuilder().setRoom(room).build();
+        return call("list members of #" + room, Route.ANY, null, stub -> stub.listMembers(request));
+    }
+
+    public DeleteRoomResponse deleteRoom(String room) {
+        IdempotencyKey key = IdempotencyKey.random();
+        DeleteRoomRequest request = DeleteRoomRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        return call("delete #" + room, Route.LEADER, key, stub -> stub.deleteRoom(request));
+    }
+
+    // ---- messages and read positions ----
+
+    public ChatMessage postRoomMessage(String room, String text) {
+        return postRoomMessage(IdempotencyKey.random(), room, text);
+    }
+
+    public ChatMessage postRoomMessage(IdempotencyKey key, String room, String text) {
         PostRoomMessageRequest request = PostRoomMessageRequest.newBuilder()
-                .setIdempotencyKey(key.value()).setRoom(room).setAuthor(author).setText(text).build();
+                .setIdempotencyKey(key.value()).setRoom(room).setText(text).build();
         return call("post to #" + room, Route.LEADER, key, stub -> stub.postRoomMessage(request)).getMessage();
     }
 
-    public ChatMessage sendDirectMessage(String sender, String recipient, String text) {
-        return sendDirectMessage(IdempotencyKey.random(), sender, recipient, text);
+    public ChatMessage sendDirectMessage(String recipient, String text) {
+        return sendDirectMessage(IdempotencyKey.random(), recipient, text);
     }
 
-    public ChatMessage sendDirectMessage(IdempotencyKey key, String sender, String recipient, String text) {
+    public ChatMessage sendDirectMessage(IdempotencyKey key, String recipient, String text) {
         SendDirectMessageRequest request = SendDirectMessageRequest.newBuilder()
-                .setIdempotencyKey(key.value()).setSender(sender).setRecipient(recipient).setText(text).build();
+                .setIdempotencyKey(key.value()).setRecipient(recipient).setText(text).build();
         return call("send to @" + recipient, Route.LEADER, key, stub -> stub.sendDirectMessage(request)).getMessage();
+    }
+
+    public ChatMessage editMessage(ConversationRef conversation, long seq, String text) {
+        IdempotencyKey key = IdempotencyKey.random();
+        EditMessageRequest request = EditMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).setText(text).build();
+        return call("edit message " + seq, Route.LEADER, key, stub -> stub.editMessage(request)).getMessage();
+    }
+
+    public ChatMessage deleteMessage(ConversationRef conversation, long seq) {
+        IdempotencyKey key = IdempotencyKey.random();
+        DeleteMessageRequest request = DeleteMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).build();
+        return call("delete message " + seq, Route.LEADER, key, stub -> stub.deleteMessage(request)).getMessage();
+    }
+
+    /** Keeps this session online (see {@code Defaults.HEARTBEAT_INTERVAL}). */
+    public void heartbeat() {
+        call("heartbeat", Route.LEADER, null, stub -> stub.heartbeat(HeartbeatRequest.getDefaultInstance()));
+    }
+
+    public List<String> online() {
+        return call("list who is online", Route.ANY, null, stub -> stub.listOnline(ListOnlineRequest.getDefaultInstance())).getUsersList();
+    }
+
+    public FriendResponse addFriend(String friend) {
+        IdempotencyKey key = IdempotencyKey.random();
+        FriendRequest request = FriendRequest.newBuilder().setIdempotencyKey(key.value()).setFriend(friend).build();
+        return call("add friend " + friend, Route.LEADER, key, stub -> stub.addFriend(request));
+    }
+
+    public FriendResponse removeFriend(String friend) {
+        IdempotencyKey key = IdempotencyKey.random();
+        FriendRequest request = FriendRequest.newBuilder().setIdempotencyKey(key.value()).setFriend(friend).build();
+        return call("remove friend " + friend, Route.LEADER, key, stub -> stub.removeFriend(request));
+    }
+
+    public List<Friend> friends() {
+        return call("list friends", Route.ANY, null, stub -> stub.listFriends(ListFriendsRequest.getDefaultInstance())).getFriendsList();
+    }
+
+    public GetUnreadResponse unread() {
+        return call("count unread messages", Route.ANY, null, stub -> stub.getUnread(GetUnreadRequest.getDefaultInstance()));
+    }
+
+    public MarkReadResponse markRead(ConversationRef conversation, long seq) {
+        IdempotencyKey key = IdempotencyKey.random();
+        MarkReadRequest request = MarkReadRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).build();
+        return call("mark " + Conversations.describe(conversation) + " read", Route.LEADER, key, stub -> stub.markRead(request));
     }
 
     // ---- reads ----
@@ -307,6 +455,9 @@ public final class ChatClient implements AutoCloseable {
             forgetLeader(target);
             return nextAddress(target);
         }
+        if (GrpcFailures.limitReached(e)) {
+            throw new ChatClientException(Category.REJECTED, e.getStatus().getDescription(), e);
+        }
         if (!GrpcFailures.retryable(code)) {
             throw GrpcFailures.toException(e, what);
         }
@@ -408,11 +559,16 @@ public final class ChatClient implements AutoCloseable {
     // ---- plumbing shared with subscriptions ----
 
     ChatServiceGrpc.ChatServiceBlockingStub stub(String address, Duration deadline) {
-        return ChatServiceGrpc.newBlockingStub(channel(address)).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel(address))
+                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        BearerCredentials session = credentials;
+        return session == null ? stub : stub.withCallCredentials(session);
     }
 
     ChatServiceGrpc.ChatServiceStub asyncStub(String address) {
-        return ChatServiceGrpc.newStub(channel(address));
+        ChatServiceGrpc.ChatServiceStub stub = ChatServiceGrpc.newStub(channel(address));
+        BearerCredentials session = credentials;
+        return session == null ? stub : stub.withCallCredentials(session);
     }
 
     /** The configured address after {@code address}, wrapping around; the first one for unknown addresses. */

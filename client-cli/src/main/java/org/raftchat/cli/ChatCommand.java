@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
@@ -21,9 +24,6 @@ final class ChatCommand extends ClientCommand {
 
     @Option(names = "--room", required = true, paramLabel = "ROOM")
     String room;
-
-    @Option(names = "--user", required = true, paramLabel = "USER")
-    String user;
 
     @Option(names = "--recent", paramLabel = "N", defaultValue = "10",
             description = "Show the last N messages first (0..." + Defaults.MAX_HISTORY_PAGE + ", default ${DEFAULT-VALUE}).")
@@ -45,13 +45,31 @@ final class ChatCommand extends ClientCommand {
         if (recent > 0) {
             page.getMessagesList().forEach(m -> out().println(MessageLines.format(m, zone)));
         }
-        err().println("raftchat: in #" + room + " as " + user + "; type a line to post it, " + QUIT + " to leave");
+        err().println("raftchat: in #" + room + " as " + username + "; type a line to post it, " + QUIT + " to leave");
         err().flush();
         out().flush();
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raftchat-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        // While chatting the session stays online; others see it in 'raftchat online' and friend lists.
+        long periodMs = Defaults.HEARTBEAT_INTERVAL.toMillis();
+        heartbeats.scheduleAtFixedRate(() -> heartbeat(client), 0, periodMs, TimeUnit.MILLISECONDS);
         try (Subscription ignored = client.subscribe(ref, page.getLastSeq(), new Printer(zone))) {
             readAndPost(client);
+        } finally {
+            heartbeats.shutdownNow();
         }
         return ExitCodes.OK;
+    }
+
+    private static void heartbeat(ChatClient client) {
+        try {
+            client.heartbeat();
+        } catch (ChatClientException e) {
+            // A missed beat only risks showing offline for a while; the next one corrects it.
+        }
     }
 
     private void readAndPost(ChatClient client) throws IOException {
@@ -61,7 +79,7 @@ final class ChatCommand extends ClientCommand {
                 continue;
             }
             try {
-                client.postRoomMessage(room, user, line);
+                client.postRoomMessage(room, line);
             } catch (ChatClientException e) {
                 // One failed post should not end the session; the user sees why and can type again.
                 err().println("raftchat: not sent: " + e.getMessage());
@@ -80,7 +98,7 @@ final class ChatCommand extends ClientCommand {
 
         @Override
         public void onMessage(ChatMessage message) {
-            if (!message.getAuthor().equals(user)) {
+            if (!message.getAuthor().equals(username)) {
                 out().println(MessageLines.format(message, zone));
                 out().flush();
             }

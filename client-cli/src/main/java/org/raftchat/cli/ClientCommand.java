@@ -33,12 +33,30 @@ abstract class ClientCommand implements Callable<Integer> {
         validate();
         List<String> addresses = cluster.addresses(root.context().env());
         try (ChatClient client = root.context().clients().open(addresses, cluster.credentials(root.context().env()))) {
+            if (needsSession()) {
+                SessionStore.Saved saved = sessions().load().orElseThrow(() -> new ChatClientException(
+                        ChatClientException.Category.UNAUTHENTICATED, "not logged in: run 'raftchat login --user NAME' first"));
+                client.useSession(saved.token());
+                username = saved.username();
+            }
             return run(client);
         } catch (ChatClientException e) {
             err().println("raftchat: " + e.getMessage());
             err().flush();
             return ExitCodes.of(e);
         }
+    }
+
+    /** The logged-in user (from the session file), for commands that need a session. */
+    String username;
+
+    /** Whether the command runs as the saved session; register and login do not. */
+    boolean needsSession() {
+        return true;
+    }
+
+    SessionStore sessions() {
+        return SessionStore.from(root.context().env());
     }
 
     /** Checks option values picocli cannot; throw {@link #usage} for bad ones. */

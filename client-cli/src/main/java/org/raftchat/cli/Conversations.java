@@ -19,6 +19,16 @@ public final class Conversations {
                 .build();
     }
 
+    /** The server's form: a private pair with the smaller name first. */
+    public static ConversationRef canonical(ConversationRef ref) {
+        if (ref.getKindCase() != ConversationRef.KindCase.DIRECT) {
+            return ref;
+        }
+        String a = ref.getDirect().getUserA();
+        String b = ref.getDirect().getUserB();
+        return a.compareTo(b) <= 0 ? ref : direct(b, a);
+    }
+
     public static String describe(ConversationRef ref) {
         return switch (ref.getKindCase()) {
             case ROOM -> "#" + ref.getRoom();

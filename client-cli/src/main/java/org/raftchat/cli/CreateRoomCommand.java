@@ -4,18 +4,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "create-room", mixinStandardHelpOptions = true, description = "Create a room.")
+@Command(name = "create-room", mixinStandardHelpOptions = true, description = "Create a room; you own it and are its first member.")
 final class CreateRoomCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "ROOM", description = "The new room's name.")
     String room;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Who creates it.")
-    String user;
+    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "What the room is for (optional).")
+    String description;
 
     @Override
     int run(ChatClient client) {
-        client.createRoom(room, user);
+        client.createRoom(room, description);
         out().println("created #" + room);
         return ExitCodes.OK;
     }

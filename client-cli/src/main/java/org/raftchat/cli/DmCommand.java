@@ -7,11 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "dm", mixinStandardHelpOptions = true,
-        description = "Send a private message; prints @sender,recipient seq=N.")
+        description = "Send a private message as yourself; prints @you,recipient seq=N.")
 final class DmCommand extends ClientCommand {
-
-    @Option(names = "--from", required = true, paramLabel = "USER")
-    String from;
 
     @Option(names = "--to", required = true, paramLabel = "USER")
     String to;
@@ -21,8 +18,8 @@ final class DmCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        ChatMessage m = client.sendDirectMessage(from, to, String.join(" ", words));
-        out().println(Conversations.describe(Conversations.direct(from, to)) + " seq=" + m.getSeq());
+        ChatMessage m = client.sendDirectMessage(to, String.join(" ", words));
+        out().println(Conversations.describe(Conversations.direct(username, to)) + " seq=" + m.getSeq());
         return ExitCodes.OK;
     }
 }

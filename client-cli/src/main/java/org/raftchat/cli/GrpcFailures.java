@@ -48,6 +48,15 @@ public final class GrpcFailures {
                 || code == Status.Code.RESOURCE_EXHAUSTED;
     }
 
+    /** RESOURCE_EXHAUSTED for a fixed limit (rooms per user, members per room): retrying does not help. */
+    static boolean limitReached(Throwable e) {
+        if (Status.fromThrowable(e).getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+            return false;
+        }
+        com.google.rpc.Status rich = StatusProto.fromThrowable(e);
+        return rich != null && rich.getDetailsList().stream().anyMatch(d -> d.is(org.raftchat.proto.v1.LimitReached.class));
+    }
+
     /** Codes that end a subscription: asking another node the same question gets the same answer. */
     static boolean finalForSubscription(Status.Code code) {
         return switch (code) {

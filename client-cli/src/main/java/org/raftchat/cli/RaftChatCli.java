@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "raftchat", mixinStandardHelpOptions = true, versionProvider = RaftChatCli.Version.class,
         description = "Chat over a Raft-replicated log.",
         subcommands = {
-                CreateRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class,
+                RegisterCommand.class, LoginCommand.class, LogoutCommand.class, NickCommand.class,
+                RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
+                DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
+                ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,
                 TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {

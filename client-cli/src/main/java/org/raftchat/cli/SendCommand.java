@@ -12,15 +12,12 @@ final class SendCommand extends ClientCommand {
     @Option(names = "--room", required = true, paramLabel = "ROOM")
     String room;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "The author.")
-    String user;
-
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The message; words are joined with spaces.")
     List<String> words;
 
     @Override
     int run(ChatClient client) {
-        ChatMessage m = client.postRoomMessage(room, user, String.join(" ", words));
+        ChatMessage m = client.postRoomMessage(room, String.join(" ", words));
         out().println("#" + room + " seq=" + m.getSeq());
         return ExitCodes.OK;
     }

@@ -16,6 +16,12 @@ final class StatusCommand extends ClientCommand {
     /** One node's answer: its info, or why it is down. */
     private record Answer(String address, ClusterInfo info, String down) { }
 
+    /** Cluster status is public: it must work before anyone logs in. */
+    @Override
+    boolean needsSession() {
+        return false;
+    }
+
     @Override
     int run(ChatClient client) {
         List<Answer> answers = askAll(client);

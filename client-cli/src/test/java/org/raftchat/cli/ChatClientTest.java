@@ -35,8 +35,8 @@ class ChatClientTest {
         // Goal: a NotLeader answer sends the same request to the named leader, which is then used directly.
         cluster.chat.createRoom("general");
         try (ChatClient client = cluster.client(List.of(follower.address, leader.address), FakeCluster.FAST)) {
-            ChatMessage first = client.postRoomMessage("general", "alice", "hello");
-            client.postRoomMessage("general", "alice", "again");
+            ChatMessage first = client.postRoomMessage("general", "hello");
+            client.postRoomMessage("general", "again");
 
             assertThat(first.getSeq()).isEqualTo(1);
             assertThat(follower.keysSeen).hasSize(1);
@@ -51,7 +51,7 @@ class ChatClientTest {
         follower.redirectTo = "";
         cluster.chat.createRoom("general");
         try (ChatClient client = cluster.client(List.of(follower.address, leader.address), FakeCluster.FAST)) {
-            assertThat(client.postRoomMessage("general", "alice", "hi").getSeq()).isEqualTo(1);
+            assertThat(client.postRoomMessage("general", "hi").getSeq()).isEqualTo(1);
             assertThat(client.believedLeader()).contains(leader.address);
         }
     }
@@ -63,7 +63,7 @@ class ChatClientTest {
         leader.writeFailures.add(Status.UNAVAILABLE.withDescription("outcome unknown (commit not confirmed)"));
         leader.writeFailures.add(Status.DEADLINE_EXCEEDED);
         try (ChatClient client = cluster.client(List.of(leader.address), FakeCluster.FAST)) {
-            ChatMessage m = client.postRoomMessage("general", "alice", "once");
+            ChatMessage m = client.postRoomMessage("general", "once");
 
             assertThat(m.getSeq()).isEqualTo(1);
             assertThat(leader.keysSeen).hasSize(3);
@@ -77,8 +77,8 @@ class ChatClientTest {
     void explicitIdempotencyKeyIsSentAsGiven() {
         // Goal: callers that manage their own keys (benchmarks, chaos tests) get exactly that key on the wire.
         try (ChatClient client = cluster.client()) {
-            client.createRoom(IdempotencyKey.of("key-1"), "general", "alice");
-            client.createRoom(IdempotencyKey.of("key-1"), "general", "alice"); // a retry by the caller: same answer
+            client.createRoom(IdempotencyKey.of("key-1"), "general", "");
+            client.createRoom(IdempotencyKey.of("key-1"), "general", ""); // a retry by the caller: same answer
 
             assertThat(leader.keysSeen).containsExactly("key-1", "key-1");
         }
@@ -91,7 +91,7 @@ class ChatClientTest {
         leader.writeFailures.add(Status.RESOURCE_EXHAUSTED.withDescription("queue full"));
         leader.writeFailures.add(Status.RESOURCE_EXHAUSTED.withDescription("queue full"));
         try (ChatClient client = cluster.client()) {
-            assertThat(client.postRoomMessage("general", "alice", "hi").getSeq()).isEqualTo(1);
+            assertThat(client.postRoomMessage("general", "hi").getSeq()).isEqualTo(1);
             assertThat(leader.keysSeen).hasSize(3).containsOnly(leader.keysSeen.get(0));
             assertThat(follower.keysSeen).isEmpty();
         }
@@ -101,7 +101,7 @@ class ChatClientTest {
     void notFoundIsFinalAndNotRetried() {
         // Goal: a business refusal comes back at once with its category and the server's words, after one attempt.
         try (ChatClient client = cluster.client()) {
-            assertThatThrownBy(() -> client.postRoomMessage("nowhere", "alice", "hi"))
+            assertThatThrownBy(() -> client.postRoomMessage("nowhere", "hi"))
                     .isInstanceOfSatisfying(ChatClientException.class, e -> {
                         assertThat(e.category()).isEqualTo(Category.NOT_FOUND);
                         assertThat(e.getMessage()).contains("room 'nowhere' does not exist");
@@ -115,7 +115,7 @@ class ChatClientTest {
         // Goal: ALREADY_EXISTS maps to its own category and is not retried.
         cluster.chat.createRoom("general");
         try (ChatClient client = cluster.client()) {
-            assertThatThrownBy(() -> client.createRoom("general", "bob"))
+            assertThatThrownBy(() -> client.createRoom("general", ""))
                     .isInstanceOfSatisfying(ChatClientException.class,
                             e -> assertThat(e.category()).isEqualTo(Category.ALREADY_EXISTS));
             assertThat(leader.keysSeen).hasSize(1);
@@ -130,7 +130,7 @@ class ChatClientTest {
         try (ChatClient client = cluster.client(cluster.addresses(), options)) {
             client.clusterInfo(leader.address); // warm up, so a cold JVM's first call does not eat the budget
             long startNanos = System.nanoTime();
-            assertThatThrownBy(() -> client.createRoom("general", "alice"))
+            assertThatThrownBy(() -> client.createRoom("general", ""))
                     .isInstanceOfSatisfying(ChatClientException.class, e -> {
                         assertThat(e.category()).isEqualTo(Category.UNAVAILABLE);
                         assertThat(e.getMessage()).contains("idempotency key " + leader.keysSeen.get(0));
@@ -162,7 +162,7 @@ class ChatClientTest {
         // Goal: nothing listening anywhere gives one actionable message naming the addresses.
         String closed = "127.0.0.1:" + closedPort();
         try (ChatClient client = new ChatClient(List.of(closed), FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1)))) {
-            assertThatThrownBy(() -> client.postRoomMessage("general", "alice", "hi"))
+            assertThatThrownBy(() -> client.postRoomMessage("general", "hi"))
                     .isInstanceOfSatisfying(ChatClientException.class, e -> {
                         assertThat(e.category()).isEqualTo(Category.UNAVAILABLE);
                         assertThat(e.getMessage()).startsWith(
@@ -181,7 +181,7 @@ class ChatClientTest {
         Server server = null;
         try (ChatClient client = new ChatClient(List.of(late.address), patient)) {
             CompletableFuture<ChatMessage> write = CompletableFuture.supplyAsync(
-                    () -> client.postRoomMessage("general", "alice", "hi"));
+                    () -> client.postRoomMessage("general", "hi"));
             Thread.sleep(1_500);
             server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()).addService(late).build().start();
 
@@ -199,7 +199,7 @@ class ChatClientTest {
         ChatClient client = cluster.client();
         client.close();
 
-        assertThatThrownBy(() -> client.createRoom("general", "alice"))
+        assertThatThrownBy(() -> client.createRoom("general", ""))
                 .isInstanceOfSatisfying(ChatClientException.class,
                         e -> assertThat(e.category()).isEqualTo(Category.CANCELLED));
     }

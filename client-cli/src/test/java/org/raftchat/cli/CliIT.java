@@ -33,6 +33,8 @@ class CliIT {
     String allNodes;
     StringWriter out;
     StringWriter err;
+    String sessionFile = "no-session";
+    static final String PASSWORD = "correct horse battery";
 
     @BeforeEach
     void startCluster() {
@@ -50,9 +52,10 @@ class CliIT {
         // Goal: the one-shot commands work end to end; a follower alone answers history with every message.
         String follower = cluster.apiAddress(cluster.followers().get(0).id());
 
-        assertThat(run("create-room", "lobby", "--user", "ann", "--cluster", allNodes)).isZero();
+        loginAs("ann");
+        assertThat(run("create-room", "lobby", "--cluster", allNodes)).isZero();
         for (String text : List.of("one", "two", "three")) {
-            assertThat(run("send", "--room", "lobby", "--user", "ann", "--cluster", allNodes, text)).isZero();
+            assertThat(run("send", "--room", "lobby", "--cluster", allNodes, text)).isZero();
         }
         assertThat(out.toString()).contains("#lobby seq=3");
 
@@ -70,19 +73,22 @@ class CliIT {
         List<String> followersFirst = new ArrayList<>(cluster.followers().stream().map(n -> cluster.apiAddress(n.id())).toList());
         followersFirst.add(cluster.apiAddress(cluster.awaitLeader().id()));
 
-        assertThat(run("create-room", "lobby", "--user", "ann", "--cluster", String.join(",", followersFirst))).isZero();
-        assertThat(run("dm", "--from", "ann", "--to", "bob", "--cluster", String.join(",", followersFirst), "hi")).isZero();
+        loginAs("bob");
+        loginAs("ann");
+        assertThat(run("create-room", "lobby", "--cluster", String.join(",", followersFirst))).isZero();
+        assertThat(run("dm", "--to", "bob", "--cluster", String.join(",", followersFirst), "hi")).isZero();
         assertThat(err.toString()).isEmpty();
     }
 
     @Test
     void badInputExitsNonZeroWithAClearMessageAndStoresNothing() {
         // Goal: unknown rooms and oversized messages are refused with distinct exit codes; nothing is stored.
-        assertThat(run("create-room", "lobby", "--user", "ann", "--cluster", allNodes)).isZero();
+        loginAs("ann");
+        assertThat(run("create-room", "lobby", "--cluster", allNodes)).isZero();
 
-        assertThat(run("send", "--room", "nowhere", "--user", "ann", "--cluster", allNodes, "hi")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run("send", "--room", "nowhere", "--cluster", allNodes, "hi")).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(err.toString()).contains("room 'nowhere' does not exist");
-        assertThat(run("send", "--room", "lobby", "--user", "ann", "--cluster", allNodes, "x".repeat(5000))).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("send", "--room", "lobby", "--cluster", allNodes, "x".repeat(5000))).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("over the limit");
         assertThat(run("history", "--room", "lobby", "--cluster", allNodes)).isZero();
         assertThat(out.toString()).isEmpty();
@@ -92,14 +98,16 @@ class CliIT {
     void writesThroughALeaderFailureAreEachStoredOnce() throws Exception {
         // Goal: the product client keeps writing across a leader loss; every acknowledged message is stored once.
         try (ChatClient client = new ChatClient(cluster.config().apiAddresses())) {
-            client.createRoom("lobby", "ann");
+            client.register("ann", PASSWORD);
+            client.login("ann", PASSWORD, "test");
+            client.createRoom("lobby", "");
             List<ChatMessage> acked = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
-                acked.add(client.postRoomMessage("lobby", "ann", "before " + i));
+                acked.add(client.postRoomMessage("lobby", "before " + i));
             }
             cluster.stopNode(cluster.awaitLeader().id());
             for (int i = 1; i <= 20; i++) {
-                acked.add(client.postRoomMessage("lobby", "ann", "after " + i));
+                acked.add(client.postRoomMessage("lobby", "after " + i));
             }
 
             List<ChatMessage> history = client.readHistory(room("lobby"), HistoryAnchor.after(0), 1000).getMessagesList();
@@ -115,7 +123,9 @@ class CliIT {
         cluster.config().apiAddresses().stream().filter(a -> !servedFirst.contains(a)).forEach(servedFirst::add);
         try (ChatClient writer = new ChatClient(cluster.config().apiAddresses());
              ChatClient reader = new ChatClient(servedFirst)) {
-            writer.createRoom("lobby", "ann");
+            writer.register("ann", PASSWORD);
+            reader.useSession(writer.login("ann", PASSWORD, "test").getToken());
+            writer.createRoom("lobby", "");
             List<ChatMessage> received = new CopyOnWriteArrayList<>();
             try (Subscription sub = reader.subscribe(room("lobby"), 0, new SubscriptionListener() {
                 @Override
@@ -124,12 +134,12 @@ class CliIT {
                 }
             })) {
                 for (int i = 1; i <= 25; i++) {
-                    writer.postRoomMessage("lobby", "ann", "m" + i);
+                    writer.postRoomMessage("lobby", "m" + i);
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 25);
                 cluster.stopNode(served.id());
                 for (int i = 26; i <= 50; i++) {
-                    writer.postRoomMessage("lobby", "ann", "m" + i);
+                    writer.postRoomMessage("lobby", "m" + i);
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 50);
             }
@@ -137,14 +147,73 @@ class CliIT {
         }
     }
 
+    @Test
+    void everyChatFeatureWorksThroughTheCli() {
+        // Goal: accounts, rooms, membership, private chat, unread/read and nicknames, each through its subcommand.
+        loginAs("bob");
+        loginAs("ann");
+        assertThat(run("create-room", "rust", "--description", "Crabs welcome", "--cluster", allNodes)).isZero();
+        assertThat(run("rooms", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("#MainHall\t2 members\towner system").contains("#rust\t1 members\towner ann\tCrabs welcome");
+        assertThat(run("send", "--room", "rust", "--cluster", allNodes, "hello crabs")).isZero();
+        assertThat(run("dm", "--to", "bob", "--cluster", allNodes, "psst")).isZero();
+        assertThat(run("nick", "Annie", "--cluster", allNodes)).isZero();
+        assertThat(run("friends", "add", "bob", "--cluster", allNodes)).isZero();
+        assertThat(run("friends", "add", "nobody", "--cluster", allNodes)).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run("friends", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("bob\tonline");
+        assertThat(run("online", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("ann", "bob");
+
+        sessionFile = dataRoot.resolve("session-bob").toString();
+        assertThat(run("send", "--room", "rust", "--cluster", allNodes, "let me in")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("not a member");
+        assertThat(run("nick", "Annie", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("join", "rust", "--cluster", allNodes)).isZero();
+        assertThat(run("who", "rust", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("ann", "bob");
+        assertThat(run("unread", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("#rust 1 unread (after seq 0)").contains("@ann,bob 1 unread (after seq 0)");
+        assertThat(run("read", "--dm", "ann,bob", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).endsWith("ann: psst" + System.lineSeparator());
+        assertThat(run("read", "--dm", "bob,ann", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("nothing unread");
+        assertThat(run("delete-room", "rust", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("delete", "--room", "rust", "--seq", "1", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("only its author (ann)");
+        assertThat(run("leave", "rust", "--cluster", allNodes)).isZero();
+        assertThat(run("logout", "--cluster", allNodes)).isZero();
+        assertThat(run("unread", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("not logged in");
+
+        sessionFile = dataRoot.resolve("session-ann").toString();
+        assertThat(run("edit", "--room", "rust", "--seq", "1", "--cluster", allNodes, "hello, crabs")).isZero();
+        assertThat(run("send", "--room", "rust", "--cluster", allNodes, "oops")).isZero();
+        assertThat(run("delete", "--room", "rust", "--seq", "3", "--cluster", allNodes)).isZero();
+        assertThat(run("history", "--room", "rust", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().map(l -> l.substring(l.indexOf(' ', l.indexOf(' ') + 1) + 1)).toList()).containsExactly(
+                "ann: hello, crabs (edited)", "ann: edited [1]: hello, crabs", "ann: (deleted)", "ann: deleted [3]");
+        assertThat(run("delete-room", "rust", "--cluster", allNodes)).isZero();
+        assertThat(run("history", "--room", "MainHall", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("system: room #rust was deleted by its owner ann");
+    }
+
     private static ConversationRef room(String name) {
         return ConversationRef.newBuilder().setRoom(name).build();
+    }
+
+    /** Registers (if new) and logs in through the CLI; later runs go as this user. */
+    private void loginAs(String user) {
+        sessionFile = dataRoot.resolve("session-" + user).toString();
+        run("register", "--user", user, "--cluster", allNodes);
+        assertThat(run("login", "--user", user, "--cluster", allNodes)).as(err.toString()).isZero();
     }
 
     private int run(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CliContext context = new CliContext(ClientFactory.defaults(), Map.of(), new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
+        Map<String, String> env = Map.of(SessionStore.ENV, sessionFile, PasswordInput.ENV, PASSWORD);
+        CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

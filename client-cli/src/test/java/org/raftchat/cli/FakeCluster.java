@@ -31,7 +31,7 @@ final class FakeCluster implements AutoCloseable {
             FakeNode node = new FakeNode("n" + (i + 1), prefix + "-n" + (i + 1) + ":" + (9101 + i), chat);
             nodes.add(node);
             try {
-                servers.add(InProcessServerBuilder.forName(node.address).directExecutor().addService(node).build().start());
+                servers.add(InProcessServerBuilder.forName(node.address).directExecutor().addService(io.grpc.ServerInterceptors.intercept(node, FakeNode.callerInterceptor())).build().start());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

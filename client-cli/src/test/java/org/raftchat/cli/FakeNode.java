@@ -2,6 +2,12 @@ package org.raftchat.cli;
 
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -18,7 +24,11 @@ import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.LoginResponse;
 import org.raftchat.proto.v1.NotLeader;
+import org.raftchat.proto.v1.RegisterRequest;
+import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.PostMessageResponse;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
@@ -60,6 +70,44 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
         this.chat = chat;
     }
 
+    /** The caller's name, from a "Bearer token-NAME" header; the fake does not check passwords. */
+    static final Context.Key<String> CALLER = Context.key("fake-caller");
+    /** The caller when a call carries no token (tests of the client's retry rules do not log in). */
+    static final String DEFAULT_CALLER = "alice";
+
+    static ServerInterceptor callerInterceptor() {
+        Metadata.Key<String> authorization = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+        return new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                String header = headers.get(authorization);
+                String user = header != null && header.startsWith("Bearer token-") ? header.substring("Bearer token-".length())
+                        : DEFAULT_CALLER;
+                return Contexts.interceptCall(Context.current().withValue(CALLER, user), call, headers, next);
+            }
+        };
+    }
+
+    static String caller() {
+        return CALLER.get() == null ? DEFAULT_CALLER : CALLER.get();
+    }
+
+    @Override
+    public void register(RegisterRequest r, StreamObserver<RegisterResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> RegisterResponse.newBuilder().setUsername(r.getUsername()).build());
+    }
+
+    @Override
+    public void login(LoginRequest r, StreamObserver<LoginResponse> out) {
+        if (r.getPassword().equals("wrong password")) {
+            out.onError(Status.UNAUTHENTICATED.withDescription("unknown username or wrong password").asRuntimeException());
+            return;
+        }
+        out.onNext(LoginResponse.newBuilder().setToken("token-" + r.getUsername()).setUsername(r.getUsername())
+                .setNickname(r.getUsername()).build());
+        out.onCompleted();
+    }
+
     @Override
     public void createRoom(CreateRoomRequest r, StreamObserver<CreateRoomResponse> out) {
         write(r.getIdempotencyKey(), out, () -> {
@@ -73,19 +121,21 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void postRoomMessage(PostRoomMessageRequest r, StreamObserver<PostMessageResponse> out) {
+        String author = caller();
         write(r.getIdempotencyKey(), out, () -> {
             if (!chat.roomExists(r.getRoom())) {
                 throw Status.NOT_FOUND.withDescription("room '" + r.getRoom() + "' does not exist").asRuntimeException();
             }
-            ChatMessage m = chat.append(Conversations.room(r.getRoom()), r.getAuthor(), r.getText());
+            ChatMessage m = chat.append(Conversations.room(r.getRoom()), author, r.getText());
             return PostMessageResponse.newBuilder().setMessage(m).build();
         });
     }
 
     @Override
     public void sendDirectMessage(SendDirectMessageRequest r, StreamObserver<PostMessageResponse> out) {
+        String sender = caller();
         write(r.getIdempotencyKey(), out, () -> {
-            ChatMessage m = chat.append(Conversations.direct(r.getSender(), r.getRecipient()), r.getSender(), r.getText());
+            ChatMessage m = chat.append(Conversations.direct(sender, r.getRecipient()), sender, r.getText());
             return PostMessageResponse.newBuilder().setMessage(m).build();
         });
     }

@@ -28,6 +28,15 @@ class RaftChatCliTest {
     private final String clusterArg = String.join(",", cluster.addresses());
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    @org.junit.jupiter.api.io.TempDir
+    Path home;
+    Path sessionFile;
+
+    @org.junit.jupiter.api.BeforeEach
+    void logInAsAlice() {
+        sessionFile = home.resolve("session");
+        new SessionStore(sessionFile).save(new SessionStore.Saved("alice", "token-alice"));
+    }
 
     @AfterEach
     void tearDown() {
@@ -41,11 +50,18 @@ class RaftChatCliTest {
 
     private int run(Map<String, String> env, InputStream stdin, String... args) {
         ClientFactory clients = addresses -> cluster.client(addresses, FakeCluster.FAST);
-        CliContext context = new CliContext(clients, env, stdin, ZoneOffset.UTC);
+        CliContext context = new CliContext(clients, withSession(env), stdin, ZoneOffset.UTC);
         CommandLine cli = new CommandLine(new RaftChatCli(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
+    }
+
+    /** Every run is logged in as alice (the fake node reads the user from the token), unless the test says otherwise. */
+    private Map<String, String> withSession(Map<String, String> env) {
+        Map<String, String> merged = new java.util.HashMap<>(env);
+        merged.putIfAbsent(SessionStore.ENV, sessionFile.toString());
+        return merged;
     }
 
     private void seedGeneral(String... texts) {
@@ -59,10 +75,10 @@ class RaftChatCliTest {
     @Test
     void missingRequiredOptionIsAUsageError() {
         // Goal: picocli's usage errors exit 2 and say what is missing.
-        int code = run("send", "--cluster", clusterArg, "--room", "general", "hello");
+        int code = run("send", "--cluster", clusterArg, "hello");
 
         assertThat(code).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("Missing required option: '--user=USER'");
+        assertThat(err.toString()).contains("Missing required option: '--room=ROOM'");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -80,7 +96,7 @@ class RaftChatCliTest {
         // Goal: send posts the joined words and prints "#room seq=N".
         seedGeneral("bob: first");
 
-        int code = run("send", "--cluster", clusterArg, "--room", "general", "--user", "alice", "hello", "there");
+        int code = run("send", "--cluster", clusterArg, "--room", "general", "hello", "there");
 
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).isEqualTo("#general seq=2" + System.lineSeparator());
@@ -90,7 +106,7 @@ class RaftChatCliTest {
     @Test
     void sendToAnUnknownRoomExitsWithNotFound() {
         // Goal: NOT_FOUND exits 3 with the server's explanation on stderr and no stack trace.
-        int code = run("send", "--cluster", clusterArg, "--room", "nowhere", "--user", "alice", "hi");
+        int code = run("send", "--cluster", clusterArg, "--room", "nowhere", "hi");
 
         assertThat(code).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(err.toString()).isEqualTo("raftchat: room 'nowhere' does not exist" + System.lineSeparator());
@@ -101,15 +117,15 @@ class RaftChatCliTest {
         // Goal: ALREADY_EXISTS is a refusal: exit 5.
         seedGeneral();
 
-        assertThat(run("create-room", "--cluster", clusterArg, "general", "--user", "alice")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("create-room", "--cluster", clusterArg, "general")).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).startsWith("raftchat: room 'general' already exists");
     }
 
     @Test
     void createRoomThenDmPrintTheirResults() {
         // Goal: create-room confirms the room; dm prints the private conversation and seq.
-        assertThat(run("create-room", "--cluster", clusterArg, "lobby", "--user", "alice")).isEqualTo(ExitCodes.OK);
-        assertThat(run("dm", "--cluster", clusterArg, "--from", "alice", "--to", "bob", "psst")).isEqualTo(ExitCodes.OK);
+        assertThat(run("create-room", "--cluster", clusterArg, "lobby")).isEqualTo(ExitCodes.OK);
+        assertThat(run("dm", "--cluster", clusterArg, "--to", "bob", "psst")).isEqualTo(ExitCodes.OK);
 
         assertThat(out.toString().lines()).containsExactly("created #lobby", "@alice,bob seq=1");
     }
@@ -119,12 +135,12 @@ class RaftChatCliTest {
         // Goal: a cluster nobody listens on exits 4 with a message that says how to start one.
         String closed = "127.0.0.1:" + ChatClientTest.closedPort();
         CommandLine cli = new CommandLine(new RaftChatCli(new CliContext(
-                addresses -> new ChatClient(addresses, FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1))), Map.of(),
+                addresses -> new ChatClient(addresses, FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1))), withSession(Map.of()),
                 new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
 
-        int code = cli.execute("send", "--cluster", closed, "--room", "general", "--user", "alice", "hi");
+        int code = cli.execute("send", "--cluster", closed, "--room", "general", "hi");
 
         assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(err.toString()).startsWith("raftchat: no node reachable at " + closed
@@ -208,7 +224,7 @@ class RaftChatCliTest {
         seedGeneral();
 
         int code = run(Map.of("RAFTCHAT_CLUSTER", clusterArg), new ByteArrayInputStream(new byte[0]),
-                "send", "--room", "general", "--user", "alice", "hi");
+                "send", "--room", "general", "hi");
 
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).startsWith("#general seq=1");
@@ -240,7 +256,7 @@ class RaftChatCliTest {
         }
         Path file = Files.writeString(dir.resolve("cluster.yaml"), yaml);
 
-        int code = run("send", "--cluster-file", file.toString(), "--room", "general", "--user", "alice", "hi");
+        int code = run("send", "--cluster-file", file.toString(), "--room", "general", "hi");
 
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).startsWith("#general seq=1");
@@ -261,13 +277,38 @@ class RaftChatCliTest {
         seedGeneral("bob: hi alice");
         InputStream typed = new ByteArrayInputStream("hello bob\n\n/quit\nnot sent\n".getBytes(StandardCharsets.UTF_8));
 
-        int code = run(Map.of(), typed, "chat", "--cluster", clusterArg, "--room", "general", "--user", "alice");
+        int code = run(Map.of(), typed, "chat", "--cluster", clusterArg, "--room", "general");
 
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).contains("[1] 12:00:01 bob: hi alice").doesNotContain("hello bob");
         assertThat(cluster.chat.all(Conversations.room("general")))
                 .extracting(m -> m.getAuthor() + ": " + m.getText())
                 .containsExactly("bob: hi alice", "alice: hello bob");
+    }
+
+    @Test
+    void loginSavesTheSessionAndCommandsWithoutOneAreRefused() {
+        // Goal: login writes the session file later commands use; without one a command says how to log in.
+        Path other = home.resolve("other-session");
+        Map<String, String> env = Map.of(SessionStore.ENV, other.toString(), PasswordInput.ENV, "bob's password");
+
+        assertThat(run(env, new ByteArrayInputStream(new byte[0]), "send", "--cluster", clusterArg, "--room", "general", "hi"))
+                .isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("not logged in: run 'raftchat login --user NAME' first");
+        assertThat(run(env, new ByteArrayInputStream(new byte[0]), "login", "--cluster", clusterArg, "--user", "bob")).isZero();
+        assertThat(new SessionStore(other).load()).contains(new SessionStore.Saved("bob", "token-bob"));
+        seedGeneral();
+        assertThat(run(env, new ByteArrayInputStream(new byte[0]), "send", "--cluster", clusterArg, "--room", "general", "hi")).isZero();
+        assertThat(cluster.chat.all(Conversations.room("general")).get(0).getAuthor()).isEqualTo("bob");
+    }
+
+    @Test
+    void aPasswordIsReadFromStandardInputWhenNotGiven() {
+        // Goal: without --password or $RAFTCHAT_PASSWORD, one line of stdin is the password; a wrong one is refused.
+        InputStream wrong = new ByteArrayInputStream("wrong password\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(run(Map.of(), wrong, "login", "--cluster", clusterArg, "--user", "bob")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("unknown username or wrong password");
     }
 
     @Test

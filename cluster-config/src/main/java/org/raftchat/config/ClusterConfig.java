@@ -94,6 +94,11 @@ public record ClusterConfig(
                 logIndexMargin, adminTokenFile, tls);
     }
 
+    public ClusterConfig withLimits(Limits newLimits) {
+        return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, newLimits, raft, initialMembers,
+                snapshotLogIndexMargin, adminTokenFile, tls);
+    }
+
     public ClusterConfig withInitialMembers(List<String> ids) {
         return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, ids,
                 snapshotLogIndexMargin, adminTokenFile, tls);

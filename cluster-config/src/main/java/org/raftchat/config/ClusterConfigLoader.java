@@ -35,7 +35,8 @@ public final class ClusterConfigLoader {
     private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "metricsPort", "dataDir");
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
-            "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode");
+            "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
+            "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs");
 
     private ClusterConfigLoader() {
     }
@@ -156,7 +157,12 @@ public final class ClusterConfigLoader {
                 integer(node, "defaultHistoryPage", at, d.defaultHistoryPage(), 1, 10_000),
                 integer(node, "maxInboundGrpcBytes", at, d.maxInboundGrpcBytes(), 1024, 64 << 20),
                 integer(node, "maxPendingProposals", at, d.maxPendingProposals(), 1, max),
-                integer(node, "maxSubscriptionsPerNode", at, d.maxSubscriptionsPerNode(), 1, max));
+                integer(node, "maxSubscriptionsPerNode", at, d.maxSubscriptionsPerNode(), 1, max),
+                integer(node, "maxRoomsPerUser", at, d.maxRoomsPerUser(), 1, 100_000),
+                integer(node, "maxMembersPerRoom", at, d.maxMembersPerRoom(), 1, 1_000_000),
+                integer(node, "maxRequestsPerSecondPerSession", at, d.maxRequestsPerSecondPerSession(), 1, 1_000_000),
+                integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
+                integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000));
     }
 
     private static RaftTuning raft(JsonNode node) {

@@ -94,4 +94,24 @@ public final class Defaults {
     public static final int MAX_INBOUND_GRPC_BYTES = 64 * 1024;
     public static final int MAX_PENDING_PROPOSALS = 16_384;
     public static final int MAX_SUBSCRIPTIONS_PER_NODE = 10_000;
+    public static final int MAX_ROOMS_PER_USER = 100;
+    public static final int MAX_MEMBERS_PER_ROOM = 1_000;
+    /** Generous for people typing; a bench or script spreads its load over several sessions. */
+    public static final int MAX_REQUESTS_PER_SECOND_PER_SESSION = 500;
+    public static final int MAX_DESCRIPTION_LENGTH = 256;
+    public static final int MIN_PASSWORD_LENGTH = 8;
+    public static final int MAX_PASSWORD_LENGTH = 128;
+
+    /**
+     * PBKDF2-HMAC-SHA256 iterations for new password hashes (the count is stored with each hash, so
+     * raising it later keeps old hashes valid). OWASP's 2023 advice is 600,000; this is lower because
+     * the hash runs on the leader's request threads; about 60 ms on one core of a laptop.
+     */
+    public static final int PASSWORD_HASH_ITERATIONS = 100_000;
+    /** Clients heartbeat this often while a session is in use. */
+    public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
+    /** Three missed heartbeats and a session goes offline. */
+    public static final int PRESENCE_TIMEOUT_MS = 30_000;
+    /** Bytes of randomness in a session token (before base64url). */
+    public static final int SESSION_TOKEN_BYTES = 32;
 }

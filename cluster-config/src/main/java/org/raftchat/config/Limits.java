@@ -12,6 +12,12 @@ package org.raftchat.config;
  * @param maxInboundGrpcBytes   largest gRPC request a node accepts
  * @param maxPendingProposals   proposals a leader holds in its apply queue before it answers RESOURCE_EXHAUSTED
  * @param maxSubscriptionsPerNode server streams one node serves at once
+ * @param maxRoomsPerUser       rooms one user may be in besides MainHall (creating one counts)
+ * @param maxMembersPerRoom     members a room may have (MainHall excepted: every user is in it)
+ * @param maxRequestsPerSecondPerSession calls one session may make per second, on one node, before RESOURCE_EXHAUSTED
+ * @param maxDescriptionLength  longest room description, in characters
+ * @param presenceTimeoutMs     a session without a heartbeat for this long goes offline (the leader's
+ *                              presence tick runs every sixth of it)
  */
 public record Limits(
         int maxMessageBytes,
@@ -21,7 +27,12 @@ public record Limits(
         int defaultHistoryPage,
         int maxInboundGrpcBytes,
         int maxPendingProposals,
-        int maxSubscriptionsPerNode) {
+        int maxSubscriptionsPerNode,
+        int maxRoomsPerUser,
+        int maxMembersPerRoom,
+        int maxRequestsPerSecondPerSession,
+        int maxDescriptionLength,
+        int presenceTimeoutMs) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -32,6 +43,11 @@ public record Limits(
         requirePositive("maxInboundGrpcBytes", maxInboundGrpcBytes);
         requirePositive("maxPendingProposals", maxPendingProposals);
         requirePositive("maxSubscriptionsPerNode", maxSubscriptionsPerNode);
+        requirePositive("maxRoomsPerUser", maxRoomsPerUser);
+        requirePositive("maxMembersPerRoom", maxMembersPerRoom);
+        requirePositive("maxRequestsPerSecondPerSession", maxRequestsPerSecondPerSession);
+        requirePositive("maxDescriptionLength", maxDescriptionLength);
+        requirePositive("presenceTimeoutMs", presenceTimeoutMs);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -49,7 +65,12 @@ public record Limits(
                 Defaults.DEFAULT_HISTORY_PAGE,
                 Defaults.MAX_INBOUND_GRPC_BYTES,
                 Defaults.MAX_PENDING_PROPOSALS,
-                Defaults.MAX_SUBSCRIPTIONS_PER_NODE);
+                Defaults.MAX_SUBSCRIPTIONS_PER_NODE,
+                Defaults.MAX_ROOMS_PER_USER,
+                Defaults.MAX_MEMBERS_PER_ROOM,
+                Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
+                Defaults.MAX_DESCRIPTION_LENGTH,
+                Defaults.PRESENCE_TIMEOUT_MS);
     }
 
     private static void requirePositive(String field, int value) {

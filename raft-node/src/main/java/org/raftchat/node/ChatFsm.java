@@ -105,6 +105,8 @@ final class ChatFsm extends StateMachineAdapter {
     private static void addStored(ApplyResult result, List<ChatMessage> stored) {
         if (result instanceof ApplyResult.MessageStored ms) {
             stored.add(ms.message());
+        } else if (result instanceof ApplyResult.RoomDeleted deleted) {
+            stored.add(deleted.notice()); // MainHall's notice is a message its subscribers must get
         } else if (result instanceof ApplyResult.Batched batched) {
             batched.results().forEach(inner -> addStored(inner, stored));
         }

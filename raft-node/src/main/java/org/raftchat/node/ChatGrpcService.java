@@ -4,8 +4,22 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.raftchat.config.Limits;
+import org.raftchat.proto.v1.AddFriend;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.Friend;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.FriendResponse;
+import org.raftchat.proto.v1.Heartbeat;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.HeartbeatResponse;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListFriendsResponse;
+import org.raftchat.proto.v1.ListOnlineRequest;
+import org.raftchat.proto.v1.ListOnlineResponse;
+import org.raftchat.proto.v1.RemoveFriend;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
@@ -13,14 +27,45 @@ import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
+import org.raftchat.proto.v1.DeleteMessage;
+import org.raftchat.proto.v1.DeleteMessageRequest;
+import org.raftchat.proto.v1.DeleteRoom;
+import org.raftchat.proto.v1.DeleteRoomRequest;
+import org.raftchat.proto.v1.DeleteRoomResponse;
+import org.raftchat.proto.v1.EditMessage;
+import org.raftchat.proto.v1.EditMessageRequest;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
+import org.raftchat.proto.v1.GetUnreadRequest;
+import org.raftchat.proto.v1.GetUnreadResponse;
+import org.raftchat.proto.v1.JoinRoom;
+import org.raftchat.proto.v1.JoinRoomRequest;
+import org.raftchat.proto.v1.LeaveRoom;
+import org.raftchat.proto.v1.LeaveRoomRequest;
+import org.raftchat.proto.v1.ListMembersRequest;
+import org.raftchat.proto.v1.ListMembersResponse;
+import org.raftchat.proto.v1.ListRoomsRequest;
+import org.raftchat.proto.v1.ListRoomsResponse;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.LoginResponse;
+import org.raftchat.proto.v1.LogoutRequest;
+import org.raftchat.proto.v1.LogoutResponse;
+import org.raftchat.proto.v1.MarkRead;
+import org.raftchat.proto.v1.MarkReadRequest;
+import org.raftchat.proto.v1.MarkReadResponse;
 import org.raftchat.proto.v1.PostMessageResponse;
 import org.raftchat.proto.v1.PostRoomMessage;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
+import org.raftchat.proto.v1.RegisterRequest;
+import org.raftchat.proto.v1.RegisterResponse;
+import org.raftchat.proto.v1.RoomMembershipResponse;
+import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.SendDirectMessage;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
+import org.raftchat.proto.v1.SetNicknameRequest;
+import org.raftchat.proto.v1.SetNicknameResponse;
+import org.raftchat.proto.v1.StampedLimits;
 import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
@@ -28,9 +73,11 @@ import org.raftchat.statemachine.HistoryPage;
 import org.raftchat.statemachine.HistoryQuery;
 
 /**
- * The client API of one node. Writes are validated, then proposed (leader only); reads wait for a
- * ReadIndex barrier and then read local state (any node); subscriptions are served from local
- * state by the {@link SubscriptionHub}.
+ * The client API of one node. Every call but Register, Login and GetClusterInfo first resolves the
+ * caller's session ({@link Authenticator}); the caller's name, never a request field, is the author,
+ * owner or reader. Writes are validated, then proposed (leader only); reads wait for a ReadIndex
+ * barrier and then read local state (any node); subscriptions are served from local state by the
+ * {@link SubscriptionHub}.
  */
 final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
@@ -40,61 +87,164 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private final ChatStateMachine stateMachine;
     private final SubscriptionHub subscriptions;
     private final Supplier<ClusterInfo> clusterInfo;
+    private final Authenticator authenticator;
+    private final AccountCalls accounts;
+    /** Stamped into commands so apply enforces the leader's limits without reading config. */
+    private final StampedLimits stampedLimits;
     /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
     private final Executor responseExecutor;
 
     ChatGrpcService(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
-                    SubscriptionHub subscriptions, Supplier<ClusterInfo> clusterInfo, Executor responseExecutor) {
+                    SubscriptionHub subscriptions, Supplier<ClusterInfo> clusterInfo, Authenticator authenticator,
+                    AccountCalls accounts, Limits limits, Executor responseExecutor) {
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
         this.stateMachine = stateMachine;
         this.subscriptions = subscriptions;
         this.clusterInfo = clusterInfo;
+        this.authenticator = authenticator;
+        this.accounts = accounts;
+        this.stampedLimits = StampedLimits.newBuilder()
+                .setMaxRoomsPerUser(limits.maxRoomsPerUser())
+                .setMaxMembersPerRoom(limits.maxMembersPerRoom())
+                .build();
         this.responseExecutor = responseExecutor;
     }
+
+    // ---- accounts ----
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> out) {
+        answer(out, () -> accounts.register(request));
+    }
+
+    @Override
+    public void login(LoginRequest request, StreamObserver<LoginResponse> out) {
+        answer(out, () -> accounts.login(request));
+    }
+
+    @Override
+    public void logout(LogoutRequest request, StreamObserver<LogoutResponse> out) {
+        String key = request.getIdempotencyKey();
+        answer(out, () -> asCaller(caller -> accounts.logout(validator.idempotencyKey(key), caller)));
+    }
+
+    @Override
+    public void setNickname(SetNicknameRequest request, StreamObserver<SetNicknameResponse> out) {
+        answer(out, () -> asCaller(caller ->
+                accounts.setNickname(request, validator.idempotencyKey(request.getIdempotencyKey()), caller)));
+    }
+
+    // ---- rooms ----
 
     @Override
     public void createRoom(CreateRoomRequest request, StreamObserver<CreateRoomResponse> out) {
         answer(out, () -> {
-            Command.Builder command = Command.newBuilder()
-                    .setIdempotencyKey(validator.idempotencyKey(request.getIdempotencyKey()))
-                    .setCreateRoom(CreateRoom.newBuilder()
-                            .setRoom(validator.name("room", request.getRoom()))
-                            .setCreator(validator.name("creator", request.getCreator())));
-            return proposer.propose(command).thenApply(result -> {
-                if (result instanceof ApplyResult.RoomCreated created) {
-                    return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
-                }
-                throw unexpected(result);
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            String description = validator.description(request.getDescription());
+            return asCaller(caller -> {
+                Command.Builder command = Command.newBuilder().setIdempotencyKey(key).setCreateRoom(CreateRoom.newBuilder()
+                        .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits));
+                return proposer.propose(command).thenApply(result -> {
+                    if (result instanceof ApplyResult.RoomCreated created) {
+                        return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
+                    }
+                    throw unexpected(result);
+                });
             });
         });
     }
 
     @Override
+    public void listRooms(ListRoomsRequest request, StreamObserver<ListRoomsResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() -> {
+            ListRoomsResponse.Builder response = ListRoomsResponse.newBuilder();
+            stateMachine.rooms().forEach(room -> response.addRooms(RoomSummary.newBuilder()
+                    .setName(room.name()).setDescription(room.description()).setOwner(room.creator())
+                    .setMemberCount(room.memberCount())));
+            return response.build();
+        })));
+    }
+
+    @Override
+    public void joinRoom(JoinRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
+                    .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits))));
+        });
+    }
+
+    @Override
+    public void leaveRoom(LeaveRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
+                    .setLeaveRoom(LeaveRoom.newBuilder().setRoom(room).setUser(caller.username()))));
+        });
+    }
+
+    @Override
+    public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> out) {
+        answer(out, () -> {
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> afterBarrier(() -> {
+                requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
+                return ListMembersResponse.newBuilder().addAllMembers(stateMachine.members(room)).build();
+            }));
+        });
+    }
+
+    @Override
+    public void deleteRoom(DeleteRoomRequest request, StreamObserver<DeleteRoomResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> {
+                Command.Builder command = Command.newBuilder().setIdempotencyKey(key)
+                        .setDeleteRoom(DeleteRoom.newBuilder().setRoom(room).setUser(caller.username()));
+                return proposer.propose(command).thenApply(result -> {
+                    if (result instanceof ApplyResult.RoomDeleted deleted) {
+                        return DeleteRoomResponse.newBuilder().setRoom(deleted.room())
+                                .addAllMovedToMainHall(deleted.members()).build();
+                    }
+                    throw unexpected(result);
+                });
+            });
+        });
+    }
+
+    // ---- messages ----
+
+    @Override
     public void postRoomMessage(PostRoomMessageRequest request, StreamObserver<PostMessageResponse> out) {
         answer(out, () -> {
-            Command.Builder command = Command.newBuilder()
-                    .setIdempotencyKey(validator.idempotencyKey(request.getIdempotencyKey()))
-                    .setPostRoomMessage(PostRoomMessage.newBuilder()
-                            .setRoom(validator.name("room", request.getRoom()))
-                            .setAuthor(validator.name("author", request.getAuthor()))
-                            .setText(validator.text(request.getText())));
-            return proposer.propose(command).thenApply(ChatGrpcService::messageStored);
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            String text = validator.text(request.getText());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setPostRoomMessage(PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)))
+                    .thenApply(ChatGrpcService::messageStored));
         });
     }
 
     @Override
     public void sendDirectMessage(SendDirectMessageRequest request, StreamObserver<PostMessageResponse> out) {
         answer(out, () -> {
-            validator.directPair(request.getSender(), request.getRecipient());
-            Command.Builder command = Command.newBuilder()
-                    .setIdempotencyKey(validator.idempotencyKey(request.getIdempotencyKey()))
-                    .setSendDirectMessage(SendDirectMessage.newBuilder()
-                            .setSender(request.getSender())
-                            .setRecipient(request.getRecipient())
-                            .setText(validator.text(request.getText())));
-            return proposer.propose(command).thenApply(ChatGrpcService::messageStored);
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String recipient = validator.name("recipient", request.getRecipient());
+            String text = validator.text(request.getText());
+            return asCaller(caller -> {
+                validator.directPair(caller.username(), recipient);
+                return proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                        .setSendDirectMessage(SendDirectMessage.newBuilder()
+                                .setSender(caller.username()).setRecipient(recipient).setText(text)))
+                        .thenApply(ChatGrpcService::messageStored);
+            });
         });
     }
 
@@ -103,12 +253,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
             HistoryQuery query = historyQuery(request);
-            // Read on our executor, not on SOFAJRaft's ReadIndex callback thread.
-            return reads.barrier().thenApplyAsync(ready -> {
-                requireRoomExists(conversation);
+            return asCaller(caller -> afterBarrier(() -> {
+                requireReadable(conversation, caller);
                 HistoryPage page = stateMachine.history(conversation, query);
                 return ReadHistoryResponse.newBuilder().addAllMessages(page.messages()).setLastSeq(page.lastSeq()).build();
-            }, responseExecutor);
+            }));
         });
     }
 
@@ -117,25 +266,141 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         ServerCallStreamObserver<ChatMessage> stream = (ServerCallStreamObserver<ChatMessage>) out;
         ConversationRef conversation;
         long afterSeq;
+        CompletableFuture<Caller> caller;
         try {
             conversation = validator.conversation(request.getConversation());
             afterSeq = validator.sequence("after_seq", request.getAfterSeq());
+            caller = authenticator.caller();
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
             return;
         }
         SubscriptionHub.Subscription subscription = subscriptions.accept(stream);
-        if (conversation.getKindCase() != ConversationRef.KindCase.ROOM) {
-            subscription.start(conversation, afterSeq);
-            return;
-        }
-        // A room must exist; ask linearizably so a lagging follower does not refuse a room that exists.
-        reads.barrier().thenRunAsync(() -> requireRoomExists(conversation), responseExecutor).whenComplete((ok, error) -> {
-            if (error != null) {
-                subscription.fail(error);
-            } else {
-                subscription.start(conversation, afterSeq);
+        // Ask linearizably, so a lagging follower does not refuse a room or membership that exists.
+        caller.thenCompose(c -> reads.barrier().thenRunAsync(() -> requireReadable(conversation, c), responseExecutor))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        subscription.fail(error);
+                    } else {
+                        subscription.start(conversation, afterSeq);
+                    }
+                });
+    }
+
+    // ---- read positions ----
+
+    @Override
+    public void getUnread(GetUnreadRequest request, StreamObserver<GetUnreadResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() ->
+                GetUnreadResponse.newBuilder().addAllConversations(stateMachine.unread(caller.username())).build())));
+    }
+
+    @Override
+    public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            ConversationRef conversation = validator.conversation(request.getConversation());
+            long seq = validator.sequence("seq", request.getSeq());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setMarkRead(MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.ReadMarked marked) {
+                            return MarkReadResponse.newBuilder().setReadSeq(marked.readSeq()).build();
+                        }
+                        throw unexpected(result);
+                    }));
+        });
+    }
+
+    // ---- presence and friends ----
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
+        // No idempotency key: a repeated heartbeat has the same effect (online, seen at the leader's time).
+        answer(out, () -> asCaller(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
+                Heartbeat.newBuilder().setTokenSha256(com.google.protobuf.ByteString.copyFrom(caller.tokenSha256()))))
+                .thenApply(result -> {
+                    if (result instanceof ApplyResult.PresenceUpdated) {
+                        return HeartbeatResponse.getDefaultInstance();
+                    }
+                    throw unexpected(result);
+                })));
+    }
+
+    @Override
+    public void listOnline(ListOnlineRequest request, StreamObserver<ListOnlineResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() ->
+                ListOnlineResponse.newBuilder().addAllUsers(stateMachine.online()).build())));
+    }
+
+    @Override
+    public void addFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String friend = validator.name("friend", request.getFriend());
+            return asCaller(caller -> {
+                validator.directPair(caller.username(), friend);
+                return proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
+                        .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)));
+            });
+        });
+    }
+
+    @Override
+    public void removeFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String friend = validator.name("friend", request.getFriend());
+            return asCaller(caller -> proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
+                    .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend))));
+        });
+    }
+
+    @Override
+    public void listFriends(ListFriendsRequest request, StreamObserver<ListFriendsResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(() -> {
+            ListFriendsResponse.Builder response = ListFriendsResponse.newBuilder();
+            stateMachine.friends(caller.username()).forEach((name, online) ->
+                    response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)));
+            return response.build();
+        })));
+    }
+
+    private CompletableFuture<FriendResponse> proposeFriendship(Command.Builder command) {
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.FriendshipChanged changed) {
+                return FriendResponse.newBuilder().setFriend(changed.friend()).setFriends(changed.friends()).build();
             }
+            throw unexpected(result);
+        });
+    }
+
+    // ---- edits and deletes ----
+
+    @Override
+    public void editMessage(EditMessageRequest request, StreamObserver<PostMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            ConversationRef conversation = validator.conversation(request.getConversation());
+            long seq = validator.sequence("seq", request.getSeq());
+            String text = validator.text(request.getText());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setEditMessage(EditMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
+                            .setSeq(seq).setText(text)))
+                    .thenApply(ChatGrpcService::messageStored));
+        });
+    }
+
+    @Override
+    public void deleteMessage(DeleteMessageRequest request, StreamObserver<PostMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            ConversationRef conversation = validator.conversation(request.getConversation());
+            long seq = validator.sequence("seq", request.getSeq());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setDeleteMessage(DeleteMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
+                            .setSeq(seq)))
+                    .thenApply(ChatGrpcService::messageStored));
         });
     }
 
@@ -145,10 +410,42 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         out.onCompleted();
     }
 
-    private void requireRoomExists(ConversationRef conversation) {
-        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM && stateMachine.room(conversation.getRoom()).isEmpty()) {
-            throw GrpcErrors.roomNotFound(conversation.getRoom());
+    // ---- helpers ----
+
+    /** A room must exist and have the caller as a member; a private conversation must include the caller. */
+    private void requireReadable(ConversationRef conversation, Caller caller) {
+        String user = caller.username();
+        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
+            String room = conversation.getRoom();
+            if (stateMachine.room(room).isEmpty()) {
+                throw GrpcErrors.roomNotFound(room);
+            }
+            if (!stateMachine.isMember(room, user)) {
+                throw GrpcErrors.permissionDenied(user + " is not a member of room '" + room + "': join it first");
+            }
+        } else if (!conversation.getDirect().getUserA().equals(user) && !conversation.getDirect().getUserB().equals(user)) {
+            throw GrpcErrors.permissionDenied("only its two participants may read a private conversation");
         }
+    }
+
+    private CompletableFuture<RoomMembershipResponse> proposeMembership(Command.Builder command) {
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.MembershipChanged changed) {
+                return RoomMembershipResponse.newBuilder().setRoom(changed.room()).setMember(changed.member())
+                        .setMemberCount(changed.memberCount()).build();
+            }
+            throw unexpected(result);
+        });
+    }
+
+    /** Resolves the session on the call's thread (the token is in its Context), then runs the call as that user. */
+    private <T> CompletableFuture<T> asCaller(Function<Caller, CompletableFuture<T>> call) {
+        return authenticator.caller().thenCompose(call);
+    }
+
+    /** Reads local state once a ReadIndex barrier passed; on our executor, not SOFAJRaft's callback thread. */
+    private <T> CompletableFuture<T> afterBarrier(Supplier<T> read) {
+        return reads.barrier().thenApplyAsync(ready -> read.get(), responseExecutor);
     }
 
     private HistoryQuery historyQuery(ReadHistoryRequest request) {
@@ -168,7 +465,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     }
 
     /** Rejections are answers with a status; any other result for a fresh proposal is a bug. */
-    private static RuntimeException unexpected(ApplyResult result) {
+    static RuntimeException unexpected(ApplyResult result) {
         if (result instanceof ApplyResult.Rejected rejected) {
             return GrpcErrors.rejected(rejected);
         }

@@ -6,8 +6,10 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import org.raftchat.proto.v1.LimitReached;
 import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.statemachine.ApplyResult;
+import org.raftchat.statemachine.Rejection;
 
 /**
  * The one place that turns outcomes into gRPC statuses. Every message says what happened and
@@ -46,11 +48,50 @@ final class GrpcErrors {
     }
 
     static StatusRuntimeException rejected(ApplyResult.Rejected rejected) {
+        if (rejected.reason() == Rejection.LIMIT_REACHED) {
+            return limitReached(rejected.detail());
+        }
         io.grpc.Status status = switch (rejected.reason()) {
-            case ROOM_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
-            case ROOM_ALREADY_EXISTS -> io.grpc.Status.ALREADY_EXISTS;
+            case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
+            case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
+            case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR -> io.grpc.Status.PERMISSION_DENIED;
+            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED -> io.grpc.Status.FAILED_PRECONDITION;
+            case SESSION_NOT_FOUND -> io.grpc.Status.UNAUTHENTICATED;
+            case LIMIT_REACHED -> io.grpc.Status.RESOURCE_EXHAUSTED;
         };
         return status.withDescription(rejected.detail()).asRuntimeException();
+    }
+
+    /** RESOURCE_EXHAUSTED with a {@link LimitReached} detail: a fixed limit, so a retry would not help. */
+    static StatusRuntimeException limitReached(String description) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+                .setMessage(description)
+                .addDetails(Any.pack(LimitReached.newBuilder().setDescription(description).build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    static StatusRuntimeException unauthenticated(String why) {
+        return io.grpc.Status.UNAUTHENTICATED.withDescription(why).asRuntimeException();
+    }
+
+    static StatusRuntimeException wrongCredentials() {
+        return unauthenticated("unknown username or wrong password");
+    }
+
+    static StatusRuntimeException permissionDenied(String why) {
+        return io.grpc.Status.PERMISSION_DENIED.withDescription(why).asRuntimeException();
+    }
+
+    static StatusRuntimeException userNotFound(String user) {
+        return io.grpc.Status.NOT_FOUND.withDescription("user '" + user + "' does not exist").asRuntimeException();
+    }
+
+    static StatusRuntimeException tooManyRequests(int perSecond) {
+        return io.grpc.Status.RESOURCE_EXHAUSTED
+                .withDescription("this session made more than " + perSecond + " requests per second; slow down and retry")
+                .asRuntimeException();
     }
 
     static StatusRuntimeException roomNotFound(String room) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,8 @@ import org.raftchat.node.metrics.MetricsServer;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.node.metrics.NodeStatusView;
 import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.PresenceTick;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,8 +115,20 @@ public final class RaftChatNode implements AutoCloseable {
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),
                 proposalSubmitter, timer, metrics);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT, metrics);
-        ChatGrpcService service = new ChatGrpcService(new RequestValidator(config.limits()), proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, responseExecutor);
+        RequestValidator validator = new RequestValidator(config.limits());
+        SecureRandom random = new SecureRandom();
+        LeaderGate leaderGate = () -> {
+            if (fsm.leaderTerm() < 0) {
+                throw GrpcErrors.notLeader(leaderHint());
+            }
+        };
+        AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
+                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
+                leaderGate, responseExecutor);
+        Authenticator authenticator = new Authenticator(stateMachine, reads,
+                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
+        ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
+                subscriptions, this::clusterInfo, authenticator, accounts, config.limits(), responseExecutor);
         this.health = new NodeHealth(this::canServe);
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
@@ -130,7 +145,7 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, grpcMetrics))
+                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), grpcMetrics))
                 .addService(ServerInterceptors.intercept(
                         new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
@@ -147,6 +162,27 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_log", raftDir.resolve("log"),
                 "raft_meta", raftDir.resolve("meta"),
                 "raft_snapshot", raftDir.resolve("snapshot")));
+        schedulePresenceTicks(proposer);
+    }
+
+    /**
+     * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout,
+     * stamped with its clock; apply takes silent sessions offline. A failed tick is simply the next
+     * tick's job (a new leader starts ticking as soon as it leads).
+     */
+    private void schedulePresenceTicks(Proposer proposer) {
+        long timeoutMs = config.limits().presenceTimeoutMs();
+        long periodMs = Math.max(100, timeoutMs / 6);
+        timer.scheduleAtFixedRate(() -> {
+            if (fsm.leaderTerm() >= 0) {
+                proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder().setOfflineAfterMs(timeoutMs)))
+                        .whenComplete((result, error) -> {
+                            if (error != null) {
+                                LOG.debug("Presence tick not applied: {}", error.toString());
+                            }
+                        });
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     /** The older reflection API (v1alpha), which many gRPC tools still ask for first. */

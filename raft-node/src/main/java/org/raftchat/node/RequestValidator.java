@@ -2,9 +2,11 @@ package org.raftchat.node;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DirectPair;
+import org.raftchat.statemachine.WellKnown;
 
 /**
  * Checks client input against the syntax rules and {@link Limits} before anything is proposed,
@@ -42,6 +44,39 @@ final class RequestValidator {
                     + limits.maxNameLength() + " characters of letters, digits, '_', '.', '-')");
         }
         return value;
+    }
+
+    /** A new username: a valid name, and not the name the system posts notices under. */
+    String username(String value) {
+        name("username", value);
+        if (value.equals(WellKnown.SYSTEM_USER)) {
+            throw new InvalidRequestException("username: '" + value + "' is reserved");
+        }
+        return value;
+    }
+
+    String password(String password) {
+        if (password.length() < Defaults.MIN_PASSWORD_LENGTH || password.length() > Defaults.MAX_PASSWORD_LENGTH) {
+            throw new InvalidRequestException("password: must be " + Defaults.MIN_PASSWORD_LENGTH + ".."
+                    + Defaults.MAX_PASSWORD_LENGTH + " characters");
+        }
+        return password;
+    }
+
+    /** A device id has a name's syntax; empty means the device "default". */
+    String deviceId(String deviceId) {
+        return deviceId.isEmpty() ? "default" : name("device_id", deviceId);
+    }
+
+    /** A room description: optional, at most maxDescriptionLength characters, no control characters. */
+    String description(String description) {
+        if (description.length() > limits.maxDescriptionLength()) {
+            throw new InvalidRequestException("description: at most " + limits.maxDescriptionLength() + " characters");
+        }
+        if (description.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException("description: control characters are not allowed");
+        }
+        return description;
     }
 
     /** Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline and tab. */

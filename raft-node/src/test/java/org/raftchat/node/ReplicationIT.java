@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Defaults;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceStub;
@@ -44,6 +45,7 @@ class ReplicationIT {
     Path dataRoot;
     TestCluster cluster;
     ChatServiceBlockingStub leader;
+    final java.util.Map<String, TestSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeEach
     void startCluster() {
@@ -101,7 +103,7 @@ class ReplicationIT {
     private static CompletableFuture<ChatMessage> postAsync(ChatServiceStub stub, String room, String text) {
         CompletableFuture<ChatMessage> answer = new CompletableFuture<>();
         stub.postRoomMessage(PostRoomMessageRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
-                .setRoom(room).setAuthor("tester").setText(text).build(), new StreamObserver<>() {
+                .setRoom(room).setText(text).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(PostMessageResponse response) {
                         answer.complete(response.getMessage());
@@ -138,7 +140,7 @@ class ReplicationIT {
         ConversationRef reversed = ConversationRef.newBuilder()
                 .setDirect(DirectPair.newBuilder().setUserA("bob").setUserB("alice")).build();
 
-        List<ChatMessage> history = cluster.blockingStub(cluster.followers().get(0).id())
+        List<ChatMessage> history = as("bob", cluster.followers().get(0).id())
                 .readHistory(ReadHistoryRequest.newBuilder().setConversation(reversed).build()).getMessagesList();
 
         assertThat(history).extracting(ChatMessage::getSeq, ChatMessage::getAuthor, ChatMessage::getText)
@@ -206,8 +208,15 @@ class ReplicationIT {
         return leader.readHistory(request.build()).getMessagesList().stream().map(ChatMessage::getSeq).toList();
     }
 
+    /** Sends as {@code from}, whose session is opened (and account registered) on first use. */
     private void send(String from, String to, String text) {
-        leader.sendDirectMessage(SendDirectMessageRequest.newBuilder().setIdempotencyKey(java.util.UUID.randomUUID().toString())
-                .setSender(from).setRecipient(to).setText(text).build());
+        sessions.computeIfAbsent(from, u -> new TestSession(cluster, u)).token();
+        sessions.computeIfAbsent(to, u -> new TestSession(cluster, u)).token();
+        leader.withCallCredentials(sessions.get(from)).sendDirectMessage(SendDirectMessageRequest.newBuilder()
+                .setIdempotencyKey(java.util.UUID.randomUUID().toString()).setRecipient(to).setText(text).build());
+    }
+
+    private ChatServiceBlockingStub as(String user, String nodeId) {
+        return cluster.anonymousStub(nodeId).withCallCredentials(sessions.computeIfAbsent(user, u -> new TestSession(cluster, u)));
     }
 }

@@ -1,13 +1,20 @@
 package org.raftchat.chaos.workload;
 
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatServiceGrpc;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.RegisterRequest;
 
 /** One gRPC channel per node API address, shared by every workload client. */
 public final class NodeChannels implements AutoCloseable {
@@ -15,6 +22,8 @@ public final class NodeChannels implements AutoCloseable {
     private final Map<String, String> addressById;
     private final String adminToken;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** The workload's session; every call but Register, Login and GetClusterInfo needs it. Null before {@link #logIn}. */
+    private volatile CallCredentials session;
 
     /** @param addressById node id to its client API "host:port", reachable from this JVM */
     public NodeChannels(Map<String, String> addressById) {
@@ -42,7 +51,35 @@ public final class NodeChannels implements AutoCloseable {
     }
 
     public ChatServiceGrpc.ChatServiceBlockingStub blocking(String nodeId, long deadlineMs) {
-        return ChatServiceGrpc.newBlockingStub(channel(nodeId)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+        ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel(nodeId))
+                .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
+        CallCredentials credentials = session;
+        return credentials == null ? stub : stub.withCallCredentials(credentials);
+    }
+
+    /**
+     * Registers the workload's user (once; a retry or a second run finds it) and logs in on the given
+     * node, which must lead; later calls from every workload client go as that session.
+     */
+    public void logIn(String leaderId, String user, String password) {
+        try {
+            blocking(leaderId, 10_000).register(RegisterRequest.newBuilder().setIdempotencyKey("register-" + user)
+                    .setUsername(user).setPassword(password).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                throw e;
+            }
+        }
+        String token = blocking(leaderId, 10_000).login(LoginRequest.newBuilder().setUsername(user).setPassword(password)
+                .setDeviceId("chaos-workload").build()).getToken();
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        session = new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+                applier.apply(headers);
+            }
+        };
     }
 
     public org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String nodeId, long deadlineMs) {
@@ -57,7 +94,9 @@ public final class NodeChannels implements AutoCloseable {
     }
 
     public ChatServiceGrpc.ChatServiceStub async(String nodeId) {
-        return ChatServiceGrpc.newStub(channel(nodeId));
+        ChatServiceGrpc.ChatServiceStub stub = ChatServiceGrpc.newStub(channel(nodeId));
+        CallCredentials credentials = session;
+        return credentials == null ? stub : stub.withCallCredentials(credentials);
     }
 
     private ManagedChannel channel(String nodeId) {

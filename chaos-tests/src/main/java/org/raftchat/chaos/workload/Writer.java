@@ -59,7 +59,7 @@ final class Writer implements Runnable {
         String key = "p" + process + "-" + (++sequence);
         Op invoke = history.invoke(process, OpFunction.POST, room, target, key);
         PostRoomMessageRequest request = PostRoomMessageRequest.newBuilder()
-                .setIdempotencyKey(key).setRoom(room).setAuthor("chaos").setText(key).build();
+                .setIdempotencyKey(key).setRoom(room).setText(key).build();
         long deadline = System.nanoTime() + params.writeBudgetMs() * 1_000_000L;
         boolean maybeProposed = false;
         String lastError = "";

@@ -76,13 +76,17 @@ public class ApplyBatchBenchmark {
         machine = ChatStateMachine.open(dir.resolve("db"));
         text = "x".repeat(messageBytes);
         List<LogEntry> rooms = new ArrayList<>();
+        // The author must be a registered member of the rooms it posts to: it creates them.
+        Command register = Command.newBuilder().setLeaderTimeMs(1)
+                .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder().setUsername("jmh").setPasswordHash("x")).build();
+        rooms.add(new LogEntry(1, register.toByteArray()));
         for (int r = 0; r < ROOMS; r++) {
             Command create = Command.newBuilder().setIdempotencyKey("room-" + r).setLeaderTimeMs(1)
                     .setCreateRoom(CreateRoom.newBuilder().setRoom(room(r)).setCreator("jmh")).build();
-            rooms.add(new LogEntry(r + 1, create.toByteArray()));
+            rooms.add(new LogEntry(r + 2, create.toByteArray()));
         }
         machine.applyBatch(rooms);
-        nextIndex = ROOMS + 1;
+        nextIndex = ROOMS + 2;
     }
 
     /** The next {@code batchSize} entries of the log: consecutive indexes, unique keys, rooms round-robin. */

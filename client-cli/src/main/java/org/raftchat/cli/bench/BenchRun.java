@@ -58,7 +58,8 @@ final class BenchRun {
     BenchOutcome run() throws InterruptedException {
         String runId = MessageText.newRunId();
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ClusterView view = prepareCluster();
+        List<String> sessionTokens = new ArrayList<>();
+        ClusterView view = prepareCluster(sessionTokens);
         createOutputDir();
         progress.println("raftchat bench " + runId + ": " + config.loadDescription() + ", " + DurationConverter.format(config.duration())
                 + " after " + DurationConverter.format(config.warmup()) + " warm-up; leader " + view.leader()
@@ -75,7 +76,7 @@ final class BenchRun {
             return t;
         });
         MeasurementWindow window;
-        try (NodeChannels channels = new NodeChannels(credentials);
+        try (NodeChannels channels = new NodeChannels(sessionTokens, credentials);
              DeliveryProbe subscribers = new DeliveryProbe(channels, timer, runId, counters, delivery)) {
             for (Placement p : Placement.spread(config.subscribers(), view.readNodes(), config.roomNames())) {
                 subscribers.open(p, RoomSetup.lastSeq(channels, p.address(), p.room(), policy.callDeadline()));
@@ -129,13 +130,13 @@ final class BenchRun {
         return new BenchOutcome(result, histograms);
     }
 
-    /** Finds the leader and followers, and creates the rooms, with the product client. */
-    private ClusterView prepareCluster() throws InterruptedException {
+    /** Finds the leader and followers, logs the simulated users in and creates the rooms, with the product client. */
+    private ClusterView prepareCluster(List<String> sessionTokens) throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().withCallDeadline(Duration.ofSeconds(2))
                 .withRetryBudget(policy.budget());
         try (ChatClient client = new ChatClient(config.addresses(), options, credentials)) {
             ClusterView view = ClusterProbe.probe(client, PROBE_PATIENCE);
-            RoomSetup.ensureRooms(client, config.roomNames());
+            sessionTokens.addAll(BenchUsers.prepare(client, config.roomNames()));
             return view;
         }
     }

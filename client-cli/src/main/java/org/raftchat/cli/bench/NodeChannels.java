@@ -1,7 +1,9 @@
 package org.raftchat.cli.bench;
 
+import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -9,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.raftchat.cli.ChatClient;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
@@ -27,23 +31,51 @@ final class NodeChannels implements AutoCloseable {
     private static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
 
     private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final List<CallCredentials> sessions;
+    private final AtomicInteger nextSession = new AtomicInteger();
     private final ChannelCredentials credentials;
     private volatile boolean closed;
 
-    NodeChannels() {
-        this(InsecureChannelCredentials.create());
+    /** Plaintext channels. */
+    NodeChannels(List<String> tokens) {
+        this(tokens, InsecureChannelCredentials.create());
     }
 
-    NodeChannels(ChannelCredentials credentials) {
+    /**
+     * @param tokens      the simulated users' session tokens; each call goes as the next one, round-robin
+     * @param credentials how every channel is secured (plaintext or TLS)
+     */
+    NodeChannels(List<String> tokens, ChannelCredentials credentials) {
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("tokens: at least one session is needed");
+        }
+        this.sessions = tokens.stream().map(NodeChannels::bearer).toList();
         this.credentials = credentials;
     }
 
     ChatServiceGrpc.ChatServiceStub async(String address) {
-        return ChatServiceGrpc.newStub(channel(address));
+        return ChatServiceGrpc.newStub(channel(address)).withCallCredentials(session());
     }
 
     ChatServiceGrpc.ChatServiceBlockingStub blocking(String address, Duration deadline) {
-        return ChatServiceGrpc.newBlockingStub(channel(address)).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return ChatServiceGrpc.newBlockingStub(channel(address)).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .withCallCredentials(session());
+    }
+
+    private CallCredentials session() {
+        return sessions.get(Math.floorMod(nextSession.getAndIncrement(), sessions.size()));
+    }
+
+    /** The header is built once per session: the hot path only picks one. */
+    private static CallCredentials bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+                applier.apply(headers);
+            }
+        };
     }
 
     private ManagedChannel channel(String address) {

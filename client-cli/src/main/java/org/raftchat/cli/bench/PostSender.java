@@ -30,7 +30,6 @@ final class PostSender {
 
     /** An open loop faster than the cluster piles up writes; past this many outstanding a write fails at once. */
     static final int MAX_OUTSTANDING = 100_000;
-    static final String AUTHOR = "bench";
     /** Redirects with a hint are immediate; after this many in one write (nodes disagreeing), pause between them. */
     private static final int FREE_REDIRECTS = 3;
 
@@ -88,7 +87,6 @@ final class PostSender {
         PostRoomMessageRequest request = PostRoomMessageRequest.newBuilder()
                 .setIdempotencyKey(runId + "-" + op)
                 .setRoom(rooms.get((int) (op % rooms.size())))
-                .setAuthor(AUTHOR)
                 .setText(new MessageText(runId, intendedStartNanos, op).render(messageBytes))
                 .build();
         new Write(request, intendedStartNanos, measured, onDone).send(leader.current());

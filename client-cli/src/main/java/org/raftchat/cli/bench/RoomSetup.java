@@ -26,7 +26,7 @@ final class RoomSetup {
     static void ensureRooms(ChatClient client, List<String> rooms) {
         for (String room : rooms) {
             try {
-                client.createRoom(IdempotencyKey.of("bench-room-" + room), room, PostSender.AUTHOR);
+                client.createRoom(IdempotencyKey.of("bench-room-" + room), room, "raftchat bench load");
             } catch (ChatClientException e) {
                 if (e.category() != Category.ALREADY_EXISTS) {
                     throw e;

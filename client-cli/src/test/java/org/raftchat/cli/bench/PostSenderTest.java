@@ -30,7 +30,7 @@ class PostSenderTest {
 
     private final List<Server> servers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final NodeChannels channels = new NodeChannels();
+    private final NodeChannels channels = new NodeChannels(List.of("token-bench-0"));
 
     @AfterEach
     void stop() {

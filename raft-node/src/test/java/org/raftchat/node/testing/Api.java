@@ -9,7 +9,9 @@ import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
+import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.NotLeader;
+import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 
@@ -25,12 +27,12 @@ public final class Api {
 
     public static void createRoom(ChatServiceBlockingStub stub, String room) {
         stub.createRoom(CreateRoomRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
-                .setRoom(room).setCreator("tester").build());
+                .setRoom(room).build());
     }
 
     public static ChatMessage post(ChatServiceBlockingStub stub, String room, String text, String key) {
         return stub.postRoomMessage(PostRoomMessageRequest.newBuilder()
-                .setIdempotencyKey(key).setRoom(room).setAuthor("tester").setText(text).build()).getMessage();
+                .setIdempotencyKey(key).setRoom(room).setText(text).build()).getMessage();
     }
 
     public static ChatMessage post(ChatServiceBlockingStub stub, String room, String text) {
@@ -41,6 +43,37 @@ public final class Api {
     public static List<ChatMessage> allMessages(ChatServiceBlockingStub stub, String room) {
         return stub.readHistory(ReadHistoryRequest.newBuilder().setConversation(room(room)).setAfterSeq(0).setLimit(1000).build())
                 .getMessagesList();
+    }
+
+    /** Registers (with {@link TestSession#PASSWORD}) and logs in on this node; returns the token. */
+    public static String registerAndLogin(ChatServiceBlockingStub anonymous, String user, String device) {
+        anonymous.register(RegisterRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+                .setUsername(user).setPassword(TestSession.PASSWORD).build());
+        return login(anonymous, user, device);
+    }
+
+    public static String login(ChatServiceBlockingStub anonymous, String user, String device) {
+        return anonymous.login(LoginRequest.newBuilder().setUsername(user).setPassword(TestSession.PASSWORD)
+                .setDeviceId(device).build()).getToken();
+    }
+
+    /** The stub, calling as the session with this token. */
+    public static ChatServiceBlockingStub as(ChatServiceBlockingStub stub, String token) {
+        return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(TestSession.bearer(token)));
+    }
+
+    public static ChatMessage dm(ChatServiceBlockingStub stub, String recipient, String text) {
+        return stub.sendDirectMessage(org.raftchat.proto.v1.SendDirectMessageRequest.newBuilder()
+                .setIdempotencyKey(UUID.randomUUID().toString()).setRecipient(recipient).setText(text).build()).getMessage();
+    }
+
+    public static void join(ChatServiceBlockingStub stub, String room) {
+        stub.joinRoom(org.raftchat.proto.v1.JoinRoomRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+                .setRoom(room).build());
+    }
+
+    public static ConversationRef direct(String a, String b) {
+        return ConversationRef.newBuilder().setDirect(org.raftchat.proto.v1.DirectPair.newBuilder().setUserA(a).setUserB(b)).build();
     }
 
     public static Status.Code code(Throwable t) {

@@ -8,6 +8,12 @@ public interface ClusterAccess {
 
     ClusterConfig config();
 
+    /** A stub without a session, for Register, Login, GetClusterInfo and tests of refusals; fails fast. */
+    ChatServiceGrpc.ChatServiceBlockingStub anonymousStub(String id);
+
+    /** The cluster's default test user, "tester", whose session the stubs below carry. */
+    TestSession session();
+
     /** A stub that fails at once with UNAVAILABLE when the node is down. */
     ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id);
 

@@ -35,6 +35,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final List<String> jvmOptions;
+    private final TestSession session = new TestSession(this, "tester");
 
     private ProcessCluster(Path nodeJar, Path clusterFile, ClusterConfig config, List<String> jvmOptions) {
         this.nodeJar = nodeJar;
@@ -169,7 +170,17 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
 
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return anonymousStub(id).withCallCredentials(session);
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub anonymousStub(String id) {
         return ChatServiceGrpc.newBlockingStub(channel(id)).withInterceptors(new CallDeadline(Duration.ofSeconds(10)));
+    }
+
+    @Override
+    public TestSession session() {
+        return session;
     }
 
     @Override

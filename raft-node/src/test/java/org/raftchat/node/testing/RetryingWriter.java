@@ -22,12 +22,17 @@ public final class RetryingWriter {
     }
 
     public ChatMessage post(String room, String text, String key, Duration budget) throws InterruptedException {
+        return postAs(cluster.session(), room, text, key, budget);
+    }
+
+    /** Posts as the given session's user (who must be a member of the room). */
+    public ChatMessage postAs(TestSession session, String room, String text, String key, Duration budget) throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos();
         List<String> ids = cluster.config().nodes().stream().map(NodeSpec::id).toList();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             try {
-                return Api.post(cluster.failFastStub(target), room, text, key);
+                return Api.post(cluster.anonymousStub(target).withCallCredentials(session), room, text, key);
             } catch (RuntimeException e) {
                 last = e;
                 Status.Code code = Api.code(e);

@@ -32,6 +32,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     private final String adminToken;
     private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final TestSession session = new TestSession(this, "tester");
 
     private TestCluster(ClusterConfig config) {
         this.config = config;
@@ -45,6 +46,10 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
 
     public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval) {
         return start(size, dataRoot, snapshotInterval, UnaryOperator.identity());
+    }
+
+    public static TestCluster start(int size, Path dataRoot, Duration snapshotInterval, Limits limits) {
+        return start(size, dataRoot, snapshotInterval, c -> c.withLimits(limits));
     }
 
     /** A cluster whose config {@code adjust} may change first (TLS, say); nodes are n1..n{size}. */
@@ -171,11 +176,21 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
     /** A stub that fails at once with UNAVAILABLE when the node is down, as a retrying client needs. */
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub failFastStub(String id) {
+        return anonymousStub(id).withCallCredentials(session);
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceBlockingStub anonymousStub(String id) {
         return ChatServiceGrpc.newBlockingStub(channel(id)).withInterceptors(new CallDeadline(Duration.ofSeconds(10)));
     }
 
+    @Override
+    public TestSession session() {
+        return session;
+    }
+
     public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
-        return ChatServiceGrpc.newStub(channel(id));
+        return ChatServiceGrpc.newStub(channel(id)).withCallCredentials(session);
     }
 
     /** The test's shared plaintext channel to a node's API port (for other services on it: health, reflection). */

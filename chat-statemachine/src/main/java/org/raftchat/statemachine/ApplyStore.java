@@ -1,0 +1,26 @@
+package org.raftchat.statemachine;
+
+import java.util.List;
+import org.raftchat.proto.v1.ConversationRef;
+
+/**
+ * What command handlers may do to the state during one apply batch: every read sees the writes of
+ * earlier entries of the batch. Implemented by {@link BatchApplier}.
+ */
+interface ApplyStore {
+
+    byte[] get(byte[] key);
+
+    void put(byte[] key, byte[] value);
+
+    void delete(byte[] key);
+
+    /** Every key starting with {@code prefix}, in key order, batch writes included. */
+    List<byte[]> keysWithPrefix(byte[] prefix);
+
+    /** Appends a message to a conversation (assigning the next seq) and returns it. */
+    ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs);
+
+    /** Appends a message built from {@code draft} (conversation, author, text, kind...), assigning seq, time and index. */
+    ApplyResult.MessageStored appendMessage(org.raftchat.proto.v1.ChatMessage.Builder draft, long index, long timestampMs);
+}

@@ -1,0 +1,77 @@
+package org.raftchat.statemachine;
+
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.DeleteMessage;
+import org.raftchat.proto.v1.EditMessage;
+import org.raftchat.proto.v1.MessageKind;
+
+/**
+ * Edits and deletes by a message's author. Both update the original in place (latest text marked
+ * edited, or a tombstone with no text) and append an event that refers to it, so history shows the
+ * current state and subscribers learn of the change in sequence order.
+ */
+final class MessageCommands {
+
+    private final ApplyStore store;
+    private final RoomCommands rooms;
+
+    MessageCommands(ApplyStore store, RoomCommands rooms) {
+        this.store = store;
+        this.rooms = rooms;
+    }
+
+    ApplyResult edit(long index, long timestampMs, EditMessage body) {
+        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        Original original = original(conversation, body.getUser(), body.getSeq());
+        if (original.refusal != null) {
+            return original.refusal;
+        }
+        store.put(original.key, original.message.toBuilder().setText(body.getText()).setEdited(true).build().toByteArray());
+        return store.appendMessage(event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()),
+                index, timestampMs);
+    }
+
+    ApplyResult delete(long index, long timestampMs, DeleteMessage body) {
+        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        Original original = original(conversation, body.getUser(), body.getSeq());
+        if (original.refusal != null) {
+            return original.refusal;
+        }
+        store.put(original.key, original.message.toBuilder().setText("").setEdited(false).setDeleted(true).build().toByteArray());
+        return store.appendMessage(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
+    }
+
+    private static ChatMessage.Builder event(ConversationRef conversation, String user, MessageKind kind, long refersTo) {
+        return ChatMessage.newBuilder().setConversation(conversation).setAuthor(user).setKind(kind).setRefersToSeq(refersTo);
+    }
+
+    /** The post to change, or why it may not be changed. */
+    private Original original(ConversationRef conversation, String user, long seq) {
+        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
+            ApplyResult.Rejected refused = rooms.checkPoster(conversation.getRoom(), user);
+            if (refused != null) {
+                return new Original(null, null, refused);
+            }
+        }
+        byte[] key = Keys.message(Keys.conversation(conversation), seq);
+        byte[] value = store.get(key);
+        ChatMessage message = value == null ? null : StoredValues.parseMessage(value);
+        if (message == null || message.getKind() != MessageKind.POST) {
+            return refused(Rejection.MESSAGE_NOT_FOUND, "no message with seq " + seq + " in that conversation");
+        }
+        if (!message.getAuthor().equals(user)) {
+            return refused(Rejection.NOT_MESSAGE_AUTHOR, "only its author (" + message.getAuthor() + ") may change message " + seq);
+        }
+        if (message.getDeleted()) {
+            return refused(Rejection.MESSAGE_DELETED, "message " + seq + " was deleted");
+        }
+        return new Original(key, message, null);
+    }
+
+    private static Original refused(Rejection reason, String detail) {
+        return new Original(null, null, new ApplyResult.Rejected(reason, detail));
+    }
+
+    private record Original(byte[] key, ChatMessage message, ApplyResult.Rejected refusal) { }
+}

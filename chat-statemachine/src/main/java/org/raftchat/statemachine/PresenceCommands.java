@@ -1,0 +1,63 @@
+package org.raftchat.statemachine;
+
+import org.raftchat.proto.v1.AddFriend;
+import org.raftchat.proto.v1.Heartbeat;
+import org.raftchat.proto.v1.PresenceTick;
+import org.raftchat.proto.v1.RemoveFriend;
+import org.raftchat.proto.v1.StoredSession;
+
+/**
+ * Presence and friends. A session is online from its login or latest heartbeat until a presence
+ * tick (proposed by the leader with its time) finds it silent for longer than the tick's timeout.
+ * A user is online while any of their sessions is.
+ */
+final class PresenceCommands {
+
+    private final ApplyStore store;
+
+    PresenceCommands(ApplyStore store) {
+        this.store = store;
+    }
+
+    ApplyResult heartbeat(long timestampMs, Heartbeat body) {
+        byte[] key = Keys.session(body.getTokenSha256().toByteArray());
+        byte[] value = store.get(key);
+        if (value == null) {
+            return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
+        }
+        StoredSession session = StoredValues.decodeSession(value);
+        store.put(key, session.toBuilder().setLastSeenMs(timestampMs).setOnline(true).build().toByteArray());
+        return new ApplyResult.PresenceUpdated(1);
+    }
+
+    /** Scans every session: O(sessions) per tick, fine for thousands; an index by last-seen time would scale further. */
+    ApplyResult tick(long timestampMs, PresenceTick body) {
+        long cutoffMs = timestampMs - body.getOfflineAfterMs();
+        int wentOffline = 0;
+        byte[] prefix = {Keys.SESSION};
+        for (byte[] key : store.keysWithPrefix(prefix)) {
+            StoredSession session = StoredValues.decodeSession(store.get(key));
+            if (session.getOnline() && session.getLastSeenMs() < cutoffMs) {
+                store.put(key, session.toBuilder().setOnline(false).build().toByteArray());
+                wentOffline++;
+            }
+        }
+        return new ApplyResult.PresenceUpdated(wentOffline);
+    }
+
+    ApplyResult addFriend(AddFriend body) {
+        if (store.get(Keys.user(body.getUser())) == null) {
+            return AccountCommands.userNotFound(body.getUser());
+        }
+        if (store.get(Keys.user(body.getFriend())) == null) {
+            return AccountCommands.userNotFound(body.getFriend());
+        }
+        store.put(Keys.friend(body.getUser(), body.getFriend()), new byte[0]);
+        return new ApplyResult.FriendshipChanged(body.getUser(), body.getFriend(), true);
+    }
+
+    ApplyResult removeFriend(RemoveFriend body) {
+        store.delete(Keys.friend(body.getUser(), body.getFriend()));
+        return new ApplyResult.FriendshipChanged(body.getUser(), body.getFriend(), false);
+    }
+}

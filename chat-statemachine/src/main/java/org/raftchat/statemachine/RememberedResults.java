@@ -1,0 +1,66 @@
+package org.raftchat.statemachine;
+
+import org.raftchat.proto.v1.RememberedDeletion;
+import org.raftchat.proto.v1.RememberedFriendship;
+import org.raftchat.proto.v1.RememberedMembership;
+import org.raftchat.proto.v1.RememberedNickname;
+import org.raftchat.proto.v1.RememberedRead;
+import org.raftchat.proto.v1.RememberedResult;
+
+/** Converts the idempotency records of the account, room and read-position commands to and from protobuf. */
+final class RememberedResults {
+
+    private RememberedResults() {}
+
+    static RememberedResult encode(ApplyResult result) {
+        RememberedResult.Builder out = RememberedResult.newBuilder();
+        if (result instanceof ApplyResult.UserRegistered r) {
+            return out.setUserRegistered(r.username()).build();
+        }
+        if (result instanceof ApplyResult.SessionClosed r) {
+            return out.setSessionClosed(r.username()).build();
+        }
+        if (result instanceof ApplyResult.NicknameSet r) {
+            return out.setNicknameSet(RememberedNickname.newBuilder().setUsername(r.username()).setNickname(r.nickname())).build();
+        }
+        if (result instanceof ApplyResult.MembershipChanged r) {
+            return out.setMembershipChanged(RememberedMembership.newBuilder()
+                    .setRoom(r.room()).setUser(r.user()).setMember(r.member()).setMemberCount(r.memberCount())).build();
+        }
+        if (result instanceof ApplyResult.RoomDeleted r) {
+            return out.setRoomDeleted(RememberedDeletion.newBuilder()
+                    .setRoom(r.room()).addAllMembers(r.members()).setNotice(r.notice())).build();
+        }
+        if (result instanceof ApplyResult.ReadMarked r) {
+            return out.setReadMarked(RememberedRead.newBuilder().setConversation(r.conversation()).setReadSeq(r.readSeq())).build();
+        }
+        if (result instanceof ApplyResult.FriendshipChanged r) {
+            return out.setFriendshipChanged(RememberedFriendship.newBuilder()
+                    .setUser(r.user()).setFriend(r.friend()).setFriends(r.friends())).build();
+        }
+        // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.: a login's command carries no idempotency key.
+        throw new IllegalArgumentException("not a remembered result: " + result);
+    }
+
+    static ApplyResult decode(RememberedResult stored) {
+        return switch (stored.getKindCase()) {
+            case USER_REGISTERED -> new ApplyResult.UserRegistered(stored.getUserRegistered());
+            case SESSION_CLOSED -> new ApplyResult.SessionClosed(stored.getSessionClosed());
+            case NICKNAME_SET -> new ApplyResult.NicknameSet(stored.getNicknameSet().getUsername(),
+                    stored.getNicknameSet().getNickname());
+            case MEMBERSHIP_CHANGED -> {
+                RememberedMembership m = stored.getMembershipChanged();
+                yield new ApplyResult.MembershipChanged(m.getRoom(), m.getUser(), m.getMember(), m.getMemberCount());
+            }
+            case ROOM_DELETED -> {
+                RememberedDeletion d = stored.getRoomDeleted();
+                yield new ApplyResult.RoomDeleted(d.getRoom(), d.getMembersList(), d.getNotice());
+            }
+            case READ_MARKED -> new ApplyResult.ReadMarked(stored.getReadMarked().getConversation(),
+                    stored.getReadMarked().getReadSeq());
+            case FRIENDSHIP_CHANGED -> new ApplyResult.FriendshipChanged(stored.getFriendshipChanged().getUser(),
+                    stored.getFriendshipChanged().getFriend(), stored.getFriendshipChanged().getFriends());
+            case KIND_NOT_SET -> throw new StateMachineException("stored idempotent result has no kind");
+        };
+    }
+}

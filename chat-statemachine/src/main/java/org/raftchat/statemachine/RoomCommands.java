@@ -1,0 +1,216 @@
+package org.raftchat.statemachine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.CreateRoom;
+import org.raftchat.proto.v1.DeleteRoom;
+import org.raftchat.proto.v1.JoinRoom;
+import org.raftchat.proto.v1.LeaveRoom;
+import org.raftchat.proto.v1.MarkRead;
+import org.raftchat.proto.v1.StampedLimits;
+
+/**
+ * Rooms and membership, private-conversation bookkeeping and read positions. Limits arrive stamped
+ * in the command by the leader (0 = none), so every replica enforces the same ones.
+ */
+final class RoomCommands {
+
+    private final ApplyStore store;
+
+    RoomCommands(ApplyStore store) {
+        this.store = store;
+    }
+
+    ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
+        String room = body.getRoom();
+        if (room.equals(WellKnown.MAIN_HALL) || store.get(Keys.room(room)) != null) {
+            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + room + "' already exists");
+        }
+        if (store.get(Keys.user(body.getCreator())) == null) {
+            return AccountCommands.userNotFound(body.getCreator());
+        }
+        ApplyResult.Rejected overLimit = userRoomLimit(body.getCreator(), body.getLimits());
+        if (overLimit != null) {
+            return overLimit;
+        }
+        store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index));
+        addMember(room, body.getCreator());
+        return new ApplyResult.RoomCreated(room, index);
+    }
+
+    /** Puts a new account in MainHall, creating MainHall with the first account. */
+    void enterMainHall(String user, long index, long timestampMs) {
+        byte[] key = Keys.room(WellKnown.MAIN_HALL);
+        if (store.get(key) == null) {
+            store.put(key, StoredValues.encodeRoom(WellKnown.SYSTEM_USER, WellKnown.MAIN_HALL_DESCRIPTION, timestampMs, index));
+        }
+        addMember(WellKnown.MAIN_HALL, user);
+    }
+
+    ApplyResult join(JoinRoom body) {
+        String room = body.getRoom();
+        String user = body.getUser();
+        if (store.get(Keys.room(room)) == null) {
+            return roomNotFound(room);
+        }
+        if (isMember(room, user)) {
+            return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
+        }
+        if (store.get(Keys.user(user)) == null) {
+            return AccountCommands.userNotFound(user);
+        }
+        ApplyResult.Rejected overLimit = userRoomLimit(user, body.getLimits());
+        if (overLimit != null) {
+            return overLimit;
+        }
+        int maxMembers = body.getLimits().getMaxMembersPerRoom();
+        // MainHall holds every account by definition, so the per-room limit does not apply to it.
+        if (maxMembers > 0 && !room.equals(WellKnown.MAIN_HALL) && memberCount(room) >= maxMembers) {
+            return new ApplyResult.Rejected(Rejection.LIMIT_REACHED, "room '" + room + "' is full (" + maxMembers + " members)");
+        }
+        addMember(room, user);
+        return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
+    }
+
+    ApplyResult leave(LeaveRoom body) {
+        String room = body.getRoom();
+        String user = body.getUser();
+        byte[] value = store.get(Keys.room(room));
+        if (value == null) {
+            return roomNotFound(room);
+        }
+        if (room.equals(WellKnown.MAIN_HALL)) {
+            return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "nobody leaves MainHall");
+        }
+        if (StoredValues.decodeRoom(room, value, 0).creator().equals(user)) {
+            return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM,
+                    "the owner cannot leave room '" + room + "'; delete it instead");
+        }
+        if (isMember(room, user)) {
+            removeMember(room, user);
+        }
+        return new ApplyResult.MembershipChanged(room, user, false, memberCount(room));
+    }
+
+    /** Deletes the room, its members, messages and read positions; MainHall gets a notice. */
+    ApplyResult delete(long index, long timestampMs, DeleteRoom body) {
+        String room = body.getRoom();
+        byte[] value = store.get(Keys.room(room));
+        if (value == null) {
+            return roomNotFound(room);
+        }
+        if (room.equals(WellKnown.MAIN_HALL)) {
+            return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "MainHall cannot be deleted");
+        }
+        String owner = StoredValues.decodeRoom(room, value, 0).creator();
+        if (!owner.equals(body.getUser())) {
+            return new ApplyResult.Rejected(Rejection.NOT_ROOM_OWNER, "only the owner (" + owner + ") may delete room '" + room + "'");
+        }
+        List<String> members = members(room);
+        byte[] conversation = Keys.conversation(Conversations.room(room));
+        for (String member : members) {
+            removeMember(room, member);
+            store.delete(Keys.readPosition(member, conversation));
+        }
+        store.delete(Keys.memberCount(room));
+        store.delete(Keys.room(room));
+        store.keysWithPrefix(Keys.messagePrefix(conversation)).forEach(store::delete);
+        store.delete(Keys.counter(conversation));
+        String text = "room #" + room + " was deleted by its owner " + owner + "; its " + members.size()
+                + (members.size() == 1 ? " member is" : " members are") + " still here in MainHall";
+        ApplyResult.MessageStored notice = store.appendMessage(Conversations.room(WellKnown.MAIN_HALL),
+                WellKnown.SYSTEM_USER, text, index, timestampMs);
+        return new ApplyResult.RoomDeleted(room, members, notice.message());
+    }
+
+    /** Null when the author may post to the room, else why not. */
+    ApplyResult.Rejected checkPoster(String room, String author) {
+        if (store.get(Keys.room(room)) == null) {
+            return roomNotFound(room);
+        }
+        if (!isMember(room, author)) {
+            return new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, author + " is not a member of room '" + room + "'");
+        }
+        return null;
+    }
+
+    /** Records that both users have this private conversation, so it shows in their unread lists. */
+    void noteDirect(ConversationRef canonicalPair) {
+        byte[] conversation = Keys.conversation(canonicalPair);
+        store.put(Keys.userDirect(canonicalPair.getDirect().getUserA(), conversation), new byte[0]);
+        store.put(Keys.userDirect(canonicalPair.getDirect().getUserB(), conversation), new byte[0]);
+    }
+
+    ApplyResult markRead(MarkRead body) {
+        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        String user = body.getUser();
+        ApplyResult.Rejected refused = checkReader(conversation, user);
+        if (refused != null) {
+            return refused;
+        }
+        byte[] conversationKey = Keys.conversation(conversation);
+        byte[] lastValue = store.get(Keys.counter(conversationKey));
+        long lastSeq = lastValue == null ? 0 : Keys.readLong(lastValue);
+        byte[] positionKey = Keys.readPosition(user, conversationKey);
+        byte[] current = store.get(positionKey);
+        long readSeq = current == null ? 0 : Keys.readLong(current);
+        long wanted = Math.min(Math.max(body.getSeq(), 0), lastSeq);
+        if (wanted > readSeq) {
+            readSeq = wanted;
+            store.put(positionKey, Keys.longBytes(readSeq));
+        }
+        return new ApplyResult.ReadMarked(conversation, readSeq);
+    }
+
+    private ApplyResult.Rejected checkReader(ConversationRef conversation, String user) {
+        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
+            return checkPoster(conversation.getRoom(), user);
+        }
+        boolean participant = conversation.getDirect().getUserA().equals(user) || conversation.getDirect().getUserB().equals(user);
+        return participant ? null : new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, user + " is not part of that private conversation");
+    }
+
+    private ApplyResult.Rejected userRoomLimit(String user, StampedLimits limits) {
+        int max = limits.getMaxRoomsPerUser();
+        // MainHall does not count: every user is in it.
+        if (max > 0 && store.keysWithPrefix(Keys.userRoomPrefix(user)).size() - 1 >= max) {
+            return new ApplyResult.Rejected(Rejection.LIMIT_REACHED, user + " is already in " + max + " room(s) besides MainHall, the limit");
+        }
+        return null;
+    }
+
+    private boolean isMember(String room, String user) {
+        return store.get(Keys.member(room, user)) != null;
+    }
+
+    private List<String> members(String room) {
+        byte[] prefix = Keys.memberPrefix(room);
+        List<String> members = new ArrayList<>();
+        for (byte[] key : store.keysWithPrefix(prefix)) {
+            members.add(Keys.suffix(key, prefix));
+        }
+        return members;
+    }
+
+    private void addMember(String room, String user) {
+        store.put(Keys.member(room, user), new byte[0]);
+        store.put(Keys.userRoom(user, room), new byte[0]);
+        store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) + 1));
+    }
+
+    private void removeMember(String room, String user) {
+        store.delete(Keys.member(room, user));
+        store.delete(Keys.userRoom(user, room));
+        store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) - 1));
+    }
+
+    private int memberCount(String room) {
+        byte[] value = store.get(Keys.memberCount(room));
+        return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
+    }
+
+    private static ApplyResult.Rejected roomNotFound(String room) {
+        return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
+    }
+}

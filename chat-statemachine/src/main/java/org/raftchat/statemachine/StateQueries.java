@@ -1,0 +1,149 @@
+package org.raftchat.statemachine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.StoredUser;
+import org.raftchat.proto.v1.UnreadCount;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** Reads of accounts, sessions, rooms and read positions; the caller supplies read options pinned to a snapshot. */
+final class StateQueries {
+
+    private final RocksDB db;
+    private final ReadOptions readOptions;
+
+    StateQueries(RocksDB db, ReadOptions readOptions) {
+        this.db = db;
+        this.readOptions = readOptions;
+    }
+
+    Optional<UserInfo> user(String name) {
+        byte[] value = get(Keys.user(name));
+        if (value == null) {
+            return Optional.empty();
+        }
+        StoredUser user = StoredValues.decodeUser(name, value);
+        return Optional.of(new UserInfo(name, user.getNickname(), user.getPasswordHash()));
+    }
+
+    Optional<SessionInfo> session(byte[] tokenSha256) {
+        byte[] value = get(Keys.session(tokenSha256));
+        return Optional.ofNullable(value).map(StoredValues::decodeSession)
+                .map(s -> new SessionInfo(s.getUsername(), s.getDeviceId()));
+    }
+
+    Optional<RoomInfo> room(String name) {
+        byte[] value = get(Keys.room(name));
+        return Optional.ofNullable(value).map(v -> StoredValues.decodeRoom(name, v, memberCount(name)));
+    }
+
+    List<RoomInfo> rooms() {
+        byte[] prefix = {Keys.ROOM};
+        List<RoomInfo> rooms = new ArrayList<>();
+        scan(prefix, (key, value) -> {
+            String name = Keys.suffix(key, prefix);
+            rooms.add(StoredValues.decodeRoom(name, value, memberCount(name)));
+        });
+        return rooms;
+    }
+
+    List<String> members(String room) {
+        return suffixes(Keys.memberPrefix(room));
+    }
+
+    boolean isMember(String room, String user) {
+        return get(Keys.member(room, user)) != null;
+    }
+
+    /** Users with at least one online session, sorted. O(sessions). */
+    List<String> online() {
+        java.util.TreeSet<String> users = new java.util.TreeSet<>();
+        scan(new byte[] {Keys.SESSION}, (key, value) -> {
+            org.raftchat.proto.v1.StoredSession session = StoredValues.decodeSession(value);
+            if (session.getOnline()) {
+                users.add(session.getUsername());
+            }
+        });
+        return List.copyOf(users);
+    }
+
+    boolean isOnline(String user) {
+        boolean[] online = {false};
+        scan(Keys.devicePrefix(user), (key, token) -> {
+            byte[] value = get(Keys.session(token));
+            online[0] |= value != null && StoredValues.decodeSession(value).getOnline();
+        });
+        return online[0];
+    }
+
+    /** The user's friends, sorted, each with whether they are online. */
+    java.util.Map<String, Boolean> friends(String user) {
+        java.util.Map<String, Boolean> friends = new java.util.LinkedHashMap<>();
+        for (String friend : suffixes(Keys.friendPrefix(user))) {
+            friends.put(friend, isOnline(friend));
+        }
+        return friends;
+    }
+
+    /** The user's rooms (by name), then private conversations (by key order), each with its read position. */
+    List<UnreadCount> unread(String user) {
+        List<UnreadCount> counts = new ArrayList<>();
+        for (String room : suffixes(Keys.userRoomPrefix(user))) {
+            counts.add(count(user, Conversations.room(room)));
+        }
+        byte[] directPrefix = Keys.userDirectPrefix(user);
+        scan(directPrefix, (key, value) -> counts.add(count(user, Keys.decodeConversation(key, directPrefix.length))));
+        return counts;
+    }
+
+    private UnreadCount count(String user, ConversationRef conversation) {
+        byte[] conversationKey = Keys.conversation(conversation);
+        long last = readLong(Keys.counter(conversationKey));
+        long read = readLong(Keys.readPosition(user, conversationKey));
+        return UnreadCount.newBuilder().setConversation(conversation).setReadSeq(read).setLastSeq(last)
+                .setUnread(Math.max(0, last - read)).build();
+    }
+
+    private int memberCount(String room) {
+        return Math.toIntExact(readLong(Keys.memberCount(room)));
+    }
+
+    private long readLong(byte[] key) {
+        byte[] value = get(key);
+        return value == null ? 0 : Keys.readLong(value);
+    }
+
+    private List<String> suffixes(byte[] prefix) {
+        List<String> names = new ArrayList<>();
+        scan(prefix, (key, value) -> names.add(Keys.suffix(key, prefix)));
+        return names;
+    }
+
+    private interface Visitor {
+        void visit(byte[] key, byte[] value);
+    }
+
+    private void scan(byte[] prefix, Visitor visitor) {
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+                visitor.visit(it.key(), it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed", e);
+        }
+    }
+
+    private byte[] get(byte[] key) {
+        try {
+            return db.get(readOptions, key);
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB read failed", e);
+        }
+    }
+}

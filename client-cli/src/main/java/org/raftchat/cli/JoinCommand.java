@@ -1,0 +1,18 @@
+package org.raftchat.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "join", mixinStandardHelpOptions = true, description = "Join a room.")
+final class JoinCommand extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "ROOM")
+    String room;
+
+    @Override
+    int run(ChatClient client) {
+        int members = client.joinRoom(room).getMemberCount();
+        out().println("joined #" + room + " (" + members + " members)");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,17 @@
+package org.raftchat.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "nick", mixinStandardHelpOptions = true, description = "Change your display nickname (unique).")
+final class NickCommand extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "NICKNAME")
+    String nickname;
+
+    @Override
+    int run(ChatClient client) {
+        out().println("nickname " + client.setNickname(nickname).getNickname());
+        return ExitCodes.OK;
+    }
+}

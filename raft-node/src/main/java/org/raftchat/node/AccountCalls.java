@@ -1,0 +1,129 @@
+package org.raftchat.node;
+
+import com.google.protobuf.ByteString;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.raftchat.proto.v1.CloseSession;
+import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.LoginResponse;
+import org.raftchat.proto.v1.LogoutResponse;
+import org.raftchat.proto.v1.OpenSession;
+import org.raftchat.proto.v1.RegisterRequest;
+import org.raftchat.proto.v1.RegisterResponse;
+import org.raftchat.proto.v1.SetNickname;
+import org.raftchat.proto.v1.SetNicknameRequest;
+import org.raftchat.proto.v1.SetNicknameResponse;
+import org.raftchat.statemachine.ApplyResult;
+import org.raftchat.statemachine.ChatStateMachine;
+import org.raftchat.statemachine.UserInfo;
+
+/**
+ * Register, log in, log out, change nickname. Secrets are handled here, on the leader, before
+ * anything is proposed: the password hash and the session token are random-salted or random, and
+ * only the hash and the token's digest enter the log.
+ */
+final class AccountCalls {
+
+    private final RequestValidator validator;
+    private final Proposer proposer;
+    private final LinearizableReads reads;
+    private final ChatStateMachine stateMachine;
+    private final Passwords passwords;
+    private final SessionTokens tokens;
+    private final LeaderGate leaderGate;
+    private final Executor executor;
+
+    AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
+                 Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, Executor executor) {
+        this.validator = validator;
+        this.proposer = proposer;
+        this.reads = reads;
+        this.stateMachine = stateMachine;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.leaderGate = leaderGate;
+        this.executor = executor;
+    }
+
+    CompletableFuture<RegisterResponse> register(RegisterRequest request) {
+        String key = validator.idempotencyKey(request.getIdempotencyKey());
+        String username = validator.username(request.getUsername());
+        String password = validator.password(request.getPassword());
+        leaderGate.requireLeader();
+        Command.Builder command = Command.newBuilder()
+                .setIdempotencyKey(key)
+                .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder()
+                        .setUsername(username)
+                        .setPasswordHash(passwords.hash(password)));
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.UserRegistered registered) {
+                return RegisterResponse.newBuilder().setUsername(registered.username()).build();
+            }
+            throw ChatGrpcService.unexpected(result);
+        });
+    }
+
+    /**
+     * Checks the password against state read after a barrier (a new leader may not have applied a
+     * registration yet), then proposes the session. A login carries no idempotency key: a retried
+     * login opens a fresh session for the device, which ends the one whose answer was lost.
+     */
+    CompletableFuture<LoginResponse> login(LoginRequest request) {
+        String username = validator.name("username", request.getUsername());
+        String password = validator.password(request.getPassword());
+        String deviceId = validator.deviceId(request.getDeviceId());
+        leaderGate.requireLeader();
+        return reads.barrier().thenComposeAsync(ready -> {
+            Optional<UserInfo> user = stateMachine.user(username);
+            if (!passwords.matches(password, user.map(UserInfo::passwordHash).orElse(null))) {
+                throw GrpcErrors.wrongCredentials();
+            }
+            String token = tokens.newToken();
+            Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
+                    .setUsername(username)
+                    .setDeviceId(deviceId)
+                    .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token))));
+            return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
+        }, executor);
+    }
+
+    CompletableFuture<LogoutResponse> logout(String key, Caller caller) {
+        Command.Builder command = Command.newBuilder()
+                .setIdempotencyKey(key)
+                .setCloseSession(CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256())));
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.SessionClosed) {
+                return LogoutResponse.getDefaultInstance();
+            }
+            throw ChatGrpcService.unexpected(result);
+        });
+    }
+
+    CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {
+        String nickname = validator.name("nickname", request.getNickname());
+        Command.Builder command = Command.newBuilder()
+                .setIdempotencyKey(key)
+                .setSetNickname(SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname));
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.NicknameSet set) {
+                return SetNicknameResponse.newBuilder().setNickname(set.nickname()).build();
+            }
+            throw ChatGrpcService.unexpected(result);
+        });
+    }
+
+    /** The token goes to the client only once its session is committed and applied here. */
+    private LoginResponse loggedIn(ApplyResult result, String token) {
+        if (!(result instanceof ApplyResult.SessionOpened opened)) {
+            throw ChatGrpcService.unexpected(result);
+        }
+        return LoginResponse.newBuilder()
+                .setToken(token)
+                .setUsername(opened.username())
+                .setNickname(opened.nickname())
+                .addAllUnread(stateMachine.unread(opened.username()).stream().filter(c -> c.getUnread() > 0).toList())
+                .build();
+    }
+}

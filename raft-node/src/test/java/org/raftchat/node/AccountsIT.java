@@ -1,0 +1,179 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.raftchat.node.testing.Api.as;
+import static org.raftchat.node.testing.Api.code;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.Limits;
+import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.GetUnreadRequest;
+import org.raftchat.proto.v1.ListRoomsRequest;
+import org.raftchat.proto.v1.LoginRequest;
+import org.raftchat.proto.v1.LogoutRequest;
+import org.raftchat.proto.v1.RegisterRequest;
+import org.raftchat.proto.v1.SetNicknameRequest;
+
+/** Accounts and sessions through the public API of a 3-node cluster. */
+class AccountsIT {
+
+    private static final int REQUESTS_PER_SECOND = 20;
+
+    @TempDir
+    Path dataRoot;
+    TestCluster cluster;
+
+    @BeforeEach
+    void startCluster() {
+        Limits d = Limits.defaults();
+        Limits limits = new Limits(d.maxMessageBytes(), d.maxNameLength(), d.maxIdempotencyKeyLength(), d.maxHistoryPage(),
+                d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
+                d.maxRoomsPerUser(), d.maxMembersPerRoom(), REQUESTS_PER_SECOND, d.maxDescriptionLength(), d.presenceTimeoutMs());
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void everyCallButTheWayInNeedsALiveSessionOnEveryNode() {
+        // Goal: without a token, with a made-up one, or after logout, calls fail UNAUTHENTICATED on every node.
+        String token = session("alice", "laptop");
+        for (String id : ids()) {
+            assertThat(code(catchThrowable(() -> cluster.anonymousStub(id).listRooms(ListRoomsRequest.getDefaultInstance()))))
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(code(catchThrowable(() -> as(cluster.anonymousStub(id), "A".repeat(43)).listRooms(ListRoomsRequest.getDefaultInstance()))))
+                    .isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(as(cluster.anonymousStub(id), token).listRooms(ListRoomsRequest.getDefaultInstance()).getRoomsList())
+                    .extracting(r -> r.getName()).containsExactly("MainHall");
+        }
+
+        as(leader(), token).logout(LogoutRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString()).build());
+
+        for (String id : ids()) {
+            assertThat(code(catchThrowable(() -> as(cluster.anonymousStub(id), token).getUnread(GetUnreadRequest.getDefaultInstance()))))
+                    .as("logged-out token on %s", id).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+    }
+
+    @Test
+    void aTokenFromTheLeaderWorksAtOnceOnEveryFollower() {
+        // Goal: a follower that has not applied the login yet checks linearizably instead of refusing it.
+        for (int i = 0; i < 5; i++) {
+            String token = session("user" + i, "d");
+            for (RaftChatNode follower : cluster.followers()) {
+                assertThat(as(cluster.anonymousStub(follower.id()), token).getUnread(GetUnreadRequest.getDefaultInstance())
+                        .getConversationsCount()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void wrongPasswordsUnknownUsersAndTakenNamesAreRefused() {
+        // Goal: the way in refuses bad credentials and duplicate names, and reveals nothing about which was wrong.
+        session("alice", "laptop");
+
+        Throwable taken = catchThrowable(() -> leader().register(register("k-taken", "alice")));
+        Throwable wrongPassword = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("alice")
+                .setPassword("not the password").build()));
+        Throwable unknownUser = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("nobody")
+                .setPassword(TestSession.PASSWORD).build()));
+        Throwable shortPassword = catchThrowable(() -> leader().register(RegisterRequest.newBuilder()
+                .setIdempotencyKey("k-short").setUsername("bob").setPassword("short").build()));
+        Throwable reserved = catchThrowable(() -> leader().register(register("k-system", "system")));
+
+        assertThat(code(taken)).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(code(wrongPassword)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(code(unknownUser)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(wrongPassword.getMessage()).isEqualTo(unknownUser.getMessage());
+        assertThat(code(shortPassword)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(reserved)).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void aRetriedRegistrationAnswersLikeTheFirst() {
+        // Goal: the same idempotency key registers once and answers OK again, not ALREADY_EXISTS.
+        RegisterRequest request = RegisterRequest.newBuilder().setIdempotencyKey("reg-1").setUsername("carol")
+                .setPassword("long enough pw").build();
+        assertThat(leader().register(request).getUsername()).isEqualTo("carol");
+        assertThat(leader().register(request).getUsername()).isEqualTo("carol");
+    }
+
+    @Test
+    void oneLiveSessionPerDeviceManyDevicesPerUser() {
+        // Goal: a second login on a device ends that device's first session; another device's session lives on.
+        String laptop1 = session("alice", "laptop");
+        String phone = session("alice", "phone");
+        String laptop2 = session("alice", "laptop");
+
+        assertThat(code(catchThrowable(() -> as(leader(), laptop1).getUnread(GetUnreadRequest.getDefaultInstance()))))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        as(leader(), phone).getUnread(GetUnreadRequest.getDefaultInstance());
+        as(leader(), laptop2).getUnread(GetUnreadRequest.getDefaultInstance());
+    }
+
+    @Test
+    void nicknamesAreUniqueAndAClashChangesNothing() {
+        // Goal: a taken nickname (or another user's username) is refused; the holder keeps it.
+        String alice = session("alice", "d");
+        String bob = session("bob", "d");
+
+        assertThat(as(leader(), alice).setNickname(nick("k1", "Ally")).getNickname()).isEqualTo("Ally");
+        assertThat(code(catchThrowable(() -> as(leader(), bob).setNickname(nick("k2", "Ally"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(code(catchThrowable(() -> as(leader(), bob).setNickname(nick("k3", "alice"))))).isEqualTo(Status.Code.ALREADY_EXISTS);
+
+        assertThat(leader().login(LoginRequest.newBuilder().setUsername("alice").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
+                .setDeviceId("d2").build()).getNickname()).isEqualTo("Ally");
+        assertThat(leader().login(LoginRequest.newBuilder().setUsername("bob").setPassword(org.raftchat.node.testing.TestSession.PASSWORD)
+                .setDeviceId("d2").build()).getNickname()).isEqualTo("bob");
+    }
+
+    @Test
+    void aSessionOverItsRequestRateGetsResourceExhausted() {
+        // Goal: more than the per-session limit in a burst is refused with RESOURCE_EXHAUSTED; other sessions are unaffected.
+        String alice = session("alice", "d");
+        String bob = session("bob", "d");
+        Throwable refused = null;
+        ChatServiceBlockingStub stub = as(leader(), alice);
+        for (int i = 0; i < REQUESTS_PER_SECOND * 10 && code(refused) != Status.Code.RESOURCE_EXHAUSTED; i++) {
+            refused = catchThrowable(() -> stub.getUnread(GetUnreadRequest.getDefaultInstance()));
+        }
+        assertThat(code(refused)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(refused.getMessage()).contains(REQUESTS_PER_SECOND + " requests per second");
+        as(leader(), bob).getUnread(GetUnreadRequest.getDefaultInstance());
+    }
+
+    /** Registers (if new) and logs in with leader-following retries; a new device gets a new session. */
+    private String session(String user, String device) {
+        return new TestSession(cluster, user, device).token();
+    }
+
+    /** Looked up per call: on a loaded machine leadership may move between calls. */
+    private ChatServiceBlockingStub leader() {
+        return cluster.anonymousStub(cluster.awaitLeader().id());
+    }
+
+    private static RegisterRequest register(String key, String user) {
+        return RegisterRequest.newBuilder().setIdempotencyKey(key).setUsername(user).setPassword(TestSession.PASSWORD).build();
+    }
+
+    private static SetNicknameRequest nick(String key, String nickname) {
+        return SetNicknameRequest.newBuilder().setIdempotencyKey(key).setNickname(nickname).build();
+    }
+
+    private java.util.List<String> ids() {
+        return cluster.config().nodes().stream().map(n -> n.id()).toList();
+    }
+}

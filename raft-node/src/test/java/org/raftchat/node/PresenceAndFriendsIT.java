@@ -1,0 +1,94 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+import static org.raftchat.node.testing.Api.code;
+
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.Limits;
+import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
+import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.Friend;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListOnlineRequest;
+
+/** Presence decided by the leader's ticks, and friends with their online state, on a 3-node cluster. */
+class PresenceAndFriendsIT {
+
+    private static final int PRESENCE_TIMEOUT_MS = 2_000;
+
+    @TempDir
+    Path dataRoot;
+    TestCluster cluster;
+
+    @BeforeEach
+    void startCluster() {
+        Limits d = Limits.defaults();
+        Limits limits = new Limits(d.maxMessageBytes(), d.maxNameLength(), d.maxIdempotencyKeyLength(), d.maxHistoryPage(),
+                d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
+                d.maxRoomsPerUser(), d.maxMembersPerRoom(), d.maxRequestsPerSecondPerSession(), d.maxDescriptionLength(),
+                PRESENCE_TIMEOUT_MS);
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void aSessionThatStopsHeartbeatingGoesOfflineOnEveryNodeAndFriendsSeeIt() {
+        // Goal: alice heartbeats, bob does not; after the timeout every node lists only alice online,
+        // and alice's friend list shows bob offline, then online again once he heartbeats.
+        TestSession alice = new TestSession(cluster, "alice");
+        TestSession bob = new TestSession(cluster, "bob");
+        alice.token();
+        bob.token();
+        ChatServiceBlockingStub aliceOnFollower = cluster.anonymousStub(cluster.followers().get(0).id()).withCallCredentials(alice);
+        leader(alice).addFriend(FriendRequest.newBuilder().setIdempotencyKey("f1").setFriend("bob").build());
+        assertThat(code(catchThrowable(() -> leader(alice).addFriend(FriendRequest.newBuilder().setIdempotencyKey("f2")
+                .setFriend("nobody").build())))).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriendsList())
+                .extracting(Friend::getUsername, Friend::getOnline).containsExactly(org.assertj.core.groups.Tuple.tuple("bob", true));
+
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+        try {
+            heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    leader(alice).heartbeat(HeartbeatRequest.getDefaultInstance());
+                } catch (RuntimeException leaderMoved) {
+                    // the next beat goes to the new leader
+                }
+            }, 0, PRESENCE_TIMEOUT_MS / 4, TimeUnit.MILLISECONDS);
+
+            for (String id : cluster.config().nodes().stream().map(n -> n.id()).toList()) {
+                ChatServiceBlockingStub stub = cluster.anonymousStub(id).withCallCredentials(alice);
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        stub.listOnline(ListOnlineRequest.getDefaultInstance()).getUsersList().equals(java.util.List.of("alice")));
+            }
+            assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriends(0).getOnline()).isFalse();
+
+            leader(bob).heartbeat(HeartbeatRequest.getDefaultInstance());
+            assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriends(0).getOnline()).isTrue();
+        } finally {
+            heartbeats.shutdownNow();
+        }
+    }
+
+    private ChatServiceBlockingStub leader(TestSession session) {
+        return cluster.anonymousStub(cluster.awaitLeader().id()).withCallCredentials(session);
+    }
+}
