@@ -52,12 +52,12 @@ final class AccountCalls {
         String username = validator.username(request.getUsername());
         String password = validator.password(request.getPassword());
         leaderGate.requireLeader();
-        Command.Builder command = Command.newBuilder()
-                .setIdempotencyKey(key)
-                .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder()
-                        .setUsername(username)
-                        .setPasswordHash(passwords.hash(password)));
-        return proposer.propose(command).thenApply(result -> {
+        // The slow hash runs on the executor: chat calls run on the gRPC transport thread, which must not block.
+        return CompletableFuture.supplyAsync(() -> passwords.hash(password), executor).thenCompose(hash -> proposer.propose(
+                Command.newBuilder()
+                        .setIdempotencyKey(key)
+                        .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder().setUsername(username).setPasswordHash(hash))))
+                .thenApply(result -> {
             if (result instanceof ApplyResult.UserRegistered registered) {
                 return RegisterResponse.newBuilder().setUsername(registered.username()).build();
             }
