@@ -1,7 +1,8 @@
 package org.raftchat.node;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -28,11 +29,13 @@ import org.raftchat.proto.v1.TriggerSnapshotResponse;
 final class PeerAdmin implements AutoCloseable {
 
     private final Optional<AdminToken> token;
+    private final ChannelCredentials credentials;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    PeerAdmin(Optional<AdminToken> token) {
+    PeerAdmin(Optional<AdminToken> token, ChannelCredentials credentials) {
         this.token = token;
+        this.credentials = credentials;
     }
 
     CompletableFuture<NodeStatus> nodeStatus(NodeSpec peer, boolean includeDigest, Duration deadline) {
@@ -77,7 +80,7 @@ final class PeerAdmin implements AutoCloseable {
             throw GrpcErrors.shuttingDown();
         }
         AdminServiceStub stub = AdminServiceGrpc.newStub(channels.computeIfAbsent(peer.id(),
-                id -> ManagedChannelBuilder.forTarget(peer.apiAddress()).usePlaintext().build()));
+                id -> Grpc.newChannelBuilder(peer.apiAddress(), credentials).build()));
         if (token.isEmpty()) {
             return stub;
         }

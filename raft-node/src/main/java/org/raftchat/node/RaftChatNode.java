@@ -109,7 +109,7 @@ public final class RaftChatNode implements AutoCloseable {
         this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
         this.node = raftGroup.start();
         this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
-        this.peerAdmin = new PeerAdmin(adminToken);
+        this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),

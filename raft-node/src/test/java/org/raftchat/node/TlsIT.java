@@ -24,11 +24,15 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.AdminAccess;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.DevCa;
 import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.ClusterStatusRequest;
+import org.raftchat.proto.v1.ClusterStatusResponse;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
 
 /** TLS on the nodes' gRPC server, with certificates from scripts/dev-ca.sh. */
@@ -88,6 +92,12 @@ class TlsIT {
         assertThat(stub(leader, withCert).getClusterInfo(GetClusterInfoRequest.getDefaultInstance()).getNodeId()).isEqualTo(leader);
         Throwable refused = catchThrowable(() -> stub(leader, withoutCert).getClusterInfo(GetClusterInfoRequest.getDefaultInstance()));
         assertThat(code(refused)).isEqualTo(Status.Code.UNAVAILABLE);
+
+        // The nodes call each other over the same mutual TLS (cluster status asks every node):
+        // every node answers, none is reported down.
+        ClusterStatusResponse status = AdminAccess.stub(channel(leader, withCert), cluster.adminToken())
+                .clusterStatus(ClusterStatusRequest.getDefaultInstance());
+        assertThat(status.getNodesList()).hasSize(3).allSatisfy(node -> assertThat(node.getUp()).as(node.getDownReason()).isTrue());
     }
 
     /**
@@ -108,8 +118,10 @@ class TlsIT {
         });
     }
 
+    /** As the test user, whose session the cluster's own (TLS) channels log in. */
     private ChatServiceBlockingStub stub(String id, ChannelCredentials credentials) {
-        return ChatServiceGrpc.newBlockingStub(channel(id, credentials)).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return ChatServiceGrpc.newBlockingStub(channel(id, credentials)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withCallCredentials(new TestSession(cluster, "tester"));
     }
 
     private ManagedChannel channel(String id, ChannelCredentials credentials) {

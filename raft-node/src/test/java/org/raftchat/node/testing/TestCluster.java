@@ -3,7 +3,10 @@ package org.raftchat.node.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,11 +16,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
 import org.raftchat.config.NodeSpec;
+import org.raftchat.config.TlsConfig;
 import org.raftchat.node.RaftChatNode;
 import org.raftchat.proto.v1.AdminServiceGrpc;
 import org.raftchat.proto.v1.ChatServiceGrpc;
@@ -195,7 +200,32 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
 
     /** The test's shared plaintext channel to a node's API port (for other services on it: health, reflection). */
     public synchronized ManagedChannel channel(String id) {
-        return channels.computeIfAbsent(id, k -> ManagedChannelBuilder.forTarget(apiAddress(k)).usePlaintext().build());
+        return channels.computeIfAbsent(id, k -> Grpc.newChannelBuilder(apiAddress(k), credentials()).build());
+    }
+
+    /**
+     * Plaintext, or with a tls section: trust the file's CA and, when the nodes require client
+     * certificates, present n1's (every node's certificate is signed by that CA).
+     */
+    private ChannelCredentials credentials() {
+        if (config.tls().isEmpty()) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsConfig tls = config.tls().get();
+        try {
+            TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+            Optional<Path> trusted = tls.caCert().or(tls::clientCa);
+            if (trusted.isPresent()) {
+                builder.trustManager(trusted.get().toFile());
+            }
+            if (tls.clientCa().isPresent()) {
+                String someNode = config.nodes().get(0).id();
+                builder.keyManager(tls.certChainOf(someNode).toFile(), tls.privateKeyOf(someNode).toFile());
+            }
+            return builder.build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
