@@ -9,6 +9,7 @@ import static org.raftchat.statemachine.TestLog.direct;
 import static org.raftchat.statemachine.TestLog.entries;
 import static org.raftchat.statemachine.TestLog.entry;
 import static org.raftchat.statemachine.TestLog.group;
+import static org.raftchat.statemachine.TestLog.join;
 import static org.raftchat.statemachine.TestLog.keyed;
 import static org.raftchat.statemachine.TestLog.post;
 import static org.raftchat.statemachine.TestLog.roomRef;
@@ -28,12 +29,16 @@ class GroupCommitTest {
     @TempDir
     Path dir;
 
+    /** The setup applies entries 1..6 (three registrations, a room, two joins). */
+    private static final long GROUP_INDEX = 7;
+
     private ChatStateMachine machine;
 
     @BeforeEach
     void open() {
         machine = ChatStateMachine.open(dir.resolve("db"));
-        machine.applyBatch(entries(1, at(1_000, createRoom("general", "alice"))));
+        TestLog.registerAll(machine, "alice", "bob", "carol");
+        machine.applyBatch(entries(4, at(1_000, createRoom("general", "alice")), join("general", "bob"), join("general", "carol")));
     }
 
     @AfterEach
@@ -45,7 +50,7 @@ class GroupCommitTest {
     void aGroupAppliesEachCommandInOrderWithItsOwnResult() {
         // Goal: one entry with three commands stores them in the group's order, each with its own time, and
         // reports one result per command; a refused command in the middle does not stop the others.
-        List<ApplyResult> results = machine.applyBatch(List.of(entry(2, group(
+        List<ApplyResult> results = machine.applyBatch(List.of(entry(GROUP_INDEX, group(
                 at(2_000, post("general", "bob", "one")),
                 at(2_001, post("nowhere", "bob", "refused")),
                 at(2_002, direct("bob", "carol", "psst")),
@@ -59,8 +64,8 @@ class GroupCommitTest {
         assertThat(message(inner.get(2)).getSeq()).isEqualTo(1);
         assertThat(message(inner.get(3)).getSeq()).isEqualTo(2);
         assertThat(message(inner.get(3)).getTimestampMs()).isEqualTo(2_003);
-        assertThat(message(inner.get(3)).getLogIndex()).as("the entry that carried it").isEqualTo(2);
-        assertThat(machine.appliedIndex()).isEqualTo(2);
+        assertThat(message(inner.get(3)).getLogIndex()).as("the entry that carried it").isEqualTo(GROUP_INDEX);
+        assertThat(machine.appliedIndex()).isEqualTo(GROUP_INDEX);
         assertThat(machine.history(roomRef("general"), new HistoryQuery.Latest(10)).messages())
                 .extracting(ChatMessage::getText).containsExactly("one", "two");
     }
@@ -69,7 +74,7 @@ class GroupCommitTest {
     void aRetryInsideTheSameGroupIsStoredOnce() {
         // Goal: a client retry that lands in the same group as its first attempt gets the first result, stored once.
         Command first = at(2_000, keyed("k1", post("general", "bob", "hi")));
-        List<ApplyResult> inner = ((ApplyResult.Batched) machine.applyBatch(List.of(entry(2, group(first, first)))).get(0)).results();
+        List<ApplyResult> inner = ((ApplyResult.Batched) machine.applyBatch(List.of(entry(GROUP_INDEX, group(first, first)))).get(0)).results();
 
         assertThat(inner.get(1)).isEqualTo(inner.get(0));
         assertThat(machine.lastSeq(roomRef("general"))).isEqualTo(1);
@@ -78,10 +83,10 @@ class GroupCommitTest {
     @Test
     void aGroupIsSkippedOnReplayLikeAnyEntry() {
         // Goal: replaying a group entry after a restart changes nothing.
-        machine.applyBatch(List.of(entry(2, group(post("general", "bob", "a"), post("general", "bob", "b")))));
+        machine.applyBatch(List.of(entry(GROUP_INDEX, group(post("general", "bob", "a"), post("general", "bob", "b")))));
         byte[] digest = machine.stateDigest();
 
-        List<ApplyResult> replay = machine.applyBatch(List.of(entry(2, group(post("general", "bob", "a"), post("general", "bob", "b")))));
+        List<ApplyResult> replay = machine.applyBatch(List.of(entry(GROUP_INDEX, group(post("general", "bob", "a"), post("general", "bob", "b")))));
 
         assertThat(replay).containsExactly(new ApplyResult.AlreadyApplied());
         assertThat(machine.stateDigest()).isEqualTo(digest);
@@ -94,12 +99,12 @@ class GroupCommitTest {
         assertCorrupt(group(post("general", "bob", "a"), group(post("general", "bob", "b"))));
         assertCorrupt(group(post("general", "bob", "a"), Command.newBuilder().setIdempotencyKey("k").build()));
         assertThat(machine.lastSeq(roomRef("general"))).isZero();
-        assertThat(machine.appliedIndex()).isEqualTo(1);
+        assertThat(machine.appliedIndex()).isEqualTo(GROUP_INDEX - 1);
     }
 
     private void assertCorrupt(Command command) {
-        assertThatThrownBy(() -> machine.applyBatch(List.of(entry(2, command))))
+        assertThatThrownBy(() -> machine.applyBatch(List.of(entry(GROUP_INDEX, command))))
                 .isInstanceOf(CorruptLogException.class)
-                .satisfies(e -> assertThat(((CorruptLogException) e).index()).isEqualTo(2));
+                .satisfies(e -> assertThat(((CorruptLogException) e).index()).isEqualTo(GROUP_INDEX));
     }
 }
