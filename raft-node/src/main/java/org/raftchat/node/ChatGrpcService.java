@@ -159,7 +159,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void listRooms(ListRoomsRequest request, StreamObserver<ListRoomsResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(() -> {
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
             ListRoomsResponse.Builder response = ListRoomsResponse.newBuilder();
             stateMachine.rooms().forEach(room -> response.addRooms(RoomSummary.newBuilder()
                     .setName(room.name()).setDescription(room.description()).setOwner(room.creator())
@@ -192,7 +192,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> out) {
         answer(out, () -> {
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> afterBarrier(() -> {
+            return asCaller(caller -> afterBarrier(caller, () -> {
                 requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
                 return ListMembersResponse.newBuilder().addAllMembers(stateMachine.members(room)).build();
             }));
@@ -253,7 +253,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
             HistoryQuery query = historyQuery(request);
-            return asCaller(caller -> afterBarrier(() -> {
+            return asCaller(caller -> afterBarrier(caller, () -> {
                 requireReadable(conversation, caller);
                 HistoryPage page = stateMachine.history(conversation, query);
                 return ReadHistoryResponse.newBuilder().addAllMessages(page.messages()).setLastSeq(page.lastSeq()).build();
@@ -291,7 +291,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void getUnread(GetUnreadRequest request, StreamObserver<GetUnreadResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(() ->
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () ->
                 GetUnreadResponse.newBuilder().addAllConversations(stateMachine.unread(caller.username())).build())));
     }
 
@@ -329,7 +329,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void listOnline(ListOnlineRequest request, StreamObserver<ListOnlineResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(() ->
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () ->
                 ListOnlineResponse.newBuilder().addAllUsers(stateMachine.online()).build())));
     }
 
@@ -358,7 +358,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void listFriends(ListFriendsRequest request, StreamObserver<ListFriendsResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(() -> {
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
             ListFriendsResponse.Builder response = ListFriendsResponse.newBuilder();
             stateMachine.friends(caller.username()).forEach((name, online) ->
                     response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)));
@@ -444,8 +444,19 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     }
 
     /** Reads local state once a ReadIndex barrier passed; on our executor, not SOFAJRaft's callback thread. */
-    private <T> CompletableFuture<T> afterBarrier(Supplier<T> read) {
-        return reads.barrier().thenApplyAsync(ready -> read.get(), responseExecutor);
+    /**
+     * Reads after a linearizable barrier, as {@code caller}. The caller's session is checked again
+     * after the barrier: a lagging follower may have let a token through that the leader had
+     * already logged out, and a read must not be served to it.
+     */
+    private <T> CompletableFuture<T> afterBarrier(Caller caller, Supplier<T> read) {
+        return reads.barrier().thenApplyAsync(ready -> {
+            if (stateMachine.session(caller.tokenSha256()).isEmpty()) {
+                throw GrpcErrors.unauthenticated("the session is not valid (logged out, or replaced by a newer login on "
+                        + "the same device): log in again");
+            }
+            return read.get();
+        }, responseExecutor);
     }
 
     private HistoryQuery historyQuery(ReadHistoryRequest request) {
