@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,9 +48,13 @@ class TlsCliIT {
         // Goal: every way of naming the CA works, and without one the client cannot talk to the cluster.
         String caFile = ca.caCert().toString();
 
-        assertThat(run(Map.of(), "create-room", "lobby", "--user", "ann", "--cluster", allNodes, "--tls-ca", caFile))
+        assertThat(run(Map.of(), "register", "--user", "ann", "--cluster", allNodes, "--tls-ca", caFile))
                 .as(err.toString()).isZero();
-        assertThat(run(Map.of("RAFTCHAT_TLS_CA", caFile), "send", "--room", "lobby", "--user", "ann", "--cluster", allNodes, "hi"))
+        assertThat(run(Map.of(), "login", "--user", "ann", "--cluster", allNodes, "--tls-ca", caFile))
+                .as(err.toString()).isZero();
+        assertThat(run(Map.of(), "create-room", "lobby", "--cluster", allNodes, "--tls-ca", caFile))
+                .as(err.toString()).isZero();
+        assertThat(run(Map.of("RAFTCHAT_TLS_CA", caFile), "send", "--room", "lobby", "--cluster", allNodes, "hi"))
                 .as(err.toString()).isZero();
         assertThat(out.toString()).contains("#lobby seq=1");
         assertThat(run(Map.of(), "history", "--room", "lobby", "--cluster-file", clusterFile().toString()))
@@ -73,9 +78,13 @@ class TlsCliIT {
         return Files.writeString(dir.resolve("cluster.yaml"), yaml);
     }
 
-    private int run(Map<String, String> env, String... args) {
+    /** Runs the CLI as one user: its session file and password come from the environment, as in CliIT. */
+    private int run(Map<String, String> extraEnv, String... args) {
         out = new StringWriter();
         err = new StringWriter();
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put(SessionStore.ENV, dir.resolve("session").toString());
+        env.put(PasswordInput.ENV, "correct horse battery");
         CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(context));
         cli.setOut(new PrintWriter(out, true));
