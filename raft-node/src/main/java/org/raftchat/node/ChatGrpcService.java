@@ -443,9 +443,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         return authenticator.caller().thenCompose(call);
     }
 
-    /** Reads local state once a ReadIndex barrier passed; on our executor, not SOFAJRaft's callback thread. */
     /**
-     * Reads after a linearizable barrier, as {@code caller}. The caller's session is checked again
+     * Reads local state after a linearizable barrier, as {@code caller}, on our executor (not
+     * SOFAJRaft's callback thread). The caller's session is checked again
      * after the barrier: a lagging follower may have let a token through that the leader had
      * already logged out, and a read must not be served to it.
      */
