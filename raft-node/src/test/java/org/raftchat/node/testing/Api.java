@@ -3,6 +3,7 @@ package org.raftchat.node.testing;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.raftchat.proto.v1.ChatMessage;
@@ -17,6 +18,9 @@ import org.raftchat.proto.v1.ReadHistoryRequest;
 
 /** Short forms of the client API calls the integration tests make. */
 public final class Api {
+
+    /** The largest history page the nodes serve. */
+    private static final int HISTORY_PAGE = 1000;
 
     private Api() {
     }
@@ -41,8 +45,17 @@ public final class Api {
 
     /** Every message of a room, oldest first, read linearizably on the stub's node. */
     public static List<ChatMessage> allMessages(ChatServiceBlockingStub stub, String room) {
-        return stub.readHistory(ReadHistoryRequest.newBuilder().setConversation(room(room)).setAfterSeq(0).setLimit(1000).build())
-                .getMessagesList();
+        // Page by page: a page holds at most 1000 messages, and busy tests write more than that.
+        List<ChatMessage> all = new ArrayList<>();
+        while (true) {
+            long after = all.isEmpty() ? 0 : all.get(all.size() - 1).getSeq();
+            List<ChatMessage> page = stub.readHistory(ReadHistoryRequest.newBuilder().setConversation(room(room))
+                    .setAfterSeq(after).setLimit(HISTORY_PAGE).build()).getMessagesList();
+            all.addAll(page);
+            if (page.size() < HISTORY_PAGE) {
+                return all;
+            }
+        }
     }
 
     /** Registers (with {@link TestSession#PASSWORD}) and logs in on this node; returns the token. */
