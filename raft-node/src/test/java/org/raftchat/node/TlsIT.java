@@ -41,6 +41,8 @@ class TlsIT {
     @TempDir
     Path dir;
     TestCluster cluster;
+    /** One test user for the whole test: a login per stub would replace the device's session each time. */
+    TestSession session;
     final List<ManagedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -121,7 +123,14 @@ class TlsIT {
     /** As the test user, whose session the cluster's own (TLS) channels log in. */
     private ChatServiceBlockingStub stub(String id, ChannelCredentials credentials) {
         return ChatServiceGrpc.newBlockingStub(channel(id, credentials)).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withCallCredentials(new TestSession(cluster, "tester"));
+                .withCallCredentials(session());
+    }
+
+    private TestSession session() {
+        if (session == null) {
+            session = new TestSession(cluster, "tester");
+        }
+        return session;
     }
 
     private ManagedChannel channel(String id, ChannelCredentials credentials) {
