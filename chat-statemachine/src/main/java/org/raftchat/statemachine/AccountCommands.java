@@ -16,10 +16,12 @@ final class AccountCommands {
 
     private final ApplyStore store;
     private final RoomCommands rooms;
+    private final QueueCommands queues;
 
-    AccountCommands(ApplyStore store, RoomCommands rooms) {
+    AccountCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues) {
         this.store = store;
         this.rooms = rooms;
+        this.queues = queues;
     }
 
     ApplyResult register(long index, long timestampMs, RegisterUser body) {
@@ -52,6 +54,7 @@ final class AccountCommands {
         byte[] previousToken = store.get(deviceKey);
         if (previousToken != null) {
             store.delete(Keys.session(previousToken));
+            queues.sessionEnded(previousToken);
         }
         byte[] token = body.getTokenSha256().toByteArray();
         StoredSession session = StoredSession.newBuilder()
@@ -75,6 +78,7 @@ final class AccountCommands {
         }
         StoredSession session = StoredValues.decodeSession(value);
         store.delete(Keys.session(token));
+        queues.sessionEnded(token);
         byte[] deviceKey = Keys.device(session.getUsername(), session.getDeviceId());
         if (Arrays.equals(store.get(deviceKey), token)) {
             store.delete(deviceKey);

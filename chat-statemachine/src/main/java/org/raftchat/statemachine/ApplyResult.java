@@ -109,6 +109,20 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** After a start or stop: whether the session consumes the queue room, and how many consumers it has. */
+    record ConsumptionChanged(String room, boolean consuming, int consumerCount) implements ApplyResult {
+        public ConsumptionChanged {
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /** Queue message {@code seq} of {@code room} was acknowledged by its consumer and will not be delivered again. */
+    record QueueAcked(String room, long seq) implements ApplyResult {
+        public QueueAcked {
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
     record AlreadyApplied() implements ApplyResult {}
 }

@@ -32,10 +32,11 @@ final class BatchApplier implements ApplyStore {
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
-    private final RoomCommands rooms = new RoomCommands(this);
-    private final AccountCommands accounts = new AccountCommands(this, rooms);
+    private final QueueCommands queues = new QueueCommands(this);
+    private final RoomCommands rooms = new RoomCommands(this, queues);
+    private final AccountCommands accounts = new AccountCommands(this, rooms, queues);
     private final MessageCommands messages = new MessageCommands(this, rooms);
-    private final PresenceCommands presence = new PresenceCommands(this);
+    private final PresenceCommands presence = new PresenceCommands(this, queues);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -159,6 +160,9 @@ final class BatchApplier implements ApplyStore {
             case PRESENCE_TICK -> presence.tick(timestampMs, command.getPresenceTick());
             case ADD_FRIEND -> presence.addFriend(command.getAddFriend());
             case REMOVE_FRIEND -> presence.removeFriend(command.getRemoveFriend());
+            case START_CONSUMING -> queues.start(command.getStartConsuming());
+            case STOP_CONSUMING -> queues.stop(command.getStopConsuming());
+            case ACK_QUEUE_MESSAGE -> queues.ack(command.getAckQueueMessage());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }
@@ -168,8 +172,10 @@ final class BatchApplier implements ApplyStore {
         if (refused != null) {
             return refused;
         }
-        ConversationRef room = Conversations.room(body.getRoom());
-        return appendMessage(room, body.getAuthor(), body.getText(), index, timestampMs);
+        ApplyResult.MessageStored stored = appendMessage(Conversations.room(body.getRoom()), body.getAuthor(), body.getText(),
+                index, timestampMs);
+        queues.enqueue(body.getRoom(), stored.message().getSeq());
+        return stored;
     }
 
     private ApplyResult sendDirectMessage(long index, long timestampMs, SendDirectMessage body) {

@@ -15,6 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.QueueDelivery;
+import org.raftchat.proto.v1.QueueStatus;
 import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.BlockBasedTableConfig;
@@ -185,6 +187,24 @@ public final class ChatStateMachine implements AutoCloseable {
     public java.util.Map<String, Boolean> friends(String username) {
         Objects.requireNonNull(username, "username");
         return query(q -> q.friends(username));
+    }
+
+    /** The unacknowledged messages of queue room {@code room} assigned to the session, oldest first, at most {@code limit}. */
+    public List<QueueDelivery> queueDeliveries(String room, byte[] tokenSha256, int limit) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(tokenSha256, "tokenSha256");
+        return query(q -> q.queueDeliveries(room, tokenSha256, limit));
+    }
+
+    /** Whether the session consumes queue room {@code room}. */
+    public boolean consuming(String room, byte[] tokenSha256) {
+        return query(q -> q.consuming(room, tokenSha256));
+    }
+
+    /** The consumers and waiting count of a queue room; empty when the room is not a queue (or does not exist). */
+    public Optional<QueueStatus> queueStatus(String room) {
+        Objects.requireNonNull(room, "room");
+        return query(q -> q.queueStatus(room));
     }
 
     /** Runs a query on one snapshot, so it sees whole batches only. */

@@ -25,7 +25,11 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'X' str(user) conv              -> empty                        (a user's private conversations)
  * 'W' str(user) conv              -> 8-byte read seq              (read positions)
  * 'G' str(user) utf8(friend)      -> empty                        (a user's friends)
+ * 'O' utf8(room)                  -> StoredQueue protobuf          (a work-queue room's consumers)
+ * 'A' str(room) seq(8)            -> StoredAssignment protobuf     (a queue message not acked yet)
+ * 'B' bytes(token_sha256) utf8(room) -> empty                      (the queues a session consumes)
  *
+ * bytes(x) = len(4) x
  * conv = 'r' len(4) utf8(room)
  *      | 'd' len(4) utf8(user_a) len(4) utf8(user_b)     (canonical: user_a <= user_b)
  * </pre>
@@ -51,6 +55,9 @@ final class Keys {
     static final byte USER_DIRECT = 'X';
     static final byte READ_POSITION = 'W';
     static final byte FRIEND = 'G';
+    static final byte QUEUE = 'O';
+    static final byte ASSIGNMENT = 'A';
+    static final byte SESSION_QUEUE = 'B';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
@@ -119,6 +126,29 @@ final class Keys {
 
     static byte[] friend(String user, String friend) {
         return concat(friendPrefix(user), friend.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] queue(String room) {
+        return tagged(QUEUE, room);
+    }
+
+    /** Every unacknowledged message of a queue room has a key starting with this, sorted by seq. */
+    static byte[] assignmentPrefix(String room) {
+        return stringPrefix(ASSIGNMENT, room);
+    }
+
+    static byte[] assignment(String room, long seq) {
+        return concat(assignmentPrefix(room), longBytes(seq));
+    }
+
+    /** Every queue a session consumes has a key starting with this; the rest is the room name. */
+    static byte[] sessionQueuePrefix(byte[] tokenSha256) {
+        return concat(concat(new byte[] {SESSION_QUEUE}, ByteBuffer.allocate(Integer.BYTES).putInt(tokenSha256.length).array()),
+                tokenSha256);
+    }
+
+    static byte[] sessionQueue(byte[] tokenSha256, String room) {
+        return concat(sessionQueuePrefix(tokenSha256), room.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Every device key of a user starts with this; the rest is the device id. */

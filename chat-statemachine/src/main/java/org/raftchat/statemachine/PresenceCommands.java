@@ -1,5 +1,6 @@
 package org.raftchat.statemachine;
 
+import java.util.Arrays;
 import org.raftchat.proto.v1.AddFriend;
 import org.raftchat.proto.v1.Heartbeat;
 import org.raftchat.proto.v1.PresenceTick;
@@ -9,14 +10,16 @@ import org.raftchat.proto.v1.StoredSession;
 /**
  * Presence and friends. A session is online from its login or latest heartbeat until a presence
  * tick (proposed by the leader with its time) finds it silent for longer than the tick's timeout.
- * A user is online while any of their sessions is.
+ * A user is online while any of their sessions is. A session that goes offline stops consuming work queues.
  */
 final class PresenceCommands {
 
     private final ApplyStore store;
+    private final QueueCommands queues;
 
-    PresenceCommands(ApplyStore store) {
+    PresenceCommands(ApplyStore store, QueueCommands queues) {
         this.store = store;
+        this.queues = queues;
     }
 
     ApplyResult heartbeat(long timestampMs, Heartbeat body) {
@@ -39,6 +42,8 @@ final class PresenceCommands {
             StoredSession session = StoredValues.decodeSession(store.get(key));
             if (session.getOnline() && session.getLastSeenMs() < cutoffMs) {
                 store.put(key, session.toBuilder().setOnline(false).build().toByteArray());
+                // A silent consumer is a disconnected one: its unacknowledged work goes to the others.
+                queues.sessionEnded(Arrays.copyOfRange(key, 1, key.length));
                 wentOffline++;
             }
         }

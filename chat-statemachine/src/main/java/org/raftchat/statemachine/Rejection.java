@@ -27,5 +27,9 @@ public enum Rejection {
     /** A deleted message cannot be edited or deleted again. */
     MESSAGE_DELETED,
     /** The session does not exist (logged out, replaced by a newer login on the device). */
-    SESSION_NOT_FOUND
+    SESSION_NOT_FOUND,
+    /** A work-queue operation names a room that is not a queue. */
+    NOT_A_QUEUE,
+    /** An ack names a queue message that is not assigned to the acking session (another's, or not waiting for an ack). */
+    NOT_ASSIGNED
 }

@@ -1,5 +1,7 @@
 package org.raftchat.statemachine;
 
+import org.raftchat.proto.v1.RememberedAck;
+import org.raftchat.proto.v1.RememberedConsumption;
 import org.raftchat.proto.v1.RememberedDeletion;
 import org.raftchat.proto.v1.RememberedFriendship;
 import org.raftchat.proto.v1.RememberedMembership;
@@ -38,7 +40,14 @@ final class RememberedResults {
             return out.setFriendshipChanged(RememberedFriendship.newBuilder()
                     .setUser(r.user()).setFriend(r.friend()).setFriends(r.friends())).build();
         }
-        // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.: a login's command carries no idempotency key.
+        if (result instanceof ApplyResult.ConsumptionChanged r) {
+            return out.setConsumptionChanged(RememberedConsumption.newBuilder()
+                    .setRoom(r.room()).setConsuming(r.consuming()).setConsumerCount(r.consumerCount())).build();
+        }
+        if (result instanceof ApplyResult.QueueAcked r) {
+            return out.setQueueAcked(RememberedAck.newBuilder().setRoom(r.room()).setSeq(r.seq())).build();
+        }
+        // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.
         throw new IllegalArgumentException("not a remembered result: " + result);
     }
 
@@ -60,6 +69,9 @@ final class RememberedResults {
                     stored.getReadMarked().getReadSeq());
             case FRIENDSHIP_CHANGED -> new ApplyResult.FriendshipChanged(stored.getFriendshipChanged().getUser(),
                     stored.getFriendshipChanged().getFriend(), stored.getFriendshipChanged().getFriends());
+            case CONSUMPTION_CHANGED -> new ApplyResult.ConsumptionChanged(stored.getConsumptionChanged().getRoom(),
+                    stored.getConsumptionChanged().getConsuming(), stored.getConsumptionChanged().getConsumerCount());
+            case QUEUE_ACKED -> new ApplyResult.QueueAcked(stored.getQueueAcked().getRoom(), stored.getQueueAcked().getSeq());
             case KIND_NOT_SET -> throw new StateMachineException("stored idempotent result has no kind");
         };
     }

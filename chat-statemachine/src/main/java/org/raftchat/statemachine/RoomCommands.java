@@ -17,9 +17,11 @@ import org.raftchat.proto.v1.StampedLimits;
 final class RoomCommands {
 
     private final ApplyStore store;
+    private final QueueCommands queues;
 
-    RoomCommands(ApplyStore store) {
+    RoomCommands(ApplyStore store, QueueCommands queues) {
         this.store = store;
+        this.queues = queues;
     }
 
     ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
@@ -34,7 +36,11 @@ final class RoomCommands {
         if (overLimit != null) {
             return overLimit;
         }
-        store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index));
+        store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index,
+                body.getQueue()));
+        if (body.getQueue()) {
+            queues.create(room);
+        }
         addMember(room, body.getCreator());
         return new ApplyResult.RoomCreated(room, index);
     }
@@ -43,7 +49,7 @@ final class RoomCommands {
     void enterMainHall(String user, long index, long timestampMs) {
         byte[] key = Keys.room(WellKnown.MAIN_HALL);
         if (store.get(key) == null) {
-            store.put(key, StoredValues.encodeRoom(WellKnown.SYSTEM_USER, WellKnown.MAIN_HALL_DESCRIPTION, timestampMs, index));
+            store.put(key, StoredValues.encodeRoom(WellKnown.SYSTEM_USER, WellKnown.MAIN_HALL_DESCRIPTION, timestampMs, index, false));
         }
         addMember(WellKnown.MAIN_HALL, user);
     }
@@ -89,6 +95,7 @@ final class RoomCommands {
         }
         if (isMember(room, user)) {
             removeMember(room, user);
+            queues.memberLeft(room, user);
         }
         return new ApplyResult.MembershipChanged(room, user, false, memberCount(room));
     }
@@ -114,6 +121,7 @@ final class RoomCommands {
             store.delete(Keys.readPosition(member, conversation));
         }
         store.delete(Keys.memberCount(room));
+        queues.roomDeleted(room);
         store.delete(Keys.room(room));
         store.keysWithPrefix(Keys.messagePrefix(conversation)).forEach(store::delete);
         store.delete(Keys.counter(conversation));

@@ -4,6 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.QueueConsumerStatus;
+import org.raftchat.proto.v1.QueueDelivery;
+import org.raftchat.proto.v1.QueueStatus;
+import org.raftchat.proto.v1.StoredAssignment;
+import org.raftchat.proto.v1.StoredConsumer;
+import org.raftchat.proto.v1.StoredQueue;
 import org.raftchat.proto.v1.StoredUser;
 import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.ReadOptions;
@@ -99,6 +105,54 @@ final class StateQueries {
         byte[] directPrefix = Keys.userDirectPrefix(user);
         scan(directPrefix, (key, value) -> counts.add(count(user, Keys.decodeConversation(key, directPrefix.length))));
         return counts;
+    }
+
+    /** The unacknowledged messages of a queue room assigned to the session, by seq, at most {@code limit}. */
+    List<QueueDelivery> queueDeliveries(String room, byte[] tokenSha256, int limit) {
+        com.google.protobuf.ByteString token = com.google.protobuf.ByteString.copyFrom(tokenSha256);
+        byte[] conversationKey = Keys.conversation(Conversations.room(room));
+        List<QueueDelivery> deliveries = new ArrayList<>();
+        scan(Keys.assignmentPrefix(room), (key, value) -> {
+            StoredAssignment assignment = StoredValues.decodeAssignment(value);
+            if (deliveries.size() < limit && assignment.getTokenSha256().equals(token)) {
+                byte[] message = get(Keys.message(conversationKey, Keys.seqOf(key)));
+                if (message == null) {
+                    throw new StateMachineException("queue room '" + room + "' assigns seq " + Keys.seqOf(key) + ", which has no message");
+                }
+                deliveries.add(QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message))
+                        .setDeliveryCount(assignment.getDeliveries()).build());
+            }
+        });
+        return deliveries;
+    }
+
+    boolean consuming(String room, byte[] tokenSha256) {
+        return get(Keys.sessionQueue(tokenSha256, room)) != null;
+    }
+
+    /** A queue room's consumers (in the order they started) with what each holds, and how many messages wait; empty if not a queue. */
+    Optional<QueueStatus> queueStatus(String room) {
+        byte[] value = get(Keys.queue(room));
+        if (value == null) {
+            return Optional.empty();
+        }
+        StoredQueue queue = StoredValues.decodeQueue(room, value);
+        java.util.Map<com.google.protobuf.ByteString, Integer> inFlight = new java.util.HashMap<>();
+        long[] waiting = {0};
+        scan(Keys.assignmentPrefix(room), (key, assignmentValue) -> {
+            StoredAssignment assignment = StoredValues.decodeAssignment(assignmentValue);
+            if (assignment.getTokenSha256().isEmpty()) {
+                waiting[0]++;
+            } else {
+                inFlight.merge(assignment.getTokenSha256(), 1, Integer::sum);
+            }
+        });
+        QueueStatus.Builder status = QueueStatus.newBuilder().setRoom(room).setWaiting(waiting[0]);
+        for (StoredConsumer consumer : queue.getConsumersList()) {
+            status.addConsumers(QueueConsumerStatus.newBuilder().setUsername(consumer.getUsername())
+                    .setDeviceId(consumer.getDeviceId()).setInFlight(inFlight.getOrDefault(consumer.getTokenSha256(), 0)));
+        }
+        return Optional.of(status.build());
     }
 
     private UnreadCount count(String user, ConversationRef conversation) {

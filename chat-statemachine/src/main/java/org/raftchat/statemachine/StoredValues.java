@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.RememberedResult;
+import org.raftchat.proto.v1.StoredAssignment;
+import org.raftchat.proto.v1.StoredQueue;
 import org.raftchat.proto.v1.StoredRoom;
 import org.raftchat.proto.v1.StoredSession;
 import org.raftchat.proto.v1.StoredUser;
@@ -29,8 +31,9 @@ final class StoredValues {
 
     private StoredValues() {}
 
-    static byte[] encodeRoom(String owner, String description, long createdAtMs, long createdLogIndex) {
+    static byte[] encodeRoom(String owner, String description, long createdAtMs, long createdLogIndex, boolean queue) {
         return StoredRoom.newBuilder()
+                .setQueue(queue)
                 .setOwner(owner)
                 .setDescription(description)
                 .setCreatedAtMs(createdAtMs)
@@ -42,11 +45,19 @@ final class StoredValues {
     static RoomInfo decodeRoom(String name, byte[] value, int memberCount) {
         StoredRoom room = parse(() -> StoredRoom.parseFrom(value), "room '" + name + "'");
         return new RoomInfo(name, room.getOwner(), room.getDescription(), room.getCreatedAtMs(),
-                room.getCreatedLogIndex(), memberCount);
+                room.getCreatedLogIndex(), memberCount, room.getQueue());
     }
 
     static StoredUser decodeUser(String name, byte[] value) {
         return parse(() -> StoredUser.parseFrom(value), "user '" + name + "'");
+    }
+
+    static StoredQueue decodeQueue(String room, byte[] value) {
+        return parse(() -> StoredQueue.parseFrom(value), "queue of room '" + room + "'");
+    }
+
+    static StoredAssignment decodeAssignment(byte[] value) {
+        return parse(() -> StoredAssignment.parseFrom(value), "queue assignment");
     }
 
     static StoredSession decodeSession(byte[] value) {

@@ -50,7 +50,7 @@ class ApplyCommandsTest {
         List<ApplyResult> results = machine.applyBatch(entries(2, at(1_000, createRoom("general", "alice"))));
 
         assertThat(results).containsExactly(new ApplyResult.RoomCreated("general", 2));
-        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 2, 1));
+        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 2, 1, false));
         assertThat(machine.appliedIndex()).isEqualTo(2);
         assertThat(machine.lastTimestampMs()).isEqualTo(1_000);
     }
@@ -67,7 +67,7 @@ class ApplyCommandsTest {
 
         assertThat(results).containsExactly(
                 new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room 'general' already exists"));
-        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 3, 1));
+        assertThat(machine.room("general")).contains(new RoomInfo("general", "alice", "", 1_000, 3, 1, false));
         assertThat(machine.contentDigest()).isEqualTo(contentBefore);
         // Documented choice: a refused entry still advances the applied index (it was applied: to no effect).
         assertThat(machine.appliedIndex()).isEqualTo(4);

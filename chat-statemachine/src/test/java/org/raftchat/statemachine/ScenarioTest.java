@@ -47,7 +47,7 @@ class ScenarioTest {
     private StampedLimits limits = StampedLimits.getDefaultInstance();
 
     @ParameterizedTest
-    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt"})
+    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt"})
     void scenario(String file) throws IOException {
         List<String> lines = read(file);
         List<String> actual = new ArrayList<>();
@@ -95,6 +95,12 @@ class ScenarioTest {
             case "nick" -> c.setSetNickname(SetNickname.newBuilder().setUsername(a[1]).setNickname(a[2]));
             case "create" -> c.setCreateRoom(CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, 3))
                     .setLimits(limits));
+            case "create-queue" -> c.setCreateRoom(CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, 3))
+                    .setLimits(limits).setQueue(true));
+            case "consume" -> c.setStartConsuming(org.raftchat.proto.v1.StartConsuming.newBuilder().setRoom(a[1]).setTokenSha256(token(a[2])));
+            case "stop" -> c.setStopConsuming(org.raftchat.proto.v1.StopConsuming.newBuilder().setRoom(a[1]).setTokenSha256(token(a[2])));
+            case "ack" -> c.setAckQueueMessage(org.raftchat.proto.v1.AckQueueMessage.newBuilder().setRoom(a[1])
+                    .setTokenSha256(token(a[2])).setSeq(Long.parseLong(a[3])));
             case "join" -> c.setJoinRoom(JoinRoom.newBuilder().setRoom(a[1]).setUser(a[2]).setLimits(limits));
             case "leave" -> c.setLeaveRoom(LeaveRoom.newBuilder().setRoom(a[1]).setUser(a[2]));
             case "delete-room" -> c.setDeleteRoom(DeleteRoom.newBuilder().setRoom(a[1]).setUser(a[2]));
@@ -120,7 +126,8 @@ class ScenarioTest {
     private static String query(ChatStateMachine machine, String[] a) {
         return switch (a[0]) {
             case "rooms" -> machine.rooms().stream()
-                    .map(r -> r.name() + "(owner=" + r.creator() + " members=" + r.memberCount() + " '" + r.description() + "')")
+                    .map(r -> r.name() + (r.queue() ? "(queue owner=" : "(owner=") + r.creator() + " members=" + r.memberCount()
+                            + " '" + r.description() + "')")
                     .collect(Collectors.joining(" "));
             case "members" -> String.join(" ", machine.members(a[1]));
             case "user" -> machine.user(a[1]).map(u -> u.username() + " nick=" + u.nickname() + " hash=" + u.passwordHash())
@@ -131,6 +138,14 @@ class ScenarioTest {
                     .map(ScenarioTest::line).collect(Collectors.joining(" | "));
             case "online" -> String.join(" ", machine.online());
             case "friends" -> machine.friends(a[1]).toString();
+            // What the session holds: seq:author:text xN (N deliveries), and whether it still consumes.
+            case "deliveries" -> machine.queueDeliveries(a[1], token(a[2]).toByteArray(), 1000).stream()
+                    .map(d -> line(d.getMessage()) + " x" + d.getDeliveryCount()).collect(Collectors.collectingAndThen(
+                            Collectors.joining(" | "), held -> held.isEmpty() ? "none" : held))
+                    + (machine.consuming(a[1], token(a[2]).toByteArray()) ? " (consuming)" : " (not consuming)");
+            case "queue" -> machine.queueStatus(a[1]).map(q -> "consumers=[" + q.getConsumersList().stream()
+                    .map(c -> c.getUsername() + "/" + c.getDeviceId() + ":" + c.getInFlight()).collect(Collectors.joining(" "))
+                    + "] waiting=" + q.getWaiting()).orElse("not a queue");
             default -> throw new IllegalArgumentException("unknown scenario query " + a[0]);
         };
     }
@@ -171,6 +186,12 @@ class ScenarioTest {
         }
         if (result instanceof ApplyResult.ReadMarked r) {
             return "read " + name(r.conversation()) + " up to " + r.readSeq();
+        }
+        if (result instanceof ApplyResult.ConsumptionChanged r) {
+            return (r.consuming() ? "consuming " : "not consuming ") + r.room() + " consumers=" + r.consumerCount();
+        }
+        if (result instanceof ApplyResult.QueueAcked r) {
+            return "acked " + r.room() + " " + r.seq();
         }
         return result.toString();
     }
