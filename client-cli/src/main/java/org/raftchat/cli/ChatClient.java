@@ -25,7 +25,15 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.raftchat.cli.ChatClientException.Category;
 import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.AckQueueMessageRequest;
+import org.raftchat.proto.v1.AckQueueMessageResponse;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConsumeRequest;
+import org.raftchat.proto.v1.ConsumeResponse;
+import org.raftchat.proto.v1.GetQueueStatusRequest;
+import org.raftchat.proto.v1.QueueStatus;
+import org.raftchat.proto.v1.ReceiveQueueRequest;
+import org.raftchat.proto.v1.ReceiveQueueResponse;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.ConversationRef;
@@ -212,8 +220,13 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description) {
+        return createRoom(key, room, description, false);
+    }
+
+    /** {@code queue}: a work-queue room, each post going to exactly one consumer (see {@link #startConsuming}). */
+    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue) {
         CreateRoomRequest request = CreateRoomRequest.newBuilder()
-                .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).build();
+                .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).setQueue(queue).build();
         return call("create room #" + room, Route.LEADER, key, stub -> stub.createRoom(request));
     }
 
@@ -303,6 +316,40 @@ public final class ChatClient implements AutoCloseable {
 
     public List<Friend> friends() {
         return call("list friends", Route.ANY, null, stub -> stub.listFriends(ListFriendsRequest.getDefaultInstance())).getFriendsList();
+    }
+
+    // ---- work-queue rooms ----
+
+    /** This session starts consuming the queue room: from now on some of its posts are assigned to it. */
+    public ConsumeResponse startConsuming(String room) {
+        IdempotencyKey key = IdempotencyKey.random();
+        ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        return call("consume queue #" + room, Route.LEADER, key, stub -> stub.startConsuming(request));
+    }
+
+    /** This session stops consuming; what it has not acknowledged goes to the other consumers. */
+    public ConsumeResponse stopConsuming(String room) {
+        IdempotencyKey key = IdempotencyKey.random();
+        ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        return call("stop consuming queue #" + room, Route.LEADER, key, stub -> stub.stopConsuming(request));
+    }
+
+    /** The messages assigned to this session and not acknowledged yet, oldest first. */
+    public ReceiveQueueResponse receiveQueue(String room, int limit) {
+        ReceiveQueueRequest request = ReceiveQueueRequest.newBuilder().setRoom(room).setLimit(limit).build();
+        return call("receive from queue #" + room, Route.ANY, null, stub -> stub.receiveQueue(request));
+    }
+
+    public AckQueueMessageResponse ackQueueMessage(String room, long seq) {
+        IdempotencyKey key = IdempotencyKey.random();
+        AckQueueMessageRequest request = AckQueueMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setRoom(room).setSeq(seq).build();
+        return call("acknowledge #" + room + " seq " + seq, Route.LEADER, key, stub -> stub.ackQueueMessage(request));
+    }
+
+    public QueueStatus queueStatus(String room) {
+        GetQueueStatusRequest request = GetQueueStatusRequest.newBuilder().setRoom(room).build();
+        return call("show queue #" + room, Route.ANY, null, stub -> stub.getQueueStatus(request));
     }
 
     public GetUnreadResponse unread() {

@@ -13,10 +13,13 @@ final class CreateRoomCommand extends ClientCommand {
     @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "What the room is for (optional).")
     String description;
 
+    @Option(names = "--queue", description = "A work-queue room: each post goes to exactly one consumer (see 'raftchat queue').")
+    boolean queue;
+
     @Override
     int run(ChatClient client) {
-        client.createRoom(room, description);
-        out().println("created #" + room);
+        client.createRoom(IdempotencyKey.random(), room, description, queue);
+        out().println("created " + (queue ? "work-queue room #" : "#") + room);
         return ExitCodes.OK;
     }
 }

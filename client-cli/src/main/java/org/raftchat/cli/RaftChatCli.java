@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
                 DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
                 ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,
-                TailCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, AdminCommand.class,
+                TailCommand.class, QueueCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {
 

@@ -10,7 +10,7 @@ final class RoomsCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         for (RoomSummary room : client.listRooms().getRoomsList()) {
-            out().println("#" + room.getName() + "\t" + room.getMemberCount() + " members\towner " + room.getOwner()
+            out().println("#" + room.getName() + (room.getQueue() ? " (queue)" : "") + "\t" + room.getMemberCount() + " members\towner " + room.getOwner()
                     + (room.getDescription().isEmpty() ? "" : "\t" + room.getDescription()));
         }
         return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package org.raftchat.node;
 
+import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,17 @@ import org.raftchat.proto.v1.PostRoomMessage;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
+import org.raftchat.proto.v1.AckQueueMessage;
+import org.raftchat.proto.v1.AckQueueMessageRequest;
+import org.raftchat.proto.v1.AckQueueMessageResponse;
+import org.raftchat.proto.v1.ConsumeRequest;
+import org.raftchat.proto.v1.ConsumeResponse;
+import org.raftchat.proto.v1.GetQueueStatusRequest;
+import org.raftchat.proto.v1.QueueStatus;
+import org.raftchat.proto.v1.ReceiveQueueRequest;
+import org.raftchat.proto.v1.ReceiveQueueResponse;
+import org.raftchat.proto.v1.StartConsuming;
+import org.raftchat.proto.v1.StopConsuming;
 import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.RoomMembershipResponse;
@@ -146,7 +158,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String description = validator.description(request.getDescription());
             return asCaller(caller -> {
                 Command.Builder command = Command.newBuilder().setIdempotencyKey(key).setCreateRoom(CreateRoom.newBuilder()
-                        .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits));
+                        .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits)
+                        .setQueue(request.getQueue()));
                 return proposer.propose(command).thenApply(result -> {
                     if (result instanceof ApplyResult.RoomCreated created) {
                         return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
@@ -163,7 +176,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             ListRoomsResponse.Builder response = ListRoomsResponse.newBuilder();
             stateMachine.rooms().forEach(room -> response.addRooms(RoomSummary.newBuilder()
                     .setName(room.name()).setDescription(room.description()).setOwner(room.creator())
-                    .setMemberCount(room.memberCount())));
+                    .setMemberCount(room.memberCount()).setQueue(room.queue())));
             return response.build();
         })));
     }
@@ -318,7 +331,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
         // No idempotency key: a repeated heartbeat has the same effect (online, seen at the leader's time).
         answer(out, () -> asCaller(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
-                Heartbeat.newBuilder().setTokenSha256(com.google.protobuf.ByteString.copyFrom(caller.tokenSha256()))))
+                Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
                 .thenApply(result -> {
                     if (result instanceof ApplyResult.PresenceUpdated) {
                         return HeartbeatResponse.getDefaultInstance();
@@ -408,6 +421,86 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void getClusterInfo(GetClusterInfoRequest request, StreamObserver<ClusterInfo> out) {
         out.onNext(clusterInfo.get());
         out.onCompleted();
+    }
+
+    // ---- work-queue rooms ----
+
+    @Override
+    public void startConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
+                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
+        });
+    }
+
+    @Override
+    public void stopConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
+                    .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
+        });
+    }
+
+    @Override
+    public void receiveQueue(ReceiveQueueRequest request, StreamObserver<ReceiveQueueResponse> out) {
+        answer(out, () -> {
+            String room = validator.name("room", request.getRoom());
+            int limit = validator.historyLimit(request.getLimit());
+            return asCaller(caller -> afterBarrier(caller, () -> {
+                requireQueue(room, caller);
+                return ReceiveQueueResponse.newBuilder()
+                        .addAllDeliveries(stateMachine.queueDeliveries(room, caller.tokenSha256(), limit))
+                        .setConsuming(stateMachine.consuming(room, caller.tokenSha256()))
+                        .build();
+            }));
+        });
+    }
+
+    @Override
+    public void ackQueueMessage(AckQueueMessageRequest request, StreamObserver<AckQueueMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            long seq = validator.sequence("seq", request.getSeq());
+            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                    .setAckQueueMessage(AckQueueMessage.newBuilder().setRoom(room)
+                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.QueueAcked acked) {
+                            return AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build();
+                        }
+                        throw unexpected(result);
+                    }));
+        });
+    }
+
+    @Override
+    public void getQueueStatus(GetQueueStatusRequest request, StreamObserver<QueueStatus> out) {
+        answer(out, () -> {
+            String room = validator.name("room", request.getRoom());
+            return asCaller(caller -> afterBarrier(caller, () -> requireQueue(room, caller)));
+        });
+    }
+
+    private CompletableFuture<ConsumeResponse> proposeConsumption(Command.Builder command) {
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.ConsumptionChanged changed) {
+                return ConsumeResponse.newBuilder().setRoom(changed.room()).setConsuming(changed.consuming())
+                        .setConsumerCount(changed.consumerCount()).build();
+            }
+            throw unexpected(result);
+        });
+    }
+
+    /** The caller must be a member of the room, and the room a work queue; returns its status. */
+    private QueueStatus requireQueue(String room, Caller caller) {
+        requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
+        return stateMachine.queueStatus(room).orElseThrow(() -> GrpcErrors.failedPrecondition(
+                "room '" + room + "' is not a work queue (create one with 'raftchat create-room NAME --queue')"));
     }
 
     // ---- helpers ----

@@ -55,7 +55,7 @@ final class GrpcErrors {
             case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
             case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
             case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR -> io.grpc.Status.PERMISSION_DENIED;
-            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED -> io.grpc.Status.FAILED_PRECONDITION;
+            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED -> io.grpc.Status.FAILED_PRECONDITION;
             case SESSION_NOT_FOUND -> io.grpc.Status.UNAUTHENTICATED;
             case LIMIT_REACHED -> io.grpc.Status.RESOURCE_EXHAUSTED;
         };
@@ -78,6 +78,10 @@ final class GrpcErrors {
 
     static StatusRuntimeException wrongCredentials() {
         return unauthenticated("unknown username or wrong password");
+    }
+
+    static StatusRuntimeException failedPrecondition(String why) {
+        return io.grpc.Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException();
     }
 
     static StatusRuntimeException permissionDenied(String why) {

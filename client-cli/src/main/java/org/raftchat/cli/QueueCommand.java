@@ -1,0 +1,182 @@
+package org.raftchat.cli;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.QueueConsumerStatus;
+import org.raftchat.proto.v1.QueueDelivery;
+import org.raftchat.proto.v1.QueueStatus;
+import org.raftchat.proto.v1.ReceiveQueueResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Work-queue rooms from the command line. {@code consume} is a worker: it consumes the room, prints
+ * each message assigned to this session and acknowledges it once printed. The other actions are
+ * the single steps, for scripts.
+ */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+        description = {"Work-queue rooms (create one with 'create-room NAME --queue'): each post goes to exactly one "
+                + "consuming session, round-robin.",
+                "  queue consume ROOM [--count N] [--no-ack]   work: print each message assigned to you, ack it once printed",
+                "  queue start ROOM | stop ROOM                start / stop consuming (stop hands your unacked messages on)",
+                "  queue receive ROOM                          the messages assigned to you and not acked yet",
+                "  queue ack ROOM SEQ...                       acknowledge messages you handled",
+                "  queue status ROOM                           consumers, what each holds, how many wait"})
+final class QueueCommand extends ClientCommand {
+
+    private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "status");
+    private static final long POLL_INTERVAL_MS = 500;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack or status")
+    String action;
+
+    @Parameters(index = "1", paramLabel = "ROOM")
+    String room;
+
+    @Parameters(index = "2..*", paramLabel = "SEQ", description = "For ack: the message seqs to acknowledge.")
+    List<Long> seqs = List.of();
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "consume: stop after handling N messages (default: run until interrupted).")
+    int count;
+
+    @Option(names = "--no-ack", description = "consume: print but do not acknowledge; when the consumer stops, "
+            + "what it holds goes to the other consumers.")
+    boolean noAck;
+
+    @Override
+    void validate() {
+        if (!ACTIONS.contains(action)) {
+            throw usage("ACTION: expected one of " + String.join(", ", ACTIONS) + ", got '" + action + "'");
+        }
+        if (action.equals("ack") && seqs.isEmpty()) {
+            throw usage("queue ack: which SEQ?");
+        }
+        if (!action.equals("ack") && !seqs.isEmpty()) {
+            throw usage("queue " + action + ": unexpected " + seqs);
+        }
+        if (count < 0) {
+            throw usage("--count: must be >= 0, got " + count);
+        }
+    }
+
+    @Override
+    int run(ChatClient client) throws InterruptedException {
+        ZoneId zone = root.context().zone();
+        switch (action) {
+            case "consume" -> consume(client, zone);
+            case "start" -> out().println("consuming #" + room + " (" + client.startConsuming(room).getConsumerCount() + " consumers)");
+            case "stop" -> out().println("stopped consuming #" + room + " (" + client.stopConsuming(room).getConsumerCount()
+                    + " consumers left)");
+            case "receive" -> {
+                ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
+                held.getDeliveriesList().forEach(d -> out().println(line(d, zone)));
+                if (!held.getConsuming()) {
+                    err().println("raftchat: this session does not consume #" + room + ": run 'raftchat queue start " + room + "'");
+                }
+            }
+            case "ack" -> {
+                for (long seq : seqs) {
+                    client.ackQueueMessage(room, seq);
+                    out().println("acked #" + room + " seq=" + seq);
+                }
+            }
+            default -> printStatus(client.queueStatus(room));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Consumes until interrupted or {@code count} messages are handled, then stops consuming. */
+    private void consume(ChatClient client, ZoneId zone) throws InterruptedException {
+        client.startConsuming(room);
+        err().println("raftchat: consuming #" + room + (noAck ? " without acknowledging" : "") + "; Ctrl-C stops");
+        err().flush();
+        ScheduledExecutorService heartbeats = heartbeats(client);
+        Thread stopOnExit = new Thread(() -> stopQuietly(client), "raftchat-queue-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        long lastShownSeq = 0;
+        int handled = 0;
+        try {
+            while (count == 0 || handled < count) {
+                ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
+                if (!held.getConsuming()) {
+                    // The session went offline (a missed heartbeat, a paused laptop): what it held was handed on.
+                    err().println("raftchat: this session stopped consuming #" + room + " (offline for a while); consuming again");
+                    client.startConsuming(room);
+                    continue;
+                }
+                for (QueueDelivery delivery : held.getDeliveriesList()) {
+                    long seq = delivery.getMessage().getSeq();
+                    // Without acks the same messages come back on every poll: show each once.
+                    if (noAck && seq <= lastShownSeq) {
+                        continue;
+                    }
+                    out().println(line(delivery, zone));
+                    out().flush();
+                    if (!noAck) {
+                        client.ackQueueMessage(room, seq);
+                    }
+                    lastShownSeq = Math.max(lastShownSeq, seq);
+                    if (++handled == count) {
+                        break;
+                    }
+                }
+                if (count == 0 || handled < count) {
+                    Thread.sleep(POLL_INTERVAL_MS);
+                }
+            }
+        } finally {
+            heartbeats.shutdownNow();
+            stopQuietly(client);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // Already exiting: the hook runs (stopping twice is harmless).
+            }
+        }
+    }
+
+    private void stopQuietly(ChatClient client) {
+        try {
+            client.stopConsuming(room);
+        } catch (RuntimeException e) {
+            // The cluster ends the consumer anyway when its session goes quiet (presence timeout).
+        }
+    }
+
+    private static ScheduledExecutorService heartbeats(ChatClient client) {
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raftchat-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        // A consumer that stops heartbeating is taken for gone and its messages go to the others.
+        long periodMs = Defaults.HEARTBEAT_INTERVAL.toMillis();
+        heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                client.heartbeat();
+            } catch (RuntimeException e) {
+                // A missed beat only matters if the next two miss too.
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        return heartbeats;
+    }
+
+    private void printStatus(QueueStatus status) {
+        out().println("#" + status.getRoom() + ": " + status.getConsumersCount() + " consumers, " + status.getWaiting()
+                + " waiting for a consumer");
+        for (QueueConsumerStatus consumer : status.getConsumersList()) {
+            out().println("  " + consumer.getUsername() + " (" + consumer.getDeviceId() + ")\t" + consumer.getInFlight() + " in flight");
+        }
+    }
+
+    private static String line(QueueDelivery delivery, ZoneId zone) {
+        String line = MessageLines.format(delivery.getMessage(), zone);
+        return delivery.getDeliveryCount() > 1 ? line + "  (delivery " + delivery.getDeliveryCount() + ")" : line;
+    }
+}
