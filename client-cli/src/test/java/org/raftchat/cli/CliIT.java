@@ -198,6 +198,46 @@ class CliIT {
         assertThat(out.toString()).contains("system: room #rust was deleted by its owner ann");
     }
 
+    @Test
+    void workQueueRoomsThroughTheCli() {
+        // Goal: each post to a queue room goes to one consumer, round-robin; a consumer that stops without
+        // acknowledging hands its messages on; 'queue consume' prints and acknowledges.
+        loginAs("bob");
+        loginAs("ann");
+        assertThat(run("create-room", "jobs", "--queue", "--cluster", allNodes)).isZero();
+        assertThat(run("rooms", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("#jobs (queue)\t1 members\towner ann");
+        assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).isZero();
+        sessionFile = dataRoot.resolve("session-bob").toString();
+        assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).as("not a member yet").isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("join", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("consuming #jobs (2 consumers)");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job " + i)).isZero();
+        }
+        assertThat(run("queue", "receive", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList())
+                .containsExactly("[2] bob: job 2", "[4] bob: job 4");
+        assertThat(run("queue", "consume", "jobs", "--count", "1", "--no-ack", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("bob: job 2").doesNotContain("job 4");
+
+        sessionFile = dataRoot.resolve("session-ann").toString();
+        assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly("#jobs: 1 consumers, 0 waiting for a consumer",
+                "  ann (cli)\t4 in flight");
+        assertThat(run("queue", "consume", "jobs", "--count", "4", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList()).containsExactly(
+                "[1] bob: job 1", "[2] bob: job 2  (delivery 2)", "[3] bob: job 3", "[4] bob: job 4  (delivery 2)");
+        assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).startsWith("#jobs: 0 consumers, 0 waiting for a consumer");
+        assertThat(run("queue", "ack", "jobs", "1", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("not waiting for an acknowledgement");
+        assertThat(run("queue", "status", "MainHall", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(err.toString()).contains("not a work queue");
+        assertThat(run("queue", "frobnicate", "jobs", "--cluster", allNodes)).isEqualTo(ExitCodes.USAGE);
+    }
+
     private static ConversationRef room(String name) {
         return ConversationRef.newBuilder().setRoom(name).build();
     }
