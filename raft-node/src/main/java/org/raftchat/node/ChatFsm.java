@@ -81,6 +81,29 @@ final class ChatFsm extends StateMachineAdapter {
         metrics.batchApplied(entries.size(), System.nanoTime() - startNanos);
         answerProposers(closures, results);
         subscriptions.onStored(storedMessages(results));
+        List<String> shrunk = shrunkRooms(results);
+        if (!shrunk.isEmpty()) {
+            subscriptions.onRoomsShrunk(shrunk);
+        }
+    }
+
+    /** Rooms someone left or that were deleted in this batch. */
+    private static List<String> shrunkRooms(List<ApplyResult> results) {
+        List<String> rooms = new ArrayList<>();
+        for (ApplyResult result : results) {
+            addShrunk(result, rooms);
+        }
+        return rooms;
+    }
+
+    private static void addShrunk(ApplyResult result, List<String> rooms) {
+        if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
+            rooms.add(changed.room());
+        } else if (result instanceof ApplyResult.RoomDeleted deleted) {
+            rooms.add(deleted.room());
+        } else if (result instanceof ApplyResult.Batched batched) {
+            batched.results().forEach(inner -> addShrunk(inner, rooms));
+        }
     }
 
     private static void answerProposers(List<Closure> closures, List<ApplyResult> results) {

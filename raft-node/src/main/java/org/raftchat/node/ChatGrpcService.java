@@ -290,12 +290,15 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         }
         SubscriptionHub.Subscription subscription = subscriptions.accept(stream);
         // Ask linearizably, so a lagging follower does not refuse a room or membership that exists.
-        caller.thenCompose(c -> reads.barrier().thenRunAsync(() -> requireReadable(conversation, c), responseExecutor))
-                .whenComplete((ok, error) -> {
+        caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
+                    requireReadable(conversation, c);
+                    return c;
+                }, responseExecutor))
+                .whenComplete((reader, error) -> {
                     if (error != null) {
                         subscription.fail(error);
                     } else {
-                        subscription.start(conversation, afterSeq);
+                        subscription.start(conversation, afterSeq, reader);
                     }
                 });
     }

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * cursor, so a stream is in order, with no gap and no duplicate, however notifications and
  * backfill interleave. A slow reader is paused by gRPC flow control ({@code isReady}) instead of
  * buffering without bound; it catches up from the state when it is ready again.
+ *
+ * <p>A stream is its subscriber's only while they may read the conversation: before each send the
+ * subscription checks, on local state, that the session is alive and (for a room) that the user is
+ * still a member; a logout, leave or room deletion ends the stream instead of leaking what follows.
  */
 final class SubscriptionHub implements AutoCloseable {
 
@@ -71,6 +75,16 @@ final class SubscriptionHub implements AutoCloseable {
         }
     }
 
+    /** Rooms someone left or that were deleted: their streams re-check who may still read them. */
+    void onRoomsShrunk(List<String> rooms) {
+        for (String room : rooms) {
+            Set<Subscription> subs = byConversation.get(Conversations.key(ConversationRef.newBuilder().setRoom(room).build()));
+            if (subs != null) {
+                subs.forEach(Subscription::schedule);
+            }
+        }
+    }
+
     /** After a snapshot install the whole state may have moved forward: wake everyone. */
     void onRestored() {
         byConversation.values().forEach(subs -> subs.forEach(Subscription::schedule));
@@ -101,6 +115,7 @@ final class SubscriptionHub implements AutoCloseable {
         private final ServerCallStreamObserver<ChatMessage> out;
         private volatile ConversationRef conversation;
         private volatile String key;
+        private volatile Caller caller;
         /** Only the draining thread touches the cursor; the WIP counter serializes drains. */
         private long lastSentSeq;
         private final AtomicInteger wip = new AtomicInteger();
@@ -111,8 +126,8 @@ final class SubscriptionHub implements AutoCloseable {
             this.out = out;
         }
 
-        /** Starts streaming messages with seq > afterSeq: the backfill first, then live. */
-        void start(ConversationRef conversation, long afterSeq) {
+        /** Starts streaming messages with seq > afterSeq to {@code caller}: the backfill first, then live. */
+        void start(ConversationRef conversation, long afterSeq, Caller caller) {
             if (cancelled) {
                 return;
             }
@@ -126,6 +141,7 @@ final class SubscriptionHub implements AutoCloseable {
                 return;
             }
             this.lastSentSeq = afterSeq;
+            this.caller = caller;
             this.conversation = Conversations.canonical(conversation);
             this.key = Conversations.key(conversation);
             byConversation.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(this);
@@ -180,6 +196,12 @@ final class SubscriptionHub implements AutoCloseable {
         private void pump() {
             while (!cancelled && key != null && out.isReady()) {
                 HistoryPage page = stateMachine.history(conversation, new HistoryQuery.After(lastSentSeq, PAGE_SIZE));
+                // Checked after the read: everything in the page was applied while the caller could still read it.
+                StatusRuntimeException noLonger = mayNoLongerRead();
+                if (noLonger != null) {
+                    finish(noLonger);
+                    return;
+                }
                 if (page.messages().isEmpty()) {
                     return;
                 }
@@ -193,6 +215,22 @@ final class SubscriptionHub implements AutoCloseable {
                     lastSentSeq = message.getSeq();
                 }
             }
+        }
+
+        private StatusRuntimeException mayNoLongerRead() {
+            if (stateMachine.session(caller.tokenSha256()).isEmpty()) {
+                return GrpcErrors.unauthenticated("the session ended (logged out, or replaced by a newer login on the same device): "
+                        + "log in again");
+            }
+            if (conversation.getKindCase() != ConversationRef.KindCase.ROOM) {
+                return null;
+            }
+            String room = conversation.getRoom();
+            if (stateMachine.room(room).isEmpty()) {
+                return GrpcErrors.roomNotFound(room);
+            }
+            return stateMachine.isMember(room, caller.username()) ? null
+                    : GrpcErrors.permissionDenied(caller.username() + " is no longer a member of room '" + room + "'");
         }
 
         private void finish(StatusRuntimeException status) {

@@ -18,9 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
+import org.raftchat.proto.v1.LeaveRoomRequest;
+import org.raftchat.proto.v1.LogoutRequest;
 import org.raftchat.proto.v1.SubscribeRequest;
 
 class SubscriptionIT {
@@ -95,6 +99,37 @@ class SubscriptionIT {
                 .subscribe(SubscribeRequest.newBuilder().setConversation(room("nowhere")).build(), sub);
         await().atMost(Duration.ofSeconds(10)).until(() -> sub.error.get() != null);
         assertThat(Status.fromThrowable(sub.error.get()).getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void aStreamEndsWhenItsReaderLeavesTheRoomOrLogsOut() {
+        // Goal: an open stream is not a way around membership or logout: what follows is not sent.
+        TestSession bob = new TestSession(cluster, "bob");
+        ChatServiceBlockingStub bobOnLeader = cluster.anonymousStub(cluster.awaitLeader().id()).withCallCredentials(bob);
+        String follower = cluster.followers().get(0).id();
+        Api.join(bobOnLeader, "lobby");
+        Recorder sub = new Recorder();
+        cluster.asyncStub(follower).withCallCredentials(bob)
+                .subscribe(SubscribeRequest.newBuilder().setConversation(room("lobby")).build(), sub);
+        post(leader, "lobby", "while bob is in");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sub.messages.size() == 1);
+        bobOnLeader.leaveRoom(LeaveRoomRequest.newBuilder().setIdempotencyKey("bob-leaves").setRoom("lobby").build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sub.error.get() != null);
+        assertThat(Status.fromThrowable(sub.error.get()).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        post(leader, "lobby", "after bob left");
+        assertThat(sub.messages).extracting(ChatMessage::getText).containsExactly("while bob is in");
+
+        Api.join(bobOnLeader, "lobby");
+        Recorder again = new Recorder();
+        cluster.asyncStub(follower).withCallCredentials(bob)
+                .subscribe(SubscribeRequest.newBuilder().setConversation(room("lobby")).setAfterSeq(2).build(), again);
+        post(leader, "lobby", "bob is back");
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.messages.size() == 1);
+        bobOnLeader.logout(LogoutRequest.newBuilder().setIdempotencyKey("bob-logs-out").build());
+        post(leader, "lobby", "after bob logged out");
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.error.get() != null);
+        assertThat(Status.fromThrowable(again.error.get()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(again.messages).extracting(ChatMessage::getText).containsExactly("bob is back");
     }
 
     private Recorder subscribe(String nodeId, long afterSeq) {
