@@ -101,6 +101,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private final Supplier<ClusterInfo> clusterInfo;
     private final Authenticator authenticator;
     private final AccountCalls accounts;
+    private final LeaderGate leaderGate;
     /** Stamped into commands so apply enforces the leader's limits without reading config. */
     private final StampedLimits stampedLimits;
     /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
@@ -108,7 +109,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     ChatGrpcService(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                     SubscriptionHub subscriptions, Supplier<ClusterInfo> clusterInfo, Authenticator authenticator,
-                    AccountCalls accounts, Limits limits, Executor responseExecutor) {
+                    AccountCalls accounts, LeaderGate leaderGate, Limits limits, Executor responseExecutor) {
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
@@ -117,6 +118,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         this.clusterInfo = clusterInfo;
         this.authenticator = authenticator;
         this.accounts = accounts;
+        this.leaderGate = leaderGate;
         this.stampedLimits = StampedLimits.newBuilder()
                 .setMaxRoomsPerUser(limits.maxRoomsPerUser())
                 .setMaxMembersPerRoom(limits.maxMembersPerRoom())
@@ -139,12 +141,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     @Override
     public void logout(LogoutRequest request, StreamObserver<LogoutResponse> out) {
         String key = request.getIdempotencyKey();
-        answer(out, () -> asCaller(caller -> accounts.logout(validator.idempotencyKey(key), caller)));
+        answer(out, () -> asWriter(caller -> accounts.logout(validator.idempotencyKey(key), caller)));
     }
 
     @Override
     public void setNickname(SetNicknameRequest request, StreamObserver<SetNicknameResponse> out) {
-        answer(out, () -> asCaller(caller ->
+        answer(out, () -> asWriter(caller ->
                 accounts.setNickname(request, validator.idempotencyKey(request.getIdempotencyKey()), caller)));
     }
 
@@ -156,7 +158,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             String description = validator.description(request.getDescription());
-            return asCaller(caller -> {
+            return asWriter(caller -> {
                 Command.Builder command = Command.newBuilder().setIdempotencyKey(key).setCreateRoom(CreateRoom.newBuilder()
                         .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits)
                         .setQueue(request.getQueue()));
@@ -186,7 +188,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
                     .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits))));
         });
     }
@@ -196,7 +198,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
                     .setLeaveRoom(LeaveRoom.newBuilder().setRoom(room).setUser(caller.username()))));
         });
     }
@@ -217,7 +219,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> {
+            return asWriter(caller -> {
                 Command.Builder command = Command.newBuilder().setIdempotencyKey(key)
                         .setDeleteRoom(DeleteRoom.newBuilder().setRoom(room).setUser(caller.username()));
                 return proposer.propose(command).thenApply(result -> {
@@ -239,7 +241,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             String text = validator.text(request.getText());
-            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                     .setPostRoomMessage(PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)))
                     .thenApply(ChatGrpcService::messageStored));
         });
@@ -251,7 +253,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String recipient = validator.name("recipient", request.getRecipient());
             String text = validator.text(request.getText());
-            return asCaller(caller -> {
+            return asWriter(caller -> {
                 validator.directPair(caller.username(), recipient);
                 return proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                         .setSendDirectMessage(SendDirectMessage.newBuilder()
@@ -317,7 +319,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
-            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                     .setMarkRead(MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)))
                     .thenApply(result -> {
                         if (result instanceof ApplyResult.ReadMarked marked) {
@@ -333,7 +335,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
         // No idempotency key: a repeated heartbeat has the same effect (online, seen at the leader's time).
-        answer(out, () -> asCaller(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
+        answer(out, () -> asWriter(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
                 Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
                 .thenApply(result -> {
                     if (result instanceof ApplyResult.PresenceUpdated) {
@@ -354,7 +356,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String friend = validator.name("friend", request.getFriend());
-            return asCaller(caller -> {
+            return asWriter(caller -> {
                 validator.directPair(caller.username(), friend);
                 return proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
                         .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)));
@@ -367,7 +369,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String friend = validator.name("friend", request.getFriend());
-            return asCaller(caller -> proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
                     .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend))));
         });
     }
@@ -400,7 +402,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
             String text = validator.text(request.getText());
-            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                     .setEditMessage(EditMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
                             .setSeq(seq).setText(text)))
                     .thenApply(ChatGrpcService::messageStored));
@@ -413,7 +415,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
-            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                     .setDeleteMessage(DeleteMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
                             .setSeq(seq)))
                     .thenApply(ChatGrpcService::messageStored));
@@ -433,7 +435,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
                     .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
         });
     }
@@ -443,7 +445,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
                     .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
         });
     }
@@ -469,7 +471,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             long seq = validator.sequence("seq", request.getSeq());
-            return asCaller(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
                     .setAckQueueMessage(AckQueueMessage.newBuilder().setRoom(room)
                             .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)))
                     .thenApply(result -> {
@@ -532,6 +534,15 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             }
             throw unexpected(result);
         });
+    }
+
+    /**
+     * {@link #asCaller} for a write: a node that is not the leader says so (with the leader's address,
+     * or that it was removed from the cluster) before it spends a read barrier on the session.
+     */
+    private <T> CompletableFuture<T> asWriter(Function<Caller, CompletableFuture<T>> call) {
+        leaderGate.requireLeader();
+        return asCaller(call);
     }
 
     /** Resolves the session on the call's thread (the token is in its Context), then runs the call as that user. */

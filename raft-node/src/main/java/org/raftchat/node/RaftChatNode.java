@@ -128,7 +128,7 @@ public final class RaftChatNode implements AutoCloseable {
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, authenticator, accounts, config.limits(), responseExecutor);
+                subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor);
         this.health = new NodeHealth(this::canServe);
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.node.testing.TestCluster;
+import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.MembershipRequest;
@@ -114,6 +115,11 @@ class MembershipIT {
                 () -> catchThrowable(() -> post(cluster.failFastStub(removed.id()), "lobby", "to a removed node")),
                 t -> t != null && t.getMessage().contains("removed from the cluster"));
         assertThat(code(refused)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        // A session opened after the removal is unknown there: the node still says why, not "cannot read".
+        TestSession latecomer = new TestSession(cluster, "latecomer");
+        latecomer.token();
+        assertThat(catchThrowable(() -> post(cluster.failFastStub(removed.id()).withCallCredentials(latecomer), "lobby", "late")))
+                .hasMessageContaining("removed from the cluster");
         assertThat(allMessages(cluster.blockingStub(leader.id()), "lobby")).isEmpty();
 
         admin(leader.id()).addNode(request(removed.id()));
