@@ -67,11 +67,14 @@ class DeterminismTest {
         for (String user : USERS) {
             log.add(TestLog.entry(index++, TestLog.at(clockMs, TestLog.register(user))));
         }
+        for (String user : USERS) {
+            log.add(TestLog.entry(index++, TestLog.at(clockMs, TestLog.login(user, "d", "token-" + user))));
+        }
         for (int i = 0; i < COMMANDS; i++) {
             clockMs += random.nextInt(200) - 50; // goes backwards sometimes: leader changes, clock skew
             Command command = random.nextInt(10) == 0 && !sent.isEmpty()
                     ? sent.get(random.nextInt(sent.size())) // a client retry: same key, same body
-                    : TestLog.keyed("key-" + i, randomBody(random, rooms));
+                    : keyedLikeTheNode("key-" + i, randomBody(random, rooms));
             sent.add(command);
             log.add(TestLog.entry(index, TestLog.at(clockMs, command)));
             index += 1 + (random.nextInt(20) == 0 ? 1 : 0); // the odd configuration entry leaves a gap
@@ -79,13 +82,22 @@ class DeterminismTest {
         return log;
     }
 
+    /** Logins and presence ticks are built by the node and never carry a client's idempotency key. */
+    private static Command keyedLikeTheNode(String key, Command command) {
+        return switch (command.getBodyCase()) {
+            case OPEN_SESSION, PRESENCE_TICK -> command;
+            default -> TestLog.keyed(key, command);
+        };
+    }
+
     private static Command randomBody(Random random, List<String> rooms) {
         String user = USERS[random.nextInt(USERS.length)];
-        int kind = random.nextInt(10);
+        String token = "token-" + user;
+        int kind = random.nextInt(15);
         if (kind == 0 || rooms.isEmpty()) {
             String room = "room-" + random.nextInt(30); // may already exist: a refusal
             rooms.add(room);
-            return TestLog.createRoom(room, user);
+            return random.nextBoolean() ? TestLog.createQueue(room, user) : TestLog.createRoom(room, user);
         }
         String room = random.nextInt(15) == 0 ? "missing" : rooms.get(random.nextInt(rooms.size()));
         if (kind == 1) {
@@ -99,6 +111,19 @@ class DeterminismTest {
         }
         if (kind < 8) {
             return TestLog.post(room, user, "text " + random.nextLong());
+        }
+        // Work queues: consumers come and go (stop, a re-login, a presence tick), acks hit or miss.
+        if (kind == 10 || kind == 11) {
+            return TestLog.startConsuming(room, token);
+        }
+        if (kind == 12) {
+            return random.nextBoolean() ? TestLog.stopConsuming(room, token) : TestLog.login(user, "d", token);
+        }
+        if (kind == 13) {
+            return TestLog.ack(room, token, 1 + random.nextInt(20));
+        }
+        if (kind == 14) {
+            return TestLog.presenceTick(100 + random.nextInt(400));
         }
         return TestLog.direct(user, USERS[random.nextInt(USERS.length)], "dm " + random.nextLong());
     }

@@ -54,6 +54,34 @@ final class TestLog {
                 .setUser(user).setConversation(conversation).setSeq(seq)).build();
     }
 
+    static Command createQueue(String room, String creator) {
+        return Command.newBuilder().setCreateRoom(CreateRoom.newBuilder().setRoom(room).setCreator(creator).setQueue(true)).build();
+    }
+
+    static Command login(String user, String device, String token) {
+        return Command.newBuilder().setOpenSession(org.raftchat.proto.v1.OpenSession.newBuilder()
+                .setUsername(user).setDeviceId(device).setTokenSha256(com.google.protobuf.ByteString.copyFromUtf8(token))).build();
+    }
+
+    static Command startConsuming(String room, String token) {
+        return Command.newBuilder().setStartConsuming(org.raftchat.proto.v1.StartConsuming.newBuilder()
+                .setRoom(room).setTokenSha256(com.google.protobuf.ByteString.copyFromUtf8(token))).build();
+    }
+
+    static Command stopConsuming(String room, String token) {
+        return Command.newBuilder().setStopConsuming(org.raftchat.proto.v1.StopConsuming.newBuilder()
+                .setRoom(room).setTokenSha256(com.google.protobuf.ByteString.copyFromUtf8(token))).build();
+    }
+
+    static Command ack(String room, String token, long seq) {
+        return Command.newBuilder().setAckQueueMessage(org.raftchat.proto.v1.AckQueueMessage.newBuilder()
+                .setRoom(room).setTokenSha256(com.google.protobuf.ByteString.copyFromUtf8(token)).setSeq(seq)).build();
+    }
+
+    static Command presenceTick(long offlineAfterMs) {
+        return Command.newBuilder().setPresenceTick(org.raftchat.proto.v1.PresenceTick.newBuilder().setOfflineAfterMs(offlineAfterMs)).build();
+    }
+
     /** Registers the users at indexes 1..n (time 0), so tests can go on at index n + 1. */
     static void registerAll(ChatStateMachine machine, String... users) {
         List<Command> commands = new ArrayList<>();
