@@ -110,6 +110,11 @@ public final class Defaults {
     public static final int PASSWORD_HASH_ITERATIONS = 100_000;
     /** Clients heartbeat this often while a session is in use. */
     public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
+    /** Wrong passwords in a row for one username before logins for it are slowed down. */
+    public static final int LOGIN_FREE_FAILURES = 5;
+    /** The first lockout after the free failures; each further failure doubles it, up to the max. */
+    public static final java.time.Duration LOGIN_LOCKOUT_BASE = java.time.Duration.ofSeconds(1);
+    public static final java.time.Duration LOGIN_LOCKOUT_MAX = java.time.Duration.ofMinutes(5);
     /** Three missed heartbeats and a session goes offline. */
     public static final int PRESENCE_TIMEOUT_MS = 30_000;
     /** Bytes of randomness in a session token (before base64url). */

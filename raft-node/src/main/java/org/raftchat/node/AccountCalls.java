@@ -33,10 +33,12 @@ final class AccountCalls {
     private final Passwords passwords;
     private final SessionTokens tokens;
     private final LeaderGate leaderGate;
+    private final LoginThrottle loginThrottle;
     private final Executor executor;
 
     AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
-                 Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, Executor executor) {
+                 Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, LoginThrottle loginThrottle,
+                 Executor executor) {
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
@@ -44,6 +46,7 @@ final class AccountCalls {
         this.passwords = passwords;
         this.tokens = tokens;
         this.leaderGate = leaderGate;
+        this.loginThrottle = loginThrottle;
         this.executor = executor;
     }
 
@@ -75,11 +78,14 @@ final class AccountCalls {
         String password = validator.password(request.getPassword());
         String deviceId = validator.deviceId(request.getDeviceId());
         leaderGate.requireLeader();
+        loginThrottle.requireAllowed(username);
         return reads.barrier().thenComposeAsync(ready -> {
             Optional<UserInfo> user = stateMachine.user(username);
             if (!passwords.matches(password, user.map(UserInfo::passwordHash).orElse(null))) {
+                loginThrottle.failed(username);
                 throw GrpcErrors.wrongCredentials();
             }
+            loginThrottle.succeeded(username);
             String token = tokens.newToken();
             Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
                     .setUsername(username)

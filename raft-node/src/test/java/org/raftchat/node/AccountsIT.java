@@ -103,6 +103,21 @@ class AccountsIT {
     }
 
     @Test
+    void repeatedWrongPasswordsLockTheUsernameOutForAWhile() {
+        // Goal: password guessing is slowed down: after five wrong passwords in a row even the right one waits.
+        session("alice", "laptop");
+        LoginRequest wrong = LoginRequest.newBuilder().setUsername("alice").setPassword("guess, guess").build();
+        for (int i = 0; i < org.raftchat.config.Defaults.LOGIN_FREE_FAILURES; i++) {
+            assertThat(code(catchThrowable(() -> leader().login(wrong)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        Throwable locked = catchThrowable(() -> leader().login(LoginRequest.newBuilder().setUsername("alice")
+                .setPassword(TestSession.PASSWORD).setDeviceId("phone").build()));
+        assertThat(code(locked)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(locked).hasMessageContaining("wrong passwords in a row for 'alice'").hasMessageContaining("before trying again");
+        assertThat(session("bob", "laptop")).as("other usernames log in as usual").isNotEmpty();
+    }
+
+    @Test
     void aRetriedRegistrationAnswersLikeTheFirst() {
         // Goal: the same idempotency key registers once and answers OK again, not ALREADY_EXISTS.
         RegisterRequest request = RegisterRequest.newBuilder().setIdempotencyKey("reg-1").setUsername("carol")
