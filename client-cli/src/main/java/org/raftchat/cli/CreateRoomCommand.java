@@ -16,7 +16,9 @@ final class CreateRoomCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         client.createRoom(room, description);
-        out().println("created #" + room);
+        output().result(new Created(room, description), "created #" + room);
         return ExitCodes.OK;
     }
+
+    record Created(String room, String description) { }
 }
