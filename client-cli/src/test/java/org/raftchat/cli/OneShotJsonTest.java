@@ -243,6 +243,15 @@ class OneShotJsonTest {
     }
 
     @Test
+    void aMissingPasswordIsAUsageError() {
+        // Goal: no --password, no $RAFTCHAT_PASSWORD and nothing on stdin is the caller's mistake: exit 2.
+        cli.env.remove(PasswordInput.ENV);
+
+        assertThat(cli.run("login", "--user", "alice")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).contains("raftchat: no password given (--password, $RAFTCHAT_PASSWORD or stdin)");
+    }
+
+    @Test
     void notLoggedInExits6() {
         // Goal: no session is an auth failure (6, UNAUTHENTICATED), not a refusal, and says how to log in.
         SessionStore.from(cli.env).delete();
