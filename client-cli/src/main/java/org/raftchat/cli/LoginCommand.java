@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import org.raftchat.proto.v1.LoginResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,5 +46,5 @@ final class LoginCommand extends ClientCommand {
     }
 
     /** The token is not printed: it is in the session file. */
-    record LoggedIn(String username, String nickname, String device, java.util.List<JsonViews.Unread> unread) { }
+    record LoggedIn(String username, String nickname, String device, List<JsonViews.Unread> unread) { }
 }

@@ -49,7 +49,8 @@ final class SessionStore {
         }
         UserConfig.Dir dir = UserConfig.dir(env);
         // An explicit $RAFTCHAT_CONFIG_DIR is a world of its own (tests, several identities): no fallback.
-        Optional<Path> legacy = env.containsKey(UserConfig.ENV_CONFIG_DIR) ? Optional.empty()
+        boolean explicitDir = dir.source().equals("$" + UserConfig.ENV_CONFIG_DIR);
+        Optional<Path> legacy = explicitDir ? Optional.empty()
                 : Optional.of(UserConfig.home(env).resolve(".raftchat").resolve("session"));
         return new SessionStore(dir.path().resolve(FILE_NAME), legacy, "config dir (" + dir.source() + ")");
     }
