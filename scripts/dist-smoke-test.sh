@@ -44,9 +44,14 @@ cli() { "$HOME_DIR/bin/raftchat" "$@" --cluster "$CLUSTER"; }
 
 for _ in $(seq 1 120); do cli status 2>/dev/null | grep -q LEADER && break; sleep 1; done
 check "a leader is elected" "cli status | grep -q LEADER"
-check "create a room" "cli create-room smoke --user ann"
-check "send a message" "cli send --room smoke --user ann 'hello from the distribution' | grep -q 'seq=1'"
+# The client's config dir (and so its session file) lives in the work dir, not in your home.
+export RAFTCHAT_CONFIG_DIR=$WORK/client-config RAFTCHAT_PASSWORD=smoke-test-password
+check "register and log in" "cli register --user ann && cli login --user ann"
+check "create a room" "cli create-room smoke"
+check "send a message" "cli send --room smoke 'hello from the distribution' | grep -q 'seq=1'"
+check "send as JSON" "cli send --room smoke -o json 'second' | grep -q '\"seq\":2'"
 check "read it back" "cli history --room smoke | grep -q 'hello from the distribution'"
+check "session file is owner-only" "[[ \$(stat -c %a $WORK/client-config/session) == 600 ]]"
 check "metrics on every node" "for i in 1 2 3; do curl -sf http://127.0.0.1:\$((API_BASE + 1000 + i))/metrics | grep -q '^raftchat_applied_index'; done"
 check "one log file per node" "for i in 1 2 3; do grep -q \"\\[n\$i\\]\" $HOME_DIR/logs/n\$i.log; done"
 echo "$passed passed, $failed failed"

@@ -36,9 +36,9 @@ abstract class AdminSubcommand implements Callable<Integer> {
         try (AdminClient client = new AdminClient(addresses, token, Defaults.ADMIN_CALL_DEADLINE, address -> ChatClient.newChannel(address, cluster.credentials(context.env())))) {
             return run(client);
         } catch (ChatClientException e) {
-            err().println("raftchat: " + e.getMessage());
-            err().flush();
-            return ExitCodes.of(e);
+            // admin status has its own -o table|json; a failure is JSON when json was asked for.
+            boolean json = OutputOptions.jsonRequested(spec.commandLine().getParseResult().originalArgs());
+            return new CommandOutput(json, out(), err()).failure(ExitCodes.describe(e));
         }
     }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /**
  * A subcommand that talks to the cluster: resolves the addresses, opens one {@link ChatClient}
  * for the command's lifetime, and turns a {@link ChatClientException} into {@code raftchat: <message>}
- * on stderr plus the matching {@link ExitCodes exit code}.
+ * (or, with {@code --output json}, a JSON error object) on stderr plus the matching
+ * {@link ExitCodes exit code}. Results go through {@link #output()}.
  */
 abstract class ClientCommand implements Callable<Integer> {
 
@@ -21,6 +22,9 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster;
+
+    @Mixin
+    OutputOptions outputOptions;
 
     @Spec
     CommandSpec spec;
@@ -41,10 +45,13 @@ abstract class ClientCommand implements Callable<Integer> {
             }
             return run(client);
         } catch (ChatClientException e) {
-            err().println("raftchat: " + e.getMessage());
-            err().flush();
-            return ExitCodes.of(e);
+            return output().failure(ExitCodes.describe(e));
         }
+    }
+
+    /** Where results and failures are printed, in the format --output asked for. */
+    CommandOutput output() {
+        return new CommandOutput(outputOptions != null && outputOptions.json(), out(), err());
     }
 
     /** The logged-in user (from the session file), for commands that need a session. */

@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Where the cluster is, shared by every subcommand: {@code --cluster}, {@code --cluster-file}, or {@code RAFTCHAT_CLUSTER}. */
+/**
+ * Where the cluster is, shared by every subcommand: {@code --cluster} or {@code --cluster-file}, else
+ * {@code RAFTCHAT_CLUSTER}, else {@code cluster} in the user's config file ({@link UserConfig}), else
+ * the local dev cluster.
+ */
 public final class ClusterOptions {
 
     static final String ENV_CLUSTER = "RAFTCHAT_CLUSTER";
@@ -32,7 +36,8 @@ public final class ClusterOptions {
     CommandSpec mixee;
 
     @Option(names = "--cluster", paramLabel = "HOST:PORT", split = ",",
-            description = "The nodes' client API addresses. Default: $" + ENV_CLUSTER + ", else " + DEFAULT_CLUSTER + ".")
+            description = "The nodes' client API addresses. Default: $" + ENV_CLUSTER + ", else 'cluster' in the config file, else "
+                    + DEFAULT_CLUSTER + ".")
     List<String> cluster;
 
     @Option(names = "--cluster-file", paramLabel = "YAML",
@@ -47,7 +52,7 @@ public final class ClusterOptions {
 
     @Option(names = "--tls-ca", paramLabel = "PEM",
             description = "Connect with TLS, trusting this CA certificate. Default: $" + ENV_TLS_CA
-                    + ", else the cluster file's tls.caCert with --cluster-file.")
+                    + ", else the cluster file's tls.caCert with --cluster-file, else 'tls.ca' in the config file.")
     Path tlsCa;
 
     @Option(names = "--tls-cert", paramLabel = "PEM",
@@ -63,31 +68,76 @@ public final class ClusterOptions {
         return java.util.Optional.ofNullable(clusterFile);
     }
 
-    /** The API addresses to use, from the first source given: --cluster, --cluster-file, the environment, the default. */
+    /**
+     * A setting's value and which source gave it, for {@code raftchat config}.
+     *
+     * @param value  the value; empty when no source gives one
+     * @param source "--cluster", "$RAFTCHAT_CLUSTER", "config file", "default", ...
+     */
+    public record Sourced<T>(T value, String source) { }
+
+    /** The API addresses to use, from the first source given: --cluster, --cluster-file, the environment, the config file, the default. */
     public List<String> addresses(Map<String, String> env) {
+        return resolvedAddresses(env).value();
+    }
+
+    /** {@link #addresses} and where they came from. */
+    public Sourced<List<String>> resolvedAddresses(Map<String, String> env) {
         if (cluster != null && clusterFile != null) {
             throw usage("--cluster and --cluster-file are mutually exclusive");
         }
         if (cluster != null) {
-            return validated(cluster, "--cluster");
+            return new Sourced<>(validated(cluster, "--cluster"), "--cluster");
         }
         if (clusterFile != null) {
-            return clusterConfig().apiAddresses();
+            return new Sourced<>(clusterConfig().apiAddresses(), "--cluster-file " + clusterFile);
         }
         String fromEnv = env.get(ENV_CLUSTER);
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return validated(Arrays.asList(fromEnv.split(",")), "$" + ENV_CLUSTER);
+            return new Sourced<>(validated(Arrays.asList(fromEnv.split(",")), "$" + ENV_CLUSTER), "$" + ENV_CLUSTER);
         }
-        return validated(Arrays.asList(DEFAULT_CLUSTER.split(",")), "the default cluster");
+        UserConfig config = userConfig(env);
+        if (config.cluster().isPresent()) {
+            String source = config.file() + ": " + UserConfig.CLUSTER;
+            return new Sourced<>(validated(Arrays.asList(config.cluster().get().split(",")), source), "config file " + config.file());
+        }
+        return new Sourced<>(validated(Arrays.asList(DEFAULT_CLUSTER.split(",")), "the default cluster"), "default");
+    }
+
+    /** The CA certificate to trust, if any, and where it came from. */
+    public Sourced<Optional<Path>> resolvedTlsCa(Map<String, String> env) {
+        if (tlsCa != null) {
+            return new Sourced<>(Optional.of(tlsCa), "--tls-ca");
+        }
+        Optional<Path> fromEnv = envPath(env, ENV_TLS_CA);
+        if (fromEnv.isPresent()) {
+            return new Sourced<>(fromEnv, "$" + ENV_TLS_CA);
+        }
+        Optional<Path> fromClusterFile = clusterFile == null ? Optional.empty() : clusterConfig().tls().flatMap(TlsConfig::caCert);
+        if (fromClusterFile.isPresent()) {
+            return new Sourced<>(fromClusterFile, "--cluster-file " + clusterFile);
+        }
+        UserConfig config = userConfig(env);
+        return config.tlsCa().isPresent() ? new Sourced<>(config.tlsCa(), "config file " + config.file())
+                : new Sourced<>(Optional.empty(), "none");
+    }
+
+    /** The user's config file; a broken one is a usage error. */
+    UserConfig userConfig(Map<String, String> env) {
+        try {
+            return UserConfig.load(env);
+        } catch (UserConfig.InvalidUserConfigException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     /**
-     * How to secure the channels: plaintext unless a CA is given (--tls-ca, $RAFTCHAT_TLS_CA, or the
-     * cluster file's tls.caCert) or --tls; then TLS, with a client certificate if one is given.
+     * How to secure the channels: plaintext unless a CA is given (--tls-ca, $RAFTCHAT_TLS_CA, the
+     * cluster file's tls.caCert, or the config file's tls.ca) or --tls; then TLS, with a client
+     * certificate if one is given.
      */
     public ChannelCredentials credentials(Map<String, String> env) {
-        Optional<Path> ca = Optional.ofNullable(tlsCa).or(() -> envPath(env, ENV_TLS_CA))
-                .or(() -> clusterFile == null ? Optional.empty() : clusterConfig().tls().flatMap(TlsConfig::caCert));
+        Optional<Path> ca = resolvedTlsCa(env).value();
         Optional<Path> cert = Optional.ofNullable(tlsCert).or(() -> envPath(env, ENV_TLS_CERT));
         Optional<Path> key = Optional.ofNullable(tlsKey).or(() -> envPath(env, ENV_TLS_KEY));
         if (cert.isPresent() != key.isPresent()) {

@@ -19,7 +19,9 @@ final class CreateRoomCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         client.createRoom(IdempotencyKey.random(), room, description, queue);
-        out().println("created " + (queue ? "work-queue room #" : "#") + room);
+        output().result(new Created(room, description, queue), "created " + (queue ? "work-queue room #" : "#") + room);
         return ExitCodes.OK;
     }
+
+    record Created(String room, String description, boolean queue) { }
 }

@@ -18,7 +18,8 @@ final class DeleteCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         ChatMessage event = client.deleteMessage(conversation.ref(spec), seq);
-        out().println("deleted [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
+        output().result(JsonViews.Message.of(event),
+                "deleted [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
         return ExitCodes.OK;
     }
 }

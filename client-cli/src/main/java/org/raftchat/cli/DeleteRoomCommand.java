@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -12,8 +13,11 @@ final class DeleteRoomCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        int members = client.deleteRoom(room).getMovedToMainHallCount();
-        out().println("deleted #" + room + " (" + members + " members remain in MainHall)");
+        List<String> moved = client.deleteRoom(room).getMovedToMainHallList();
+        output().result(new Deleted(room, moved), "deleted #" + room + " (" + moved.size() + " members remain in MainHall)");
         return ExitCodes.OK;
     }
+
+    /** The members the room had; they stay in MainHall. */
+    record Deleted(String room, List<String> movedToMainHall) { }
 }

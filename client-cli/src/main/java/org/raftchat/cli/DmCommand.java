@@ -19,7 +19,7 @@ final class DmCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         ChatMessage m = client.sendDirectMessage(to, String.join(" ", words));
-        out().println(Conversations.describe(Conversations.direct(username, to)) + " seq=" + m.getSeq());
+        output().result(JsonViews.Message.of(m), Conversations.describe(Conversations.direct(username, to)) + " seq=" + m.getSeq());
         return ExitCodes.OK;
     }
 }

@@ -23,7 +23,8 @@ final class EditCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         ChatMessage event = client.editMessage(conversation.ref(spec), seq, String.join(" ", words));
-        out().println("edited [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
+        output().result(JsonViews.Message.of(event),
+                "edited [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
         return ExitCodes.OK;
     }
 }

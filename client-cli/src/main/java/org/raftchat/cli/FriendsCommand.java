@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import org.raftchat.proto.v1.Friend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -29,18 +30,26 @@ final class FriendsCommand extends ClientCommand {
         switch (action) {
             case "add" -> {
                 client.addFriend(friend);
-                out().println("added " + friend);
+                output().result(new Change(friend, true), "added " + friend);
             }
             case "remove" -> {
                 client.removeFriend(friend);
-                out().println("removed " + friend);
+                output().result(new Change(friend, false), "removed " + friend);
             }
             default -> {
-                for (Friend f : client.friends()) {
-                    out().println(f.getUsername() + "\t" + (f.getOnline() ? "online" : "offline"));
-                }
+                List<Friend> friends = client.friends();
+                output().result(new Friends(friends.stream().map(JsonViews.FriendState::of).toList()), out -> {
+                    for (Friend f : friends) {
+                        out.println(f.getUsername() + "\t" + (f.getOnline() ? "online" : "offline"));
+                    }
+                });
             }
         }
         return ExitCodes.OK;
     }
+
+    record Friends(List<JsonViews.FriendState> friends) { }
+
+    /** friends add / remove: whether {@code username} is on your list afterwards. */
+    record Change(String username, boolean friend) { }
 }

@@ -1,7 +1,9 @@
 package org.raftchat.cli;
 
 import org.raftchat.config.Defaults;
+import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.ReadHistoryResponse;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,13 +46,20 @@ final class HistoryCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        ReadHistoryResponse page = client.readHistory(conversation.ref(spec), anchor(), limit == null ? 0 : limit);
-        for (ChatMessage m : page.getMessagesList()) {
-            out().println(MessageLines.format(m, root.context().zone()));
-        }
-        out().flush();
+        ConversationRef ref = conversation.ref(spec);
+        ReadHistoryResponse page = client.readHistory(ref, anchor(), limit == null ? 0 : limit);
+        Page result = new Page(Conversations.describe(Conversations.canonical(ref)), page.getLastSeq(),
+                JsonViews.Message.of(page.getMessagesList()));
+        output().result(result, out -> {
+            for (ChatMessage m : page.getMessagesList()) {
+                out.println(MessageLines.format(m, root.context().zone()));
+            }
+        });
         return ExitCodes.OK;
     }
+
+    /** A page of history, oldest first; {@code lastSeq} is the conversation's newest seq at the time of the read. */
+    record Page(String conversation, long lastSeq, List<JsonViews.Message> messages) { }
 
     private HistoryAnchor anchor() {
         if (anchor == null) {

@@ -12,7 +12,10 @@ final class JoinCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         int members = client.joinRoom(room).getMemberCount();
-        out().println("joined #" + room + " (" + members + " members)");
+        output().result(new Membership(room, true, members), "joined #" + room + " (" + members + " members)");
         return ExitCodes.OK;
     }
+
+    /** join and leave: whether you are a member afterwards, and how many members the room has. */
+    record Membership(String room, boolean member, int memberCount) { }
 }

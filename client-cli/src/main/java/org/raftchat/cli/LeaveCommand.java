@@ -11,8 +11,8 @@ final class LeaveCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        client.leaveRoom(room);
-        out().println("left #" + room);
+        int members = client.leaveRoom(room).getMemberCount();
+        output().result(new JoinCommand.Membership(room, false, members), "left #" + room);
         return ExitCodes.OK;
     }
 }

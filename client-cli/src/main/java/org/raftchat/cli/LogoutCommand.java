@@ -9,7 +9,9 @@ final class LogoutCommand extends ClientCommand {
     int run(ChatClient client) {
         client.logout();
         sessions().delete();
-        out().println("logged out " + username);
+        output().result(new LoggedOut(username), "logged out " + username);
         return ExitCodes.OK;
     }
+
+    record LoggedOut(String username) { }
 }

@@ -11,7 +11,10 @@ final class NickCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        out().println("nickname " + client.setNickname(nickname).getNickname());
+        String now = client.setNickname(nickname).getNickname();
+        output().result(new Nickname(now), "nickname " + now);
         return ExitCodes.OK;
     }
+
+    record Nickname(String nickname) { }
 }

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "online", mixinStandardHelpOptions = true,
@@ -8,7 +9,10 @@ final class OnlineCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        client.online().forEach(out()::println);
+        List<String> online = client.online();
+        output().result(new Online(online), out -> online.forEach(out::println));
         return ExitCodes.OK;
     }
+
+    record Online(List<String> online) { }
 }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Where a password comes from: {@code --password}, else {@code RAFTCHAT_PASSWORD}, else one line of
@@ -14,6 +17,9 @@ import picocli.CommandLine.Option;
 final class PasswordInput {
 
     static final String ENV = "RAFTCHAT_PASSWORD";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--password", paramLabel = "PASSWORD",
             description = "The password (8..128 characters). Without it: $" + ENV + ", else one line read from standard input.")
@@ -31,7 +37,7 @@ final class PasswordInput {
         err.flush();
         String line = new BufferedReader(new InputStreamReader(context.stdin(), StandardCharsets.UTF_8)).readLine();
         if (line == null) {
-            throw new ChatClientException(ChatClientException.Category.INVALID, "no password given (--password, $" + ENV + " or stdin)");
+            throw new ParameterException(mixee.commandLine(), "no password given (--password, $" + ENV + " or stdin)");
         }
         return line;
     }

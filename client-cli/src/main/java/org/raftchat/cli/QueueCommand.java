@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.ConsumeResponse;
 import org.raftchat.proto.v1.QueueConsumerStatus;
 import org.raftchat.proto.v1.QueueDelivery;
 import org.raftchat.proto.v1.QueueStatus;
@@ -70,21 +71,28 @@ final class QueueCommand extends ClientCommand {
         ZoneId zone = root.context().zone();
         switch (action) {
             case "consume" -> consume(client, zone);
-            case "start" -> out().println("consuming #" + room + " (" + client.startConsuming(room).getConsumerCount() + " consumers)");
-            case "stop" -> out().println("stopped consuming #" + room + " (" + client.stopConsuming(room).getConsumerCount()
-                    + " consumers left)");
+            case "start" -> {
+                ConsumeResponse started = client.startConsuming(room);
+                output().result(Consumption.of(started), "consuming #" + room + " (" + started.getConsumerCount() + " consumers)");
+            }
+            case "stop" -> {
+                ConsumeResponse stopped = client.stopConsuming(room);
+                output().result(Consumption.of(stopped), "stopped consuming #" + room + " (" + stopped.getConsumerCount()
+                        + " consumers left)");
+            }
             case "receive" -> {
                 ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
-                held.getDeliveriesList().forEach(d -> out().println(line(d, zone)));
+                output().result(new Held(room, held.getDeliveriesList().stream().map(Delivery::of).toList(), held.getConsuming()),
+                        out -> held.getDeliveriesList().forEach(d -> out.println(line(d, zone))));
                 if (!held.getConsuming()) {
-                    err().println("raftchat: this session does not consume #" + room + ": run 'raftchat queue start " + room + "'");
+                    output().notice("this session does not consume #" + room + ": run 'raftchat queue start " + room + "'");
                 }
             }
             case "ack" -> {
                 for (long seq : seqs) {
                     client.ackQueueMessage(room, seq);
-                    out().println("acked #" + room + " seq=" + seq);
                 }
+                output().result(new Acked(room, seqs), out -> seqs.forEach(seq -> out.println("acked #" + room + " seq=" + seq)));
             }
             default -> printStatus(client.queueStatus(room));
         }
@@ -94,8 +102,7 @@ final class QueueCommand extends ClientCommand {
     /** Consumes until interrupted or {@code count} messages are handled, then stops consuming. */
     private void consume(ChatClient client, ZoneId zone) throws InterruptedException {
         client.startConsuming(room);
-        err().println("raftchat: consuming #" + room + (noAck ? " without acknowledging" : "") + "; Ctrl-C stops");
-        err().flush();
+        output().notice("consuming #" + room + (noAck ? " without acknowledging" : "") + "; Ctrl-C stops");
         ScheduledExecutorService heartbeats = heartbeats(client);
         Thread stopOnExit = new Thread(() -> stopQuietly(client), "raftchat-queue-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
@@ -106,7 +113,7 @@ final class QueueCommand extends ClientCommand {
                 ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
                 if (!held.getConsuming()) {
                     // The session went offline (a missed heartbeat, a paused laptop): what it held was handed on.
-                    err().println("raftchat: this session stopped consuming #" + room + " (offline for a while); consuming again");
+                    output().notice("this session stopped consuming #" + room + " (offline for a while); consuming again");
                     client.startConsuming(room);
                     continue;
                 }
@@ -116,8 +123,8 @@ final class QueueCommand extends ClientCommand {
                     if (noAck && seq <= lastShownSeq) {
                         continue;
                     }
-                    out().println(line(delivery, zone));
-                    out().flush();
+                    // One line per message as it is handled: NDJSON with --output json.
+                    output().result(Delivery.of(delivery), line(delivery, zone));
                     if (!noAck) {
                         client.ackQueueMessage(room, seq);
                     }
@@ -168,12 +175,39 @@ final class QueueCommand extends ClientCommand {
     }
 
     private void printStatus(QueueStatus status) {
-        out().println("#" + status.getRoom() + ": " + status.getConsumersCount() + " consumers, " + status.getWaiting()
-                + " waiting for a consumer");
-        for (QueueConsumerStatus consumer : status.getConsumersList()) {
-            out().println("  " + consumer.getUsername() + " (" + consumer.getDeviceId() + ")\t" + consumer.getInFlight() + " in flight");
+        Status view = new Status(status.getRoom(), status.getConsumersList().stream()
+                .map(c -> new Consumer(c.getUsername(), c.getDeviceId(), c.getInFlight())).toList(), status.getWaiting());
+        output().result(view, out -> {
+            out.println("#" + status.getRoom() + ": " + status.getConsumersCount() + " consumers, " + status.getWaiting()
+                    + " waiting for a consumer");
+            for (QueueConsumerStatus consumer : status.getConsumersList()) {
+                out.println("  " + consumer.getUsername() + " (" + consumer.getDeviceId() + ")\t" + consumer.getInFlight() + " in flight");
+            }
+        });
+    }
+
+    // What --output json prints (see JsonViews for the conventions).
+
+    record Consumption(String room, boolean consuming, int consumerCount) {
+        static Consumption of(ConsumeResponse response) {
+            return new Consumption(response.getRoom(), response.getConsuming(), response.getConsumerCount());
         }
     }
+
+    /** A message assigned to this session; {@code deliveryCount} above 1: handed on from a consumer that ended. */
+    record Delivery(JsonViews.Message message, int deliveryCount) {
+        static Delivery of(QueueDelivery delivery) {
+            return new Delivery(JsonViews.Message.of(delivery.getMessage()), delivery.getDeliveryCount());
+        }
+    }
+
+    record Held(String room, List<Delivery> deliveries, boolean consuming) { }
+
+    record Acked(String room, List<Long> seqs) { }
+
+    record Consumer(String username, String deviceId, int inFlight) { }
+
+    record Status(String room, List<Consumer> consumers, long waiting) { }
 
     private static String line(QueueDelivery delivery, ZoneId zone) {
         String line = MessageLines.format(delivery.getMessage(), zone);

@@ -17,12 +17,32 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "raftchat", mixinStandardHelpOptions = true, versionProvider = RaftChatCli.Version.class,
         description = "Chat over a Raft-replicated log.",
+        footerHeading = "%n",
+        footer = {"Output: every command that prints takes -o/--output text|json. json prints one",
+                "JSON object per line on stdout (tail: one per message) and errors on stderr as",
+                "{\"error\":{\"code\":...,\"message\":...,\"exitCode\":...}}.",
+                "Cluster: --cluster, else $RAFTCHAT_CLUSTER, else 'cluster' in the config file,",
+                "else 127.0.0.1:9101,127.0.0.1:9102,127.0.0.1:9103.",
+                "Config dir: $RAFTCHAT_CONFIG_DIR, else $XDG_CONFIG_HOME/raftchat, else",
+                "~/.config/raftchat; it holds config.properties and the session (owner-only;",
+                "$RAFTCHAT_SESSION_FILE puts it elsewhere). 'raftchat config' shows what is in",
+                "effect and where each setting comes from."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                ExitCodes.OK + ":ok",
+                ExitCodes.UNEXPECTED + ":unexpected error (a bug, or an I/O problem on this machine)",
+                ExitCodes.USAGE + ":usage error: bad options or arguments, bad config file",
+                ExitCodes.NOT_FOUND + ":not found: no such room, user or message",
+                ExitCodes.UNAVAILABLE + ":cluster unavailable: no node or no leader answered in time",
+                ExitCodes.REJECTED + ":refused: invalid input, already exists, permission denied",
+                ExitCodes.AUTH + ":not authenticated: not logged in, session expired, wrong password"},
         subcommands = {
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, NickCommand.class,
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
                 DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
                 ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,
-                TailCommand.class, QueueCommand.class, StatusCommand.class, ChatCommand.class, BenchCommand.class, AdminCommand.class,
+                TailCommand.class, QueueCommand.class, StatusCommand.class, ConfigCommand.class, ChatCommand.class,
+                BenchCommand.class, AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RaftChatCli implements Callable<Integer> {
 
@@ -56,31 +76,30 @@ public final class RaftChatCli implements Callable<Integer> {
 
     /**
      * A command line with the CLI's handlers: usage errors print one line and a hint (exit 2),
-     * anything unexpected prints {@code raftchat: <message>} without a stack trace.
+     * anything unexpected prints {@code raftchat: <message>} without a stack trace; with
+     * {@code --output json} both print a JSON error object instead.
      */
     public static CommandLine newCommandLine(RaftChatCli cli) {
         return new CommandLine(cli)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     log.debug("command failed", e);
-                    commandLine.getErr().println("raftchat: " + message(e));
-                    commandLine.getErr().flush();
-                    return ExitCodes.of(e);
+                    boolean json = OutputOptions.jsonRequested(parseResult.originalArgs());
+                    return new CommandOutput(json, commandLine.getOut(), commandLine.getErr()).failure(ExitCodes.describe(e));
                 })
                 .setParameterExceptionHandler((e, args) -> {
                     CommandLine failed = e.getCommandLine();
+                    int code = failed.getCommandSpec().exitCodeOnInvalidInput();
+                    if (OutputOptions.jsonRequested(java.util.Arrays.asList(args))) {
+                        failed.getErr().println(CommandOutput.errorJson(new ExitCodes.Failure("USAGE", e.getMessage(), code)));
+                        failed.getErr().flush();
+                        return code;
+                    }
                     failed.getErr().println("raftchat: " + e.getMessage());
                     CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
                     failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
                     failed.getErr().flush();
-                    return failed.getCommandSpec().exitCodeOnInvalidInput();
+                    return code;
                 });
-    }
-
-    private static String message(Exception e) {
-        if (e instanceof ChatClientException) {
-            return e.getMessage();
-        }
-        return "unexpected error: " + e + " (run with --verbose for details)";
     }
 
     static final class Version implements CommandLine.IVersionProvider {

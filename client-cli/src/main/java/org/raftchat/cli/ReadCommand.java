@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
@@ -23,20 +24,29 @@ final class ReadCommand extends ClientCommand {
                 .filter(c -> c.getConversation().equals(org.raftchat.cli.Conversations.canonical(ref)))
                 .mapToLong(UnreadCount::getReadSeq).findFirst().orElse(0);
         long last = readSeq;
+        List<ChatMessage> unread = new ArrayList<>();
         while (true) {
             ReadHistoryResponse page = client.readHistory(ref, HistoryAnchor.after(last), 0);
             List<ChatMessage> messages = page.getMessagesList();
             if (messages.isEmpty()) {
                 break;
             }
-            messages.forEach(m -> out().println(MessageLines.format(m, root.context().zone())));
+            unread.addAll(messages);
             last = messages.get(messages.size() - 1).getSeq();
         }
         if (last > readSeq) {
             client.markRead(ref, last);
-        } else {
-            out().println("nothing unread in " + Conversations.describe(ref));
         }
+        Read result = new Read(Conversations.describe(Conversations.canonical(ref)), last, JsonViews.Message.of(unread));
+        output().result(result, out -> {
+            unread.forEach(m -> out.println(MessageLines.format(m, root.context().zone())));
+            if (unread.isEmpty()) {
+                out.println("nothing unread in " + Conversations.describe(ref));
+            }
+        });
         return ExitCodes.OK;
     }
+
+    /** What was unread, oldest first; {@code readSeq} is the read position afterwards. */
+    record Read(String conversation, long readSeq, List<JsonViews.Message> messages) { }
 }

@@ -22,8 +22,10 @@ final class RegisterCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) throws Exception {
-        client.register(user, password.read(root.context(), err()));
-        out().println("registered " + user);
+        String registered = client.register(user, password.read(root.context(), err())).getUsername();
+        output().result(new Registered(registered), "registered " + registered);
         return ExitCodes.OK;
     }
+
+    record Registered(String username) { }
 }

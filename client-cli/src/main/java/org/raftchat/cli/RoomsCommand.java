@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import org.raftchat.proto.v1.RoomSummary;
 import picocli.CommandLine.Command;
 
@@ -9,10 +10,15 @@ final class RoomsCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        for (RoomSummary room : client.listRooms().getRoomsList()) {
-            out().println("#" + room.getName() + (room.getQueue() ? " (queue)" : "") + "\t" + room.getMemberCount() + " members\towner " + room.getOwner()
-                    + (room.getDescription().isEmpty() ? "" : "\t" + room.getDescription()));
-        }
+        List<RoomSummary> rooms = client.listRooms().getRoomsList();
+        output().result(new Rooms(rooms.stream().map(JsonViews.Room::of).toList()), out -> {
+            for (RoomSummary room : rooms) {
+                out.println("#" + room.getName() + (room.getQueue() ? " (queue)" : "") + "\t" + room.getMemberCount()
+                        + " members\towner " + room.getOwner() + (room.getDescription().isEmpty() ? "" : "\t" + room.getDescription()));
+            }
+        });
         return ExitCodes.OK;
     }
+
+    record Rooms(List<JsonViews.Room> rooms) { }
 }

@@ -18,7 +18,7 @@ final class SendCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         ChatMessage m = client.postRoomMessage(room, String.join(" ", words));
-        out().println("#" + room + " seq=" + m.getSeq());
+        output().result(JsonViews.Message.of(m), "#" + room + " seq=" + m.getSeq());
         return ExitCodes.OK;
     }
 }

@@ -26,16 +26,23 @@ final class StatusCommand extends ClientCommand {
     int run(ChatClient client) {
         List<Answer> answers = askAll(client);
         int width = answers.stream().mapToInt(a -> a.address().length()).max().orElse(0);
-        for (Answer a : answers) {
-            out().println(line(a, width));
-        }
-        out().flush();
+        output().result(new Nodes(answers.stream().map(StatusCommand::view).toList()), out -> {
+            for (Answer a : answers) {
+                out.println(line(a, width));
+            }
+        });
         if (answers.stream().allMatch(a -> a.info() == null)) {
-            err().println("raftchat: no node reachable at " + String.join(", ", client.addresses())
-                    + ": is the cluster running? (./raftchat-dev up)");
-            return ExitCodes.UNAVAILABLE;
+            return output().failure(new ExitCodes.Failure("UNAVAILABLE", "no node reachable at " + String.join(", ", client.addresses())
+                    + ": is the cluster running? (./raftchat-dev up)", ExitCodes.UNAVAILABLE));
         }
         return ExitCodes.OK;
+    }
+
+    /** Every node asked, in the order given; printed even when all are down. */
+    record Nodes(List<JsonViews.Node> nodes) { }
+
+    private static JsonViews.Node view(Answer a) {
+        return a.info() == null ? JsonViews.Node.down(a.address(), a.down()) : JsonViews.Node.up(a.address(), a.info());
     }
 
     /** Asks the nodes in parallel, so a dead node costs one deadline, not one per node. */

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = "Follow a conversation live, through node failures, until Ctrl-C or --count messages.")
+        description = "Follow a conversation live, through node failures, until Ctrl-C or --count messages. "
+                + "With --output json: one JSON object per message per line (NDJSON).")
 final class TailCommand extends ClientCommand {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -39,12 +40,10 @@ final class TailCommand extends ClientCommand {
             while (count == null || printed < count) {
                 SubscriptionEvents.Event event = events.take();
                 if (event instanceof SubscriptionEvents.Message m) {
-                    out().println(MessageLines.format(m.message(), root.context().zone()));
-                    out().flush();
+                    output().result(JsonViews.Message.of(m.message()), MessageLines.format(m.message(), root.context().zone()));
                     printed++;
                 } else if (event instanceof SubscriptionEvents.StatusChange s) {
-                    err().println("raftchat: " + s.status());
-                    err().flush();
+                    output().notice(s.status());
                 } else if (event instanceof SubscriptionEvents.Failure f) {
                     throw f.error();
                 }

@@ -11,9 +11,13 @@ final class UnreadCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        print(out(), client.unread().getConversationsList());
+        List<UnreadCount> counts = client.unread().getConversationsList();
+        output().result(new Unread(JsonViews.Unread.of(counts)), out -> print(out, counts));
         return ExitCodes.OK;
     }
+
+    /** Only the conversations with something unread. */
+    record Unread(List<JsonViews.Unread> conversations) { }
 
     static void print(PrintWriter out, List<UnreadCount> counts) {
         List<UnreadCount> unread = counts.stream().filter(c -> c.getUnread() > 0).toList();

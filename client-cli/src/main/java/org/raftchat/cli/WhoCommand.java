@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,7 +12,10 @@ final class WhoCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        client.listMembers(room).getMembersList().forEach(out()::println);
+        List<String> members = client.listMembers(room).getMembersList();
+        output().result(new Members(room, members), out -> members.forEach(out::println));
         return ExitCodes.OK;
     }
+
+    record Members(String room, List<String> members) { }
 }

@@ -73,7 +73,7 @@ class AdminCliIT {
         Path wrong = dataRoot.resolve("wrong.token");
         Files.writeString(wrong, "not-the-right-token-at-all\n");
         assertThat(run(Map.of(), "admin", "remove-node", "n2", "--cluster", allNodes, "--admin-token-file", wrong.toString()))
-                .isEqualTo(ExitCodes.REJECTED);
+                .isEqualTo(ExitCodes.AUTH);
         assertThat(err.toString()).contains("admin token is wrong");
         assertThat(cluster.runningNodes()).hasSize(3);
     }
@@ -103,7 +103,9 @@ class AdminCliIT {
     private int run(Map<String, String> env, String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
+        Map<String, String> isolated = new java.util.HashMap<>(env);
+        isolated.put(UserConfig.ENV_CONFIG_DIR, dataRoot.resolve("config").toString());
+        CliContext context = new CliContext(ClientFactory.defaults(), isolated, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

@@ -3,6 +3,8 @@ package org.raftchat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -65,6 +67,36 @@ class CliIT {
                         l -> assertThat(l).startsWith("[1]").endsWith("ann: one"),
                         l -> assertThat(l).startsWith("[2]").endsWith("ann: two"),
                         l -> assertThat(l).startsWith("[3]").endsWith("ann: three"));
+    }
+
+    @Test
+    void sendAndHistoryAsJsonForScripts() throws Exception {
+        // Goal: on a real cluster, send -o json prints the stored message and history -o json the page, both parseable;
+        // a failure prints a JSON error and its exit code.
+        ObjectMapper json = new ObjectMapper();
+        loginAs("ann");
+        assertThat(run("create-room", "lobby", "--cluster", allNodes)).isZero();
+
+        assertThat(run("send", "--room", "lobby", "--cluster", allNodes, "-o", "json", "hello", "json")).as(err.toString()).isZero();
+        JsonNode sent = json.readTree(out.toString());
+        assertThat(sent.get("conversation").asText()).isEqualTo("#lobby");
+        assertThat(sent.get("seq").asLong()).isEqualTo(1);
+        assertThat(sent.get("author").asText()).isEqualTo("ann");
+        assertThat(sent.get("logIndex").asLong()).isPositive();
+        assertThat(run("send", "--room", "lobby", "--cluster", allNodes, "-o", "json", "second")).isZero();
+
+        String follower = cluster.apiAddress(cluster.followers().get(0).id());
+        assertThat(run("history", "--room", "lobby", "--cluster", follower, "--output", "json")).isZero();
+        assertThat(out.toString().lines()).hasSize(1);
+        JsonNode page = json.readTree(out.toString());
+        assertThat(page.get("lastSeq").asLong()).isEqualTo(2);
+        assertThat(page.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("hello json", "second");
+        assertThat(page.get("messages").get(0).get("timestampMs").asLong())
+                .isLessThanOrEqualTo(page.get("messages").get(1).get("timestampMs").asLong());
+
+        assertThat(run("history", "--room", "nowhere", "--cluster", allNodes, "-o", "json")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(out.toString()).isEmpty();
+        assertThat(json.readTree(err.toString()).get("error").get("code").asText()).isEqualTo("NOT_FOUND");
     }
 
     @Test
@@ -183,7 +215,7 @@ class CliIT {
         assertThat(err.toString()).contains("only its author (ann)");
         assertThat(run("leave", "rust", "--cluster", allNodes)).isZero();
         assertThat(run("logout", "--cluster", allNodes)).isZero();
-        assertThat(run("unread", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("unread", "--cluster", allNodes)).isEqualTo(ExitCodes.AUTH);
         assertThat(err.toString()).contains("not logged in");
 
         sessionFile = dataRoot.resolve("session-ann").toString();
@@ -231,6 +263,8 @@ class CliIT {
                 "[1] bob: job 1", "[2] bob: job 2  (delivery 2)", "[3] bob: job 3", "[4] bob: job 4  (delivery 2)");
         assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
         assertThat(out.toString()).startsWith("#jobs: 0 consumers, 0 waiting for a consumer");
+        assertThat(run("queue", "status", "jobs", "-o", "json", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().strip()).isEqualTo("{\"room\":\"jobs\",\"consumers\":[],\"waiting\":0}");
         assertThat(run("queue", "ack", "jobs", "1", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("not waiting for an acknowledgement");
         assertThat(run("queue", "status", "MainHall", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
@@ -252,7 +286,8 @@ class CliIT {
     private int run(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        Map<String, String> env = Map.of(SessionStore.ENV, sessionFile, PasswordInput.ENV, PASSWORD);
+        Map<String, String> env = Map.of(SessionStore.ENV, sessionFile, PasswordInput.ENV, PASSWORD,
+                UserConfig.ENV_CONFIG_DIR, dataRoot.resolve("config").toString());
         CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(context));
         cli.setOut(new PrintWriter(out, true));

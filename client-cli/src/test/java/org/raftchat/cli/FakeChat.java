@@ -103,6 +103,46 @@ final class FakeChat {
         live.clear();
     }
 
+    // ---- the rest of the API, enough for the CLI's output tests ----
+
+    private final Map<String, Long> readSeqs = new HashMap<>();
+
+    synchronized List<String> rooms() {
+        return rooms.stream().sorted().toList();
+    }
+
+    /** Appends an EDIT or DELETE event about message {@code refersTo}, and marks that message. */
+    synchronized ChatMessage appendEvent(ConversationRef ref, String author, org.raftchat.proto.v1.MessageKind kind,
+                                         long refersTo, String text) {
+        List<ChatMessage> list = messages.computeIfAbsent(key(ref), k -> new ArrayList<>());
+        ChatMessage original = list.get((int) refersTo - 1);
+        list.set((int) refersTo - 1, kind == org.raftchat.proto.v1.MessageKind.EDIT
+                ? original.toBuilder().setText(text).setEdited(true).build()
+                : original.toBuilder().setText("").setDeleted(true).build());
+        long seq = list.size() + 1;
+        ChatMessage m = ChatMessage.newBuilder().setConversation(ref).setSeq(seq).setAuthor(author).setText(text)
+                .setKind(kind).setRefersToSeq(refersTo).setTimestampMs(EPOCH_MS + seq * 1000).setLogIndex(++logIndex).build();
+        list.add(m);
+        return m;
+    }
+
+    /** Every conversation with messages, with the reader's position (one reader: the fake keeps one position each). */
+    synchronized List<org.raftchat.proto.v1.UnreadCount> unread() {
+        List<org.raftchat.proto.v1.UnreadCount> counts = new ArrayList<>();
+        messages.keySet().stream().sorted().forEach(k -> {
+            List<ChatMessage> list = messages.get(k);
+            long last = list.size();
+            long read = readSeqs.getOrDefault(k, 0L);
+            counts.add(org.raftchat.proto.v1.UnreadCount.newBuilder().setConversation(list.get(0).getConversation())
+                    .setReadSeq(read).setLastSeq(last).setUnread(last - read).build());
+        });
+        return counts;
+    }
+
+    synchronized long markRead(ConversationRef ref, long seq) {
+        return readSeqs.merge(key(ref), seq, Math::max);
+    }
+
     private static List<ChatMessage> newest(List<ChatMessage> list, int limit) {
         return list.subList(Math.max(0, list.size() - limit), list.size());
     }

@@ -35,6 +35,35 @@ import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
 import org.raftchat.proto.v1.SubscribeRequest;
+import org.raftchat.proto.v1.DeleteMessageRequest;
+import org.raftchat.proto.v1.DeleteRoomRequest;
+import org.raftchat.proto.v1.DeleteRoomResponse;
+import org.raftchat.proto.v1.EditMessageRequest;
+import org.raftchat.proto.v1.FriendRequest;
+import org.raftchat.proto.v1.FriendResponse;
+import org.raftchat.proto.v1.GetUnreadRequest;
+import org.raftchat.proto.v1.GetUnreadResponse;
+import org.raftchat.proto.v1.HeartbeatRequest;
+import org.raftchat.proto.v1.HeartbeatResponse;
+import org.raftchat.proto.v1.JoinRoomRequest;
+import org.raftchat.proto.v1.LeaveRoomRequest;
+import org.raftchat.proto.v1.ListFriendsRequest;
+import org.raftchat.proto.v1.ListFriendsResponse;
+import org.raftchat.proto.v1.ListMembersRequest;
+import org.raftchat.proto.v1.ListMembersResponse;
+import org.raftchat.proto.v1.ListOnlineRequest;
+import org.raftchat.proto.v1.ListOnlineResponse;
+import org.raftchat.proto.v1.ListRoomsRequest;
+import org.raftchat.proto.v1.ListRoomsResponse;
+import org.raftchat.proto.v1.LogoutRequest;
+import org.raftchat.proto.v1.LogoutResponse;
+import org.raftchat.proto.v1.MarkReadRequest;
+import org.raftchat.proto.v1.MarkReadResponse;
+import org.raftchat.proto.v1.MessageKind;
+import org.raftchat.proto.v1.RoomMembershipResponse;
+import org.raftchat.proto.v1.RoomSummary;
+import org.raftchat.proto.v1.SetNicknameRequest;
+import org.raftchat.proto.v1.SetNicknameResponse;
 
 /**
  * A scriptable stand-in for one node: a leader that serves writes from the shared {@link FakeChat},
@@ -104,7 +133,7 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
             return;
         }
         out.onNext(LoginResponse.newBuilder().setToken("token-" + r.getUsername()).setUsername(r.getUsername())
-                .setNickname(r.getUsername()).build());
+                .setNickname(r.getUsername()).addAllUnread(chat.unread()).build());
         out.onCompleted();
     }
 
@@ -190,6 +219,148 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
         boolean leads = redirectTo == null;
         out.onNext(ClusterInfo.newBuilder().setNodeId(id).setRole(leads ? "STATE_LEADER" : "STATE_FOLLOWER").setTerm(3)
                 .setLeaderId(leads ? id : "").setLeaderApiAddress(leads ? address : "").setAppliedIndex(42).build());
+        out.onCompleted();
+    }
+
+    // ---- the rest of the API: canned answers over FakeChat, enough for the CLI's output tests ----
+
+    /** The fake's other users; "nobody" does not exist. */
+    private static final List<String> USERS = List.of("alice", "bob");
+
+    @Override
+    public void logout(LogoutRequest r, StreamObserver<LogoutResponse> out) {
+        write(r.getIdempotencyKey(), out, LogoutResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void setNickname(SetNicknameRequest r, StreamObserver<SetNicknameResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> {
+            if (r.getNickname().equals("taken")) {
+                throw Status.ALREADY_EXISTS.withDescription("nickname 'taken' is in use").asRuntimeException();
+            }
+            return SetNicknameResponse.newBuilder().setNickname(r.getNickname()).build();
+        });
+    }
+
+    @Override
+    public void listRooms(ListRoomsRequest r, StreamObserver<ListRoomsResponse> out) {
+        ListRoomsResponse.Builder rooms = ListRoomsResponse.newBuilder();
+        for (String room : chat.rooms()) {
+            rooms.addRooms(RoomSummary.newBuilder().setName(room).setOwner("alice").setMemberCount(2)
+                    .setDescription(room.equals("general") ? "everything" : ""));
+        }
+        reply(out, rooms.build());
+    }
+
+    @Override
+    public void joinRoom(JoinRoomRequest r, StreamObserver<RoomMembershipResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> RoomMembershipResponse.newBuilder()
+                .setRoom(existingRoom(r.getRoom())).setMember(true).setMemberCount(2).build());
+    }
+
+    @Override
+    public void leaveRoom(LeaveRoomRequest r, StreamObserver<RoomMembershipResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> RoomMembershipResponse.newBuilder()
+                .setRoom(existingRoom(r.getRoom())).setMember(false).setMemberCount(1).build());
+    }
+
+    @Override
+    public void listMembers(ListMembersRequest r, StreamObserver<ListMembersResponse> out) {
+        try {
+            existingRoom(r.getRoom());
+            reply(out, ListMembersResponse.newBuilder().addAllMembers(USERS).build());
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
+    }
+
+    @Override
+    public void deleteRoom(DeleteRoomRequest r, StreamObserver<DeleteRoomResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> DeleteRoomResponse.newBuilder()
+                .setRoom(existingRoom(r.getRoom())).addAllMovedToMainHall(USERS).build());
+    }
+
+    @Override
+    public void getUnread(GetUnreadRequest r, StreamObserver<GetUnreadResponse> out) {
+        reply(out, GetUnreadResponse.newBuilder().addAllConversations(chat.unread()).build());
+    }
+
+    @Override
+    public void markRead(MarkReadRequest r, StreamObserver<MarkReadResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> MarkReadResponse.newBuilder()
+                .setReadSeq(chat.markRead(r.getConversation(), r.getSeq())).build());
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest r, StreamObserver<HeartbeatResponse> out) {
+        reply(out, HeartbeatResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listOnline(ListOnlineRequest r, StreamObserver<ListOnlineResponse> out) {
+        reply(out, ListOnlineResponse.newBuilder().addAllUsers(USERS).build());
+    }
+
+    @Override
+    public void addFriend(FriendRequest r, StreamObserver<FriendResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> FriendResponse.newBuilder().setFriend(existingUser(r.getFriend())).setFriends(true).build());
+    }
+
+    @Override
+    public void removeFriend(FriendRequest r, StreamObserver<FriendResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> FriendResponse.newBuilder().setFriend(existingUser(r.getFriend())).setFriends(false).build());
+    }
+
+    @Override
+    public void listFriends(ListFriendsRequest r, StreamObserver<ListFriendsResponse> out) {
+        reply(out, ListFriendsResponse.newBuilder()
+                .addFriends(org.raftchat.proto.v1.Friend.newBuilder().setUsername("bob").setOnline(true)).build());
+    }
+
+    @Override
+    public void editMessage(EditMessageRequest r, StreamObserver<PostMessageResponse> out) {
+        String author = caller();
+        write(r.getIdempotencyKey(), out, () -> PostMessageResponse.newBuilder().setMessage(
+                chat.appendEvent(ownMessage(r.getConversation(), r.getSeq(), author), author, MessageKind.EDIT, r.getSeq(), r.getText()))
+                .build());
+    }
+
+    @Override
+    public void deleteMessage(DeleteMessageRequest r, StreamObserver<PostMessageResponse> out) {
+        String author = caller();
+        write(r.getIdempotencyKey(), out, () -> PostMessageResponse.newBuilder().setMessage(
+                chat.appendEvent(ownMessage(r.getConversation(), r.getSeq(), author), author, MessageKind.DELETE, r.getSeq(), ""))
+                .build());
+    }
+
+    private String existingRoom(String room) {
+        if (!chat.roomExists(room)) {
+            throw Status.NOT_FOUND.withDescription("room '" + room + "' does not exist").asRuntimeException();
+        }
+        return room;
+    }
+
+    private static String existingUser(String user) {
+        if (!USERS.contains(user)) {
+            throw Status.NOT_FOUND.withDescription("user '" + user + "' does not exist").asRuntimeException();
+        }
+        return user;
+    }
+
+    private org.raftchat.proto.v1.ConversationRef ownMessage(org.raftchat.proto.v1.ConversationRef ref, long seq, String caller) {
+        List<ChatMessage> all = chat.all(ref);
+        if (seq < 1 || seq > all.size()) {
+            throw Status.NOT_FOUND.withDescription("no message " + seq + " in " + Conversations.describe(ref)).asRuntimeException();
+        }
+        if (!all.get((int) seq - 1).getAuthor().equals(caller)) {
+            throw Status.PERMISSION_DENIED.withDescription("only its author (" + all.get((int) seq - 1).getAuthor()
+                    + ") may change message " + seq).asRuntimeException();
+        }
+        return ref;
+    }
+
+    private static <T> void reply(StreamObserver<T> out, T answer) {
+        out.onNext(answer);
         out.onCompleted();
     }
 

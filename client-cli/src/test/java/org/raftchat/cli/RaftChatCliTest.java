@@ -57,10 +57,14 @@ class RaftChatCliTest {
         return cli.execute(args);
     }
 
-    /** Every run is logged in as alice (the fake node reads the user from the token), unless the test says otherwise. */
+    /**
+     * Every run is logged in as alice (the fake node reads the user from the token), unless the test says
+     * otherwise, with a config directory of its own (never the real one).
+     */
     private Map<String, String> withSession(Map<String, String> env) {
         Map<String, String> merged = new java.util.HashMap<>(env);
         merged.putIfAbsent(SessionStore.ENV, sessionFile.toString());
+        merged.putIfAbsent(UserConfig.ENV_CONFIG_DIR, home.resolve("config").toString());
         return merged;
     }
 
@@ -293,7 +297,7 @@ class RaftChatCliTest {
         Map<String, String> env = Map.of(SessionStore.ENV, other.toString(), PasswordInput.ENV, "bob's password");
 
         assertThat(run(env, new ByteArrayInputStream(new byte[0]), "send", "--cluster", clusterArg, "--room", "general", "hi"))
-                .isEqualTo(ExitCodes.REJECTED);
+                .isEqualTo(ExitCodes.AUTH);
         assertThat(err.toString()).contains("not logged in: run 'raftchat login --user NAME' first");
         assertThat(run(env, new ByteArrayInputStream(new byte[0]), "login", "--cluster", clusterArg, "--user", "bob")).isZero();
         assertThat(new SessionStore(other).load()).contains(new SessionStore.Saved("bob", "token-bob"));
@@ -307,7 +311,7 @@ class RaftChatCliTest {
         // Goal: without --password or $RAFTCHAT_PASSWORD, one line of stdin is the password; a wrong one is refused.
         InputStream wrong = new ByteArrayInputStream("wrong password\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-        assertThat(run(Map.of(), wrong, "login", "--cluster", clusterArg, "--user", "bob")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run(Map.of(), wrong, "login", "--cluster", clusterArg, "--user", "bob")).isEqualTo(ExitCodes.AUTH);
         assertThat(err.toString()).contains("unknown username or wrong password");
     }
 
@@ -315,7 +319,7 @@ class RaftChatCliTest {
     void unexpectedFailurePrintsOneLineWithoutAStackTrace() {
         // Goal: the installed execution-exception handler turns a surprise into "raftchat: ..." and exit 1.
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(new CliContext(
-                addresses -> { throw new IllegalStateException("boom"); }, Map.of(),
+                addresses -> { throw new IllegalStateException("boom"); }, withSession(Map.of()),
                 new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -331,7 +335,7 @@ class RaftChatCliTest {
     void usageErrorThroughTheInstalledHandlerIsShort() {
         // Goal: with the CLI's own handlers, a usage error is one line plus a pointer to --help.
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(new CliContext(
-                addresses -> cluster.client(addresses, FakeCluster.FAST), Map.of(),
+                addresses -> cluster.client(addresses, FakeCluster.FAST), withSession(Map.of()),
                 new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));
         cli.setErr(new PrintWriter(err, true));
 

@@ -84,6 +84,7 @@ class TlsCliIT {
         err = new StringWriter();
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put(SessionStore.ENV, dir.resolve("session").toString());
+        env.put(UserConfig.ENV_CONFIG_DIR, dir.resolve("config").toString());
         env.put(PasswordInput.ENV, "correct horse battery");
         CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(context));
