@@ -51,7 +51,12 @@ public final class RaftChatCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine(new RaftChatCli()).execute(args));
+        System.exit(newCommandLine(new RaftChatCli()).execute(withDefaultCommand(args)));
+    }
+
+    /** {@code raftchat} alone is {@code raftchat chat}: the interactive client. */
+    static String[] withDefaultCommand(String[] args) {
+        return args.length == 0 ? new String[] {"chat"} : args;
     }
 
     /**
