@@ -94,6 +94,16 @@ class InteractiveChatIT {
         assertThat(messages(bob.transcript())).as("bob's screen:\n" + bob.transcript()).containsExactlyElementsOf(expected);
         assertThat(ann.transcript()).contains("lost the connection to");
         awaitScreen().until(() -> CONNECTED.matcher(ann.visible()).find() && !connectedNode(ann).equals(annNode));
+
+        // A private message while ann is in #lobby: announced, then shown after the marker when she switches.
+        bob.type("/msg ann psst, ann");
+        awaitScreen().until(() -> ann.transcript().contains("unread in @ann,bob (/query bob)"));
+        ann.type("/query bob");
+        awaitScreen().until(() -> ann.visible().contains("@bob>"));
+        awaitScreen().until(() -> ann.transcript().substring(ann.transcript().lastIndexOf("@ann,bob =====")).contains("bob: psst, ann"));
+        String dm = ann.transcript().substring(ann.transcript().lastIndexOf("@ann,bob ====="));
+        assertThat(dm.indexOf("new messages")).as(dm).isPositive().isLessThan(dm.indexOf("[1] "));
+        assertThat(messages(dm)).containsExactly("[1] bob: psst, ann");
     }
 
     private TmuxTerminal open(String user, String cluster) throws Exception {
