@@ -126,6 +126,21 @@ class InteractiveSessionTest {
         assertThat(cluster.chat.all(GENERAL)).isEmpty();
     }
 
+    @Test
+    void aConversationThatCannotLoadSendsTheUserBack() {
+        // Goal: switching to a conversation whose history is refused says why and returns to the previous one,
+        // which goes on showing new messages.
+        runSession();
+        await().until(() -> screen.printed().stream().anyMatch(l -> l.contains("#general =====")));
+        cluster.nodes.forEach(n -> n.readFailures.add(Status.NOT_FOUND.withDescription("user 'ghost' does not exist")));
+
+        screen.type("/query ghost");
+
+        await().until(() -> screen.printed().stream().anyMatch(l -> l.startsWith("! cannot show @alice,ghost")));
+        cluster.chat.append(GENERAL, "bob", "still here");
+        await().until(() -> screen.messageLines().contains("[1] 12:00:01 bob: still here"));
+    }
+
     /** Lines typed by the test; everything printed, in order. */
     static final class FakeScreen implements Screen {
         private final BlockingQueue<String> typed = new LinkedBlockingQueue<>();

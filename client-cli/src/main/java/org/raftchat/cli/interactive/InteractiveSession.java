@@ -300,8 +300,10 @@ public final class InteractiveSession {
         ConversationRef ref = Conversations.canonical(target);
         long readSeq = readPosition(ref);
         Subscription old;
+        ConversationRef previous;
         long gen;
         synchronized (lock) {
+            previous = current;
             old = subscription;
             subscription = null;
             current = ref;
@@ -312,7 +314,16 @@ public final class InteractiveSession {
         if (old != null) {
             old.close();
         }
-        follow(ref, gen);
+        try {
+            follow(ref, gen);
+        } catch (ChatClientException e) {
+            if (previous == null || previous.equals(ref)) {
+                throw e;
+            }
+            // E.g. /query of an unknown user: say why and go back rather than sit in a conversation that cannot load.
+            screen.print("! cannot show " + Conversations.describe(ref) + ": " + e.getMessage());
+            switchTo(previous);
+        }
     }
 
     /** Shows history after the last shown seq, then subscribes from there (both under the same generation). */
@@ -475,9 +486,27 @@ public final class InteractiveSession {
                 return;
             }
             connection = new Connection.Stopped(error.getMessage());
-            screen.print("! live updates of " + Conversations.describe(ref) + " stopped: " + error.getMessage()
-                    + "; starting again in " + RESUBSCRIBE_PAUSE.toSeconds() + " s");
-            schedule(() -> resubscribe(ref, gen), RESUBSCRIBE_PAUSE);
+            switch (error.category()) {
+                case NOT_FOUND, PERMISSION_DENIED -> {
+                    // The room was deleted or we are no longer in it: following it again cannot work.
+                    ConversationRef hall = Conversations.room(MAIN_HALL);
+                    screen.print("! " + Conversations.describe(ref) + ": " + error.getMessage()
+                            + (ref.equals(hall) ? "" : "; back to " + Conversations.describe(hall)));
+                    if (!ref.equals(hall)) {
+                        schedule(() -> {
+                            if (gen == generationNow()) {
+                                switchTo(hall);
+                            }
+                        }, Duration.ZERO);
+                    }
+                }
+                case UNAUTHENTICATED -> screen.print("! the session has ended (" + error.getMessage() + "); /quit and log in again");
+                default -> {
+                    screen.print("! live updates of " + Conversations.describe(ref) + " stopped: " + error.getMessage()
+                            + "; starting again in " + RESUBSCRIBE_PAUSE.toSeconds() + " s");
+                    schedule(() -> resubscribe(ref, gen), RESUBSCRIBE_PAUSE);
+                }
+            }
         }
     }
 
