@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * for its run. Exit codes are in {@link ExitCodes}.
  */
 @Command(name = "raftchat", mixinStandardHelpOptions = true, versionProvider = RaftChatCli.Version.class,
-        description = "Chat over a Raft-replicated log.",
+        description = "Chat over a Raft-replicated log. Without a command: the interactive client ('raftchat chat').",
         subcommands = {
                 RegisterCommand.class, LoginCommand.class, LogoutCommand.class, NickCommand.class,
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,

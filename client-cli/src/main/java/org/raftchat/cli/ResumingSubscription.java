@@ -188,7 +188,10 @@ final class ResumingSubscription implements Subscription {
     private void deliver(ChatMessage message) {
         if (announceResume) {
             announceResume = false;
-            safely(() -> listener.onStatus("resumed " + name + " on " + address + " after seq " + lastSeq));
+            String resumedOn = address;
+            long resumedAfter = lastSeq;
+            safely(() -> listener.onStatus("resumed " + name + " on " + resumedOn + " after seq " + resumedAfter));
+            safely(() -> listener.onResumed(resumedOn, resumedAfter));
         }
         lastSeq = message.getSeq();
         client.answeredBy(address);

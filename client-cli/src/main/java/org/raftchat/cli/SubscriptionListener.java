@@ -30,6 +30,10 @@ public interface SubscriptionListener {
     default void onReconnecting(String lostAddress, String nextAddress, int attempt, java.time.Duration pause) {
     }
 
+    /** After an outage, the first message arrived from {@code address}: the feed runs again from {@code afterSeq}. */
+    default void onResumed(String address, long afterSeq) {
+    }
+
     /** The subscription ended for good (not called after {@link Subscription#close()}). */
     default void onError(ChatClientException error) {
     }

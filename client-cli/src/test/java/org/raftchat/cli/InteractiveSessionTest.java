@@ -89,7 +89,8 @@ class InteractiveSessionTest {
         await().until(() -> screen.messageLines().size() >= 4);
         assertThat(screen.messageLines()).containsExactly("[1] 12:00:01 bob: one", "[2] 12:00:02 bob: two",
                 "[3] 12:00:03 bob: three", "[4] 12:00:04 bob: four");
-        assertThat(screen.printed()).anyMatch(l -> l.startsWith("* lost the connection to"));
+        assertThat(screen.printed()).anyMatch(l -> l.startsWith("* lost the connection to"))
+                .anyMatch(l -> l.startsWith("* resumed #general on ") && l.endsWith(" after [1]"));
     }
 
     @Test
@@ -121,6 +122,7 @@ class InteractiveSessionTest {
         screen.type("/dance");
 
         await().until(() -> screen.printed().stream().anyMatch(l -> l.startsWith("! unknown command /dance")));
+        assertThat(screen.printed()).containsSubsequence("> /msg bob psst", "> /dance");
         assertThat(cluster.chat.all(Conversations.direct("alice", "bob"))).extracting(m -> m.getText()).containsExactly("psst");
         assertThat(screen.printed()).contains("* sent to @bob as [1] (/query bob to go there)");
         assertThat(cluster.chat.all(GENERAL)).isEmpty();

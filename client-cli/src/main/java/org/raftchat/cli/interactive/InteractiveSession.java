@@ -121,6 +121,10 @@ public final class InteractiveSession {
             if (command instanceof SlashCommand.Quit) {
                 return;
             }
+            if (!(command instanceof SlashCommand.Say) && !(command instanceof SlashCommand.Nothing)) {
+                // The input line is erased when entered; keep the command above its output.
+                screen.print("> " + line.strip());
+            }
             try {
                 execute(command);
             } catch (ChatClientException e) {
@@ -473,10 +477,10 @@ public final class InteractiveSession {
         }
 
         @Override
-        public void onStatus(String status) {
-            // Only the end of an outage: its start is told by onReconnecting, its attempts by the status line.
-            if (status.startsWith("resumed") && !stale()) {
-                screen.print("* " + status);
+        public void onResumed(String address, long afterSeq) {
+            // The end of an outage; its start is told by onReconnecting, its attempts by the status line.
+            if (!stale()) {
+                screen.print("* resumed " + Conversations.describe(ref) + " on " + address + " after [" + afterSeq + "]");
             }
         }
 
