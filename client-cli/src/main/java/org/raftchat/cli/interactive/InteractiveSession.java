@@ -320,6 +320,7 @@ public final class InteractiveSession {
         }
         try {
             follow(ref, gen);
+            screen.prompt(prompt());
         } catch (ChatClientException e) {
             if (previous == null || previous.equals(ref)) {
                 throw e;
@@ -525,6 +526,7 @@ public final class InteractiveSession {
         }
         try {
             follow(ref, gen);
+            screen.prompt(prompt());
         } catch (ChatClientException e) {
             connection = new Connection.Stopped(e.getMessage());
             synchronized (lock) {
@@ -595,9 +597,18 @@ public final class InteractiveSession {
             names.addRooms(client.listRooms().getRoomsList().stream().map(RoomSummary::getName).toList());
             names.addUsers(client.online());
         }
-        ConversationRef here = currentConversation();
+        ConversationRef here;
+        long genAtStart;
+        synchronized (lock) {
+            here = current;
+            genAtStart = generation;
+        }
+        List<UnreadCount> counts = client.unread().getConversationsList();
+        if (leftNoLongerMember(here, genAtStart, counts)) {
+            return; // the counts were taken from the old conversation's point of view
+        }
         Map<String, Long> elsewhere = new LinkedHashMap<>();
-        for (UnreadCount count : client.unread().getConversationsList()) {
+        for (UnreadCount count : counts) {
             ConversationRef ref = Conversations.canonical(count.getConversation());
             if (ref.getKindCase() == ConversationRef.KindCase.DIRECT) {
                 names.addUsers(List.of(peer(ref)));
@@ -614,6 +625,22 @@ public final class InteractiveSession {
             announcedUnread.put(ref, count.getUnread());
         }
         unreadElsewhere = Map.copyOf(elsewhere);
+    }
+
+    /**
+     * The unread list names every room one is in: when the current room is missing (deleted, or left
+     * from another device), go to MainHall. A switch since the poll began makes the list too old to judge.
+     */
+    private boolean leftNoLongerMember(ConversationRef here, long genAtStart, List<UnreadCount> counts) {
+        ConversationRef hall = Conversations.room(MAIN_HALL);
+        if (here == null || here.getKindCase() != ConversationRef.KindCase.ROOM || here.equals(hall)
+                || counts.stream().anyMatch(c -> c.getConversation().equals(here)) || generationNow() != genAtStart) {
+            return false;
+        }
+        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, or left elsewhere); back to "
+                + Conversations.describe(hall));
+        switchTo(hall);
+        return true;
     }
 
     private void schedule(Runnable task, Duration delay) {

@@ -9,6 +9,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -22,17 +23,28 @@ import org.jline.utils.Status;
  */
 public final class JLineScreen implements Screen {
 
+    private static final String SET_PROMPT_WIDGET = "raftchat-set-prompt";
+
     private final Terminal terminal;
     private final LineReader reader;
     private final LineReader secretReader;
     private final Status statusBar;
     private String lastStatus = "";
+    private volatile String nextPrompt = "";
 
     private JLineScreen(Terminal terminal, LineReader reader, LineReader secretReader) {
         this.terminal = terminal;
         this.reader = reader;
         this.secretReader = secretReader;
         this.statusBar = Status.getStatus(terminal, true);
+        // Widgets run under the reader's lock: the safe way to touch a readLine in progress from another thread.
+        reader.getWidgets().put(SET_PROMPT_WIDGET, () -> {
+            if (reader instanceof LineReaderImpl impl) {
+                impl.setPrompt(nextPrompt);
+                impl.redisplay();
+            }
+            return true;
+        });
     }
 
     /**
@@ -93,6 +105,18 @@ public final class JLineScreen implements Screen {
     @Override
     public synchronized void print(String line) {
         reader.printAbove(line);
+    }
+
+    @Override
+    public synchronized void prompt(String prompt) {
+        nextPrompt = prompt;
+        try {
+            if (reader.isReading()) {
+                reader.callWidget(SET_PROMPT_WIDGET);
+            }
+        } catch (IllegalStateException notReading) {
+            // readLine ended meanwhile; the next one is given the new prompt anyway.
+        }
     }
 
     @Override

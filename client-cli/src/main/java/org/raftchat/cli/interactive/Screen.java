@@ -19,6 +19,10 @@ public interface Screen extends AutoCloseable {
     /** Shows a line above the input line. */
     void print(String line);
 
+    /** Changes the prompt of a {@link #readLine} in progress (e.g. after a switch not typed by the user). */
+    default void prompt(String prompt) {
+    }
+
     /** Replaces the status line. */
     void status(String text);
 
