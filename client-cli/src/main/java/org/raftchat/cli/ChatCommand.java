@@ -1,119 +1,88 @@
 package org.raftchat.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneId;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.raftchat.config.Defaults;
-import org.raftchat.proto.v1.ChatMessage;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.raftchat.cli.interactive.InteractiveSession;
+import org.raftchat.cli.interactive.JLineScreen;
+import org.raftchat.cli.interactive.KnownNames;
+import org.raftchat.cli.interactive.LoginFlow;
+import org.raftchat.cli.interactive.Screen;
 import org.raftchat.proto.v1.ConversationRef;
-import org.raftchat.proto.v1.ReadHistoryResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code raftchat chat}, also what {@code raftchat} alone runs: the interactive client. Uses the saved
+ * session if it is still valid, else asks for a username and a hidden password (offering to
+ * register a new name) and saves the new session for the one-shot commands.
+ */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = "Line-mode chat in a room: shows others' messages as they arrive and posts each line you type. "
-                + "EOF or /quit leaves.")
+        description = "Interactive chat (also 'raftchat' with no command): line editing, history, Tab completion, "
+                + "slash commands (/help), live messages and a status line; reconnects by itself when a node fails.")
 final class ChatCommand extends ClientCommand {
 
-    static final String QUIT = "/quit";
+    /** Where the input history is kept: beside the session file. */
+    static final String HISTORY_FILE = "history";
 
-    @Option(names = "--room", required = true, paramLabel = "ROOM")
+    @Option(names = "--room", paramLabel = "ROOM",
+            description = "Start in this room, joining it if needed (default: MainHall).")
     String room;
 
-    @Option(names = "--recent", paramLabel = "N", defaultValue = "10",
-            description = "Show the last N messages first (0..." + Defaults.MAX_HISTORY_PAGE + ", default ${DEFAULT-VALUE}).")
-    int recent;
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cli",
+            description = "This device's name when logging in; a new login on a device ends its previous session "
+                    + "(default ${DEFAULT-VALUE}).")
+    String device;
 
     @Override
-    void validate() {
-        if (recent < 0 || recent > Defaults.MAX_HISTORY_PAGE) {
-            throw usage("--recent: must be in 0.." + Defaults.MAX_HISTORY_PAGE + ", got " + recent);
-        }
+    boolean needsSession() {
+        return false;
     }
 
     @Override
-    int run(ChatClient client) throws IOException {
-        ConversationRef ref = Conversations.room(room);
-        ZoneId zone = root.context().zone();
-        // Also checks the room exists before we start reading the keyboard.
-        ReadHistoryResponse page = client.readHistory(ref, HistoryAnchor.latest(), Math.max(recent, 1));
-        if (recent > 0) {
-            page.getMessagesList().forEach(m -> out().println(MessageLines.format(m, zone)));
-        }
-        err().println("raftchat: in #" + room + " as " + username + "; type a line to post it, " + QUIT + " to leave");
-        err().flush();
-        out().flush();
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "raftchat-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        // While chatting the session stays online; others see it in 'raftchat online' and friend lists.
-        long periodMs = Defaults.HEARTBEAT_INTERVAL.toMillis();
-        heartbeats.scheduleAtFixedRate(() -> heartbeat(client), 0, periodMs, TimeUnit.MILLISECONDS);
-        try (Subscription ignored = client.subscribe(ref, page.getLastSeq(), new Printer(zone))) {
-            readAndPost(client);
-        } finally {
-            heartbeats.shutdownNow();
+    int run(ChatClient client) {
+        SessionStore sessions = sessions();
+        Path history = sessions.file().toAbsolutePath().getParent().resolve(HISTORY_FILE);
+        KnownNames names = new KnownNames();
+        try (Screen screen = JLineScreen.open(history, names)) {
+            Optional<String> user = resume(client, sessions, screen).or(() -> logIn(client, sessions, screen));
+            if (user.isEmpty()) {
+                return ExitCodes.REJECTED;
+            }
+            ConversationRef start = Conversations.room(InteractiveSession.MAIN_HALL);
+            if (room != null) {
+                client.joinRoom(room);
+                start = Conversations.room(room);
+            }
+            new InteractiveSession(client, screen, user.get(), m -> MessageLines.format(m, root.context().zone()), names)
+                    .run(start);
         }
         return ExitCodes.OK;
     }
 
-    private static void heartbeat(ChatClient client) {
+    /** The saved session's user, if the cluster still accepts its token. */
+    private static Optional<String> resume(ChatClient client, SessionStore sessions, Screen screen) {
+        Optional<SessionStore.Saved> saved = sessions.load();
+        if (saved.isEmpty()) {
+            return Optional.empty();
+        }
+        client.useSession(saved.get().token());
         try {
-            client.heartbeat();
+            client.unread();
+            return Optional.of(saved.get().username());
         } catch (ChatClientException e) {
-            // A missed beat only risks showing offline for a while; the next one corrects it.
+            if (e.category() != ChatClientException.Category.UNAUTHENTICATED) {
+                throw e;
+            }
+            screen.print("The saved session of " + saved.get().username() + " has ended; log in again.");
+            client.useSession(null);
+            return Optional.empty();
         }
     }
 
-    private void readAndPost(ChatClient client) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(root.context().stdin(), StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null && !line.strip().equals(QUIT); line = in.readLine()) {
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                client.postRoomMessage(room, line);
-            } catch (ChatClientException e) {
-                // One failed post should not end the session; the user sees why and can type again.
-                err().println("raftchat: not sent: " + e.getMessage());
-                err().flush();
-            }
-        }
-    }
-
-    /** Prints others' messages as they arrive; one's own lines are already on the screen. */
-    private final class Printer implements SubscriptionListener {
-        private final ZoneId zone;
-
-        Printer(ZoneId zone) {
-            this.zone = zone;
-        }
-
-        @Override
-        public void onMessage(ChatMessage message) {
-            if (!message.getAuthor().equals(username)) {
-                out().println(MessageLines.format(message, zone));
-                out().flush();
-            }
-        }
-
-        @Override
-        public void onStatus(String status) {
-            err().println("raftchat: " + status);
-            err().flush();
-        }
-
-        @Override
-        public void onError(ChatClientException error) {
-            err().println("raftchat: live updates stopped: " + error.getMessage());
-            err().flush();
-        }
+    private Optional<String> logIn(ChatClient client, SessionStore sessions, Screen screen) {
+        screen.print("Log in to RaftChat (a new name can be registered here).");
+        Optional<LoginFlow.Login> login = new LoginFlow(client, screen, device).run();
+        login.ifPresent(l -> sessions.save(new SessionStore.Saved(l.username(), l.token())));
+        return login.map(LoginFlow.Login::username);
     }
 }

@@ -9,14 +9,14 @@ import org.raftchat.proto.v1.ChatMessage;
  * How the CLI prints a message: {@code [seq] HH:mm:ss author: text}, then " (edited)" for an edited
  * post, "(deleted)" as a deleted post's text, and "edited [N]: text" / "deleted [N]" for the events.
  */
-final class MessageLines {
+public final class MessageLines {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private MessageLines() {
     }
 
-    static String format(ChatMessage m, ZoneId zone) {
+    public static String format(ChatMessage m, ZoneId zone) {
         String time = TIME.format(Instant.ofEpochMilli(m.getTimestampMs()).atZone(zone));
         return "[" + m.getSeq() + "] " + time + " " + m.getAuthor() + ": " + body(m);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * for its run. Exit codes are in {@link ExitCodes}.
  */
 @Command(name = "raftchat", mixinStandardHelpOptions = true, versionProvider = RaftChatCli.Version.class,
-        description = "Chat over a Raft-replicated log.",
+        description = "Chat over a Raft-replicated log. Without a command: the interactive client ('raftchat chat').",
         footerHeading = "%n",
         footer = {"Output: every command that prints takes -o/--output text|json. json prints one",
                 "JSON object per line on stdout (tail: one per message) and errors on stderr as",
@@ -71,7 +71,12 @@ public final class RaftChatCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine(new RaftChatCli()).execute(args));
+        System.exit(newCommandLine(new RaftChatCli()).execute(withDefaultCommand(args)));
+    }
+
+    /** {@code raftchat} alone is {@code raftchat chat}: the interactive client. */
+    static String[] withDefaultCommand(String[] args) {
+        return args.length == 0 ? new String[] {"chat"} : args;
     }
 
     /**

@@ -44,6 +44,8 @@ final class ResumingSubscription implements Subscription {
     private boolean announceResume;
     /** When the current run of failed streams began; -1 while healthy. */
     private long failingSinceNanos = -1;
+    /** Reconnects since the last stream that worked. */
+    private int attempt;
     private ScheduledFuture<?> pendingReconnect;
     private boolean closed;
 
@@ -104,6 +106,7 @@ final class ResumingSubscription implements Subscription {
             openedAtNanos = System.nanoTime();
             deliveredOnStream = false;
             request = SubscribeRequest.newBuilder().setConversation(conversation).setAfterSeq(lastSeq).build();
+            safely(() -> listener.onConnecting(target));
         }
         log.debug("subscribing to {} on {} after seq {}", name, target, request.getAfterSeq());
         try {
@@ -178,13 +181,17 @@ final class ResumingSubscription implements Subscription {
     private void markHealthy() {
         deliveredOnStream = true;
         failingSinceNanos = -1;
+        attempt = 0;
         backoff.reset();
     }
 
     private void deliver(ChatMessage message) {
         if (announceResume) {
             announceResume = false;
-            safely(() -> listener.onStatus("resumed " + name + " on " + address + " after seq " + lastSeq));
+            String resumedOn = address;
+            long resumedAfter = lastSeq;
+            safely(() -> listener.onStatus("resumed " + name + " on " + resumedOn + " after seq " + resumedAfter));
+            safely(() -> listener.onResumed(resumedOn, resumedAfter));
         }
         lastSeq = message.getSeq();
         client.answeredBy(address);
@@ -207,6 +214,7 @@ final class ResumingSubscription implements Subscription {
             boolean wasWorking = deliveredOnStream || now - openedAtNanos >= client.options().callDeadline().toNanos();
             if (wasWorking) {
                 failingSinceNanos = now; // a stream that lived was connected: a fresh run of failures starts here
+                attempt = 0;
                 backoff.reset();
             } else if (failingSinceNanos < 0) {
                 failingSinceNanos = openedAtNanos;
@@ -221,10 +229,12 @@ final class ResumingSubscription implements Subscription {
             String next = client.nextAddress(target);
             Duration pause = backoff.next();
             announceResume = true;
+            int thisAttempt = ++attempt;
             log.debug("{}: stream from {} ended ({}); reconnecting to {} in {} ms",
                     name, target, GrpcFailures.describe(status), next, pause.toMillis());
             safely(() -> listener.onStatus("lost " + name + " on " + target + " (" + GrpcFailures.describe(status)
                     + "); reconnecting to " + next));
+            safely(() -> listener.onReconnecting(target, next, thisAttempt, pause));
             try {
                 pendingReconnect = client.scheduler().schedule(() -> open(next), pause.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException clientClosed) {

@@ -16,6 +16,24 @@ public interface SubscriptionListener {
     default void onStatus(String status) {
     }
 
+    /**
+     * A stream is being opened on {@code address} (the first one, or a resubscription). It is
+     * serving once messages arrive or a call to that node succeeds.
+     */
+    default void onConnecting(String address) {
+    }
+
+    /**
+     * The stream from {@code lostAddress} ended; the subscription resubscribes on {@code nextAddress}
+     * after {@code pause}. {@code attempt} counts the reconnects since the last stream that worked (1, 2, ...).
+     */
+    default void onReconnecting(String lostAddress, String nextAddress, int attempt, java.time.Duration pause) {
+    }
+
+    /** After an outage, the first message arrived from {@code address}: the feed runs again from {@code afterSeq}. */
+    default void onResumed(String address, long afterSeq) {
+    }
+
     /** The subscription ended for good (not called after {@link Subscription#close()}). */
     default void onError(ChatClientException error) {
     }

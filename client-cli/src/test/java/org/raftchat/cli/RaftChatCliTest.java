@@ -276,18 +276,12 @@ class RaftChatCliTest {
     }
 
     @Test
-    void chatShowsRecentMessagesAndPostsTypedLinesUntilQuit() {
-        // Goal: chat prints recent history, posts each typed line (skipping blanks), and stops at /quit.
-        seedGeneral("bob: hi alice");
-        InputStream typed = new ByteArrayInputStream("hello bob\n\n/quit\nnot sent\n".getBytes(StandardCharsets.UTF_8));
-
-        int code = run(Map.of(), typed, "chat", "--cluster", clusterArg, "--room", "general");
-
-        assertThat(code).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("[1] 12:00:01 bob: hi alice").doesNotContain("hello bob");
-        assertThat(cluster.chat.all(Conversations.room("general")))
-                .extracting(m -> m.getAuthor() + ": " + m.getText())
-                .containsExactly("bob: hi alice", "alice: hello bob");
+    void noCommandStartsTheInteractiveChat() {
+        // Goal: `raftchat` alone is `raftchat chat`; any arguments are left as they are.
+        assertThat(RaftChatCli.withDefaultCommand(new String[0])).containsExactly("chat");
+        assertThat(RaftChatCli.withDefaultCommand(new String[] {"rooms"})).containsExactly("rooms");
+        assertThat(run("chat", "--help")).isZero();
+        assertThat(out.toString()).contains("Interactive chat").contains("--room");
     }
 
     @Test

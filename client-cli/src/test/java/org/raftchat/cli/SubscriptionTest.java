@@ -40,6 +40,16 @@ class SubscriptionTest {
         public void onError(ChatClientException error) {
             errors.add(error);
         }
+
+        @Override
+        public void onConnecting(String address) {
+            statuses.add("connecting " + address);
+        }
+
+        @Override
+        public void onReconnecting(String lostAddress, String nextAddress, int attempt, Duration pause) {
+            statuses.add("attempt " + attempt + " " + lostAddress + " -> " + nextAddress);
+        }
     }
 
     @AfterEach
@@ -73,6 +83,21 @@ class SubscriptionTest {
             assertThat(recorder.statuses).anySatisfy(s -> assertThat(s).contains("reconnecting to " + cluster.node(1).address));
             assertThat(recorder.errors).isEmpty();
             assertThat(sub.lastDeliveredSeq()).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void reconnectAttemptsAreCountedUntilAStreamWorks() {
+        // Goal: the listener hears each stream being opened and each reconnect with its attempt number,
+        // counted from 1 again after a stream that delivered (what the interactive status line shows).
+        seed(3);
+        try (ChatClient client = cluster.client(List.of(cluster.downAddress(), cluster.node(1).address), FakeCluster.FAST);
+             Subscription ignored = client.subscribe(general, 0, recorder)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> recorder.seqs.size() >= 3);
+
+            assertThat(recorder.statuses).containsSubsequence("connecting " + cluster.downAddress(),
+                    "attempt 1 " + cluster.downAddress() + " -> " + cluster.node(1).address,
+                    "connecting " + cluster.node(1).address);
         }
     }
 

@@ -1,0 +1,151 @@
+package org.raftchat.cli.interactive;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jline.reader.Completer;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
+import org.jline.utils.Status;
+
+/**
+ * The real terminal (JLine): line editing, history in a file, tab completion, incoming lines
+ * printed above the input line ({@link LineReader#printAbove}), and a status line at the bottom
+ * where the terminal supports one (else status changes are printed as lines).
+ */
+public final class JLineScreen implements Screen {
+
+    private static final String SET_PROMPT_WIDGET = "raftchat-set-prompt";
+
+    private final Terminal terminal;
+    private final LineReader reader;
+    private final LineReader secretReader;
+    private final Status statusBar;
+    private String lastStatus = "";
+    private volatile String nextPrompt = "";
+
+    private JLineScreen(Terminal terminal, LineReader reader, LineReader secretReader) {
+        this.terminal = terminal;
+        this.reader = reader;
+        this.secretReader = secretReader;
+        this.statusBar = Status.getStatus(terminal, true);
+        // Widgets run under the reader's lock: the safe way to touch a readLine in progress from another thread.
+        reader.getWidgets().put(SET_PROMPT_WIDGET, () -> {
+            if (reader instanceof LineReaderImpl impl) {
+                impl.setPrompt(nextPrompt);
+                impl.redisplay();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * @param historyFile where typed lines are kept between runs
+     * @param names       the room and user names tab completes
+     */
+    public static JLineScreen open(Path historyFile, KnownNames names) {
+        Completer completer = new ChatCompleter(names::rooms, names::users);
+        try {
+            Terminal terminal = TerminalBuilder.builder().name("raftchat").system(true).build();
+            LineReader reader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("raftchat")
+                    .completer(completer)
+                    .variable(LineReader.HISTORY_FILE, historyFile)
+                    .variable(LineReader.HISTORY_SIZE, 1000)
+                    // Lines are shown as the server stores them; the typed copy would be a second one.
+                    .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
+                    .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                    .build();
+            LineReader secretReader = LineReaderBuilder.builder()
+                    .terminal(terminal)
+                    .appName("raftchat")
+                    .variable(LineReader.DISABLE_HISTORY, true)
+                    .build();
+            return new JLineScreen(terminal, reader, secretReader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the terminal", e);
+        }
+    }
+
+    @Override
+    public String readLine(String prompt) {
+        return read(reader, prompt, null);
+    }
+
+    @Override
+    public String ask(String prompt) {
+        return read(secretReader, prompt, null);
+    }
+
+    @Override
+    public String readSecret(String prompt) {
+        // Mask 0: nothing is echoed, not even stars, so the length does not show either.
+        return read(secretReader, prompt, (char) 0);
+    }
+
+    private static String read(LineReader reader, String prompt, Character mask) {
+        try {
+            return reader.readLine(prompt, mask);
+        } catch (UserInterruptException ctrlC) {
+            return "";
+        } catch (EndOfFileException ctrlD) {
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized void print(String line) {
+        reader.printAbove(line);
+    }
+
+    @Override
+    public synchronized void prompt(String prompt) {
+        nextPrompt = prompt;
+        try {
+            if (reader.isReading()) {
+                reader.callWidget(SET_PROMPT_WIDGET);
+            }
+        } catch (IllegalStateException notReading) {
+            // readLine ended meanwhile; the next one is given the new prompt anyway.
+        }
+    }
+
+    @Override
+    public synchronized void status(String text) {
+        if (text.equals(lastStatus)) {
+            return;
+        }
+        lastStatus = text;
+        if (statusBar != null && !Terminal.TYPE_DUMB.equals(terminal.getType()) && terminal.getHeight() > 1) {
+            statusBar.update(List.of(new AttributedString(text, AttributedStyle.INVERSE)));
+        } else {
+            reader.printAbove("* " + text);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.getHistory().save();
+        } catch (IOException | RuntimeException e) {
+            // Losing the input history is not worth failing the exit over.
+        }
+        if (statusBar != null) {
+            statusBar.close();
+        }
+        try {
+            terminal.close();
+        } catch (IOException e) {
+            // The process is leaving anyway.
+        }
+    }
+}
