@@ -46,7 +46,7 @@ final class ChatCommand extends ClientCommand {
         try (Screen screen = JLineScreen.open(history, names)) {
             Optional<String> user = resume(client, sessions, screen).or(() -> logIn(client, sessions, screen));
             if (user.isEmpty()) {
-                return ExitCodes.REJECTED;
+                return ExitCodes.AUTH;
             }
             ConversationRef start = Conversations.room(InteractiveSession.MAIN_HALL);
             if (room != null) {
