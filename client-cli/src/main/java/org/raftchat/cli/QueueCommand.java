@@ -1,7 +1,9 @@
 package org.raftchat.cli;
 
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +108,9 @@ final class QueueCommand extends ClientCommand {
         ScheduledExecutorService heartbeats = heartbeats(client);
         Thread stopOnExit = new Thread(() -> stopQuietly(client), "raftchat-queue-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        long lastShownSeq = 0;
+        // Without acks the same messages come back on every poll: show each once. A set, not a high-water
+        // mark: a message handed on from a consumer that ended may be older than what we hold.
+        Set<Long> shown = new HashSet<>();
         int handled = 0;
         try {
             while (count == 0 || handled < count) {
@@ -119,16 +123,14 @@ final class QueueCommand extends ClientCommand {
                 }
                 for (QueueDelivery delivery : held.getDeliveriesList()) {
                     long seq = delivery.getMessage().getSeq();
-                    // Without acks the same messages come back on every poll: show each once.
-                    if (noAck && seq <= lastShownSeq) {
+                    if (noAck && !shown.add(seq)) {
                         continue;
                     }
                     // One line per message as it is handled: NDJSON with --output json.
                     output().result(Delivery.of(delivery), line(delivery, zone));
                     if (!noAck) {
-                        client.ackQueueMessage(room, seq);
+                        ackOrExplain(client, seq);
                     }
-                    lastShownSeq = Math.max(lastShownSeq, seq);
                     if (++handled == count) {
                         break;
                     }
@@ -145,6 +147,21 @@ final class QueueCommand extends ClientCommand {
             } catch (IllegalStateException shuttingDown) {
                 // Already exiting: the hook runs (stopping twice is harmless).
             }
+        }
+    }
+
+    /**
+     * Acks a handled message. If it was handed on meanwhile (this session was taken for gone), the
+     * cluster refuses the ack: the work was done twice, which at-least-once delivery allows; say so and go on.
+     */
+    private void ackOrExplain(ChatClient client, long seq) {
+        try {
+            client.ackQueueMessage(room, seq);
+        } catch (ChatClientException e) {
+            if (e.category() != ChatClientException.Category.REJECTED) {
+                throw e;
+            }
+            output().notice("could not acknowledge #" + room + " seq=" + seq + ": " + e.getMessage());
         }
     }
 
