@@ -10,17 +10,10 @@ import static org.raftchat.node.testing.Api.post;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
-import org.raftchat.node.testing.RetryingWriter;
+import org.raftchat.node.testing.BackgroundWriter;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -137,19 +130,13 @@ class MembershipIT {
         cluster = TestCluster.create(5, dataRoot, c -> c.withInitialMembers(List.of("n1", "n2", "n3")));
         List.of("n1", "n2", "n3").forEach(cluster::startNode);
         createRoom(cluster.blockingStub(cluster.awaitLeader().id()), "lobby");
-        Map<String, ChatMessage> acked = new ConcurrentHashMap<>();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        List<CompletableFuture<Void>> writers = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-            String prefix = "w" + w + "-";
-            writers.add(CompletableFuture.runAsync(() -> write(prefix, acked, writing)));
-        }
-        awaitMoreAcks(acked, 30);
+        BackgroundWriter writer = BackgroundWriter.start(cluster, "lobby", 2);
+        writer.awaitMoreAcks(30);
 
         for (String id : List.of("n4", "n5")) {
             cluster.startNode(id);
             assertThat(onLeader(admin -> admin.addNode(request(id))).getMembersList()).contains(id);
-            awaitMoreAcks(acked, 20);
+            writer.awaitMoreAcks(20);
         }
         assertThat(onLeader(admin -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance())).getMembersList())
                 .containsExactly("n1", "n2", "n3", "n4", "n5");
@@ -158,10 +145,9 @@ class MembershipIT {
                 .filter(id -> List.of("n1", "n2", "n3").contains(id)).limit(2).toList();
         for (String id : leaving) {
             assertThat(onLeader(admin -> admin.removeNode(request(id))).getMembersList()).doesNotContain(id);
-            awaitMoreAcks(acked, 20);
+            writer.awaitMoreAcks(20);
         }
-        writing.set(false);
-        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        writer.stop();
 
         for (String id : leaving) {
             assertThat(catchThrowable(() -> post(cluster.failFastStub(id), "lobby", "late")))
@@ -171,33 +157,12 @@ class MembershipIT {
         cluster.awaitConverged();
         RaftChatNode leader = cluster.awaitLeader();
         List<ChatMessage> history = allMessages(cluster.blockingStub(leader.id()), "lobby");
-        assertThat(history).extracting(ChatMessage::getSeq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, history.size()).boxed().toList());
-        assertThat(history).extracting(ChatMessage::getText).doesNotHaveDuplicates();
-        assertThat(history).containsAll(acked.values());
+        writer.assertHoldsEveryAckOnce(history);
         for (RaftChatNode n : cluster.runningNodes()) {
             assertThat(n.stateDigest()).as("state of %s", n.id()).isEqualTo(leader.stateDigest());
         }
         assertThat(cluster.admin(leader.id()).clusterStatus(ClusterStatusRequest.getDefaultInstance()).getMembersList())
                 .hasSize(3).doesNotContainAnyElementsOf(leaving);
-    }
-
-    private void write(String prefix, Map<String, ChatMessage> acked, AtomicBoolean writing) {
-        RetryingWriter client = new RetryingWriter(cluster);
-        int i = 0;
-        try {
-            while (writing.get()) {
-                String text = prefix + (++i);
-                acked.put(text, client.post("lobby", text, "key-" + text, Duration.ofSeconds(30)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitMoreAcks(Map<String, ChatMessage> acked, int more) {
-        int target = acked.size() + more;
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= target);
     }
 
     /** Runs an admin call on whoever leads, again on the next leader if leadership moves meanwhile. */
