@@ -175,6 +175,7 @@ final class BatchApplier implements ApplyStore {
         ApplyResult.MessageStored stored = appendMessage(Conversations.room(body.getRoom()), body.getAuthor(), body.getText(),
                 index, timestampMs);
         queues.enqueue(body.getRoom(), stored.message().getSeq());
+        rooms.authorHasRead(stored.message().getConversation(), body.getAuthor(), stored.message().getSeq());
         return stored;
     }
 
@@ -186,7 +187,9 @@ final class BatchApplier implements ApplyStore {
         }
         ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
         rooms.noteDirect(pair);
-        return appendMessage(pair, body.getSender(), body.getText(), index, timestampMs);
+        ApplyResult.MessageStored stored = appendMessage(pair, body.getSender(), body.getText(), index, timestampMs);
+        rooms.authorHasRead(stored.message().getConversation(), body.getSender(), stored.message().getSeq());
+        return stored;
     }
 
     @Override

@@ -150,6 +150,18 @@ final class RoomCommands {
         store.put(Keys.userDirect(canonicalPair.getDirect().getUserB(), conversation), new byte[0]);
     }
 
+    /**
+     * The author of message {@code seq} has read it: their own message is never unread to them. Only
+     * when they had read everything before it, so posting does not hide others' unread messages.
+     */
+    void authorHasRead(ConversationRef canonical, String author, long seq) {
+        byte[] positionKey = Keys.readPosition(author, Keys.conversation(canonical));
+        byte[] current = store.get(positionKey);
+        if ((current == null ? 0 : Keys.readLong(current)) == seq - 1) {
+            store.put(positionKey, Keys.longBytes(seq));
+        }
+    }
+
     ApplyResult markRead(MarkRead body) {
         ConversationRef conversation = Conversations.canonical(body.getConversation());
         String user = body.getUser();
