@@ -28,7 +28,7 @@ final class MessageCommands {
             return original.refusal;
         }
         store.put(original.key, original.message.toBuilder().setText(body.getText()).setEdited(true).build().toByteArray());
-        return store.appendMessage(event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()),
+        return appendEvent(event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()),
                 index, timestampMs);
     }
 
@@ -39,7 +39,14 @@ final class MessageCommands {
             return original.refusal;
         }
         store.put(original.key, original.message.toBuilder().setText("").setEdited(false).setDeleted(true).build().toByteArray());
-        return store.appendMessage(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
+        return appendEvent(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
+    }
+
+    /** Appends the event; like a post, it is not unread to its author. */
+    private ApplyResult.MessageStored appendEvent(ChatMessage.Builder event, long index, long timestampMs) {
+        ApplyResult.MessageStored stored = store.appendMessage(event, index, timestampMs);
+        rooms.authorHasRead(stored.message().getConversation(), stored.message().getAuthor(), stored.message().getSeq());
+        return stored;
     }
 
     private static ChatMessage.Builder event(ConversationRef conversation, String user, MessageKind kind, long refersTo) {
