@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ConsumeResponse;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Parameters;
 final class QueueCommand extends ClientCommand {
 
     private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "status");
-    private static final long POLL_INTERVAL_MS = 500;
+    /** How often a consumer looks for messages handed on to it; new posts wake it at once (see consume). */
+    private static final long POLL_INTERVAL_MS = 1_000;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack or status")
     String action;
@@ -112,6 +114,11 @@ final class QueueCommand extends ClientCommand {
         // mark: a message handed on from a consumer that ended may be older than what we hold.
         Set<Long> shown = new HashSet<>();
         int handled = 0;
+        // A post to the room is the usual reason for new work: its arrival on the room's stream wakes the
+        // loop at once. Hand-ons from a consumer that ended post nothing, so the loop also polls.
+        Semaphore posted = new Semaphore(0);
+        long lastSeq = client.readHistory(Conversations.room(room), HistoryAnchor.latest(), 1).getLastSeq();
+        Subscription wakeUps = client.subscribe(Conversations.room(room), lastSeq, SubscriptionListener.of(m -> posted.release()));
         try {
             while (count == 0 || handled < count) {
                 ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
@@ -136,10 +143,12 @@ final class QueueCommand extends ClientCommand {
                     }
                 }
                 if (count == 0 || handled < count) {
-                    Thread.sleep(POLL_INTERVAL_MS);
+                    posted.tryAcquire(POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                    posted.drainPermits();
                 }
             }
         } finally {
+            wakeUps.close();
             heartbeats.shutdownNow();
             stopQuietly(client);
             try {

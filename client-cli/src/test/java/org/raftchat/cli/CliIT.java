@@ -270,6 +270,22 @@ class CliIT {
         assertThat(run("queue", "status", "MainHall", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("not a work queue");
         assertThat(run("queue", "frobnicate", "jobs", "--cluster", allNodes)).isEqualTo(ExitCodes.USAGE);
+
+        // A running worker picks up what is posted while it waits.
+        StringWriter workerOut = new StringWriter();
+        String annSession = sessionFile;
+        java.util.concurrent.CompletableFuture<Integer> worker = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> runInto(workerOut, new StringWriter(), annSession, "queue", "consume", "jobs", "--count", "2", "--cluster", allNodes));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            run("queue", "status", "jobs", "--cluster", allNodes);
+            return out.toString().contains("1 consumers");
+        });
+        sessionFile = dataRoot.resolve("session-bob").toString();
+        assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job 5")).isZero();
+        assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job 6")).isZero();
+        assertThat(worker.join()).isZero();
+        assertThat(workerOut.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList())
+                .containsExactly("[5] bob: job 5", "[6] bob: job 6");
     }
 
     private static ConversationRef room(String name) {
@@ -286,6 +302,11 @@ class CliIT {
     private int run(String... args) {
         out = new StringWriter();
         err = new StringWriter();
+        return runInto(out, err, sessionFile, args);
+    }
+
+    /** Runs raftchat as the session in {@code session}, printing into the given writers (safe from another thread). */
+    private int runInto(StringWriter out, StringWriter err, String sessionFile, String... args) {
         Map<String, String> env = Map.of(SessionStore.ENV, sessionFile, PasswordInput.ENV, PASSWORD,
                 UserConfig.ENV_CONFIG_DIR, dataRoot.resolve("config").toString());
         CliContext context = new CliContext(ClientFactory.defaults(), env, new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC);
