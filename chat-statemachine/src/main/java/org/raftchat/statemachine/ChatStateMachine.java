@@ -172,6 +172,18 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(q -> q.session(tokenSha256));
     }
 
+    /**
+     * Whether the session of {@code user} may read the conversation: the session lives and, for a room,
+     * the room exists and has the user as a member; for a private conversation, the user is one of its
+     * two. One snapshot, a few point reads: cheap enough for every page a subscription sends.
+     */
+    public ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
+        Objects.requireNonNull(conversation, "conversation");
+        Objects.requireNonNull(tokenSha256, "tokenSha256");
+        Objects.requireNonNull(user, "user");
+        return query(q -> q.readAccess(conversation, tokenSha256, user));
+    }
+
     /** Read position and last seq of every conversation of the user: rooms it is in, then private ones. */
     public List<UnreadCount> unread(String username) {
         Objects.requireNonNull(username, "username");

@@ -67,10 +67,7 @@ final class QueueCommands {
 
     ApplyResult stop(StopConsuming body) {
         String room = body.getRoom();
-        if (session(body.getTokenSha256()) == null) {
-            return sessionEnded();
-        }
-        ApplyResult.Rejected refused = checkQueue(room);
+        ApplyResult.Rejected refused = checkSessionAndQueue(body.getTokenSha256(), room);
         if (refused != null) {
             return refused;
         }
@@ -80,10 +77,7 @@ final class QueueCommands {
     ApplyResult ack(AckQueueMessage body) {
         String room = body.getRoom();
         long seq = body.getSeq();
-        if (session(body.getTokenSha256()) == null) {
-            return sessionEnded();
-        }
-        ApplyResult.Rejected refused = checkQueue(room);
+        ApplyResult.Rejected refused = checkSessionAndQueue(body.getTokenSha256(), room);
         if (refused != null) {
             return refused;
         }
@@ -178,6 +172,10 @@ final class QueueCommands {
             queue.setNextConsumer((turn + 1) % queue.getConsumersCount());
         }
         store.put(assignmentKey, assignment.build().toByteArray());
+    }
+
+    private ApplyResult.Rejected checkSessionAndQueue(ByteString token, String room) {
+        return session(token) == null ? sessionEnded() : checkQueue(room);
     }
 
     private ApplyResult.Rejected checkQueue(String room) {

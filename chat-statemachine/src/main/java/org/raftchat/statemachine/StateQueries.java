@@ -66,6 +66,21 @@ final class StateQueries {
         return get(Keys.member(room, user)) != null;
     }
 
+    ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
+        if (get(Keys.session(tokenSha256)) == null) {
+            return ReadAccess.SESSION_ENDED;
+        }
+        if (conversation.getKindCase() == ConversationRef.KindCase.DIRECT) {
+            boolean participant = conversation.getDirect().getUserA().equals(user) || conversation.getDirect().getUserB().equals(user);
+            return participant ? ReadAccess.ALLOWED : ReadAccess.NOT_A_PARTICIPANT;
+        }
+        String room = conversation.getRoom();
+        if (get(Keys.room(room)) == null) {
+            return ReadAccess.ROOM_NOT_FOUND;
+        }
+        return isMember(room, user) ? ReadAccess.ALLOWED : ReadAccess.NOT_A_PARTICIPANT;
+    }
+
     /** Users with at least one online session, sorted. O(sessions). */
     List<String> online() {
         java.util.TreeSet<String> users = new java.util.TreeSet<>();

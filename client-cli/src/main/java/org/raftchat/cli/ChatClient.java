@@ -322,16 +322,19 @@ public final class ChatClient implements AutoCloseable {
 
     /** This session starts consuming the queue room: from now on some of its posts are assigned to it. */
     public ConsumeResponse startConsuming(String room) {
-        IdempotencyKey key = IdempotencyKey.random();
-        ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
-        return call("consume queue #" + room, Route.LEADER, key, stub -> stub.startConsuming(request));
+        return consumption("consume queue #" + room, room, ChatServiceGrpc.ChatServiceBlockingStub::startConsuming);
     }
 
     /** This session stops consuming; what it has not acknowledged goes to the other consumers. */
     public ConsumeResponse stopConsuming(String room) {
+        return consumption("stop consuming queue #" + room, room, ChatServiceGrpc.ChatServiceBlockingStub::stopConsuming);
+    }
+
+    private ConsumeResponse consumption(String what, String room,
+                                        java.util.function.BiFunction<ChatServiceGrpc.ChatServiceBlockingStub, ConsumeRequest, ConsumeResponse> rpc) {
         IdempotencyKey key = IdempotencyKey.random();
         ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
-        return call("stop consuming queue #" + room, Route.LEADER, key, stub -> stub.stopConsuming(request));
+        return call(what, Route.LEADER, key, stub -> rpc.apply(stub, request));
     }
 
     /** The messages assigned to this session and not acknowledged yet, oldest first. */

@@ -73,6 +73,20 @@ public record Limits(
                 Defaults.PRESENCE_TIMEOUT_MS);
     }
 
+    /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
+    public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                perSecond, maxDescriptionLength, presenceTimeoutMs);
+    }
+
+    /** These limits with another presence timeout. */
+    public Limits withPresenceTimeoutMs(int timeoutMs) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs);
+    }
+
     private static void requirePositive(String field, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException("limits." + field + ": must be > 0, got " + value);

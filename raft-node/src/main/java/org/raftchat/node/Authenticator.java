@@ -36,9 +36,8 @@ final class Authenticator {
         Optional<SessionInfo> local = stateMachine.session(digest);
         CompletableFuture<SessionInfo> session = local.isPresent()
                 ? CompletableFuture.completedFuture(local.get())
-                : reads.barrier().thenApplyAsync(ready -> stateMachine.session(digest).orElseThrow(() ->
-                        GrpcErrors.unauthenticated("the session is not valid (logged out, replaced by a newer login on "
-                                + "the same device, or never issued): log in again")), executor);
+                : reads.barrier().thenApplyAsync(ready -> stateMachine.session(digest).orElseThrow(GrpcErrors::sessionEnded),
+                        executor);
         return session.thenApply(s -> {
             rateLimiter.charge(digest);
             return new Caller(s.username(), s.deviceId(), digest);

@@ -80,29 +80,13 @@ final class ChatFsm extends StateMachineAdapter {
         }
         metrics.batchApplied(entries.size(), System.nanoTime() - startNanos);
         answerProposers(closures, results);
-        subscriptions.onStored(storedMessages(results));
-        List<String> shrunk = shrunkRooms(results);
+        // One walk over the results: the messages to wake subscribers for, and rooms that lost readers.
+        List<ChatMessage> stored = new ArrayList<>();
+        List<String> shrunk = new ArrayList<>();
+        results.forEach(result -> collect(result, stored, shrunk));
+        subscriptions.onStored(stored);
         if (!shrunk.isEmpty()) {
             subscriptions.onRoomsShrunk(shrunk);
-        }
-    }
-
-    /** Rooms someone left or that were deleted in this batch. */
-    private static List<String> shrunkRooms(List<ApplyResult> results) {
-        List<String> rooms = new ArrayList<>();
-        for (ApplyResult result : results) {
-            addShrunk(result, rooms);
-        }
-        return rooms;
-    }
-
-    private static void addShrunk(ApplyResult result, List<String> rooms) {
-        if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
-            rooms.add(changed.room());
-        } else if (result instanceof ApplyResult.RoomDeleted deleted) {
-            rooms.add(deleted.room());
-        } else if (result instanceof ApplyResult.Batched batched) {
-            batched.results().forEach(inner -> addShrunk(inner, rooms));
         }
     }
 
@@ -117,21 +101,20 @@ final class ChatFsm extends StateMachineAdapter {
         }
     }
 
-    private static List<ChatMessage> storedMessages(List<ApplyResult> results) {
-        List<ChatMessage> stored = new ArrayList<>();
-        for (ApplyResult result : results) {
-            addStored(result, stored);
-        }
-        return stored;
-    }
-
-    private static void addStored(ApplyResult result, List<ChatMessage> stored) {
+    /**
+     * Messages stored (MainHall's deletion notice included: its subscribers must get it) and rooms
+     * someone left or that were deleted, from one result and, for a group, from each of its results.
+     */
+    private static void collect(ApplyResult result, List<ChatMessage> stored, List<String> shrunkRooms) {
         if (result instanceof ApplyResult.MessageStored ms) {
             stored.add(ms.message());
         } else if (result instanceof ApplyResult.RoomDeleted deleted) {
-            stored.add(deleted.notice()); // MainHall's notice is a message its subscribers must get
+            stored.add(deleted.notice());
+            shrunkRooms.add(deleted.room());
+        } else if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
+            shrunkRooms.add(changed.room());
         } else if (result instanceof ApplyResult.Batched batched) {
-            batched.results().forEach(inner -> addStored(inner, stored));
+            batched.results().forEach(inner -> collect(inner, stored, shrunkRooms));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.raftchat.node;
 
 import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -512,17 +513,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     /** A room must exist and have the caller as a member; a private conversation must include the caller. */
     private void requireReadable(ConversationRef conversation, Caller caller) {
-        String user = caller.username();
-        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
-            String room = conversation.getRoom();
-            if (stateMachine.room(room).isEmpty()) {
-                throw GrpcErrors.roomNotFound(room);
-            }
-            if (!stateMachine.isMember(room, user)) {
-                throw GrpcErrors.permissionDenied(user + " is not a member of room '" + room + "': join it first");
-            }
-        } else if (!conversation.getDirect().getUserA().equals(user) && !conversation.getDirect().getUserB().equals(user)) {
-            throw GrpcErrors.permissionDenied("only its two participants may read a private conversation");
+        StatusRuntimeException refused = GrpcErrors.noReadAccess(
+                stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()), conversation, caller.username());
+        if (refused != null) {
+            throw refused;
         }
     }
 
@@ -559,8 +553,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private <T> CompletableFuture<T> afterBarrier(Caller caller, Supplier<T> read) {
         return reads.barrier().thenApplyAsync(ready -> {
             if (stateMachine.session(caller.tokenSha256()).isEmpty()) {
-                throw GrpcErrors.unauthenticated("the session is not valid (logged out, or replaced by a newer login on "
-                        + "the same device): log in again");
+                throw GrpcErrors.sessionEnded();
             }
             return read.get();
         }, responseExecutor);

@@ -8,7 +8,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.raftchat.proto.v1.LimitReached;
 import org.raftchat.proto.v1.NotLeader;
+import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.statemachine.ApplyResult;
+import org.raftchat.statemachine.ReadAccess;
 import org.raftchat.statemachine.Rejection;
 
 /**
@@ -96,6 +98,23 @@ final class GrpcErrors {
         return io.grpc.Status.RESOURCE_EXHAUSTED
                 .withDescription("this session made more than " + perSecond + " requests per second; slow down and retry")
                 .asRuntimeException();
+    }
+
+    static StatusRuntimeException sessionEnded() {
+        return unauthenticated("the session is not valid (logged out, replaced by a newer login on the same device, "
+                + "or never issued): log in again");
+    }
+
+    /** Why {@code user} may not read {@code conversation}; null when access is {@link ReadAccess#ALLOWED}. */
+    static StatusRuntimeException noReadAccess(ReadAccess access, ConversationRef conversation, String user) {
+        return switch (access) {
+            case ALLOWED -> null;
+            case SESSION_ENDED -> sessionEnded();
+            case ROOM_NOT_FOUND -> roomNotFound(conversation.getRoom());
+            case NOT_A_PARTICIPANT -> conversation.getKindCase() == ConversationRef.KindCase.ROOM
+                    ? permissionDenied(user + " is not a member of room '" + conversation.getRoom() + "': join it first")
+                    : permissionDenied("only its two participants may read a private conversation");
+        };
     }
 
     static StatusRuntimeException roomNotFound(String room) {

@@ -218,19 +218,8 @@ final class SubscriptionHub implements AutoCloseable {
         }
 
         private StatusRuntimeException mayNoLongerRead() {
-            if (stateMachine.session(caller.tokenSha256()).isEmpty()) {
-                return GrpcErrors.unauthenticated("the session ended (logged out, or replaced by a newer login on the same device): "
-                        + "log in again");
-            }
-            if (conversation.getKindCase() != ConversationRef.KindCase.ROOM) {
-                return null;
-            }
-            String room = conversation.getRoom();
-            if (stateMachine.room(room).isEmpty()) {
-                return GrpcErrors.roomNotFound(room);
-            }
-            return stateMachine.isMember(room, caller.username()) ? null
-                    : GrpcErrors.permissionDenied(caller.username() + " is no longer a member of room '" + room + "'");
+            return GrpcErrors.noReadAccess(stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()),
+                    conversation, caller.username());
         }
 
         private void finish(StatusRuntimeException status) {

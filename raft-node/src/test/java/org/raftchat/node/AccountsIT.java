@@ -35,11 +35,7 @@ class AccountsIT {
 
     @BeforeEach
     void startCluster() {
-        Limits d = Limits.defaults();
-        Limits limits = new Limits(d.maxMessageBytes(), d.maxNameLength(), d.maxIdempotencyKeyLength(), d.maxHistoryPage(),
-                d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
-                d.maxRoomsPerUser(), d.maxMembersPerRoom(), REQUESTS_PER_SECOND, d.maxDescriptionLength(), d.presenceTimeoutMs());
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withMaxRequestsPerSecondPerSession(REQUESTS_PER_SECOND));
     }
 
     @AfterEach

@@ -23,8 +23,6 @@ import org.raftchat.proto.v1.NodeStatusRequest;
 /** SIGTERM on the leader process: hand-over, drain, clean stop, and a restart on intact data. */
 class GracefulShutdownProcessIT {
 
-    private static final Path NODE_JAR = Path.of(System.getProperty("raftchat.node.jar", "target/raft-node.jar"));
-
     @TempDir
     Path dir;
     ProcessCluster cluster;
@@ -41,7 +39,7 @@ class GracefulShutdownProcessIT {
         // Goal: the stopping leader transfers leadership (it logs the hand-over; no election timeout is
         // needed), stops cleanly, loses no acknowledged write, and restarts on its own data; afterwards
         // every replica holds the same state.
-        cluster = ProcessCluster.start(NODE_JAR, 3, dir);
+        cluster = ProcessCluster.start(ProcessCluster.NODE_JAR, 3, dir);
         String leader = cluster.awaitLeader();
         createRoom(cluster.blockingStub(leader), "lobby");
         BackgroundWriter writer = BackgroundWriter.start(cluster, "lobby", 1);

@@ -16,8 +16,6 @@ import org.raftchat.proto.v1.ChatMessage;
 /** The real thing: three node processes on loopback, and SIGKILL for the leader. */
 class KillLeaderProcessIT {
 
-    private static final Path NODE_JAR = Path.of(System.getProperty("raftchat.node.jar", "target/raft-node.jar"));
-
     @TempDir
     Path dir;
     ProcessCluster cluster;
@@ -33,7 +31,7 @@ class KillLeaderProcessIT {
     void killMinus9OfTheLeaderWhileAClientSendsLosesNoAcknowledgedMessage() throws Exception {
         // Goal: kill -9 the leader process mid-stream; every acknowledged message survives exactly once,
         // and after the killed node restarts, every replica's history equals the leader's.
-        cluster = ProcessCluster.start(NODE_JAR, 3, dir);
+        cluster = ProcessCluster.start(ProcessCluster.NODE_JAR, 3, dir);
         String leader = cluster.awaitLeader();
         createRoom(cluster.blockingStub(leader), "lobby");
         BackgroundWriter writer = BackgroundWriter.start(cluster, "lobby", 1);

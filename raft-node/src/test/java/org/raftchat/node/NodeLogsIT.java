@@ -21,8 +21,6 @@ import org.raftchat.node.testing.ProcessCluster;
 /** Real node processes: each writes its own rolling log file, every line naming the node. */
 class NodeLogsIT {
 
-    private static final Path NODE_JAR = Path.of(System.getProperty("raftchat.node.jar", "target/raft-node.jar"));
-
     @TempDir
     Path dir;
     ProcessCluster cluster;
@@ -38,7 +36,7 @@ class NodeLogsIT {
     void eachNodeLogsToItsOwnRollingFileWithItsIdOnEveryLine() throws Exception {
         // Goal: one file per node; every line, from our threads and SOFAJRaft's alike, carries the node
         // id; files roll over by size (a tiny limit here) into gzipped files beside the live one.
-        cluster = ProcessCluster.start(NODE_JAR, 3, dir, List.of("-Draftchat.log.maxFileSize=4KB"));
+        cluster = ProcessCluster.start(ProcessCluster.NODE_JAR, 3, dir, List.of("-Draftchat.log.maxFileSize=4KB"));
         String leader;
         try {
             leader = cluster.awaitLeader();

@@ -8,14 +8,13 @@ import static org.raftchat.node.testing.Api.code;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Limits;
+import org.raftchat.node.testing.Heartbeats;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
@@ -36,12 +35,7 @@ class PresenceAndFriendsIT {
 
     @BeforeEach
     void startCluster() {
-        Limits d = Limits.defaults();
-        Limits limits = new Limits(d.maxMessageBytes(), d.maxNameLength(), d.maxIdempotencyKeyLength(), d.maxHistoryPage(),
-                d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
-                d.maxRoomsPerUser(), d.maxMembersPerRoom(), d.maxRequestsPerSecondPerSession(), d.maxDescriptionLength(),
-                PRESENCE_TIMEOUT_MS);
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
     }
 
     @AfterEach
@@ -64,27 +58,17 @@ class PresenceAndFriendsIT {
         assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriendsList())
                 .extracting(Friend::getUsername, Friend::getOnline).containsExactly(org.assertj.core.groups.Tuple.tuple("bob", true));
 
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
-        try {
-            heartbeats.scheduleAtFixedRate(() -> {
-                try {
-                    leader(alice).heartbeat(HeartbeatRequest.getDefaultInstance());
-                } catch (RuntimeException leaderMoved) {
-                    // the next beat goes to the new leader
-                }
-            }, 0, PRESENCE_TIMEOUT_MS / 4, TimeUnit.MILLISECONDS);
+        try (Heartbeats ignored = Heartbeats.keepOnline(cluster, List.of(alice), Duration.ofMillis(PRESENCE_TIMEOUT_MS / 4))) {
 
             for (String id : cluster.config().nodes().stream().map(n -> n.id()).toList()) {
                 ChatServiceBlockingStub stub = cluster.anonymousStub(id).withCallCredentials(alice);
                 await().atMost(Duration.ofSeconds(20)).until(() ->
-                        stub.listOnline(ListOnlineRequest.getDefaultInstance()).getUsersList().equals(java.util.List.of("alice")));
+                        stub.listOnline(ListOnlineRequest.getDefaultInstance()).getUsersList().equals(List.of("alice")));
             }
             assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriends(0).getOnline()).isFalse();
 
             leader(bob).heartbeat(HeartbeatRequest.getDefaultInstance());
             assertThat(aliceOnFollower.listFriends(ListFriendsRequest.getDefaultInstance()).getFriends(0).getOnline()).isTrue();
-        } finally {
-            heartbeats.shutdownNow();
         }
     }
 

@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Limits;
 import org.raftchat.node.testing.Api;
+import org.raftchat.node.testing.Heartbeats;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.AckQueueMessageRequest;
@@ -29,7 +27,6 @@ import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 import org.raftchat.proto.v1.ConsumeRequest;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.GetQueueStatusRequest;
-import org.raftchat.proto.v1.HeartbeatRequest;
 import org.raftchat.proto.v1.QueueConsumerStatus;
 import org.raftchat.proto.v1.QueueDelivery;
 import org.raftchat.proto.v1.QueueStatus;
@@ -52,12 +49,7 @@ class QueueRoomsIT {
 
     @BeforeEach
     void startCluster() {
-        Limits d = Limits.defaults();
-        Limits limits = new Limits(d.maxMessageBytes(), d.maxNameLength(), d.maxIdempotencyKeyLength(), d.maxHistoryPage(),
-                d.defaultHistoryPage(), d.maxInboundGrpcBytes(), d.maxPendingProposals(), d.maxSubscriptionsPerNode(),
-                d.maxRoomsPerUser(), d.maxMembersPerRoom(), d.maxRequestsPerSecondPerSession(), d.maxDescriptionLength(),
-                PRESENCE_TIMEOUT_MS);
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), limits);
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
     }
 
     @AfterEach
@@ -71,11 +63,8 @@ class QueueRoomsIT {
                 new TestSession(cluster, "carol"));
         TestSession poster = new TestSession(cluster, "dave");
         // Presence times out after 2 s here: the consumers must heartbeat, as real ones do.
-        ScheduledExecutorService heartbeats = keepOnline(consumers);
-        try {
+        try (Heartbeats ignored = keepOnline(consumers)) {
             postAckAndCheckAgreement(consumers, poster);
-        } finally {
-            heartbeats.shutdownNow();
         }
     }
 
@@ -131,7 +120,7 @@ class QueueRoomsIT {
     void theUnackedMessagesOfAConsumerThatGoesSilentGoToAnotherConsumer() {
         TestSession alice = new TestSession(cluster, "alice");
         TestSession bob = new TestSession(cluster, "bob");
-        ScheduledExecutorService both = keepOnline(List.of(alice, bob));
+        Heartbeats both = keepOnline(List.of(alice, bob));
         createQueue(alice, "jobs");
         Api.join(leader(bob), "jobs");
         leader(alice).startConsuming(consume("jobs"));
@@ -142,11 +131,10 @@ class QueueRoomsIT {
         List<Long> bobHeld = receive(leader(bob)).getDeliveriesList().stream().map(d -> d.getMessage().getSeq()).toList();
         assertThat(bobHeld).containsExactly(2L, 4L, 6L, 8L, 10L);
         leader(bob).ackQueueMessage(ack("jobs", 2));
-        both.shutdownNow();
+        both.close();
 
         // alice keeps heartbeating, bob does not: the leader's presence tick ends bob's consumer.
-        ScheduledExecutorService heartbeats = keepOnline(List.of(alice));
-        try {
+        try (Heartbeats ignored = keepOnline(List.of(alice))) {
             ChatServiceBlockingStub aliceOnFollower = cluster.anonymousStub(cluster.followers().get(0).id()).withCallCredentials(alice);
             await().atMost(Duration.ofSeconds(30)).until(() -> receive(aliceOnFollower).getDeliveriesCount() == 9);
             List<QueueDelivery> aliceHeld = receive(aliceOnFollower).getDeliveriesList();
@@ -163,8 +151,6 @@ class QueueRoomsIT {
                     .as("handed on to alice").isEqualTo(Status.Code.FAILED_PRECONDITION);
             QueueStatus status = leader(alice).getQueueStatus(GetQueueStatusRequest.newBuilder().setRoom("jobs").build());
             assertThat(status.getConsumersList()).extracting(QueueConsumerStatus::getUsername).containsExactly("alice");
-        } finally {
-            heartbeats.shutdownNow();
         }
     }
 
@@ -184,17 +170,9 @@ class QueueRoomsIT {
                 .filteredOn(r -> r.getName().equals("jobs")).singleElement().satisfies(r -> assertThat(r.getQueue()).isTrue());
     }
 
-    /** Heartbeats every session a few times per presence timeout, to whichever node leads. */
-    private ScheduledExecutorService keepOnline(List<TestSession> sessions) {
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
-        heartbeats.scheduleAtFixedRate(() -> sessions.forEach(session -> {
-            try {
-                leader(session).heartbeat(HeartbeatRequest.getDefaultInstance());
-            } catch (RuntimeException leaderMoved) {
-                // the next beat goes to the new leader
-            }
-        }), 0, PRESENCE_TIMEOUT_MS / 4, TimeUnit.MILLISECONDS);
-        return heartbeats;
+    /** Heartbeats every session a few times per presence timeout, as clients do. */
+    private Heartbeats keepOnline(List<TestSession> sessions) {
+        return Heartbeats.keepOnline(cluster, sessions, Duration.ofMillis(PRESENCE_TIMEOUT_MS / 4));
     }
 
     private void assertEveryNodeShows(List<TestSession> consumers, Map<String, List<Long>> expected) {

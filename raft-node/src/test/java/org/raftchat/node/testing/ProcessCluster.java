@@ -29,6 +29,10 @@ import org.raftchat.proto.v1.GetClusterInfoRequest;
  */
 public final class ProcessCluster implements ClusterAccess, AutoCloseable {
 
+    /** The node's runnable jar built by this module's package phase ({@code -Draftchat.node.jar} points elsewhere). */
+    public static final Path NODE_JAR = Path.of(System.getProperty("raftchat.node.jar", "target/raft-node.jar"));
+
+
     private final Path nodeJar;
     private final Path clusterFile;
     private final ClusterConfig config;

@@ -1,0 +1,12 @@
+package org.raftchat.statemachine;
+
+/** Whether a session may read a conversation now, and if not, why (see {@link ChatStateMachine#readAccess}). */
+public enum ReadAccess {
+    ALLOWED,
+    /** The session does not exist: logged out, replaced by a newer login on its device, or never issued. */
+    SESSION_ENDED,
+    /** The room does not exist (never created, or deleted). */
+    ROOM_NOT_FOUND,
+    /** The user is not a member of the room, or not one of the two users of the private conversation. */
+    NOT_A_PARTICIPANT
+}
