@@ -190,6 +190,14 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(q -> q.unread(username));
     }
 
+    /**
+     * Whether a presence tick with this cutoff would take some session offline (the same test apply
+     * makes), so the leader proposes ticks only when they change something.
+     */
+    public boolean anyOnlineSilentSince(long cutoffMs) {
+        return query(q -> q.anyOnlineSilentSince(cutoffMs));
+    }
+
     /** Users with at least one online session, sorted. */
     public List<String> online() {
         return query(StateQueries::online);

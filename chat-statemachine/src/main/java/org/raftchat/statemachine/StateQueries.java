@@ -93,6 +93,16 @@ final class StateQueries {
         return List.copyOf(users);
     }
 
+    /** Whether some session is online with its last heartbeat before {@code cutoffMs}: what a presence tick would change. */
+    boolean anyOnlineSilentSince(long cutoffMs) {
+        boolean[] found = {false};
+        scan(new byte[] {Keys.SESSION}, (key, value) -> {
+            org.raftchat.proto.v1.StoredSession session = StoredValues.decodeSession(value);
+            found[0] |= session.getOnline() && session.getLastSeenMs() < cutoffMs;
+        });
+        return found[0];
+    }
+
     boolean isOnline(String user) {
         boolean[] online = {false};
         scan(Keys.devicePrefix(user), (key, token) -> {

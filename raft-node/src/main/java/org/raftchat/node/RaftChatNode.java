@@ -168,14 +168,17 @@ public final class RaftChatNode implements AutoCloseable {
 
     /**
      * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout,
-     * stamped with its clock; apply takes silent sessions offline. A failed tick is simply the next
-     * tick's job (a new leader starts ticking as soon as it leads).
+     * stamped with its clock; apply takes silent sessions offline. It skips the tick when its own
+     * state shows no online session silent for the timeout (apply uses the same test and the later
+     * of the leader's clock and the last stored time): an idle cluster writes nothing. A failed or
+     * skipped tick is simply the next tick's job (a new leader starts ticking as soon as it leads).
      */
     private void schedulePresenceTicks(Proposer proposer) {
         long timeoutMs = config.limits().presenceTimeoutMs();
         long periodMs = Math.max(100, timeoutMs / 6);
         timer.scheduleAtFixedRate(() -> {
-            if (fsm.leaderTerm() >= 0) {
+            long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
+            if (fsm.leaderTerm() >= 0 && anyOnlineSilentSince(cutoffMs)) {
                 proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder().setOfflineAfterMs(timeoutMs)))
                         .whenComplete((result, error) -> {
                             if (error != null) {
@@ -184,6 +187,16 @@ public final class RaftChatNode implements AutoCloseable {
                         });
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** False when the state cannot be read (closing, or stopped applying): a periodic task must not die of it. */
+    private boolean anyOnlineSilentSince(long cutoffMs) {
+        try {
+            return stateMachine.anyOnlineSilentSince(cutoffMs);
+        } catch (RuntimeException e) {
+            LOG.debug("Presence tick skipped: {}", e.toString());
+            return false;
+        }
     }
 
     /** The older reflection API (v1alpha), which many gRPC tools still ask for first. */

@@ -72,6 +72,20 @@ class PresenceAndFriendsIT {
         }
     }
 
+    @Test
+    void anIdleClusterWritesNoPresenceTicks() {
+        // Goal: the leader ticks only when a tick would take a session offline, so an idle log stays still.
+        TestSession alice = new TestSession(cluster, "alice");
+        ChatServiceBlockingStub aliceOnLeader = leader(alice);
+        await().atMost(Duration.ofSeconds(20)).until(() -> aliceOnLeader.listOnline(ListOnlineRequest.getDefaultInstance())
+                .getUsersList().isEmpty());
+        RaftChatNode leader = cluster.awaitLeader();
+        long applied = leader.appliedIndex();
+        // Six tick periods and more: before, each one appended an entry.
+        await().during(Duration.ofMillis(PRESENCE_TIMEOUT_MS)).atMost(Duration.ofMillis(3L * PRESENCE_TIMEOUT_MS))
+                .until(() -> leader.appliedIndex() == applied);
+    }
+
     private ChatServiceBlockingStub leader(TestSession session) {
         return cluster.anonymousStub(cluster.awaitLeader().id()).withCallCredentials(session);
     }
