@@ -58,34 +58,86 @@ public final class DockerCluster implements AutoCloseable {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() + ":" + API_PORT)), adminToken);
     }
 
-    /** Starts {@code size} nodes from {@code image} and waits until they elect a leader. */
+    /**
+     * Starts {@code size} nodes from {@code image} and waits until they elect a leader. First removes
+     * whatever an earlier run that died before {@link #close} left behind (its containers and network
+     * would hold the addresses, and a new network on an overlapping subnet is refused). If anything
+     * fails here, every container and the network created so far are removed before the error is thrown.
+     */
     public static DockerCluster start(int size, String image, Random random) {
-        // A random /24 keeps concurrent or leftover runs from colliding.
+        removeLeftovers();
+        // A random /24 keeps concurrent runs from colliding. The first draw comes from the seeded random
+        // (a replay draws the same); redraws after an overlap must not shift the seeded sequence.
         String prefix = "172.29." + (1 + random.nextInt(250)) + ".";
-        Network network = Network.builder()
-                .createNetworkCmdModifier(cmd -> cmd.withIpam(new com.github.dockerjava.api.model.Network.Ipam()
-                        .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(prefix + "0/24"))))
-                .build();
+        Network network = createNetwork(prefix);
         Map<String, String> ipById = new LinkedHashMap<>();
+        String subnetPrefix = subnetPrefix(network);
         for (int i = 1; i <= size; i++) {
-            ipById.put("n" + i, prefix + (10 + i));
+            ipById.put("n" + i, subnetPrefix + (10 + i));
         }
         String clusterFile = clusterFile(ipById);
         // Not from the seeded random: the token must not change the replayed schedule.
         String adminToken = "chaos-" + java.util.UUID.randomUUID();
         Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
         ipById.forEach((id, ip) -> containers.put(id, container(image, network, id, ip, clusterFile, adminToken)));
+        DockerCluster cluster = new DockerCluster(network, containers, ipById, adminToken);
         try {
             Startables.deepStart(containers.values()).join();
+            LOG.info("Started {} nodes on {}0/24: {}", size, subnetPrefix, ipById);
+            cluster.awaitLeader(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
-            containers.values().forEach(GenericContainer::stop);
-            network.close();
+            cluster.close();
             throw e;
         }
-        DockerCluster cluster = new DockerCluster(network, containers, ipById, adminToken);
-        LOG.info("Started {} nodes on {}0/24: {}", size, prefix, ipById);
-        cluster.awaitLeader(Duration.ofSeconds(60));
         return cluster;
+    }
+
+    /** The label on every container and network a run creates, so a later run can find its leftovers. */
+    static final String RUN_LABEL = "org.raftchat.chaos";
+    private static final int NETWORK_ATTEMPTS = 5;
+
+    private static Network createNetwork(String firstPrefix) {
+        Random redraw = new Random();
+        String prefix = firstPrefix;
+        for (int attempt = 1; ; attempt++) {
+            String subnet = prefix + "0/24";
+            Network network = Network.builder()
+                    .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, "network"))
+                            .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                                    .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet))))
+                    .build();
+            try {
+                network.getId(); // Testcontainers creates the network lazily, on first use
+                return network;
+            } catch (RuntimeException e) {
+                // Another network (not one of ours: those were removed) holds this subnet: draw another.
+                if (attempt >= NETWORK_ATTEMPTS || !String.valueOf(e.getMessage()).contains("overlaps")) {
+                    throw e;
+                }
+                LOG.warn("Subnet {} is taken by another Docker network; trying another", subnet);
+                prefix = "172.29." + (1 + redraw.nextInt(250)) + ".";
+            }
+        }
+    }
+
+    private static String subnetPrefix(Network network) {
+        String subnet = docker().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().get(0).getSubnet();
+        return subnet.substring(0, subnet.lastIndexOf('.') + 1);
+    }
+
+    /** Removes the containers and networks of earlier runs that ended without closing their cluster. */
+    static void removeLeftovers() {
+        DockerClient docker = docker();
+        var containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(RUN_LABEL)).exec();
+        for (var container : containers) {
+            LOG.warn("Removing container {} left by an earlier chaos run", container.getId().substring(0, 12));
+            docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+        }
+        for (var network : docker.listNetworksCmd().withFilter("label", List.of(RUN_LABEL)).exec()) {
+            LOG.warn("Removing network {} ({}) left by an earlier chaos run", network.getName(), network.getId().substring(0, 12));
+            docker.removeNetworkCmd(network.getId()).exec();
+        }
     }
 
     private static String clusterFile(Map<String, String> ipById) {
@@ -102,6 +154,7 @@ public final class DockerCluster implements AutoCloseable {
                 .withImagePullPolicy(name -> false)
                 .withNetwork(network)
                 .withNetworkAliases(id)
+                .withLabel(RUN_LABEL, "node")
                 .withEnv("NODE_ID", id)
                 .withEnv("RAFTCHAT_ADMIN_TOKEN", adminToken)
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
@@ -301,15 +354,20 @@ public final class DockerCluster implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         for (String id : nodeIds()) {
             try {
-                if (isPaused(id)) {
+                GenericContainer<?> container = containers.get(id);
+                if (container.getContainerId() != null && isPaused(id)) {
                     unpause(id);
                 }
-                containers.get(id).stop();
+                container.stop();
             } catch (RuntimeException e) {
                 failures.add(e);
             }
         }
-        network.close();
-        failures.forEach(f -> LOG.warn("While removing the cluster: {}", f.toString()));
+        try {
+            network.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        failures.forEach(f -> LOG.warn("While removing the cluster (the next run removes what is left): {}", f.toString()));
     }
 }

@@ -2,16 +2,20 @@ package org.raftchat.chaos.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.model.Image;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.raftchat.chaos.ChaosRun;
 import org.raftchat.chaos.cluster.DockerCluster;
 import org.raftchat.chaos.nemesis.Nemeses;
 import org.raftchat.chaos.nemesis.Schedule;
 import org.raftchat.chaos.workload.WorkloadParams;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Fault-injection runs against a containerized cluster (profile {@code chaos}). With no
@@ -34,13 +38,21 @@ class ChaosRunIT {
         System.out.printf("chaos run: nodes=%d duration=%ds nemesis=%s seed=%d report=%s%n",
                 nodes, duration.toSeconds(), String.join(",", nemeses), seed, reportDir);
 
+        // The run must need no image it did not build: there is no registry to pull from (see the pom).
+        Set<String> imagesBefore = imageIds();
         ChaosRun.Result result = ChaosRun.run(new ChaosRun.Params(nodes, duration, nemeses, seed, reportDir,
                 System.getProperty("chaos.image", DockerCluster.DEFAULT_IMAGE), WorkloadParams.defaults()));
 
         System.out.println("verdict " + result.verdict().counts() + " report " + result.report());
+        assertThat(imageIds()).as("images after the run (none pulled)").isEqualTo(imagesBefore);
         assertThat(result.verdict().counts().get("acknowledged")).as("acknowledged writes").isPositive();
         assertThat(result.failedInjections()).as("faults that could not be injected, so were not tested").isEmpty();
         assertThat(result.verdict().anomalies()).as("anomalies (replay with -Dchaos.seed=%d; report %s)", seed, result.report())
                 .isEmpty();
+    }
+
+    private static Set<String> imageIds() {
+        return DockerClientFactory.instance().client().listImagesCmd().withShowAll(true).exec().stream()
+                .map(Image::getId).collect(Collectors.toSet());
     }
 }
