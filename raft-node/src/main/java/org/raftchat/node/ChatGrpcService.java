@@ -445,7 +445,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String room = validator.name("room", request.getRoom());
             return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
                     .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
-                    caller.username(), key, room)));
+                    caller.username(), key, room, caller.tokenSha256())));
         });
     }
 
@@ -456,7 +456,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String room = validator.name("room", request.getRoom());
             return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
                     .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
-                    caller.username(), key, room)));
+                    caller.username(), key, room, caller.tokenSha256())));
         });
     }
 
@@ -483,7 +483,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             long seq = validator.sequence("seq", request.getSeq());
             return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
                     .setAckQueueMessage(AckQueueMessage.newBuilder().setRoom(room)
-                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)), caller.username(), key, room, seq))
+                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
+                    caller.username(), key, room, seq, caller.tokenSha256()))
                     .thenApply(result -> {
                         if (result instanceof ApplyResult.QueueAcked acked) {
                             return AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build();

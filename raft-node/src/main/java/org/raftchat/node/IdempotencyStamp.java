@@ -15,7 +15,8 @@ import org.raftchat.proto.v1.Command;
  *
  * <p>The fingerprint is a SHA-256 over the command kind and the request's validated fields, each
  * length-prefixed; it is taken from the request, not from the Command, whose password hash (for
- * one) is salted anew on each retry. Every leader computes the same fingerprint for the same
+ * one) is salted anew on each retry. Calls that act on the caller's session (consume, ack, logout)
+ * add the session's token digest: the same call from another session is another request. Every leader computes the same fingerprint for the same
  * request, so a retry sent to a new leader still matches. Thread-safe.
  */
 final class IdempotencyStamp {
