@@ -7,8 +7,10 @@ import org.raftchat.proto.v1.ConversationRef;
 
 /**
  * The outcome of one log entry. Business outcomes are data, not exceptions: the node maps each
- * variant to a gRPC answer in one place. A retried command (same idempotency key) yields the
- * result of its first successful application, equal to the original one.
+ * variant to a gRPC answer in one place. A retried command (same user, same idempotency key, same
+ * request) yields the result of its first successful application, equal to the original one (a
+ * stored message as it is now: edited, or deleted); the same key with another request is
+ * {@link Rejection#IDEMPOTENCY_KEY_REUSED}.
  */
 public sealed interface ApplyResult {
 

@@ -3,7 +3,6 @@ package org.raftchat.statemachine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
@@ -37,6 +36,7 @@ final class BatchApplier implements ApplyStore {
     private final AccountCommands accounts = new AccountCommands(this, rooms, queues);
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
+    private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -123,19 +123,19 @@ final class BatchApplier implements ApplyStore {
     }
 
     private ApplyResult applyCommand(long index, Command command) {
-        String key = command.getIdempotencyKey();
-        if (!key.isEmpty()) {
-            Optional<ApplyResult> original = rememberedResult(key);
-            if (original.isPresent()) {
-                return original.get();
+        boolean keyed = !command.getIdempotencyKey().isEmpty();
+        long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
+        if (keyed) {
+            ApplyResult remembered = idempotency.lookup(command, timestampMs);
+            if (remembered != null) {
+                return remembered;
             }
         }
-        long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
         ApplyResult result = applyBody(index, timestampMs, command);
         if (!(result instanceof ApplyResult.Rejected)) {
             lastTimestampMs = timestampMs;
-            if (!key.isEmpty()) {
-                put(Keys.idempotency(key), StoredValues.encodeResult(result));
+            if (keyed) {
+                idempotency.remember(command, timestampMs, result);
             }
         }
         return result;
@@ -214,11 +214,6 @@ final class BatchApplier implements ApplyStore {
         return new ApplyResult.MessageStored(message);
     }
 
-    private Optional<ApplyResult> rememberedResult(String idempotencyKey) {
-        byte[] stored = get(Keys.idempotency(idempotencyKey));
-        return stored == null ? Optional.empty() : Optional.of(StoredValues.decodeResult(stored));
-    }
-
     @Override
     public void delete(byte[] key) {
         try {
@@ -230,11 +225,24 @@ final class BatchApplier implements ApplyStore {
 
     @Override
     public List<byte[]> keysWithPrefix(byte[] prefix) {
+        return keys(prefix, key -> Keys.startsWith(key, prefix), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<byte[]> keysInRange(byte[] from, byte[] to, int max) {
+        return keys(from, key -> java.util.Arrays.compareUnsigned(key, to) < 0, max);
+    }
+
+    private List<byte[]> keys(byte[] from, java.util.function.Predicate<byte[]> within, int max) {
         List<byte[]> keys = new ArrayList<>();
         try (RocksIterator base = db.newIterator(readOptions);
                 RocksIterator it = batch.newIteratorWithBase(base)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                keys.add(it.key());
+            for (it.seek(from); it.isValid() && keys.size() < max; it.next()) {
+                byte[] key = it.key();
+                if (!within.test(key)) {
+                    break;
+                }
+                keys.add(key);
             }
             it.status();
         } catch (RocksDBException e) {

@@ -14,7 +14,8 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'R' utf8(room)                  -> room value (see StoredValues)
  * 'C' conv                        -> 8-byte big-endian last seq  (per-conversation counter)
  * 'H' conv seq(8, big-endian)     -> ChatMessage protobuf
- * 'I' utf8(idempotency key)       -> stored ApplyResult (see StoredValues)
+ * 'I' str(scope) utf8(key)        -> StoredIdempotency protobuf   (a user's idempotency key)
+ * 'J' expires_ms(8) str(scope) utf8(key) -> empty                 (idempotency records by expiry)
  * 'U' utf8(username)              -> StoredUser protobuf
  * 'N' utf8(nickname)              -> utf8(username)               (nicknames are unique)
  * 'S' token_sha256                -> StoredSession protobuf
@@ -36,7 +37,8 @@ import org.raftchat.proto.v1.ConversationRef;
  *
  * <p>{@code conv} is length-prefixed, hence prefix-free: no conversation's encoding is a prefix of
  * another's, so one conversation's messages are contiguous and, with big-endian non-negative seqs,
- * sorted by seq. The 'R' and 'I' keys hold a single string each, so the rest of the key is it.
+ * sorted by seq. The 'R' key holds a single string, so the rest of the key is it. 'J' keys sort by
+ * expiry (big-endian, non-negative), so pruning reads only the expired ones.
  */
 final class Keys {
 
@@ -45,6 +47,7 @@ final class Keys {
     static final byte COUNTER = 'C';
     static final byte MESSAGE = 'H';
     static final byte IDEMPOTENCY = 'I';
+    static final byte IDEMPOTENCY_EXPIRY = 'J';
     static final byte USER = 'U';
     static final byte NICKNAME = 'N';
     static final byte SESSION = 'S';
@@ -61,6 +64,8 @@ final class Keys {
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
+    /** Leader time up to which expired idempotency records were pruned. */
+    static final byte[] IDEMPOTENCY_PRUNED_MS = tagged(META, "idempotency_pruned_ms");
 
     private static final byte CONV_ROOM = 'r';
     private static final byte CONV_DIRECT = 'd';
@@ -175,8 +180,27 @@ final class Keys {
         throw new StateMachineException("stored conversation has unknown kind " + kind);
     }
 
-    static byte[] idempotency(String key) {
-        return tagged(IDEMPOTENCY, key);
+    /** The record of {@code scope}'s key: the same key of two users is two records. */
+    static byte[] idempotency(String scope, String key) {
+        return concat(stringPrefix(IDEMPOTENCY, scope), key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The expiry index entry of a record: its record key (after the tag) follows the expiry. */
+    static byte[] idempotencyExpiry(long expiresAtMs, byte[] recordKey) {
+        return concat(concat(new byte[] {IDEMPOTENCY_EXPIRY}, longBytes(expiresAtMs)),
+                Arrays.copyOfRange(recordKey, 1, recordKey.length));
+    }
+
+    /** Every expiry index entry of a record that expires before {@code expiresAtMs} sorts before this. */
+    static byte[] idempotencyExpiryBefore(long expiresAtMs) {
+        return concat(new byte[] {IDEMPOTENCY_EXPIRY}, longBytes(expiresAtMs));
+    }
+
+    /** The record key an expiry index entry points to. */
+    static byte[] recordOfExpiry(byte[] expiryKey) {
+        byte[] record = Arrays.copyOfRange(expiryKey, Long.BYTES, expiryKey.length);
+        record[0] = IDEMPOTENCY;
+        return record;
     }
 
     static byte[] counter(byte[] conversation) {

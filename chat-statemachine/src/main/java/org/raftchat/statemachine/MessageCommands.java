@@ -53,13 +53,15 @@ final class MessageCommands {
         return ChatMessage.newBuilder().setConversation(conversation).setAuthor(user).setKind(kind).setRefersToSeq(refersTo);
     }
 
-    /** The post to change, or why it may not be changed. */
+    /**
+     * The post to change, or why it may not be changed: access to the conversation first, as for a
+     * read, so an outsider learns neither how many messages it holds nor who wrote them; then
+     * existence, then authorship.
+     */
     private Original original(ConversationRef conversation, String user, long seq) {
-        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
-            ApplyResult.Rejected refused = rooms.checkPoster(conversation.getRoom(), user);
-            if (refused != null) {
-                return new Original(null, null, refused);
-            }
+        ApplyResult.Rejected noAccess = rooms.checkReader(conversation, user);
+        if (noAccess != null) {
+            return new Original(null, null, noAccess);
         }
         byte[] key = Keys.message(Keys.conversation(conversation), seq);
         byte[] value = store.get(key);

@@ -31,5 +31,7 @@ public enum Rejection {
     /** A work-queue operation names a room that is not a queue. */
     NOT_A_QUEUE,
     /** An ack names a queue message that is not assigned to the acking session (another's, or not waiting for an ack). */
-    NOT_ASSIGNED
+    NOT_ASSIGNED,
+    /** The user's idempotency key was already used for another request (another kind, or other arguments). */
+    IDEMPOTENCY_KEY_REUSED
 }

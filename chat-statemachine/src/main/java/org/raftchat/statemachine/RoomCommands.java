@@ -183,7 +183,12 @@ final class RoomCommands {
         return new ApplyResult.ReadMarked(conversation, readSeq);
     }
 
-    private ApplyResult.Rejected checkReader(ConversationRef conversation, String user) {
+    /**
+     * Why {@code user} may not read (or change anything in) the conversation, or null: a room must
+     * exist and have them as a member, a private conversation must be theirs. The same refusal as a
+     * read gets, so a stranger learns nothing about what the conversation holds.
+     */
+    ApplyResult.Rejected checkReader(ConversationRef conversation, String user) {
         if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
             return checkPoster(conversation.getRoom(), user);
         }

@@ -1,11 +1,8 @@
 package org.raftchat.statemachine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.raftchat.proto.v1.ChatMessage;
-import org.raftchat.proto.v1.RememberedResult;
+import org.raftchat.proto.v1.StoredIdempotency;
 import org.raftchat.proto.v1.StoredAssignment;
 import org.raftchat.proto.v1.StoredQueue;
 import org.raftchat.proto.v1.StoredRoom;
@@ -13,21 +10,10 @@ import org.raftchat.proto.v1.StoredSession;
 import org.raftchat.proto.v1.StoredUser;
 
 /**
- * Fixed layouts of stored values other than plain longs.
- *
- * <pre>
- * room:               StoredRoom protobuf
- * user, session:      StoredUser, StoredSession protobuf
- * idempotent result:  1 log_index(8) utf8(room)          RoomCreated
- *                   | 2 ChatMessage protobuf              MessageStored
- *                   | 3 RememberedResult protobuf        every other success
- * </pre>
+ * Decoding of stored values other than plain longs (rooms, users, sessions, queues, idempotency
+ * records: protobuf messages of stored_state.proto; messages: ChatMessage).
  */
 final class StoredValues {
-
-    private static final byte ROOM_CREATED = 1;
-    private static final byte MESSAGE_STORED = 2;
-    private static final byte OTHER = 3;
 
     private StoredValues() {}
 
@@ -76,39 +62,8 @@ final class StoredValues {
         }
     }
 
-    /** Only successful results are remembered; a refusal changed nothing, so a retry may run again. */
-    static byte[] encodeResult(ApplyResult result) {
-        if (result instanceof ApplyResult.RoomCreated created) {
-            byte[] room = created.room().getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + Long.BYTES + room.length)
-                    .put(ROOM_CREATED)
-                    .putLong(created.logIndex())
-                    .put(room)
-                    .array();
-        }
-        if (result instanceof ApplyResult.MessageStored stored) {
-            byte[] message = stored.message().toByteArray();
-            return ByteBuffer.allocate(1 + message.length).put(MESSAGE_STORED).put(message).array();
-        }
-        byte[] remembered = RememberedResults.encode(result).toByteArray();
-        return ByteBuffer.allocate(1 + remembered.length).put(OTHER).put(remembered).array();
-    }
-
-    private static ApplyResult decodeOther(byte[] value) {
-        byte[] body = Arrays.copyOfRange(value, 1, value.length);
-        return RememberedResults.decode(parse(() -> RememberedResult.parseFrom(body), "idempotent result"));
-    }
-
-    static ApplyResult decodeResult(byte[] value) {
-        if (value.length == 0) {
-            throw new StateMachineException("stored idempotent result is empty");
-        }
-        return switch (value[0]) {
-            case ROOM_CREATED -> decodeRoomCreated(value);
-            case MESSAGE_STORED -> new ApplyResult.MessageStored(parseMessage(Arrays.copyOfRange(value, 1, value.length)));
-            case OTHER -> decodeOther(value);
-            default -> throw new StateMachineException("stored idempotent result has unknown tag " + value[0]);
-        };
+    static StoredIdempotency decodeIdempotency(byte[] value) {
+        return parse(() -> StoredIdempotency.parseFrom(value), "idempotency record");
     }
 
     static ChatMessage parseMessage(byte[] value) {
@@ -117,14 +72,5 @@ final class StoredValues {
         } catch (InvalidProtocolBufferException e) {
             throw new StateMachineException("stored message cannot be decoded", e);
         }
-    }
-
-    private static ApplyResult decodeRoomCreated(byte[] value) {
-        if (value.length < 1 + Long.BYTES) {
-            throw new StateMachineException("stored RoomCreated result is truncated");
-        }
-        long logIndex = ByteBuffer.wrap(value, 1, Long.BYTES).getLong();
-        String room = new String(value, 1 + Long.BYTES, value.length - 1 - Long.BYTES, StandardCharsets.UTF_8);
-        return new ApplyResult.RoomCreated(room, logIndex);
     }
 }

@@ -15,6 +15,9 @@ import org.raftchat.proto.v1.ConversationRef;
 
 class DeterminismTest {
 
+    /** A few seconds of the generated clock: records expire and are pruned many times over the log. */
+    private static final long IDEMPOTENCY_WINDOW_MS = 3_000;
+
     private static final int COMMANDS = 4_000;
     private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin"};
 
@@ -41,6 +44,8 @@ class DeterminismTest {
             assertThat(b.appliedIndex()).isEqualTo(log.get(log.size() - 1).index());
         }
         assertThat(oneByOne).hasAtLeastOneElementOfType(ApplyResult.Rejected.class);
+        assertThat(oneByOne).as("keys reused for other requests").anyMatch(result ->
+                result instanceof ApplyResult.Rejected rejected && rejected.reason() == Rejection.IDEMPOTENCY_KEY_REUSED);
     }
 
     @Test
@@ -74,7 +79,7 @@ class DeterminismTest {
             clockMs += random.nextInt(200) - 50; // goes backwards sometimes: leader changes, clock skew
             Command command = random.nextInt(10) == 0 && !sent.isEmpty()
                     ? sent.get(random.nextInt(sent.size())) // a client retry: same key, same body
-                    : keyedLikeTheNode("key-" + i, randomBody(random, rooms));
+                    : keyedLikeTheNode(i % 10 == 0 && i >= 10 ? i - 3 : i, randomBody(random, rooms));
             sent.add(command);
             log.add(TestLog.entry(index, TestLog.at(clockMs, command)));
             index += 1 + (random.nextInt(20) == 0 ? 1 : 0); // the odd configuration entry leaves a gap
@@ -82,11 +87,15 @@ class DeterminismTest {
         return log;
     }
 
-    /** Logins and presence ticks are built by the node and never carry a client's idempotency key. */
-    private static Command keyedLikeTheNode(String key, Command command) {
+    /**
+     * Logins and presence ticks are built by the node and never carry a client's idempotency key.
+     * Key n belongs to user n mod 5; every tenth command reuses the key of the command three before
+     * it (mostly for another request: refused), and the short window prunes records all along the log.
+     */
+    private static Command keyedLikeTheNode(int key, Command command) {
         return switch (command.getBodyCase()) {
             case OPEN_SESSION, PRESENCE_TICK -> command;
-            default -> TestLog.keyed(key, command);
+            default -> TestLog.keyedAs(USERS[key % USERS.length], "key-" + key, IDEMPOTENCY_WINDOW_MS, command);
         };
     }
 

@@ -33,7 +33,10 @@ import org.raftchat.proto.v1.UnreadCount;
  * Golden scenario files (src/test/resources/scenarios/*.txt), in the manner of etcd-raft's testdata:
  * each line "> command args" is applied as the next log entry (index n, leader time n*1000 ms) and
  * followed by the expected result "< ..."; "? query args" reads the state and is followed by the
- * expected answer. "[key] command" carries an idempotency key; "limits R M" stamps max rooms per
+ * expected answer. "[key as user] command" carries user's idempotency key, with the fingerprint of
+ * the command's body standing in for the one the leader takes of the client's request ("[key]": a
+ * key without user or fingerprint, as commands written before keys were scoped); "window MS"
+ * stamps that idempotency window on later keyed commands; "wait MS" moves the leader's clock on; "limits R M" stamps max rooms per
  * user and max members per room on later commands. A mismatch fails with the whole expected and
  * actual transcript. {@code -Dscenarios.rewrite=<dir of the files>} rewrites the expectations, to be
  * reviewed as a diff.
@@ -45,6 +48,8 @@ class ScenarioTest {
 
     private long index;
     private StampedLimits limits = StampedLimits.getDefaultInstance();
+    private long windowMs;
+    private long waitedMs;
 
     @ParameterizedTest
     @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt"})
@@ -61,6 +66,10 @@ class ScenarioTest {
                     actual.add("< " + apply(machine, line.substring(2)));
                 } else if (line.startsWith("? ")) {
                     actual.add("< " + query(machine, line.substring(2).trim().split(" +")));
+                } else if (line.startsWith("wait ")) {
+                    waitedMs += Long.parseLong(line.substring("wait ".length()).trim());
+                } else if (line.startsWith("window ")) {
+                    windowMs = Long.parseLong(line.substring("window ".length()).trim());
                 } else if (line.startsWith("limits ")) {
                     String[] a = line.split(" +");
                     limits = StampedLimits.newBuilder().setMaxRoomsPerUser(Integer.parseInt(a[1]))
@@ -77,12 +86,12 @@ class ScenarioTest {
     }
 
     private String apply(ChatStateMachine machine, String text) {
-        String key = "";
+        Command command = command(text.replaceFirst("^\\[[^]]*] *", "").split(" +"));
         if (text.startsWith("[")) {
-            key = text.substring(1, text.indexOf(']'));
-            text = text.substring(text.indexOf(']') + 1).trim();
+            String[] key = text.substring(1, text.indexOf(']')).split(" as ");
+            command = key.length == 1 ? TestLog.keyed(key[0], command) : TestLog.keyedAs(key[1], key[0], windowMs, command);
         }
-        Command command = command(text.split(" +")).toBuilder().setIdempotencyKey(key).setLeaderTimeMs(++index * 1000).build();
+        command = command.toBuilder().setLeaderTimeMs(++index * 1000 + waitedMs).build();
         return describe(machine.applyBatch(List.of(new LogEntry(index, command.toByteArray()))).get(0));
     }
 

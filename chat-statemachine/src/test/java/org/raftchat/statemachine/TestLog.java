@@ -1,5 +1,8 @@
 package org.raftchat.statemachine;
 
+import com.google.protobuf.ByteString;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import org.raftchat.proto.v1.Command;
@@ -93,6 +96,23 @@ final class TestLog {
 
     static Command keyed(String idempotencyKey, Command command) {
         return command.toBuilder().setIdempotencyKey(idempotencyKey).build();
+    }
+
+    /**
+     * {@code scope}'s key, as the leader stamps it: the fingerprint here is a digest of the body
+     * (the leader takes it of the client's request), so the same body is the same request.
+     */
+    static Command keyedAs(String scope, String idempotencyKey, long windowMs, Command command) {
+        return command.toBuilder().setIdempotencyKey(idempotencyKey).setIdempotencyScope(scope)
+                .setRequestFingerprint(fingerprint(command)).setIdempotencyWindowMs(windowMs).build();
+    }
+
+    static ByteString fingerprint(Command body) {
+        try {
+            return ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(body.toByteArray()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Command at(long leaderTimeMs, Command command) {

@@ -36,7 +36,8 @@ public final class ClusterConfigLoader {
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
-            "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs");
+            "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs",
+            "idempotencyWindowMs");
 
     private ClusterConfigLoader() {
     }
@@ -162,7 +163,8 @@ public final class ClusterConfigLoader {
                 integer(node, "maxMembersPerRoom", at, d.maxMembersPerRoom(), 1, 1_000_000),
                 integer(node, "maxRequestsPerSecondPerSession", at, d.maxRequestsPerSecondPerSession(), 1, 1_000_000),
                 integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
-                integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000));
+                integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000),
+                integer(node, "idempotencyWindowMs", at, d.idempotencyWindowMs(), 1_000, Defaults.MAX_IDEMPOTENCY_WINDOW_MS));
     }
 
     private static RaftTuning raft(JsonNode node) {

@@ -117,6 +117,13 @@ public final class Defaults {
     public static final java.time.Duration LOGIN_LOCKOUT_MAX = java.time.Duration.ofMinutes(5);
     /** Three missed heartbeats and a session goes offline. */
     public static final int PRESENCE_TIMEOUT_MS = 30_000;
+    /**
+     * A day: a client retrying a write with the same idempotency key within a day gets the original
+     * result; its records (a few dozen bytes each, no message text) are pruned after that.
+     */
+    public static final int IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+    /** At most a week: records take space until they are pruned. */
+    public static final int MAX_IDEMPOTENCY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
     /** Bytes of randomness in a session token (before base64url). */
     public static final int SESSION_TOKEN_BYTES = 32;
 }

@@ -18,6 +18,9 @@ package org.raftchat.config;
  * @param maxDescriptionLength  longest room description, in characters
  * @param presenceTimeoutMs     a session without a heartbeat for this long goes offline (the leader's
  *                              presence tick runs every sixth of it)
+ * @param idempotencyWindowMs   how long (leader time) a user's idempotency key stays bound to its request
+ *                              and result; a retry after that is a new request. The leader stamps it into
+ *                              each keyed command, so changing it affects only later commands
  */
 public record Limits(
         int maxMessageBytes,
@@ -32,7 +35,8 @@ public record Limits(
         int maxMembersPerRoom,
         int maxRequestsPerSecondPerSession,
         int maxDescriptionLength,
-        int presenceTimeoutMs) {
+        int presenceTimeoutMs,
+        int idempotencyWindowMs) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -48,6 +52,7 @@ public record Limits(
         requirePositive("maxRequestsPerSecondPerSession", maxRequestsPerSecondPerSession);
         requirePositive("maxDescriptionLength", maxDescriptionLength);
         requirePositive("presenceTimeoutMs", presenceTimeoutMs);
+        requirePositive("idempotencyWindowMs", idempotencyWindowMs);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -70,21 +75,29 @@ public record Limits(
                 Defaults.MAX_MEMBERS_PER_ROOM,
                 Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
                 Defaults.MAX_DESCRIPTION_LENGTH,
-                Defaults.PRESENCE_TIMEOUT_MS);
+                Defaults.PRESENCE_TIMEOUT_MS,
+                Defaults.IDEMPOTENCY_WINDOW_MS);
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs);
+                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs);
+    }
+
+    /** These limits with another idempotency window (tests shorten it to see records pruned). */
+    public Limits withIdempotencyWindowMs(int windowMs) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs);
     }
 
     private static void requirePositive(String field, int value) {

@@ -89,6 +89,16 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void idempotencyWindowDefaultsToADayAndIsBounded() throws Exception {
+        // Goal: the window is a setting with its default here, and a window too short or too long is refused.
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).limits().idempotencyWindowMs()).isEqualTo(24 * 60 * 60 * 1000);
+        String set = THREE_NODES.replace("maxMessageBytes: 2048", "idempotencyWindowMs: 3600000");
+        assertThat(ClusterConfigLoader.parse(set, dir).limits().idempotencyWindowMs()).isEqualTo(3_600_000);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(set.replace("3600000", "999"), dir))
+                .hasMessageContaining("limits.idempotencyWindowMs: must be an integer in 1000..604800000, got 999");
+    }
+
+    @Test
     void readsRaftTuningAndNamesItsBadFields() throws Exception {
         ClusterConfig tuned = ClusterConfigLoader.parse(THREE_NODES + "raft: {applyBatch: 128, replicatorPipeline: false}\n", dir);
         assertThat(tuned.raft().applyBatch()).isEqualTo(128);

@@ -34,11 +34,12 @@ final class AccountCalls {
     private final SessionTokens tokens;
     private final LeaderGate leaderGate;
     private final LoginThrottle loginThrottle;
+    private final IdempotencyStamp idempotency;
     private final Executor executor;
 
     AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                  Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, LoginThrottle loginThrottle,
-                 Executor executor) {
+                 IdempotencyStamp idempotency, Executor executor) {
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
@@ -47,6 +48,7 @@ final class AccountCalls {
         this.tokens = tokens;
         this.leaderGate = leaderGate;
         this.loginThrottle = loginThrottle;
+        this.idempotency = idempotency;
         this.executor = executor;
     }
 
@@ -55,11 +57,14 @@ final class AccountCalls {
         String username = validator.username(request.getUsername());
         String password = validator.password(request.getPassword());
         leaderGate.requireLeader();
-        // The slow hash runs on the executor: chat calls run on the gRPC transport thread, which must not block.
-        return CompletableFuture.supplyAsync(() -> passwords.hash(password), executor).thenCompose(hash -> proposer.propose(
-                Command.newBuilder()
-                        .setIdempotencyKey(key)
-                        .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder().setUsername(username).setPasswordHash(hash))))
+        // The slow hashes run on the executor: chat calls run on the gRPC transport thread, which must not block.
+        // The key belongs to the name being registered; the request is the name and the password, which
+        // enters the fingerprint only through a slow hash (the random-salted one differs on every retry).
+        return CompletableFuture.supplyAsync(() -> idempotency.keyed(Command.newBuilder()
+                        .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder()
+                                .setUsername(username).setPasswordHash(passwords.hash(password))),
+                        username, key, username, passwords.fingerprint(username, password)), executor)
+                .thenCompose(proposer::propose)
                 .thenApply(result -> {
             if (result instanceof ApplyResult.UserRegistered registered) {
                 return RegisterResponse.newBuilder().setUsername(registered.username()).build();
@@ -96,9 +101,9 @@ final class AccountCalls {
     }
 
     CompletableFuture<LogoutResponse> logout(String key, Caller caller) {
-        Command.Builder command = Command.newBuilder()
-                .setIdempotencyKey(key)
-                .setCloseSession(CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256())));
+        Command.Builder command = idempotency.keyed(Command.newBuilder()
+                .setCloseSession(CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
+                caller.username(), key, caller.tokenSha256());
         return proposer.propose(command).thenApply(result -> {
             if (result instanceof ApplyResult.SessionClosed) {
                 return LogoutResponse.getDefaultInstance();
@@ -109,9 +114,9 @@ final class AccountCalls {
 
     CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {
         String nickname = validator.name("nickname", request.getNickname());
-        Command.Builder command = Command.newBuilder()
-                .setIdempotencyKey(key)
-                .setSetNickname(SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname));
+        Command.Builder command = idempotency.keyed(Command.newBuilder()
+                .setSetNickname(SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname)),
+                caller.username(), key, nickname);
         return proposer.propose(command).thenApply(result -> {
             if (result instanceof ApplyResult.NicknameSet set) {
                 return SetNicknameResponse.newBuilder().setNickname(set.nickname()).build();

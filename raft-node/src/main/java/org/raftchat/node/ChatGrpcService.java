@@ -88,7 +88,8 @@ import org.raftchat.statemachine.HistoryQuery;
 /**
  * The client API of one node. Every call but Register, Login and GetClusterInfo first resolves the
  * caller's session ({@link Authenticator}); the caller's name, never a request field, is the author,
- * owner or reader. Writes are validated, then proposed (leader only); reads wait for a ReadIndex
+ * owner or reader. Writes are validated, keyed as the caller's idempotency key for this request
+ * ({@link IdempotencyStamp}), then proposed (leader only); reads wait for a ReadIndex
  * barrier and then read local state (any node); subscriptions are served from local state by the
  * {@link SubscriptionHub}.
  */
@@ -105,6 +106,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private final LeaderGate leaderGate;
     /** Stamped into commands so apply enforces the leader's limits without reading config. */
     private final StampedLimits stampedLimits;
+    private final IdempotencyStamp idempotency;
     /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
     private final Executor responseExecutor;
 
@@ -124,6 +126,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 .setMaxRoomsPerUser(limits.maxRoomsPerUser())
                 .setMaxMembersPerRoom(limits.maxMembersPerRoom())
                 .build();
+        this.idempotency = new IdempotencyStamp(limits.idempotencyWindowMs());
         this.responseExecutor = responseExecutor;
     }
 
@@ -160,9 +163,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String room = validator.name("room", request.getRoom());
             String description = validator.description(request.getDescription());
             return asWriter(caller -> {
-                Command.Builder command = Command.newBuilder().setIdempotencyKey(key).setCreateRoom(CreateRoom.newBuilder()
+                Command.Builder command = idempotency.keyed(Command.newBuilder().setCreateRoom(CreateRoom.newBuilder()
                         .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits)
-                        .setQueue(request.getQueue()));
+                        .setQueue(request.getQueue())), caller.username(), key, room, description, request.getQueue());
                 return proposer.propose(command).thenApply(result -> {
                     if (result instanceof ApplyResult.RoomCreated created) {
                         return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
@@ -189,8 +192,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
-                    .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits))));
+            return asWriter(caller -> proposeMembership(idempotency.keyed(Command.newBuilder()
+                    .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits)),
+                    caller.username(), key, room)));
         });
     }
 
@@ -199,8 +203,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeMembership(Command.newBuilder().setIdempotencyKey(key)
-                    .setLeaveRoom(LeaveRoom.newBuilder().setRoom(room).setUser(caller.username()))));
+            return asWriter(caller -> proposeMembership(idempotency.keyed(Command.newBuilder()
+                    .setLeaveRoom(LeaveRoom.newBuilder().setRoom(room).setUser(caller.username())), caller.username(), key, room)));
         });
     }
 
@@ -221,8 +225,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             return asWriter(caller -> {
-                Command.Builder command = Command.newBuilder().setIdempotencyKey(key)
-                        .setDeleteRoom(DeleteRoom.newBuilder().setRoom(room).setUser(caller.username()));
+                Command.Builder command = idempotency.keyed(Command.newBuilder()
+                        .setDeleteRoom(DeleteRoom.newBuilder().setRoom(room).setUser(caller.username())), caller.username(), key, room);
                 return proposer.propose(command).thenApply(result -> {
                     if (result instanceof ApplyResult.RoomDeleted deleted) {
                         return DeleteRoomResponse.newBuilder().setRoom(deleted.room())
@@ -242,8 +246,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             String text = validator.text(request.getText());
-            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
-                    .setPostRoomMessage(PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)))
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
+                    .setPostRoomMessage(PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)),
+                    caller.username(), key, room, text))
                     .thenApply(ChatGrpcService::messageStored));
         });
     }
@@ -256,9 +261,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String text = validator.text(request.getText());
             return asWriter(caller -> {
                 validator.directPair(caller.username(), recipient);
-                return proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+                return proposer.propose(idempotency.keyed(Command.newBuilder()
                         .setSendDirectMessage(SendDirectMessage.newBuilder()
-                                .setSender(caller.username()).setRecipient(recipient).setText(text)))
+                                .setSender(caller.username()).setRecipient(recipient).setText(text)),
+                        caller.username(), key, recipient, text))
                         .thenApply(ChatGrpcService::messageStored);
             });
         });
@@ -320,8 +326,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
-                    .setMarkRead(MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)))
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
+                    .setMarkRead(MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)),
+                    caller.username(), key, conversation, seq))
                     .thenApply(result -> {
                         if (result instanceof ApplyResult.ReadMarked marked) {
                             return MarkReadResponse.newBuilder().setReadSeq(marked.readSeq()).build();
@@ -359,8 +366,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String friend = validator.name("friend", request.getFriend());
             return asWriter(caller -> {
                 validator.directPair(caller.username(), friend);
-                return proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
-                        .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)));
+                return proposeFriendship(idempotency.keyed(Command.newBuilder()
+                        .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)), caller.username(), key, friend));
             });
         });
     }
@@ -370,8 +377,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String friend = validator.name("friend", request.getFriend());
-            return asWriter(caller -> proposeFriendship(Command.newBuilder().setIdempotencyKey(key)
-                    .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend))));
+            return asWriter(caller -> proposeFriendship(idempotency.keyed(Command.newBuilder()
+                    .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend)), caller.username(), key, friend)));
         });
     }
 
@@ -403,9 +410,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
             String text = validator.text(request.getText());
-            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
                     .setEditMessage(EditMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
-                            .setSeq(seq).setText(text)))
+                            .setSeq(seq).setText(text)), caller.username(), key, conversation, seq, text))
                     .thenApply(ChatGrpcService::messageStored));
         });
     }
@@ -416,9 +423,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             ConversationRef conversation = validator.conversation(request.getConversation());
             long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
                     .setDeleteMessage(DeleteMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
-                            .setSeq(seq)))
+                            .setSeq(seq)), caller.username(), key, conversation, seq))
                     .thenApply(ChatGrpcService::messageStored));
         });
     }
@@ -436,8 +443,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
-                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
+            return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
+                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
+                    caller.username(), key, room, caller.tokenSha256())));
         });
     }
 
@@ -446,8 +454,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeConsumption(Command.newBuilder().setIdempotencyKey(key)
-                    .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())))));
+            return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
+                    .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
+                    caller.username(), key, room, caller.tokenSha256())));
         });
     }
 
@@ -472,9 +481,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(Command.newBuilder().setIdempotencyKey(key)
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
                     .setAckQueueMessage(AckQueueMessage.newBuilder().setRoom(room)
-                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)))
+                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
+                    caller.username(), key, room, seq, caller.tokenSha256()))
                     .thenApply(result -> {
                         if (result instanceof ApplyResult.QueueAcked acked) {
                             return AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build();

@@ -54,6 +54,8 @@ final class GrpcErrors {
             return limitReached(rejected.detail());
         }
         io.grpc.Status status = switch (rejected.reason()) {
+            // A client bug (a key reused for a new request), not a state a retry could change.
+            case IDEMPOTENCY_KEY_REUSED -> io.grpc.Status.INVALID_ARGUMENT;
             case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
             case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
             case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR -> io.grpc.Status.PERMISSION_DENIED;

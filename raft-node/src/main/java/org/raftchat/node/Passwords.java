@@ -38,6 +38,25 @@ final class Passwords {
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
+    /**
+     * A slow digest of (username, password) that every node computes alike, its salt derived from
+     * the username rather than random: it lets a registration's idempotency fingerprint tell two
+     * passwords apart without putting a fast hash of the password into the log, and costs as much
+     * to attack as the stored hash.
+     */
+    byte[] fingerprint(String username, String password) {
+        byte[] salt = sha256(("raftchat registration fingerprint\0" + username).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return derive(password, salt, iterations);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK 17 provides SHA-256", e);
+        }
+    }
+
     /** Whether the password matches the stored hash; a null hash (unknown user) never matches but costs the same. */
     boolean matches(String password, String storedHash) {
         String[] parts = (storedHash == null ? decoy : storedHash).split("\\$");

@@ -125,7 +125,8 @@ public final class RaftChatNode implements AutoCloseable {
         AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
                 new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
                 leaderGate, new LoginThrottle(Defaults.LOGIN_FREE_FAILURES, Defaults.LOGIN_LOCKOUT_BASE.toMillis(),
-                        Defaults.LOGIN_LOCKOUT_MAX.toMillis(), System::nanoTime), responseExecutor);
+                        Defaults.LOGIN_LOCKOUT_MAX.toMillis(), System::nanoTime),
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor);
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
