@@ -106,7 +106,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
-        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
+        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir),
+                RaftPort.coreOnly(self));
         this.node = raftGroup.start();
         this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
         this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
