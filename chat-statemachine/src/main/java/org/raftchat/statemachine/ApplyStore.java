@@ -18,6 +18,9 @@ interface ApplyStore {
     /** Every key starting with {@code prefix}, in key order, batch writes included. */
     List<byte[]> keysWithPrefix(byte[] prefix);
 
+    /** The first {@code limit} keys starting with {@code prefix}, in key order, batch writes included. */
+    List<byte[]> keysWithPrefix(byte[] prefix, int limit);
+
     /** Appends a message to a conversation (assigning the next seq) and returns it. */
     ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs);
 

@@ -37,6 +37,7 @@ final class BatchApplier implements ApplyStore {
     private final AccountCommands accounts = new AccountCommands(this, rooms, queues);
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
+    private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -163,6 +164,8 @@ final class BatchApplier implements ApplyStore {
             case START_CONSUMING -> queues.start(command.getStartConsuming());
             case STOP_CONSUMING -> queues.stop(command.getStopConsuming());
             case ACK_QUEUE_MESSAGE -> queues.ack(command.getAckQueueMessage());
+            case RECORD_LOGIN_FAILURE -> loginFailures.record(timestampMs, command.getRecordLoginFailure());
+            case CLEAR_LOGIN_FAILURES -> loginFailures.clear(command.getClearLoginFailures());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }
@@ -230,10 +233,15 @@ final class BatchApplier implements ApplyStore {
 
     @Override
     public List<byte[]> keysWithPrefix(byte[] prefix) {
+        return keysWithPrefix(prefix, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<byte[]> keysWithPrefix(byte[] prefix, int limit) {
         List<byte[]> keys = new ArrayList<>();
         try (RocksIterator base = db.newIterator(readOptions);
                 RocksIterator it = batch.newIteratorWithBase(base)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+            for (it.seek(prefix); keys.size() < limit && it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 keys.add(it.key());
             }
             it.status();

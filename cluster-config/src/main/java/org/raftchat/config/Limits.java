@@ -32,7 +32,8 @@ public record Limits(
         int maxMembersPerRoom,
         int maxRequestsPerSecondPerSession,
         int maxDescriptionLength,
-        int presenceTimeoutMs) {
+        int presenceTimeoutMs,
+        LoginThrottling loginThrottling) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -48,6 +49,7 @@ public record Limits(
         requirePositive("maxRequestsPerSecondPerSession", maxRequestsPerSecondPerSession);
         requirePositive("maxDescriptionLength", maxDescriptionLength);
         requirePositive("presenceTimeoutMs", presenceTimeoutMs);
+        java.util.Objects.requireNonNull(loginThrottling, "loginThrottling");
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -70,21 +72,29 @@ public record Limits(
                 Defaults.MAX_MEMBERS_PER_ROOM,
                 Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
                 Defaults.MAX_DESCRIPTION_LENGTH,
-                Defaults.PRESENCE_TIMEOUT_MS);
+                Defaults.PRESENCE_TIMEOUT_MS,
+                LoginThrottling.defaults());
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs);
+                perSecond, maxDescriptionLength, presenceTimeoutMs, loginThrottling);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, loginThrottling);
+    }
+
+    /** These limits with another login throttle. */
+    public Limits withLoginThrottling(LoginThrottling throttling) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, throttling);
     }
 
     private static void requirePositive(String field, int value) {

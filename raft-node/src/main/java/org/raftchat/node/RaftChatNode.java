@@ -125,8 +125,10 @@ public final class RaftChatNode implements AutoCloseable {
         };
         AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
                 new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
-                leaderGate, new LoginThrottle(Defaults.LOGIN_FREE_FAILURES, Defaults.LOGIN_LOCKOUT_BASE.toMillis(),
-                        Defaults.LOGIN_LOCKOUT_MAX.toMillis(), System::nanoTime), responseExecutor);
+                leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
+                        // The time apply will stamp: never behind the state's last time.
+                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
+                responseExecutor);
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
@@ -147,7 +149,7 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), grpcMetrics))
+                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), new ClientAddress(), grpcMetrics))
                 .addService(ServerInterceptors.intercept(
                         new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
