@@ -82,6 +82,7 @@ public final class RaftChatNode implements AutoCloseable {
     private final ExecutorService proposalSubmitter;
     private final SubscriptionHub subscriptions;
     private final ChatFsm fsm;
+    private final ExecutorService raftRpcExecutor;
     private final RaftGroupService raftGroup;
     private final Node node;
     private final Server grpcServer;
@@ -106,8 +107,11 @@ public final class RaftChatNode implements AutoCloseable {
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
-        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir),
-                RaftPort.coreOnly(self));
+        NodeOptions nodeOptions = nodeOptions(raftDir);
+        // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
+        this.raftRpcExecutor = Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), named("raft-rpc-" + self.id()));
+        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions,
+                RaftPort.coreOnly(self, raftRpcExecutor));
         this.node = raftGroup.start();
         this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
         this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
@@ -373,6 +377,7 @@ public final class RaftChatNode implements AutoCloseable {
             raftGroup.join();
             return true;
         });
+        raftRpcExecutor.shutdownNow();
         timer.shutdownNow();
         proposalSubmitter.shutdownNow();
         subscriptionExecutor.shutdownNow();

@@ -10,6 +10,7 @@ import com.alipay.sofa.jraft.rpc.impl.core.InstallSnapshotRequestProcessor;
 import com.alipay.sofa.jraft.rpc.impl.core.ReadIndexRequestProcessor;
 import com.alipay.sofa.jraft.rpc.impl.core.RequestVoteRequestProcessor;
 import com.alipay.sofa.jraft.rpc.impl.core.TimeoutNowRequestProcessor;
+import java.util.concurrent.Executor;
 import org.raftchat.config.NodeSpec;
 
 /**
@@ -28,23 +29,26 @@ final class RaftPort {
     private RaftPort() {
     }
 
-    /** An unstarted server for {@code self}'s Raft address; {@code RaftGroupService.start()} starts it. */
-    static RpcServer coreOnly(NodeSpec self) {
+    /**
+     * An unstarted server for {@code self}'s Raft address; {@code RaftGroupService.start()} starts it.
+     * Raft requests run on {@code raftExecutor}, as with SOFAJRaft's own factory (its "RAFT-RPC-executor").
+     */
+    static RpcServer coreOnly(NodeSpec self, Executor raftExecutor) {
         // Registers the Raft messages' protobuf serializers (SOFAJRaft's factory does this in its static init).
         ProtobufMsgFactory.load();
         RpcServer server = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(), true));
-        // A null executor means the processor's default (as in SOFAJRaft's factory).
-        AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(null);
+        AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(raftExecutor);
         server.registerConnectionClosedEventListener(appendEntries);
         server.registerProcessor(appendEntries);
-        server.registerProcessor(new GetFileRequestProcessor(null));
-        server.registerProcessor(new InstallSnapshotRequestProcessor(null));
-        server.registerProcessor(new RequestVoteRequestProcessor(null));
+        server.registerProcessor(new GetFileRequestProcessor(raftExecutor));
+        server.registerProcessor(new InstallSnapshotRequestProcessor(raftExecutor));
+        server.registerProcessor(new RequestVoteRequestProcessor(raftExecutor));
+        // Null: Bolt's default executor, as SOFAJRaft's factory does for pings.
         server.registerProcessor(new PingRequestProcessor(null));
         // Leader transfer (admin API, graceful shutdown) sends TimeoutNow to the chosen follower.
-        server.registerProcessor(new TimeoutNowRequestProcessor(null));
+        server.registerProcessor(new TimeoutNowRequestProcessor(raftExecutor));
         // A follower's linearizable read asks the leader for its read index over this port.
-        server.registerProcessor(new ReadIndexRequestProcessor(null));
+        server.registerProcessor(new ReadIndexRequestProcessor(raftExecutor));
         return server;
     }
 }
