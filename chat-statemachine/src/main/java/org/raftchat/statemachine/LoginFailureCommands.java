@@ -12,8 +12,8 @@ import org.raftchat.proto.v1.StoredLoginFailures;
  *
  * <p>Bounded: every recorded failure first forgets up to {@link #PRUNE_PER_COMMAND} records idle
  * for the policy's forget time (oldest first, through a time index), and beyond the policy's
- * record cap drops the oldest records even if they are not idle yet. A record is touched only by
- * a failure, so each command adds at most two records and removes at least as many stale ones.
+ * record cap drops the oldest records even if they are not idle yet. A failure adds at most two
+ * records and forgets up to eight stale ones, so stale records never pile up.
  */
 final class LoginFailureCommands {
 
@@ -35,7 +35,7 @@ final class LoginFailureCommands {
                 timestampMs, policy.getFreeFailuresPerAddress(), policy);
         int over = recordCount() - Math.max(2, policy.getMaxRecords());
         if (over > 0) {
-            // Past the cap: the oldest go even before their time (the two just written are the newest).
+            // Past the cap: the oldest go even before their time (the two just written carry the latest time).
             forgetIdle(Long.MAX_VALUE, over);
         }
         return new ApplyResult.LoginFailureRecorded(body.getUsername(), user.getFailures(), address.getFailures(),
