@@ -125,6 +125,23 @@ public sealed interface ApplyResult {
         }
     }
 
+    /**
+     * A wrong login was counted: failures in a row of the (user, address) pair and of the address,
+     * and the leader time until which the pair or the address is locked out (0: neither is).
+     */
+    record LoginFailureRecorded(String username, int userFailures, int addressFailures, long lockedUntilMs) implements ApplyResult {
+        public LoginFailureRecorded {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    /** A correct login forgot the (user, address) pair's failures. */
+    record LoginFailuresCleared(String username) implements ApplyResult {
+        public LoginFailuresCleared {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
     record AlreadyApplied() implements ApplyResult {}
 }

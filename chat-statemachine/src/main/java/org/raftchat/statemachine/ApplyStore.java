@@ -21,6 +21,9 @@ interface ApplyStore {
     /** The keys in [{@code from}, {@code to}), in key order, batch writes included, at most {@code max} of them. */
     List<byte[]> keysInRange(byte[] from, byte[] to, int max);
 
+    /** The first {@code limit} keys starting with {@code prefix}, in key order, batch writes included. */
+    List<byte[]> keysWithPrefix(byte[] prefix, int limit);
+
     /** Appends a message to a conversation (assigning the next seq) and returns it. */
     ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs);
 

@@ -37,6 +37,7 @@ final class BatchApplier implements ApplyStore {
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
     private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
+    private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -163,6 +164,8 @@ final class BatchApplier implements ApplyStore {
             case START_CONSUMING -> queues.start(command.getStartConsuming());
             case STOP_CONSUMING -> queues.stop(command.getStopConsuming());
             case ACK_QUEUE_MESSAGE -> queues.ack(command.getAckQueueMessage());
+            case RECORD_LOGIN_FAILURE -> loginFailures.record(timestampMs, command.getRecordLoginFailure());
+            case CLEAR_LOGIN_FAILURES -> loginFailures.clear(command.getClearLoginFailures());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }
@@ -225,7 +228,12 @@ final class BatchApplier implements ApplyStore {
 
     @Override
     public List<byte[]> keysWithPrefix(byte[] prefix) {
-        return keys(prefix, key -> Keys.startsWith(key, prefix), Integer.MAX_VALUE);
+        return keysWithPrefix(prefix, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<byte[]> keysWithPrefix(byte[] prefix, int limit) {
+        return keys(prefix, key -> Keys.startsWith(key, prefix), limit);
     }
 
     @Override

@@ -166,6 +166,18 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(q -> q.user(username));
     }
 
+    /** The failed logins counted for {@code username} from {@code address}, and for {@code address} alone (zeros: none). */
+    public LoginFailures loginFailures(String username, String address) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(address, "address");
+        return query(q -> q.loginFailures(username, address));
+    }
+
+    /** How many login failure records the state holds (pairs and addresses); bounded by the policy's cap. */
+    public int loginFailureRecords() {
+        return query(StateQueries::loginFailureRecords);
+    }
+
     /** The live session whose token has this SHA-256 digest, if any. */
     public Optional<SessionInfo> session(byte[] tokenSha256) {
         Objects.requireNonNull(tokenSha256, "tokenSha256");

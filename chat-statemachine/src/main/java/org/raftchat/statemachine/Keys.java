@@ -29,6 +29,9 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'O' utf8(room)                  -> StoredQueue protobuf          (a work-queue room's consumers)
  * 'A' str(room) seq(8)            -> StoredAssignment protobuf     (a queue message not acked yet)
  * 'B' bytes(token_sha256) utf8(room) -> empty                      (the queues a session consumes)
+ * 'L' 'u' str(user) utf8(address)  -> StoredLoginFailures protobuf  (failed logins of a user from an address)
+ * 'L' 'a' utf8(address)            -> StoredLoginFailures protobuf  (failed logins from an address)
+ * 'l' time(8) login key           -> empty                             (login failure records by last failure, for pruning)
  *
  * bytes(x) = len(4) x
  * conv = 'r' len(4) utf8(room)
@@ -61,11 +64,14 @@ final class Keys {
     static final byte QUEUE = 'O';
     static final byte ASSIGNMENT = 'A';
     static final byte SESSION_QUEUE = 'B';
+    static final byte LOGIN_FAILURES = 'L';
+    static final byte LOGIN_FAILURES_BY_TIME = 'l';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
     /** Leader time up to which expired idempotency records were pruned. */
     static final byte[] IDEMPOTENCY_PRUNED_MS = tagged(META, "idempotency_pruned_ms");
+    static final byte[] LOGIN_FAILURE_RECORDS = tagged(META, "login_failure_records");
 
     private static final byte CONV_ROOM = 'r';
     private static final byte CONV_DIRECT = 'd';
@@ -154,6 +160,28 @@ final class Keys {
 
     static byte[] sessionQueue(byte[] tokenSha256, String room) {
         return concat(sessionQueuePrefix(tokenSha256), room.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] userLoginFailures(String user, String address) {
+        return concat(concat(new byte[] {LOGIN_FAILURES}, stringPrefix((byte) 'u', user)), utf8(address));
+    }
+
+    static byte[] addressLoginFailures(String address) {
+        return tagged(LOGIN_FAILURES, 'a' + address);
+    }
+
+    /** Sorted by the record's last failure time (non-negative, big-endian), then by its key. */
+    static byte[] loginFailuresByTime(long lastFailureMs, byte[] recordKey) {
+        return concat(concat(new byte[] {LOGIN_FAILURES_BY_TIME}, longBytes(lastFailureMs)), recordKey);
+    }
+
+    /** The record key that {@link #loginFailuresByTime} indexes. */
+    static byte[] loginRecordOf(byte[] byTimeKey) {
+        return Arrays.copyOfRange(byTimeKey, 1 + Long.BYTES, byTimeKey.length);
+    }
+
+    static long loginFailureTimeOf(byte[] byTimeKey) {
+        return ByteBuffer.wrap(byTimeKey, 1, Long.BYTES).getLong();
     }
 
     /** Every device key of a user starts with this; the rest is the device id. */

@@ -37,6 +37,22 @@ final class StateQueries {
         return Optional.of(new UserInfo(name, user.getNickname(), user.getPasswordHash()));
     }
 
+    LoginFailures loginFailures(String user, String address) {
+        org.raftchat.proto.v1.StoredLoginFailures pair = loginRecord(Keys.userLoginFailures(user, address));
+        org.raftchat.proto.v1.StoredLoginFailures byAddress = loginRecord(Keys.addressLoginFailures(address));
+        return new LoginFailures(pair.getFailures(), pair.getLockedUntilMs(), byAddress.getFailures(), byAddress.getLockedUntilMs());
+    }
+
+    private org.raftchat.proto.v1.StoredLoginFailures loginRecord(byte[] key) {
+        byte[] value = get(key);
+        return value == null ? org.raftchat.proto.v1.StoredLoginFailures.getDefaultInstance() : StoredValues.decodeLoginFailures(value);
+    }
+
+    int loginFailureRecords() {
+        byte[] value = get(Keys.LOGIN_FAILURE_RECORDS);
+        return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
+    }
+
     Optional<SessionInfo> session(byte[] tokenSha256) {
         byte[] value = get(Keys.session(tokenSha256));
         return Optional.ofNullable(value).map(StoredValues::decodeSession)

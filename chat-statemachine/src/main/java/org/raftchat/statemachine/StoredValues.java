@@ -46,6 +46,10 @@ final class StoredValues {
         return parse(() -> StoredAssignment.parseFrom(value), "queue assignment");
     }
 
+    static org.raftchat.proto.v1.StoredLoginFailures decodeLoginFailures(byte[] value) {
+        return parse(() -> org.raftchat.proto.v1.StoredLoginFailures.parseFrom(value), "login failures");
+    }
+
     static StoredSession decodeSession(byte[] value) {
         return parse(() -> StoredSession.parseFrom(value), "session");
     }

@@ -37,7 +37,9 @@ public final class ClusterConfigLoader {
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
             "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs",
-            "idempotencyWindowMs");
+            "idempotencyWindowMs", "loginThrottling");
+    private static final Set<String> LOGIN_THROTTLING_FIELDS = Set.of("freeFailuresPerUser", "freeFailuresPerAddress",
+            "baseLockoutMs", "maxLockoutMs", "forgetAfterMs", "maxRecords");
 
     private ClusterConfigLoader() {
     }
@@ -164,7 +166,27 @@ public final class ClusterConfigLoader {
                 integer(node, "maxRequestsPerSecondPerSession", at, d.maxRequestsPerSecondPerSession(), 1, 1_000_000),
                 integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
                 integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000),
-                integer(node, "idempotencyWindowMs", at, d.idempotencyWindowMs(), 1_000, Defaults.MAX_IDEMPOTENCY_WINDOW_MS));
+                integer(node, "idempotencyWindowMs", at, d.idempotencyWindowMs(), 1_000, Defaults.MAX_IDEMPOTENCY_WINDOW_MS),
+                loginThrottling(node.get("loginThrottling"), d.loginThrottling()));
+    }
+
+    private static LoginThrottling loginThrottling(JsonNode node, LoginThrottling d) {
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("limits.loginThrottling: must be a mapping");
+        }
+        String at = "limits.loginThrottling.";
+        requireKnownFields(node, LOGIN_THROTTLING_FIELDS, at);
+        int day = 86_400_000;
+        return new LoginThrottling(
+                integer(node, "freeFailuresPerUser", at, d.freeFailuresPerUser(), 1, 1_000),
+                integer(node, "freeFailuresPerAddress", at, d.freeFailuresPerAddress(), 1, 100_000),
+                Duration.ofMillis(integer(node, "baseLockoutMs", at, Math.toIntExact(d.baseLockout().toMillis()), 1, day)),
+                Duration.ofMillis(integer(node, "maxLockoutMs", at, Math.toIntExact(d.maxLockout().toMillis()), 1, day)),
+                Duration.ofMillis(integer(node, "forgetAfterMs", at, Math.toIntExact(d.forgetAfter().toMillis()), 1, 7 * day)),
+                integer(node, "maxRecords", at, d.maxRecords(), 2, 10_000_000));
     }
 
     private static RaftTuning raft(JsonNode node) {

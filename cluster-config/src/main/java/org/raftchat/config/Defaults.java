@@ -110,8 +110,14 @@ public final class Defaults {
     public static final int PASSWORD_HASH_ITERATIONS = 100_000;
     /** Clients heartbeat this often while a session is in use. */
     public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
-    /** Wrong passwords in a row for one username before logins for it are slowed down. */
+    /** Wrong passwords in a row for one username from one client address before that pair is locked out. */
     public static final int LOGIN_FREE_FAILURES = 5;
+    /** Wrong passwords from one client address, across usernames, before the address is locked out. */
+    public static final int LOGIN_FREE_FAILURES_PER_ADDRESS = 20;
+    /** A login failure record with no new failure for this long is forgotten. */
+    public static final java.time.Duration LOGIN_FAILURES_FORGET_AFTER = java.time.Duration.ofMinutes(15);
+    /** At most this many login failure records in the replicated state (about 50 bytes each). */
+    public static final int LOGIN_FAILURE_RECORDS_MAX = 100_000;
     /** The first lockout after the free failures; each further failure doubles it, up to the max. */
     public static final java.time.Duration LOGIN_LOCKOUT_BASE = java.time.Duration.ofSeconds(1);
     public static final java.time.Duration LOGIN_LOCKOUT_MAX = java.time.Duration.ofMinutes(5);

@@ -36,7 +36,8 @@ public record Limits(
         int maxRequestsPerSecondPerSession,
         int maxDescriptionLength,
         int presenceTimeoutMs,
-        int idempotencyWindowMs) {
+        int idempotencyWindowMs,
+        LoginThrottling loginThrottling) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -53,6 +54,7 @@ public record Limits(
         requirePositive("maxDescriptionLength", maxDescriptionLength);
         requirePositive("presenceTimeoutMs", presenceTimeoutMs);
         requirePositive("idempotencyWindowMs", idempotencyWindowMs);
+        java.util.Objects.requireNonNull(loginThrottling, "loginThrottling");
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -76,28 +78,36 @@ public record Limits(
                 Defaults.MAX_REQUESTS_PER_SECOND_PER_SESSION,
                 Defaults.MAX_DESCRIPTION_LENGTH,
                 Defaults.PRESENCE_TIMEOUT_MS,
-                Defaults.IDEMPOTENCY_WINDOW_MS);
+                Defaults.IDEMPOTENCY_WINDOW_MS,
+                LoginThrottling.defaults());
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs);
+                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling);
     }
 
     /** These limits with another idempotency window (tests shorten it to see records pruned). */
     public Limits withIdempotencyWindowMs(int windowMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling);
+    }
+
+    /** These limits with another login throttle. */
+    public Limits withLoginThrottling(LoginThrottling throttling) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling);
     }
 
     private static void requirePositive(String field, int value) {

@@ -99,6 +99,26 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void readsTheLoginThrottleAndRefusesALockoutThatOutlivesItsRecord() throws Exception {
+        // Goal: limits.loginThrottling is read field by field over the defaults; inconsistent values are refused by name.
+        ClusterConfig tuned = ClusterConfigLoader.parse(THREE_NODES
+                + "  loginThrottling: {freeFailuresPerUser: 3, baseLockoutMs: 2000, maxLockoutMs: 60000}\n", dir);
+        LoginThrottling throttling = tuned.limits().loginThrottling();
+        assertThat(throttling.freeFailuresPerUser()).isEqualTo(3);
+        assertThat(throttling.freeFailuresPerAddress()).isEqualTo(Defaults.LOGIN_FREE_FAILURES_PER_ADDRESS);
+        assertThat(throttling.baseLockout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(throttling.maxLockout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(throttling.forgetAfter()).isEqualTo(Defaults.LOGIN_FAILURES_FORGET_AFTER);
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).limits().loginThrottling()).isEqualTo(LoginThrottling.defaults());
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "  loginThrottling: {forgetAfterMs: 1000}\n", dir))
+                .hasMessageContaining("limits.loginThrottling.forgetAfterMs: must exceed maxLockoutMs");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "  loginThrottling: {freeFailuresPerAddress: 2}\n", dir))
+                .hasMessageContaining("limits.loginThrottling.freeFailuresPerAddress: must be >= 5");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "  loginThrottling: {lockout: 1}\n", dir))
+                .hasMessageContaining("limits.loginThrottling.lockout");
+    }
+
+    @Test
     void readsRaftTuningAndNamesItsBadFields() throws Exception {
         ClusterConfig tuned = ClusterConfigLoader.parse(THREE_NODES + "raft: {applyBatch: 128, replicatorPipeline: false}\n", dir);
         assertThat(tuned.raft().applyBatch()).isEqualTo(128);

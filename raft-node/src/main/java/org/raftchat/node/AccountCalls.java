@@ -4,12 +4,14 @@ import com.google.protobuf.ByteString;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.raftchat.proto.v1.ClearLoginFailures;
 import org.raftchat.proto.v1.CloseSession;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.LoginResponse;
 import org.raftchat.proto.v1.LogoutResponse;
 import org.raftchat.proto.v1.OpenSession;
+import org.raftchat.proto.v1.RecordLoginFailure;
 import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.SetNickname;
@@ -74,30 +76,65 @@ final class AccountCalls {
     }
 
     /**
-     * Checks the password against state read after a barrier (a new leader may not have applied a
-     * registration yet), then proposes the session. A login carries no idempotency key: a retried
-     * login opens a fresh session for the device, which ends the one whose answer was lost.
+     * Reserves a throttled attempt for (username, client address) before anything asynchronous
+     * happens, then checks the password against state read after a barrier (a new leader may not
+     * have applied a registration or a failure yet). A wrong password is recorded in the log
+     * (RecordLoginFailure, leader-stamped) before it is answered, so the lock-out is replicated; a
+     * correct one clears the pair's failures and proposes the session. The attempt ends when the
+     * answer is decided. A login carries no idempotency key: a retried login opens a fresh session
+     * for the device, which ends the one whose answer was lost.
      */
-    CompletableFuture<LoginResponse> login(LoginRequest request) {
+    CompletableFuture<LoginResponse> login(LoginRequest request, String clientAddress) {
         String username = validator.name("username", request.getUsername());
         String password = validator.password(request.getPassword());
         String deviceId = validator.deviceId(request.getDeviceId());
         leaderGate.requireLeader();
-        loginThrottle.requireAllowed(username);
-        return reads.barrier().thenComposeAsync(ready -> {
-            Optional<UserInfo> user = stateMachine.user(username);
-            if (!passwords.matches(password, user.map(UserInfo::passwordHash).orElse(null))) {
-                loginThrottle.failed(username);
-                throw GrpcErrors.wrongCredentials();
-            }
-            loginThrottle.succeeded(username);
-            String token = tokens.newToken();
-            Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
-                    .setUsername(username)
-                    .setDeviceId(deviceId)
-                    .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token))));
-            return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
-        }, executor);
+        LoginThrottle.Attempt attempt = loginThrottle.begin(username, clientAddress);
+        CompletableFuture<LoginResponse> answer;
+        try {
+            answer = reads.barrier().thenComposeAsync(ready -> {
+                loginThrottle.requireNotLocked(username, clientAddress);
+                Optional<UserInfo> user = stateMachine.user(username);
+                if (!passwords.matches(password, user.map(UserInfo::passwordHash).orElse(null))) {
+                    return recordFailure(username, clientAddress);
+                }
+                return clearFailures(username, clientAddress).thenCompose(cleared -> openSession(username, deviceId));
+            }, executor);
+        } catch (RuntimeException e) {
+            attempt.close();
+            throw e;
+        }
+        return answer.whenComplete((response, error) -> attempt.close());
+    }
+
+    /** Answers UNAUTHENTICATED once the failure is applied here (or could not be recorded: the answer is the same). */
+    private CompletableFuture<LoginResponse> recordFailure(String username, String clientAddress) {
+        Command.Builder command = Command.newBuilder().setRecordLoginFailure(RecordLoginFailure.newBuilder()
+                .setUsername(username)
+                .setClientAddress(clientAddress)
+                .setPolicy(loginThrottle.stampedPolicy()));
+        return proposer.propose(command).handle((result, error) -> {
+            throw GrpcErrors.wrongCredentials();
+        });
+    }
+
+    /** Proposes a clear only when there is something to forget: a correct login usually costs no extra entry. */
+    private CompletableFuture<?> clearFailures(String username, String clientAddress) {
+        if (stateMachine.loginFailures(username, clientAddress).userFailures() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return proposer.propose(Command.newBuilder().setClearLoginFailures(ClearLoginFailures.newBuilder()
+                .setUsername(username)
+                .setClientAddress(clientAddress)));
+    }
+
+    private CompletableFuture<LoginResponse> openSession(String username, String deviceId) {
+        String token = tokens.newToken();
+        Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
+                .setUsername(username)
+                .setDeviceId(deviceId)
+                .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token))));
+        return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
     }
 
     CompletableFuture<LogoutResponse> logout(String key, Caller caller) {

@@ -139,7 +139,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> out) {
-        answer(out, () -> accounts.login(request));
+        answer(out, () -> accounts.login(request, ClientAddress.current()));
     }
 
     @Override

@@ -82,6 +82,7 @@ public final class RaftChatNode implements AutoCloseable {
     private final ExecutorService proposalSubmitter;
     private final SubscriptionHub subscriptions;
     private final ChatFsm fsm;
+    private final ExecutorService raftRpcExecutor;
     private final RaftGroupService raftGroup;
     private final Node node;
     private final Server grpcServer;
@@ -106,7 +107,11 @@ public final class RaftChatNode implements AutoCloseable {
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
-        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions(raftDir));
+        NodeOptions nodeOptions = nodeOptions(raftDir);
+        // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
+        this.raftRpcExecutor = Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), named("raft-rpc-" + self.id()));
+        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions,
+                RaftPort.coreOnly(self, raftRpcExecutor));
         this.node = raftGroup.start();
         this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
         this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
@@ -124,8 +129,9 @@ public final class RaftChatNode implements AutoCloseable {
         };
         AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
                 new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
-                leaderGate, new LoginThrottle(Defaults.LOGIN_FREE_FAILURES, Defaults.LOGIN_LOCKOUT_BASE.toMillis(),
-                        Defaults.LOGIN_LOCKOUT_MAX.toMillis(), System::nanoTime),
+                leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
+                        // The time apply will stamp: never behind the state's last time.
+                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
                 new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor);
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
@@ -147,7 +153,7 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), grpcMetrics))
+                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), new ClientAddress(), grpcMetrics))
                 .addService(ServerInterceptors.intercept(
                         new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
@@ -371,6 +377,7 @@ public final class RaftChatNode implements AutoCloseable {
             raftGroup.join();
             return true;
         });
+        raftRpcExecutor.shutdownNow();
         timer.shutdownNow();
         proposalSubmitter.shutdownNow();
         subscriptionExecutor.shutdownNow();

@@ -5,7 +5,22 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.raftchat.node.testing.Api.as;
 import static org.raftchat.node.testing.Api.code;
 
+import io.grpc.Attributes;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -14,6 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Limits;
+import org.raftchat.config.LoginThrottling;
+import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
@@ -32,14 +49,19 @@ class AccountsIT {
     @TempDir
     Path dataRoot;
     TestCluster cluster;
+    final List<ManagedChannel> channelsFromElsewhere = new ArrayList<>();
 
     @BeforeEach
     void startCluster() {
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withMaxRequestsPerSecondPerSession(REQUESTS_PER_SECOND));
+        // Lock-outs of minutes, so that no assertion races the end of one (a failover takes seconds).
+        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults()
+                .withMaxRequestsPerSecondPerSession(REQUESTS_PER_SECOND)
+                .withLoginThrottling(LoginThrottling.defaults().withLockouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15))));
     }
 
     @AfterEach
     void stopCluster() {
+        channelsFromElsewhere.forEach(ManagedChannel::shutdownNow);
         cluster.close();
     }
 
@@ -100,7 +122,8 @@ class AccountsIT {
 
     @Test
     void repeatedWrongPasswordsLockTheUsernameOutForAWhile() {
-        // Goal: password guessing is slowed down: after five wrong passwords in a row even the right one waits.
+        // Goal: password guessing is slowed down: after five wrong passwords in a row even the right one waits
+        // (at this address: see the tests below for other addresses, concurrent guesses and failover).
         session("alice", "laptop");
         LoginRequest wrong = LoginRequest.newBuilder().setUsername("alice").setPassword("guess, guess").build();
         for (int i = 0; i < org.raftchat.config.Defaults.LOGIN_FREE_FAILURES; i++) {
@@ -111,6 +134,72 @@ class AccountsIT {
         assertThat(code(locked)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(locked).hasMessageContaining("wrong passwords in a row for 'alice'").hasMessageContaining("before trying again");
         assertThat(session("bob", "laptop")).as("other usernames log in as usual").isNotEmpty();
+    }
+
+    @Test
+    void concurrentWrongGuessesAreCountedBeforeTheirPasswordsAreChecked() throws Exception {
+        // Goal: 30 wrong guesses at once from one address get exactly the 5 free UNAUTHENTICATED answers;
+        // the rest are refused (RESOURCE_EXHAUSTED) without a password check, and then the pair is locked.
+        session("alice", "laptop");
+        LoginRequest wrong = LoginRequest.newBuilder().setUsername("alice").setPassword("guess, guess").build();
+        ChatServiceBlockingStub leader = leader();
+        ExecutorService guessers = Executors.newFixedThreadPool(30);
+        List<Future<Status.Code>> answers = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < 30; i++) {
+                answers.add(guessers.submit(() -> {
+                    start.await();
+                    return code(catchThrowable(() -> leader.login(wrong)));
+                }));
+            }
+            start.countDown();
+            Map<Status.Code, Integer> counts = new EnumMap<>(Status.Code.class);
+            for (Future<Status.Code> answer : answers) {
+                counts.merge(answer.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            assertThat(counts.keySet()).containsOnly(Status.Code.UNAUTHENTICATED, Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(counts.getOrDefault(Status.Code.UNAUTHENTICATED, 0))
+                    // Exactly: an attempt is let in only while recorded failures + attempts in flight < 5.
+                    .isEqualTo(LoginThrottling.defaults().freeFailuresPerUser());
+        } finally {
+            guessers.shutdownNow();
+        }
+        assertThat(code(catchThrowable(() -> leader().login(correct("alice", "phone"))))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    @Test
+    void aGuesserAtOneAddressDoesNotLockTheUserOutAtAnother() {
+        // Goal: five wrong passwords for alice from 127.0.0.2 lock alice out there only; from 127.0.0.1 she logs in.
+        session("alice", "laptop");
+        LoginRequest wrong = LoginRequest.newBuilder().setUsername("alice").setPassword("guess, guess").build();
+        for (int i = 0; i < LoginThrottling.defaults().freeFailuresPerUser(); i++) {
+            assertThat(code(catchThrowable(() -> leaderFrom("127.0.0.2").login(wrong)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        Throwable stranger = catchThrowable(() -> leaderFrom("127.0.0.2").login(correct("alice", "phone")));
+        assertThat(code(stranger)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(stranger).hasMessageContaining("for 'alice' from this address");
+
+        assertThat(leader().login(correct("alice", "phone")).getToken()).isNotEmpty();
+    }
+
+    @Test
+    void aLockOutSurvivesStoppingTheLeader() {
+        // Goal: the failures are replicated: after the leader that counted them stops, the new leader
+        // still refuses alice at that address (and still lets her in from another).
+        session("alice", "laptop");
+        LoginRequest wrong = LoginRequest.newBuilder().setUsername("alice").setPassword("guess, guess").build();
+        for (int i = 0; i < LoginThrottling.defaults().freeFailuresPerUser(); i++) {
+            assertThat(code(catchThrowable(() -> leader().login(wrong)))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        String oldLeader = cluster.awaitLeader().id();
+        cluster.stopNode(oldLeader);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> cluster.runningNodes().stream().anyMatch(RaftChatNode::isLeader));
+
+        Throwable locked = catchThrowable(() -> leader().login(correct("alice", "phone")));
+        assertThat(code(locked)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(locked).hasMessageContaining("wrong passwords in a row for 'alice'");
+        assertThat(leaderFrom("127.0.0.2").login(correct("alice", "tablet")).getToken()).isNotEmpty();
     }
 
     @Test
@@ -169,6 +258,28 @@ class AccountsIT {
     /** Registers (if new) and logs in with leader-following retries; a new device gets a new session. */
     private String session(String user, String device) {
         return new TestSession(cluster, user, device).token();
+    }
+
+    private static LoginRequest correct(String user, String device) {
+        return LoginRequest.newBuilder().setUsername(user).setPassword(TestSession.PASSWORD).setDeviceId(device).build();
+    }
+
+    /**
+     * The leader, called over a connection from another local address (the node listens on
+     * 127.0.0.1; Linux routes all of 127/8 to loopback): the server sees that address as the client's.
+     */
+    private ChatServiceBlockingStub leaderFrom(String localAddress) {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.apiAddress(cluster.awaitLeader().id()))
+                .usePlaintext()
+                .localSocketPicker(new NettyChannelBuilder.LocalSocketPicker() {
+                    @Override
+                    public SocketAddress createSocketAddress(SocketAddress remote, Attributes attrs) {
+                        return new InetSocketAddress(localAddress, 0);
+                    }
+                })
+                .build();
+        channelsFromElsewhere.add(channel);
+        return ChatServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
     /** Looked up per call: on a loaded machine leadership may move between calls. */
