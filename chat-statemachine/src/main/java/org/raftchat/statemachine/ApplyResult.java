@@ -123,6 +123,20 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** Sessions of {@code username} ended (revoked, logged out everywhere); for an expiry, every user's, and username is empty. */
+    record SessionsEnded(String username, int sessions) implements ApplyResult {
+        public SessionsEnded {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    /** The user's password was changed; {@code sessionsEnded} of their other sessions ended. */
+    record PasswordChanged(String username, int sessionsEnded) implements ApplyResult {
+        public PasswordChanged {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
     record AlreadyApplied() implements ApplyResult {}
 }

@@ -34,7 +34,8 @@ final class BatchApplier implements ApplyStore {
     private long previousIndex = 0;
     private final QueueCommands queues = new QueueCommands(this);
     private final RoomCommands rooms = new RoomCommands(this, queues);
-    private final AccountCommands accounts = new AccountCommands(this, rooms, queues);
+    private final SessionCommands sessions = new SessionCommands(this, queues);
+    private final AccountCommands accounts = new AccountCommands(this, rooms, sessions);
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
 
@@ -163,6 +164,10 @@ final class BatchApplier implements ApplyStore {
             case START_CONSUMING -> queues.start(command.getStartConsuming());
             case STOP_CONSUMING -> queues.stop(command.getStopConsuming());
             case ACK_QUEUE_MESSAGE -> queues.ack(command.getAckQueueMessage());
+            case EXPIRE_SESSIONS -> sessions.expire(timestampMs);
+            case REVOKE_SESSION -> sessions.revoke(command.getRevokeSession());
+            case CLOSE_USER_SESSIONS -> sessions.closeUserSessions(command.getCloseUserSessions());
+            case CHANGE_PASSWORD -> sessions.changePassword(command.getChangePassword());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }

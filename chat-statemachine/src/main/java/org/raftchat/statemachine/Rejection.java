@@ -31,5 +31,9 @@ public enum Rejection {
     /** A work-queue operation names a room that is not a queue. */
     NOT_A_QUEUE,
     /** An ack names a queue message that is not assigned to the acking session (another's, or not waiting for an ack). */
-    NOT_ASSIGNED
+    NOT_ASSIGNED,
+    /** A revocation names no session of the user (already ended, or a wrong id). */
+    SESSION_ID_NOT_FOUND,
+    /** A password change checked the old password against a hash another change has replaced since. */
+    PASSWORD_CHANGED_MEANWHILE
 }
