@@ -28,7 +28,9 @@ public final class ClusterConfigLoader {
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs",
-            "snapshotLogIndexMargin", "initialMembers", "adminTokenFile", "nodes", "limits", "raft", "tls");
+            "snapshotLogIndexMargin", "initialMembers", "adminTokenFile", "nodes", "limits", "raft", "tls",
+            "sessions");
+    private static final Set<String> SESSION_FIELDS = Set.of("idleTimeoutSecs", "maxLifetimeSecs", "maxPerUser");
     private static final Set<String> TLS_FIELDS = Set.of("certChain", "privateKey", "clientCa", "caCert");
     private static final Set<String> RAFT_FIELDS = Set.of(
             "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
@@ -84,7 +86,7 @@ public final class ClusterConfigLoader {
                     ? Optional.of(baseDir.resolve(string(root, "adminTokenFile", "", null)).normalize())
                     : Optional.empty();
             return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")),
-                    initialMembers, snapshotLogIndexMargin, adminTokenFile, tls(root.get("tls"), baseDir));
+                    initialMembers, snapshotLogIndexMargin, adminTokenFile, tls(root.get("tls"), baseDir), sessions(root.get("sessions")));
         } catch (IllegalArgumentException e) {
             throw new InvalidClusterConfigException(e.getMessage(), e);
         }
@@ -163,6 +165,23 @@ public final class ClusterConfigLoader {
                 integer(node, "maxRequestsPerSecondPerSession", at, d.maxRequestsPerSecondPerSession(), 1, 1_000_000),
                 integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
                 integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000));
+    }
+
+    private static SessionPolicy sessions(JsonNode node) {
+        SessionPolicy d = SessionPolicy.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("sessions: must be a mapping");
+        }
+        String at = "sessions.";
+        requireKnownFields(node, SESSION_FIELDS, at);
+        int maxSecs = 366 * 24 * 3600;
+        return new SessionPolicy(
+                Duration.ofSeconds(integer(node, "idleTimeoutSecs", at, (int) d.idleTimeout().toSeconds(), 1, maxSecs)),
+                Duration.ofSeconds(integer(node, "maxLifetimeSecs", at, (int) d.maxLifetime().toSeconds(), 1, maxSecs)),
+                integer(node, "maxPerUser", at, d.maxPerUser(), 1, 10_000));
     }
 
     private static RaftTuning raft(JsonNode node) {
