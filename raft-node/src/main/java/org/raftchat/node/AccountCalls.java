@@ -4,7 +4,17 @@ import com.google.protobuf.ByteString;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.raftchat.config.SessionPolicy;
+import org.raftchat.proto.v1.ChangePassword;
+import org.raftchat.proto.v1.ChangePasswordRequest;
+import org.raftchat.proto.v1.ChangePasswordResponse;
 import org.raftchat.proto.v1.CloseSession;
+import org.raftchat.proto.v1.CloseUserSessions;
+import org.raftchat.proto.v1.LogoutAllRequest;
+import org.raftchat.proto.v1.LogoutAllResponse;
+import org.raftchat.proto.v1.RevokeSession;
+import org.raftchat.proto.v1.RevokeSessionRequest;
+import org.raftchat.proto.v1.RevokeSessionResponse;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.LoginResponse;
@@ -35,10 +45,12 @@ final class AccountCalls {
     private final LeaderGate leaderGate;
     private final LoginThrottle loginThrottle;
     private final Executor executor;
+    private final SessionPolicy sessionPolicy;
 
     AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                  Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, LoginThrottle loginThrottle,
-                 Executor executor) {
+                 Executor executor, SessionPolicy sessionPolicy) {
+        this.sessionPolicy = sessionPolicy;
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
@@ -90,7 +102,11 @@ final class AccountCalls {
             Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
                     .setUsername(username)
                     .setDeviceId(deviceId)
-                    .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token))));
+                    .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token)))
+                    // The leader's policy goes into the log: every replica ends the session at the same leader time.
+                    .setIdleTimeoutMs(sessionPolicy.idleTimeout().toMillis())
+                    .setMaxLifetimeMs(sessionPolicy.maxLifetime().toMillis())
+                    .setMaxSessionsPerUser(sessionPolicy.maxPerUser()));
             return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
         }, executor);
     }
@@ -105,6 +121,60 @@ final class AccountCalls {
             }
             throw ChatGrpcService.unexpected(result);
         });
+    }
+
+    /** Ends one of the caller's sessions, named by its id; apply finds it among the caller's own only. */
+    CompletableFuture<RevokeSessionResponse> revokeSession(RevokeSessionRequest request, String key, Caller caller) {
+        String sessionId = validator.sessionId(request.getSessionId());
+        Command.Builder command = Command.newBuilder().setIdempotencyKey(key)
+                .setRevokeSession(RevokeSession.newBuilder().setUsername(caller.username()).setSessionId(sessionId));
+        return proposer.propose(command).thenApply(result -> RevokeSessionResponse.newBuilder()
+                .setSessionsEnded(sessionsEnded(result)).build());
+    }
+
+    CompletableFuture<LogoutAllResponse> logoutAll(LogoutAllRequest request, String key, Caller caller) {
+        CloseUserSessions.Builder body = CloseUserSessions.newBuilder().setUsername(caller.username());
+        if (request.getKeepCurrent()) {
+            body.setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+        }
+        return proposer.propose(Command.newBuilder().setIdempotencyKey(key).setCloseUserSessions(body))
+                .thenApply(result -> LogoutAllResponse.newBuilder().setSessionsEnded(sessionsEnded(result)).build());
+    }
+
+    /**
+     * Checks the old password like a login (after a barrier, throttled per user), hashes the new one on
+     * the executor, and proposes the change with the hash it checked: apply refuses it if another change
+     * got there first. Every other session of the caller ends; the calling one stays.
+     */
+    CompletableFuture<ChangePasswordResponse> changePassword(ChangePasswordRequest request, String key, Caller caller) {
+        String oldPassword = validator.password("old_password", request.getOldPassword());
+        String newPassword = validator.password("new_password", request.getNewPassword());
+        String username = caller.username();
+        loginThrottle.requireAllowed(username);
+        return reads.barrier().thenApplyAsync(ready -> {
+            String storedHash = stateMachine.user(username).map(UserInfo::passwordHash).orElseThrow(() -> GrpcErrors.userNotFound(username));
+            if (!passwords.matches(oldPassword, storedHash)) {
+                loginThrottle.failed(username);
+                throw GrpcErrors.wrongOldPassword();
+            }
+            loginThrottle.succeeded(username);
+            return ChangePassword.newBuilder().setUsername(username).setPreviousPasswordHash(storedHash)
+                    .setNewPasswordHash(passwords.hash(newPassword))
+                    .setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+        }, executor).thenCompose(body -> proposer.propose(Command.newBuilder().setIdempotencyKey(key).setChangePassword(body)))
+                .thenApply(result -> {
+                    if (result instanceof ApplyResult.PasswordChanged changed) {
+                        return ChangePasswordResponse.newBuilder().setSessionsEnded(changed.sessionsEnded()).build();
+                    }
+                    throw ChatGrpcService.unexpected(result);
+                });
+    }
+
+    private static int sessionsEnded(ApplyResult result) {
+        if (result instanceof ApplyResult.SessionsEnded ended) {
+            return ended.sessions();
+        }
+        throw ChatGrpcService.unexpected(result);
     }
 
     CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {
