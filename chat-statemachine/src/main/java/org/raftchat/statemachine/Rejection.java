@@ -26,7 +26,7 @@ public enum Rejection {
     NOT_MESSAGE_AUTHOR,
     /** A deleted message cannot be edited or deleted again. */
     MESSAGE_DELETED,
-    /** The session does not exist (logged out, replaced by a newer login on the device). */
+    /** The session does not exist (logged out, expired, revoked, replaced by a newer login on the device) or is past its lifetime. */
     SESSION_NOT_FOUND,
     /** A work-queue operation names a room that is not a queue. */
     NOT_A_QUEUE,
