@@ -144,7 +144,8 @@ final class AccountCalls {
     /**
      * Checks the old password like a login (after a barrier, throttled per user), hashes the new one on
      * the executor, and proposes the change with the hash it checked: apply refuses it if another change
-     * got there first. Every other session of the caller ends; the calling one stays.
+     * got there first. Every other session of the caller ends; the calling one stays. A retry after the
+     * change committed (the old password no longer matches, the new one does) returns the original result.
      */
     CompletableFuture<ChangePasswordResponse> changePassword(ChangePasswordRequest request, String key, Caller caller) {
         String oldPassword = validator.password("old_password", request.getOldPassword());
@@ -153,14 +154,19 @@ final class AccountCalls {
         loginThrottle.requireAllowed(username);
         return reads.barrier().thenApplyAsync(ready -> {
             String storedHash = stateMachine.user(username).map(UserInfo::passwordHash).orElseThrow(() -> GrpcErrors.userNotFound(username));
+            ChangePassword.Builder body = ChangePassword.newBuilder().setUsername(username).setPreviousPasswordHash(storedHash)
+                    .setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
             if (!passwords.matches(oldPassword, storedHash)) {
+                if (passwords.matches(newPassword, storedHash)) {
+                    // A retry of a change that committed (its answer was lost): the same idempotency key gets
+                    // the original result in apply; the hash stays what it is.
+                    return body.setNewPasswordHash(storedHash);
+                }
                 loginThrottle.failed(username);
                 throw GrpcErrors.wrongOldPassword();
             }
             loginThrottle.succeeded(username);
-            return ChangePassword.newBuilder().setUsername(username).setPreviousPasswordHash(storedHash)
-                    .setNewPasswordHash(passwords.hash(newPassword))
-                    .setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+            return body.setNewPasswordHash(passwords.hash(newPassword));
         }, executor).thenCompose(body -> proposer.propose(Command.newBuilder().setIdempotencyKey(key).setChangePassword(body)))
                 .thenApply(result -> {
                     if (result instanceof ApplyResult.PasswordChanged changed) {
