@@ -1,6 +1,5 @@
 package org.raftchat.statemachine;
 
-import java.util.Arrays;
 import org.raftchat.proto.v1.CloseSession;
 import org.raftchat.proto.v1.OpenSession;
 import org.raftchat.proto.v1.RegisterUser;
@@ -16,12 +15,12 @@ final class AccountCommands {
 
     private final ApplyStore store;
     private final RoomCommands rooms;
-    private final QueueCommands queues;
+    private final SessionCommands sessions;
 
-    AccountCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues) {
+    AccountCommands(ApplyStore store, RoomCommands rooms, SessionCommands sessions) {
         this.store = store;
         this.rooms = rooms;
-        this.queues = queues;
+        this.sessions = sessions;
     }
 
     ApplyResult register(long index, long timestampMs, RegisterUser body) {
@@ -43,7 +42,10 @@ final class AccountCommands {
         return new ApplyResult.UserRegistered(name);
     }
 
-    /** Opens a session, ending the one the device had: one live session per (user, device). */
+    /**
+     * Opens a session, ending the one the device had (one live session per (user, device)), with the
+     * lifetimes the leader stamped; then ends the user's least recently active sessions over the cap.
+     */
     ApplyResult openSession(long timestampMs, OpenSession body) {
         String name = body.getUsername();
         byte[] userValue = store.get(Keys.user(name));
@@ -51,23 +53,38 @@ final class AccountCommands {
             return userNotFound(name);
         }
         byte[] deviceKey = Keys.device(name, body.getDeviceId());
+        byte[] token = body.getTokenSha256().toByteArray();
+        // A token names one session on one device: a reused digest (never from the node's random tokens,
+        // but the log decides) ends its old session first, so no device key is left pointing elsewhere.
+        endIfLive(token);
         byte[] previousToken = store.get(deviceKey);
         if (previousToken != null) {
-            store.delete(Keys.session(previousToken));
-            queues.sessionEnded(previousToken);
+            if (!endIfLive(previousToken)) {
+                throw new StateMachineException("device key of '" + name + "' names a session that does not exist");
+            }
         }
-        byte[] token = body.getTokenSha256().toByteArray();
         StoredSession session = StoredSession.newBuilder()
                 .setUsername(name)
                 .setDeviceId(body.getDeviceId())
                 .setOpenedAtMs(timestampMs)
                 .setLastSeenMs(timestampMs)
                 .setOnline(true)
+                .setIdleTimeoutMs(Math.max(0, body.getIdleTimeoutMs()))
+                .setExpiresAtMs(SessionLifetimes.deadlineMs(timestampMs, body.getMaxLifetimeMs()))
                 .build();
         store.put(Keys.session(token), session.toByteArray());
         store.put(deviceKey, token);
+        sessions.enforceCap(name, body.getMaxSessionsPerUser(), token);
         String nickname = StoredValues.decodeUser(name, userValue).getNickname();
         return new ApplyResult.SessionOpened(name, body.getDeviceId(), nickname);
+    }
+
+    private boolean endIfLive(byte[] token) {
+        byte[] value = store.get(Keys.session(token));
+        if (value != null) {
+            sessions.end(token, StoredValues.decodeSession(value));
+        }
+        return value != null;
     }
 
     ApplyResult closeSession(CloseSession body) {
@@ -77,12 +94,7 @@ final class AccountCommands {
             return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has already ended");
         }
         StoredSession session = StoredValues.decodeSession(value);
-        store.delete(Keys.session(token));
-        queues.sessionEnded(token);
-        byte[] deviceKey = Keys.device(session.getUsername(), session.getDeviceId());
-        if (Arrays.equals(store.get(deviceKey), token)) {
-            store.delete(deviceKey);
-        }
+        sessions.end(token, session);
         return new ApplyResult.SessionClosed(session.getUsername());
     }
 

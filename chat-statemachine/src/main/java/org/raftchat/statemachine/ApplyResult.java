@@ -135,9 +135,23 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** Sessions of {@code username} ended (revoked, logged out everywhere); for an expiry, every user's, and username is empty. */
+    record SessionsEnded(String username, int sessions) implements ApplyResult {
+        public SessionsEnded {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
     /** A correct login forgot the (user, address) pair's failures. */
     record LoginFailuresCleared(String username) implements ApplyResult {
         public LoginFailuresCleared {
+            Objects.requireNonNull(username, "username");
+        }
+    }
+
+    /** The user's password was changed; {@code sessionsEnded} of their other sessions ended. */
+    record PasswordChanged(String username, int sessionsEnded) implements ApplyResult {
+        public PasswordChanged {
             Objects.requireNonNull(username, "username");
         }
     }

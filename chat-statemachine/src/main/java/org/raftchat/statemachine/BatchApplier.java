@@ -33,7 +33,8 @@ final class BatchApplier implements ApplyStore {
     private long previousIndex = 0;
     private final QueueCommands queues = new QueueCommands(this);
     private final RoomCommands rooms = new RoomCommands(this, queues);
-    private final AccountCommands accounts = new AccountCommands(this, rooms, queues);
+    private final SessionCommands sessions = new SessionCommands(this, queues);
+    private final AccountCommands accounts = new AccountCommands(this, rooms, sessions);
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
     private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
@@ -166,6 +167,10 @@ final class BatchApplier implements ApplyStore {
             case ACK_QUEUE_MESSAGE -> queues.ack(command.getAckQueueMessage());
             case RECORD_LOGIN_FAILURE -> loginFailures.record(timestampMs, command.getRecordLoginFailure());
             case CLEAR_LOGIN_FAILURES -> loginFailures.clear(command.getClearLoginFailures());
+            case EXPIRE_SESSIONS -> sessions.expire(timestampMs);
+            case REVOKE_SESSION -> sessions.revoke(command.getRevokeSession());
+            case CLOSE_USER_SESSIONS -> sessions.closeUserSessions(command.getCloseUserSessions());
+            case CHANGE_PASSWORD -> sessions.changePassword(command.getChangePassword());
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }

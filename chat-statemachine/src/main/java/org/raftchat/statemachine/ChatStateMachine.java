@@ -178,7 +178,10 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(StateQueries::loginFailureRecords);
     }
 
-    /** The live session whose token has this SHA-256 digest, if any. */
+    /**
+     * The live session whose token has this SHA-256 digest, if any: not ended, and not past its idle or
+     * absolute lifetime at the latest leader time applied here (see {@link #lastTimestampMs()}).
+     */
     public Optional<SessionInfo> session(byte[] tokenSha256) {
         Objects.requireNonNull(tokenSha256, "tokenSha256");
         return query(q -> q.session(tokenSha256));
@@ -208,6 +211,21 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public boolean anyOnlineSilentSince(long cutoffMs) {
         return query(q -> q.anyOnlineSilentSince(cutoffMs));
+    }
+
+    /** The user's live sessions, oldest first, the one with {@code currentTokenSha256} marked current. */
+    public List<SessionView> sessions(String username, byte[] currentTokenSha256) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(currentTokenSha256, "currentTokenSha256");
+        return query(q -> q.sessions(username, currentTokenSha256));
+    }
+
+    /**
+     * Whether an expiry command stamped {@code timeMs} would end some session (the same test apply
+     * makes), so the leader proposes one only when it changes something.
+     */
+    public boolean anySessionExpiredAt(long timeMs) {
+        return query(q -> q.anySessionExpiredAt(timeMs));
     }
 
     /** Users with at least one online session, sorted. */

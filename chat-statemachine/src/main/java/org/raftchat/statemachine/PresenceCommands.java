@@ -29,6 +29,10 @@ final class PresenceCommands {
             return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
         }
         StoredSession session = StoredValues.decodeSession(value);
+        if (SessionLifetimes.expiredAt(session, timestampMs)) {
+            // Past its lifetime: a heartbeat must not revive it; the leader's next expiry command ends it.
+            return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has expired: log in again");
+        }
         store.put(key, session.toBuilder().setLastSeenMs(timestampMs).setOnline(true).build().toByteArray());
         return new ApplyResult.PresenceUpdated(1);
     }

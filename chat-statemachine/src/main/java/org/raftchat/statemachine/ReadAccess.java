@@ -3,7 +3,7 @@ package org.raftchat.statemachine;
 /** Whether a session may read a conversation now, and if not, why (see {@link ChatStateMachine#readAccess}). */
 public enum ReadAccess {
     ALLOWED,
-    /** The session does not exist: logged out, replaced by a newer login on its device, or never issued. */
+    /** The session does not exist (logged out, expired, revoked, replaced by a newer login on its device, never issued) or is past its lifetime. */
     SESSION_ENDED,
     /** The room does not exist (never created, or deleted). */
     ROOM_NOT_FOUND,

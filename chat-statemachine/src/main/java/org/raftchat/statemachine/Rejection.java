@@ -26,12 +26,16 @@ public enum Rejection {
     NOT_MESSAGE_AUTHOR,
     /** A deleted message cannot be edited or deleted again. */
     MESSAGE_DELETED,
-    /** The session does not exist (logged out, replaced by a newer login on the device). */
+    /** The session does not exist (logged out, expired, revoked, replaced by a newer login on the device) or is past its lifetime. */
     SESSION_NOT_FOUND,
     /** A work-queue operation names a room that is not a queue. */
     NOT_A_QUEUE,
     /** An ack names a queue message that is not assigned to the acking session (another's, or not waiting for an ack). */
     NOT_ASSIGNED,
     /** The user's idempotency key was already used for another request (another kind, or other arguments). */
-    IDEMPOTENCY_KEY_REUSED
+    IDEMPOTENCY_KEY_REUSED,
+    /** A revocation names no session of the user (already ended, or a wrong id). */
+    SESSION_ID_NOT_FOUND,
+    /** A password change checked the old password against a hash another change has replaced since. */
+    PASSWORD_CHANGED_MEANWHILE
 }

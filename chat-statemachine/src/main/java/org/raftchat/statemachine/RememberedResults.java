@@ -8,6 +8,7 @@ import org.raftchat.proto.v1.RememberedMembership;
 import org.raftchat.proto.v1.RememberedNickname;
 import org.raftchat.proto.v1.RememberedRead;
 import org.raftchat.proto.v1.RememberedResult;
+import org.raftchat.proto.v1.RememberedSessionsEnded;
 
 /** Converts the idempotency records of the account, room and read-position commands to and from protobuf. */
 final class RememberedResults {
@@ -47,6 +48,13 @@ final class RememberedResults {
         if (result instanceof ApplyResult.QueueAcked r) {
             return out.setQueueAcked(RememberedAck.newBuilder().setRoom(r.room()).setSeq(r.seq())).build();
         }
+        if (result instanceof ApplyResult.SessionsEnded r) {
+            return out.setSessionsEnded(RememberedSessionsEnded.newBuilder().setUsername(r.username()).setSessionsEnded(r.sessions())).build();
+        }
+        if (result instanceof ApplyResult.PasswordChanged r) {
+            return out.setPasswordChanged(RememberedSessionsEnded.newBuilder().setUsername(r.username())
+                    .setSessionsEnded(r.sessionsEnded())).build();
+        }
         // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.
         throw new IllegalArgumentException("not a remembered result: " + result);
     }
@@ -72,6 +80,10 @@ final class RememberedResults {
             case CONSUMPTION_CHANGED -> new ApplyResult.ConsumptionChanged(stored.getConsumptionChanged().getRoom(),
                     stored.getConsumptionChanged().getConsuming(), stored.getConsumptionChanged().getConsumerCount());
             case QUEUE_ACKED -> new ApplyResult.QueueAcked(stored.getQueueAcked().getRoom(), stored.getQueueAcked().getSeq());
+            case SESSIONS_ENDED -> new ApplyResult.SessionsEnded(stored.getSessionsEnded().getUsername(),
+                    stored.getSessionsEnded().getSessionsEnded());
+            case PASSWORD_CHANGED -> new ApplyResult.PasswordChanged(stored.getPasswordChanged().getUsername(),
+                    stored.getPasswordChanged().getSessionsEnded());
             case KIND_NOT_SET -> throw new StateMachineException("stored idempotent result has no kind");
         };
     }

@@ -53,10 +53,47 @@ final class StateQueries {
         return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
     }
 
+    /**
+     * The session, unless it ended or is past a lifetime at the latest leader time this snapshot holds:
+     * such a session is over in leader time (apply refuses its heartbeats and the leader's next
+     * expiry command ends it), so refusing it here is never early, on any replica.
+     */
     Optional<SessionInfo> session(byte[] tokenSha256) {
+        return liveSession(tokenSha256).map(s -> new SessionInfo(s.getUsername(), s.getDeviceId()));
+    }
+
+    private Optional<org.raftchat.proto.v1.StoredSession> liveSession(byte[] tokenSha256) {
         byte[] value = get(Keys.session(tokenSha256));
         return Optional.ofNullable(value).map(StoredValues::decodeSession)
-                .map(s -> new SessionInfo(s.getUsername(), s.getDeviceId()));
+                .filter(s -> !SessionLifetimes.expiredAt(s, lastTimestampMs()));
+    }
+
+    /** The user's live sessions, oldest login first (then by id); {@code currentToken}'s is marked. */
+    List<SessionView> sessions(String user, byte[] currentToken) {
+        long nowMs = lastTimestampMs();
+        List<SessionView> views = new ArrayList<>();
+        scan(Keys.devicePrefix(user), (key, token) -> {
+            byte[] value = get(Keys.session(token));
+            org.raftchat.proto.v1.StoredSession s = value == null ? null : StoredValues.decodeSession(value);
+            if (s != null && !SessionLifetimes.expiredAt(s, nowMs)) {
+                views.add(new SessionView(SessionLifetimes.id(token), s.getDeviceId(), s.getOpenedAtMs(), s.getLastSeenMs(),
+                        SessionLifetimes.idleDeadlineMs(s), s.getExpiresAtMs(), s.getOnline(),
+                        java.util.Arrays.equals(token, currentToken)));
+            }
+        });
+        views.sort(java.util.Comparator.comparingLong(SessionView::createdAtMs).thenComparing(SessionView::id));
+        return views;
+    }
+
+    /** Whether an expiry command at leader time {@code timeMs} would end some session (the test apply makes). */
+    boolean anySessionExpiredAt(long timeMs) {
+        boolean[] found = {false};
+        scan(new byte[] {Keys.SESSION}, (key, value) -> found[0] |= SessionLifetimes.expiredAt(StoredValues.decodeSession(value), timeMs));
+        return found[0];
+    }
+
+    private long lastTimestampMs() {
+        return readLong(Keys.LAST_TIMESTAMP_MS);
     }
 
     Optional<RoomInfo> room(String name) {
@@ -83,7 +120,7 @@ final class StateQueries {
     }
 
     ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
-        if (get(Keys.session(tokenSha256)) == null) {
+        if (liveSession(tokenSha256).isEmpty()) {
             return ReadAccess.SESSION_ENDED;
         }
         if (conversation.getKindCase() == ConversationRef.KindCase.DIRECT) {

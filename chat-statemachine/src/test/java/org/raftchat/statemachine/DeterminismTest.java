@@ -46,6 +46,8 @@ class DeterminismTest {
         assertThat(oneByOne).hasAtLeastOneElementOfType(ApplyResult.Rejected.class);
         assertThat(oneByOne).as("keys reused for other requests").anyMatch(result ->
                 result instanceof ApplyResult.Rejected rejected && rejected.reason() == Rejection.IDEMPOTENCY_KEY_REUSED);
+        // The mix really expired sessions (not only no-op expiry commands).
+        assertThat(oneByOne).anyMatch(r -> r instanceof ApplyResult.SessionsEnded ended && ended.sessions() > 0);
     }
 
     @Test
@@ -94,7 +96,7 @@ class DeterminismTest {
      */
     private static Command keyedLikeTheNode(int key, Command command) {
         return switch (command.getBodyCase()) {
-            case OPEN_SESSION, PRESENCE_TICK -> command;
+            case OPEN_SESSION, PRESENCE_TICK, EXPIRE_SESSIONS -> command;
             default -> TestLog.keyedAs(USERS[key % USERS.length], "key-" + key, IDEMPOTENCY_WINDOW_MS, command);
         };
     }
@@ -126,7 +128,7 @@ class DeterminismTest {
             return TestLog.startConsuming(room, token);
         }
         if (kind == 12) {
-            return random.nextBoolean() ? TestLog.stopConsuming(room, token) : TestLog.login(user, "d", token);
+            return random.nextBoolean() ? TestLog.stopConsuming(room, token) : loginWithPolicy(random, user, token);
         }
         if (kind == 13) {
             return TestLog.ack(room, token, 1 + random.nextInt(20));
@@ -134,7 +136,18 @@ class DeterminismTest {
         if (kind == 14) {
             return TestLog.presenceTick(100 + random.nextInt(400));
         }
+        if (kind == 9 && random.nextBoolean()) {
+            return Command.newBuilder().setExpireSessions(org.raftchat.proto.v1.ExpireSessions.getDefaultInstance()).build();
+        }
         return TestLog.direct(user, USERS[random.nextInt(USERS.length)], "dm " + random.nextLong());
+    }
+
+    /** Sessions that expire, on a few devices per user, under a small cap: expiry and eviction in the mix. */
+    private static Command loginWithPolicy(Random random, String user, String token) {
+        Command login = TestLog.login(user, "d" + random.nextInt(3), token + "-" + random.nextInt(4));
+        return login.toBuilder().setOpenSession(login.getOpenSession().toBuilder()
+                .setIdleTimeoutMs(200 + random.nextInt(2_000)).setMaxLifetimeMs(1_000 + random.nextInt(5_000))
+                .setMaxSessionsPerUser(1 + random.nextInt(3))).build();
     }
 
     private static List<ApplyResult> applyInSplits(ChatStateMachine machine, List<LogEntry> log, Random random, int maxBatch) {

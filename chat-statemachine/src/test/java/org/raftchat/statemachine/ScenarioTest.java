@@ -52,7 +52,7 @@ class ScenarioTest {
     private long waitedMs;
 
     @ParameterizedTest
-    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt"})
+    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt", "sessions.txt"})
     void scenario(String file) throws IOException {
         List<String> lines = read(file);
         List<String> actual = new ArrayList<>();
@@ -99,7 +99,14 @@ class ScenarioTest {
         Command.Builder c = Command.newBuilder();
         switch (a[0]) {
             case "register" -> c.setRegisterUser(RegisterUser.newBuilder().setUsername(a[1]).setPasswordHash("hash-of-" + a[1]));
-            case "login" -> c.setOpenSession(OpenSession.newBuilder().setUsername(a[1]).setDeviceId(a[2]).setTokenSha256(token(a[3])));
+            case "login" -> c.setOpenSession(login(a));
+            case "expire" -> c.setExpireSessions(org.raftchat.proto.v1.ExpireSessions.getDefaultInstance());
+            case "revoke" -> c.setRevokeSession(org.raftchat.proto.v1.RevokeSession.newBuilder().setUsername(a[1])
+                    .setSessionId(SessionLifetimes.id(token(a[2]).toByteArray())));
+            case "logout-all" -> c.setCloseUserSessions(org.raftchat.proto.v1.CloseUserSessions.newBuilder().setUsername(a[1])
+                    .setKeepTokenSha256(a.length > 2 ? token(a[2]) : ByteString.EMPTY));
+            case "passwd" -> c.setChangePassword(org.raftchat.proto.v1.ChangePassword.newBuilder().setUsername(a[1])
+                    .setPreviousPasswordHash(a[2]).setNewPasswordHash(a[3]).setKeepTokenSha256(token(a[4])));
             case "logout" -> c.setCloseSession(CloseSession.newBuilder().setTokenSha256(token(a[1])));
             case "nick" -> c.setSetNickname(SetNickname.newBuilder().setUsername(a[1]).setNickname(a[2]));
             case "create" -> c.setCreateRoom(CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, 3))
@@ -132,6 +139,21 @@ class ScenarioTest {
         return c.build();
     }
 
+    /** login USER DEVICE TOKEN [idle=MS] [life=MS] [cap=N]: the session policy the leader stamps. */
+    private static OpenSession login(String[] a) {
+        OpenSession.Builder login = OpenSession.newBuilder().setUsername(a[1]).setDeviceId(a[2]).setTokenSha256(token(a[3]));
+        for (String option : Arrays.copyOfRange(a, 4, a.length)) {
+            String[] kv = option.split("=");
+            switch (kv[0]) {
+                case "idle" -> login.setIdleTimeoutMs(Long.parseLong(kv[1]));
+                case "life" -> login.setMaxLifetimeMs(Long.parseLong(kv[1]));
+                case "cap" -> login.setMaxSessionsPerUser(Integer.parseInt(kv[1]));
+                default -> throw new IllegalArgumentException("unknown login option " + option);
+            }
+        }
+        return login.build();
+    }
+
     private static String query(ChatStateMachine machine, String[] a) {
         return switch (a[0]) {
             case "rooms" -> machine.rooms().stream()
@@ -146,6 +168,10 @@ class ScenarioTest {
             case "history" -> machine.history(conversation(a[1]), new HistoryQuery.After(0, 1000)).messages().stream()
                     .map(ScenarioTest::line).collect(Collectors.joining(" | "));
             case "online" -> String.join(" ", machine.online());
+            case "sessions" -> machine.sessions(a[1], token(a[2]).toByteArray()).stream()
+                    .map(v -> v.deviceId() + "(" + v.id() + ") created=" + v.createdAtMs() + " active=" + v.lastActiveMs()
+                            + " idle-until=" + v.idleExpiresAtMs() + " until=" + v.expiresAtMs() + (v.current() ? " current" : ""))
+                    .collect(Collectors.joining(", "));
             case "friends" -> machine.friends(a[1]).toString();
             // What the session holds: seq:author:text xN (N deliveries), and whether it still consumes.
             case "deliveries" -> machine.queueDeliveries(a[1], token(a[2]).toByteArray(), 1000).stream()
@@ -199,6 +225,12 @@ class ScenarioTest {
         if (result instanceof ApplyResult.ConsumptionChanged r) {
             return (r.consuming() ? "consuming " : "not consuming ") + r.room() + " consumers=" + r.consumerCount();
         }
+        if (result instanceof ApplyResult.SessionsEnded r) {
+            return "sessions ended " + (r.username().isEmpty() ? "" : r.username() + " ") + r.sessions();
+        }
+        if (result instanceof ApplyResult.PasswordChanged r) {
+            return "password changed " + r.username() + ", other sessions ended " + r.sessionsEnded();
+        }
         if (result instanceof ApplyResult.QueueAcked r) {
             return "acked " + r.room() + " " + r.seq();
         }
@@ -240,7 +272,8 @@ class ScenarioTest {
     }
 
     private static ByteString token(String text) {
-        return ByteString.copyFromUtf8("sha256:" + text);
+        // The name first, so the session id (a prefix of the digest) differs between tokens.
+        return ByteString.copyFromUtf8(text + ":sha256-digest");
     }
 
     private static String rest(String[] a, int from) {

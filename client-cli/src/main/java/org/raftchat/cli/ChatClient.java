@@ -207,6 +207,40 @@ public final class ChatClient implements AutoCloseable {
         useSession(null);
     }
 
+    /** The caller's live sessions, oldest first, the calling one marked current. Any node (linearizable). */
+    public List<org.raftchat.proto.v1.SessionSummary> listSessions() {
+        return call("list sessions", Route.ANY, null,
+                stub -> stub.listSessions(org.raftchat.proto.v1.ListSessionsRequest.getDefaultInstance())).getSessionsList();
+    }
+
+    /** Ends one of the caller's sessions by its id (as {@link #listSessions} shows it); returns how many ended. */
+    public int revokeSession(String sessionId) {
+        IdempotencyKey key = IdempotencyKey.random();
+        org.raftchat.proto.v1.RevokeSessionRequest request = org.raftchat.proto.v1.RevokeSessionRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setSessionId(sessionId).build();
+        return call("revoke session " + sessionId, Route.LEADER, key, stub -> stub.revokeSession(request)).getSessionsEnded();
+    }
+
+    /** Ends every session of the caller, or every other one with {@code keepCurrent}; returns how many ended. */
+    public int logoutAll(boolean keepCurrent) {
+        IdempotencyKey key = IdempotencyKey.random();
+        org.raftchat.proto.v1.LogoutAllRequest request = org.raftchat.proto.v1.LogoutAllRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setKeepCurrent(keepCurrent).build();
+        int ended = call("log out everywhere", Route.LEADER, key, stub -> stub.logoutAll(request)).getSessionsEnded();
+        if (!keepCurrent) {
+            useSession(null);
+        }
+        return ended;
+    }
+
+    /** Changes the caller's password; every other session of the caller ends. Returns how many ended. */
+    public int changePassword(String oldPassword, String newPassword) {
+        IdempotencyKey key = IdempotencyKey.random();
+        org.raftchat.proto.v1.ChangePasswordRequest request = org.raftchat.proto.v1.ChangePasswordRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setOldPassword(oldPassword).setNewPassword(newPassword).build();
+        return call("change password", Route.LEADER, key, stub -> stub.changePassword(request)).getSessionsEnded();
+    }
+
     public SetNicknameResponse setNickname(String nickname) {
         IdempotencyKey key = IdempotencyKey.random();
         SetNicknameRequest request = SetNicknameRequest.newBuilder().setIdempotencyKey(key.value()).setNickname(nickname).build();

@@ -26,18 +26,34 @@ final class PasswordInput {
     String password;
 
     String read(CliContext context, PrintWriter err) throws IOException {
-        if (password != null) {
-            return password;
+        return read(context, err, stdinLines(context));
+    }
+
+    /** Like {@link #read(CliContext, PrintWriter)}, taking the line from {@code stdin} (shared when a command reads two). */
+    String read(CliContext context, PrintWriter err, BufferedReader stdin) throws IOException {
+        return read(password, ENV, "password", context, err, stdin, mixee);
+    }
+
+    static BufferedReader stdinLines(CliContext context) {
+        return new BufferedReader(new InputStreamReader(context.stdin(), StandardCharsets.UTF_8));
+    }
+
+    /** The option's value, else the environment variable's, else one line of {@code stdin} (prompted on stderr). */
+    static String read(String option, String env, String prompt, CliContext context, PrintWriter err, BufferedReader stdin,
+                       CommandSpec spec) throws IOException {
+        if (option != null) {
+            return option;
         }
-        String fromEnv = context.env().get(ENV);
+        String fromEnv = context.env().get(env);
         if (fromEnv != null) {
             return fromEnv;
         }
-        err.print("password: ");
+        err.print(prompt + ": ");
         err.flush();
-        String line = new BufferedReader(new InputStreamReader(context.stdin(), StandardCharsets.UTF_8)).readLine();
+        String line = stdin.readLine();
         if (line == null) {
-            throw new ParameterException(mixee.commandLine(), "no password given (--password, $" + ENV + " or stdin)");
+            throw new ParameterException(spec.commandLine(), "no " + prompt + " given (--" + prompt.replace(' ', '-')
+                    + ", $" + env + " or stdin)");
         }
         return line;
     }

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 ExitCodes.REJECTED + ":refused: invalid input, already exists, permission denied",
                 ExitCodes.AUTH + ":not authenticated: not logged in, session expired, wrong password"},
         subcommands = {
-                RegisterCommand.class, LoginCommand.class, LogoutCommand.class, NickCommand.class,
+                RegisterCommand.class, LoginCommand.class, LogoutCommand.class, SessionsCommand.class, PasswdCommand.class,
+                NickCommand.class,
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
                 DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
                 ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,

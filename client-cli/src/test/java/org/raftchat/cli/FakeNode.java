@@ -232,6 +232,51 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
         write(r.getIdempotencyKey(), out, LogoutResponse::getDefaultInstance);
     }
 
+    /** The fake's sessions of the caller: "laptop" is the calling one. */
+    static final String LAPTOP_SESSION = "a1b2c3d4e5f6";
+    static final String PHONE_SESSION = "0123456789ab";
+    /** The last password change the fake accepted: old and new password. */
+    volatile List<String> lastPasswordChange;
+
+    @Override
+    public void listSessions(org.raftchat.proto.v1.ListSessionsRequest r, StreamObserver<org.raftchat.proto.v1.ListSessionsResponse> out) {
+        reply(out, org.raftchat.proto.v1.ListSessionsResponse.newBuilder()
+                .addSessions(org.raftchat.proto.v1.SessionSummary.newBuilder().setId(PHONE_SESSION).setDeviceId("phone")
+                        .setCreatedAtMs(FakeChat.EPOCH_MS).setLastActiveMs(FakeChat.EPOCH_MS + 60_000)
+                        .setIdleExpiresAtMs(FakeChat.EPOCH_MS + 60_000 + 604_800_000L).setExpiresAtMs(FakeChat.EPOCH_MS + 2_592_000_000L))
+                .addSessions(org.raftchat.proto.v1.SessionSummary.newBuilder().setId(LAPTOP_SESSION).setDeviceId("laptop")
+                        .setCreatedAtMs(FakeChat.EPOCH_MS + 1000).setLastActiveMs(FakeChat.EPOCH_MS + 2000).setOnline(true).setCurrent(true))
+                .build());
+    }
+
+    @Override
+    public void revokeSession(org.raftchat.proto.v1.RevokeSessionRequest r, StreamObserver<org.raftchat.proto.v1.RevokeSessionResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> {
+            if (!List.of(LAPTOP_SESSION, PHONE_SESSION).contains(r.getSessionId())) {
+                throw Status.NOT_FOUND.withDescription("you have no session with id '" + r.getSessionId() + "'").asRuntimeException();
+            }
+            return org.raftchat.proto.v1.RevokeSessionResponse.newBuilder().setSessionsEnded(1).build();
+        });
+    }
+
+    @Override
+    public void logoutAll(org.raftchat.proto.v1.LogoutAllRequest r, StreamObserver<org.raftchat.proto.v1.LogoutAllResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> org.raftchat.proto.v1.LogoutAllResponse.newBuilder()
+                .setSessionsEnded(r.getKeepCurrent() ? 1 : 2).build());
+    }
+
+    @Override
+    public void changePassword(org.raftchat.proto.v1.ChangePasswordRequest r,
+                               StreamObserver<org.raftchat.proto.v1.ChangePasswordResponse> out) {
+        write(r.getIdempotencyKey(), out, () -> {
+            if (r.getOldPassword().equals("wrong password")) {
+                throw Status.PERMISSION_DENIED.withDescription("the old password is wrong").asRuntimeException();
+            }
+            lastPasswordChange = List.of(r.getOldPassword(), r.getNewPassword());
+            return org.raftchat.proto.v1.ChangePasswordResponse.newBuilder().setSessionsEnded(1).build();
+        });
+    }
+
     @Override
     public void setNickname(SetNicknameRequest r, StreamObserver<SetNicknameResponse> out) {
         write(r.getIdempotencyKey(), out, () -> {

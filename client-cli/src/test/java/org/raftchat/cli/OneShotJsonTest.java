@@ -74,6 +74,52 @@ class OneShotJsonTest {
     }
 
     @Test
+    void sessionCommandsPrintTheirResults() {
+        // Goal: sessions, sessions revoke, logout --all/--others and passwd each print one object; never a token.
+        assertThat(cli.run("sessions", "-o", "json")).isZero();
+        JsonNode sessions = cli.json().get("sessions");
+        assertThat(texts(sessions, "id")).containsExactly(FakeNode.PHONE_SESSION, FakeNode.LAPTOP_SESSION);
+        assertThat(texts(sessions, "device")).containsExactly("phone", "laptop");
+        assertThat(texts(sessions, "current")).containsExactly("false", "true");
+        assertThat(sessions.get(0).get("created").asText()).isEqualTo("2024-01-01T12:00:00Z");
+        assertThat(sessions.get(0).get("lastActiveMs").asLong()).isEqualTo(FakeChat.EPOCH_MS + 60_000);
+        assertThat(sessions.get(0).get("expiresAtMs").asLong()).isEqualTo(FakeChat.EPOCH_MS + 2_592_000_000L);
+        assertThat(sessions.get(1).has("expiresAtMs")).as("no deadline: left out").isFalse();
+        assertThat(cli.out()).doesNotContain("token");
+
+        assertThat(cli.run("sessions", "-o", "json", "revoke", FakeNode.PHONE_SESSION)).isZero();
+        assertThat(cli.json().get("id").asText()).isEqualTo(FakeNode.PHONE_SESSION);
+        assertThat(cli.json().get("sessionsEnded").asInt()).isEqualTo(1);
+
+        assertThat(cli.run("logout", "-o", "json", "--others")).isZero();
+        assertThat(cli.json().get("sessionsEnded").asInt()).isEqualTo(1);
+        assertThat(cli.json().get("keptCurrent").asBoolean()).isTrue();
+        assertThat(SessionStore.from(cli.env).load()).as("--others keeps this session").isPresent();
+
+        assertThat(cli.run("passwd", "-o", "json", "--new-password", "a new password")).isZero();
+        assertThat(cli.json().get("username").asText()).isEqualTo("alice");
+        assertThat(cli.json().get("sessionsEnded").asInt()).isEqualTo(1);
+        assertThat(cluster.nodes.get(0).lastPasswordChange).containsExactly("alice's password", "a new password");
+
+        assertThat(cli.run("logout", "-o", "json", "--all")).isZero();
+        assertThat(cli.json().get("sessionsEnded").asInt()).isEqualTo(2);
+        assertThat(cli.json().get("keptCurrent").asBoolean()).isFalse();
+        assertThat(SessionStore.from(cli.env).load()).as("--all ends this session too").isEmpty();
+    }
+
+    @Test
+    void sessionCommandFailuresExitWithTheirCategory() {
+        // Goal: an unknown session id is NOT_FOUND (3), a wrong old password a refusal (5), bad usage 2.
+        assertThat(cli.run("sessions", "-o", "json", "revoke", "ffffffffffff")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(cli.errorJson().get("error").get("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(cli.run("passwd", "-o", "json", "--password", "wrong password", "--new-password", "a new password"))
+                .isEqualTo(ExitCodes.REJECTED);
+        assertThat(cli.errorJson().get("error").get("code").asText()).isEqualTo("PERMISSION_DENIED");
+        assertThat(cli.run("sessions", "revoke")).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("logout", "--all", "--others")).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void historyPrintsOnePageObject() {
         // Goal: history prints one object: the conversation, its newest seq, and the page's messages oldest first.
         seedGeneral("alice: one", "bob: two", "alice: three", "bob: four");

@@ -310,6 +310,28 @@ class RaftChatCliTest {
     }
 
     @Test
+    void passwdReadsTheOldThenTheNewPasswordFromStandardInput() {
+        // Goal: without options or environment, passwd reads two lines of stdin: the old password, then the new one.
+        InputStream lines = new ByteArrayInputStream("old password\nnew password\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(run(Map.of(), lines, "passwd", "--cluster", clusterArg)).isZero();
+
+        assertThat(cluster.nodes.get(0).lastPasswordChange).containsExactly("old password", "new password");
+        assertThat(out.toString()).contains("password changed for alice; 1 other session ended");
+    }
+
+    @Test
+    void sessionsListsDevicesAndMarksThisOne() {
+        // Goal: the text list shows id, device and times, with * on the calling session.
+        assertThat(run("sessions", "--cluster", clusterArg)).isZero();
+
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "  " + FakeNode.PHONE_SESSION + "  phone  created 2024-01-01T12:00:00Z  last active 2024-01-01T12:01:00Z"
+                        + "  ends by 2024-01-08T12:01:00Z",
+                "* " + FakeNode.LAPTOP_SESSION + "  laptop  created 2024-01-01T12:00:01Z  last active 2024-01-01T12:00:02Z");
+    }
+
+    @Test
     void unexpectedFailurePrintsOneLineWithoutAStackTrace() {
         // Goal: the installed execution-exception handler turns a surprise into "raftchat: ..." and exit 1.
         CommandLine cli = RaftChatCli.newCommandLine(new RaftChatCli(new CliContext(

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  *                               applied since the last one (0: always take it)
  * @param adminTokenFile         file holding the admin API's shared secret, if configured here
  * @param tls                    TLS for the client and admin APIs, if configured
+ * @param sessions               session lifetimes and the per-user cap
  */
 public record ClusterConfig(
         String groupId,
@@ -31,7 +32,8 @@ public record ClusterConfig(
         List<String> initialMembers,
         int snapshotLogIndexMargin,
         Optional<Path> adminTokenFile,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls,
+        SessionPolicy sessions) {
 
     public ClusterConfig {
         Objects.requireNonNull(groupId, "groupId");
@@ -41,6 +43,7 @@ public record ClusterConfig(
         Objects.requireNonNull(raft, "raft");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(adminTokenFile, "adminTokenFile");
+        Objects.requireNonNull(sessions, "sessions");
         nodes = List.copyOf(nodes);
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes: at least one node is required");
@@ -60,13 +63,14 @@ public record ClusterConfig(
     public ClusterConfig(String groupId, List<NodeSpec> nodes, Duration electionTimeout, Duration snapshotInterval,
                          Limits limits, RaftTuning raft) {
         this(groupId, nodes, electionTimeout, snapshotInterval, limits, raft,
-                nodes.stream().map(NodeSpec::id).toList(), Defaults.SNAPSHOT_LOG_INDEX_MARGIN, Optional.empty(), Optional.empty());
+                nodes.stream().map(NodeSpec::id).toList(), Defaults.SNAPSHOT_LOG_INDEX_MARGIN, Optional.empty(), Optional.empty(),
+                SessionPolicy.defaults());
     }
 
     /** This cluster with TLS on its gRPC servers. */
     public ClusterConfig withTls(TlsConfig tlsConfig) {
         return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, initialMembers,
-                snapshotLogIndexMargin, adminTokenFile, Optional.of(tlsConfig));
+                snapshotLogIndexMargin, adminTokenFile, Optional.of(tlsConfig), sessions);
     }
 
     /** A cluster with SOFAJRaft's default tuning. */
@@ -81,27 +85,32 @@ public record ClusterConfig(
         }
         List<NodeSpec> replaced = nodes.stream().map(n -> n.id().equals(replacement.id()) ? replacement : n).toList();
         return new ClusterConfig(groupId, replaced, electionTimeout, snapshotInterval, limits, raft, initialMembers,
-                snapshotLogIndexMargin, adminTokenFile, tls);
+                snapshotLogIndexMargin, adminTokenFile, tls, sessions);
     }
 
     public ClusterConfig withAdminTokenFile(Path file) {
         return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, initialMembers,
-                snapshotLogIndexMargin, Optional.of(file), tls);
+                snapshotLogIndexMargin, Optional.of(file), tls, sessions);
     }
 
     public ClusterConfig withSnapshots(Duration interval, int logIndexMargin) {
         return new ClusterConfig(groupId, nodes, electionTimeout, interval, limits, raft, initialMembers,
-                logIndexMargin, adminTokenFile, tls);
+                logIndexMargin, adminTokenFile, tls, sessions);
     }
 
     public ClusterConfig withLimits(Limits newLimits) {
         return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, newLimits, raft, initialMembers,
-                snapshotLogIndexMargin, adminTokenFile, tls);
+                snapshotLogIndexMargin, adminTokenFile, tls, sessions);
+    }
+
+    public ClusterConfig withSessions(SessionPolicy policy) {
+        return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, initialMembers,
+                snapshotLogIndexMargin, adminTokenFile, tls, policy);
     }
 
     public ClusterConfig withInitialMembers(List<String> ids) {
         return new ClusterConfig(groupId, nodes, electionTimeout, snapshotInterval, limits, raft, ids,
-                snapshotLogIndexMargin, adminTokenFile, tls);
+                snapshotLogIndexMargin, adminTokenFile, tls, sessions);
     }
 
     public boolean isInitialMember(String nodeId) {

@@ -28,7 +28,9 @@ public final class ClusterConfigLoader {
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern GROUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Set<String> TOP_FIELDS = Set.of("group", "electionTimeoutMs", "snapshotIntervalSecs",
-            "snapshotLogIndexMargin", "initialMembers", "adminTokenFile", "nodes", "limits", "raft", "tls");
+            "snapshotLogIndexMargin", "initialMembers", "adminTokenFile", "nodes", "limits", "raft", "tls",
+            "sessions");
+    private static final Set<String> SESSION_FIELDS = Set.of("idleTimeoutSecs", "maxLifetimeSecs", "maxPerUser");
     private static final Set<String> TLS_FIELDS = Set.of("certChain", "privateKey", "clientCa", "caCert");
     private static final Set<String> RAFT_FIELDS = Set.of(
             "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
@@ -87,7 +89,7 @@ public final class ClusterConfigLoader {
                     ? Optional.of(baseDir.resolve(string(root, "adminTokenFile", "", null)).normalize())
                     : Optional.empty();
             return new ClusterConfig(group, nodes, electionTimeout, snapshotInterval, limits, raft(root.get("raft")),
-                    initialMembers, snapshotLogIndexMargin, adminTokenFile, tls(root.get("tls"), baseDir));
+                    initialMembers, snapshotLogIndexMargin, adminTokenFile, tls(root.get("tls"), baseDir), sessions(root.get("sessions")));
         } catch (IllegalArgumentException e) {
             throw new InvalidClusterConfigException(e.getMessage(), e);
         }
@@ -187,6 +189,23 @@ public final class ClusterConfigLoader {
                 Duration.ofMillis(integer(node, "maxLockoutMs", at, Math.toIntExact(d.maxLockout().toMillis()), 1, day)),
                 Duration.ofMillis(integer(node, "forgetAfterMs", at, Math.toIntExact(d.forgetAfter().toMillis()), 1, 7 * day)),
                 integer(node, "maxRecords", at, d.maxRecords(), 2, 10_000_000));
+    }
+
+    private static SessionPolicy sessions(JsonNode node) {
+        SessionPolicy d = SessionPolicy.defaults();
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("sessions: must be a mapping");
+        }
+        String at = "sessions.";
+        requireKnownFields(node, SESSION_FIELDS, at);
+        int maxSecs = 366 * 24 * 3600;
+        return new SessionPolicy(
+                Duration.ofSeconds(integer(node, "idleTimeoutSecs", at, (int) d.idleTimeout().toSeconds(), 1, maxSecs)),
+                Duration.ofSeconds(integer(node, "maxLifetimeSecs", at, (int) d.maxLifetime().toSeconds(), 1, maxSecs)),
+                integer(node, "maxPerUser", at, d.maxPerUser(), 1, 10_000));
     }
 
     private static RaftTuning raft(JsonNode node) {

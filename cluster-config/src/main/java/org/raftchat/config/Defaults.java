@@ -130,6 +130,14 @@ public final class Defaults {
     public static final int IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
     /** At most a week: records take space until they are pruned. */
     public static final int MAX_IDEMPOTENCY_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+    /** A session ends after this long without a login or heartbeat (a chat client heartbeats every 10 s). */
+    public static final java.time.Duration SESSION_IDLE_TIMEOUT = java.time.Duration.ofDays(7);
+    /** A session ends this long after its login however active it is: a leaked token does not live forever. */
+    public static final java.time.Duration SESSION_MAX_LIFETIME = java.time.Duration.ofDays(30);
+    /** Live sessions per user; a login beyond it ends the least recently active other one. */
+    public static final int MAX_SESSIONS_PER_USER = 20;
+    /** The leader looks for expired sessions at least this often (more often for short lifetimes). */
+    public static final java.time.Duration SESSION_EXPIRY_CHECK_MAX = java.time.Duration.ofMinutes(1);
     /** Bytes of randomness in a session token (before base64url). */
     public static final int SESSION_TOKEN_BYTES = 32;
 }

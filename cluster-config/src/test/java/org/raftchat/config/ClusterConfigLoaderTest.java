@@ -45,6 +45,22 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void readsTheSessionPolicyWithDefaultsForWhatIsLeftOut() throws Exception {
+        // Goal: session lifetimes and the cap come from the file, defaulting to 7 days / 30 days / 20.
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).sessions()).isEqualTo(SessionPolicy.defaults());
+        assertThat(SessionPolicy.defaults()).isEqualTo(new SessionPolicy(Duration.ofDays(7), Duration.ofDays(30), 20));
+
+        ClusterConfig config = ClusterConfigLoader.parse(THREE_NODES + "sessions: {idleTimeoutSecs: 60, maxPerUser: 3}\n", dir);
+
+        assertThat(config.sessions()).isEqualTo(new SessionPolicy(Duration.ofSeconds(60), Duration.ofDays(30), 3));
+        assertThat(config.sessions().expiryCheckInterval()).isEqualTo(Duration.ofSeconds(6));
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "sessions: {maxPerUser: 0}\n", dir))
+                .hasMessageContaining("sessions.maxPerUser");
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "sessions: {idleSecs: 5}\n", dir))
+                .hasMessageStartingWith("sessions.idleSecs: unknown field");
+    }
+
+    @Test
     void namesTheFieldOfABadPort() {
         String yaml = THREE_NODES.replace("apiPort: 9102", "apiPort: abc");
         assertThatThrownBy(() -> ClusterConfigLoader.parse(yaml, dir))

@@ -5,7 +5,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.raftchat.proto.v1.ClearLoginFailures;
+import org.raftchat.config.SessionPolicy;
+import org.raftchat.proto.v1.ChangePassword;
+import org.raftchat.proto.v1.ChangePasswordRequest;
+import org.raftchat.proto.v1.ChangePasswordResponse;
 import org.raftchat.proto.v1.CloseSession;
+import org.raftchat.proto.v1.CloseUserSessions;
+import org.raftchat.proto.v1.LogoutAllRequest;
+import org.raftchat.proto.v1.LogoutAllResponse;
+import org.raftchat.proto.v1.RevokeSession;
+import org.raftchat.proto.v1.RevokeSessionRequest;
+import org.raftchat.proto.v1.RevokeSessionResponse;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.LoginResponse;
@@ -38,10 +48,12 @@ final class AccountCalls {
     private final LoginThrottle loginThrottle;
     private final IdempotencyStamp idempotency;
     private final Executor executor;
+    private final SessionPolicy sessionPolicy;
 
     AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                  Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, LoginThrottle loginThrottle,
-                 IdempotencyStamp idempotency, Executor executor) {
+                 IdempotencyStamp idempotency, Executor executor, SessionPolicy sessionPolicy) {
+        this.sessionPolicy = sessionPolicy;
         this.validator = validator;
         this.proposer = proposer;
         this.reads = reads;
@@ -133,7 +145,11 @@ final class AccountCalls {
         Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
                 .setUsername(username)
                 .setDeviceId(deviceId)
-                .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token))));
+                .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token)))
+                // The leader's policy goes into the log: every replica ends the session at the same leader time.
+                .setIdleTimeoutMs(sessionPolicy.idleTimeout().toMillis())
+                .setMaxLifetimeMs(sessionPolicy.maxLifetime().toMillis())
+                .setMaxSessionsPerUser(sessionPolicy.maxPerUser()));
         return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
     }
 
@@ -147,6 +163,88 @@ final class AccountCalls {
             }
             throw ChatGrpcService.unexpected(result);
         });
+    }
+
+    /** Ends one of the caller's sessions, named by its id; apply finds it among the caller's own only. */
+    CompletableFuture<RevokeSessionResponse> revokeSession(RevokeSessionRequest request, String key, Caller caller) {
+        String sessionId = validator.sessionId(request.getSessionId());
+        Command.Builder command = idempotency.keyed(Command.newBuilder()
+                .setRevokeSession(RevokeSession.newBuilder().setUsername(caller.username()).setSessionId(sessionId)),
+                caller.username(), key, sessionId);
+        return proposer.propose(command).thenApply(result -> RevokeSessionResponse.newBuilder()
+                .setSessionsEnded(sessionsEnded(result)).build());
+    }
+
+    CompletableFuture<LogoutAllResponse> logoutAll(LogoutAllRequest request, String key, Caller caller) {
+        CloseUserSessions.Builder body = CloseUserSessions.newBuilder().setUsername(caller.username());
+        if (request.getKeepCurrent()) {
+            body.setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+        }
+        return proposer.propose(idempotency.keyed(Command.newBuilder().setCloseUserSessions(body), caller.username(), key,
+                        request.getKeepCurrent(), caller.tokenSha256()))
+                .thenApply(result -> LogoutAllResponse.newBuilder().setSessionsEnded(sessionsEnded(result)).build());
+    }
+
+    /**
+     * Checks the old password like a login (after a barrier, throttled per user), hashes the new one on
+     * the executor, and proposes the change with the hash it checked: apply refuses it if another change
+     * got there first. Every other session of the caller ends; the calling one stays. A retry after the
+     * change committed (the old password no longer matches, the new one does) returns the original result.
+     */
+    CompletableFuture<ChangePasswordResponse> changePassword(ChangePasswordRequest request, String key, Caller caller,
+                                                             String clientAddress) {
+        String oldPassword = validator.password("old_password", request.getOldPassword());
+        String newPassword = validator.password("new_password", request.getNewPassword());
+        String username = caller.username();
+        LoginThrottle.Attempt attempt = loginThrottle.begin(username, clientAddress);
+        CompletableFuture<ChangePasswordResponse> answer;
+        try {
+            answer = reads.barrier().thenComposeAsync(ready -> {
+                loginThrottle.requireNotLocked(username, clientAddress);
+                String storedHash = stateMachine.user(username).map(UserInfo::passwordHash)
+                        .orElseThrow(() -> GrpcErrors.userNotFound(username));
+                ChangePassword.Builder body = ChangePassword.newBuilder().setUsername(username).setPreviousPasswordHash(storedHash)
+                        .setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+                if (passwords.matches(oldPassword, storedHash)) {
+                    return proposeChange(body.setNewPasswordHash(passwords.hash(newPassword)), key, caller, oldPassword, newPassword);
+                }
+                if (passwords.matches(newPassword, storedHash)) {
+                    // A retry of a change that committed (its answer was lost): the same idempotency key gets
+                    // the original result in apply; the hash stays what it is.
+                    return proposeChange(body.setNewPasswordHash(storedHash), key, caller, oldPassword, newPassword);
+                }
+                // A wrong old password counts like a wrong login: a stolen session cannot guess its way on.
+                return proposer.propose(Command.newBuilder().setRecordLoginFailure(RecordLoginFailure.newBuilder()
+                                .setUsername(username).setClientAddress(clientAddress).setPolicy(loginThrottle.stampedPolicy())))
+                        .<ChangePasswordResponse>handle((result, error) -> {
+                            throw GrpcErrors.wrongOldPassword();
+                        });
+            }, executor);
+        } catch (RuntimeException e) {
+            attempt.close();
+            throw e;
+        }
+        return answer.whenComplete((response, error) -> attempt.close());
+    }
+
+    private CompletableFuture<ChangePasswordResponse> proposeChange(ChangePassword.Builder body, String key, Caller caller,
+                                                                    String oldPassword, String newPassword) {
+        // The fingerprint takes the passwords through the slow hash only, like registration's.
+        Command.Builder command = idempotency.keyed(Command.newBuilder().setChangePassword(body), caller.username(), key,
+                passwords.fingerprint(caller.username(), oldPassword + "\u0000" + newPassword));
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.PasswordChanged changed) {
+                return ChangePasswordResponse.newBuilder().setSessionsEnded(changed.sessionsEnded()).build();
+            }
+            throw ChatGrpcService.unexpected(result);
+        });
+    }
+
+    private static int sessionsEnded(ApplyResult result) {
+        if (result instanceof ApplyResult.SessionsEnded ended) {
+            return ended.sessions();
+        }
+        throw ChatGrpcService.unexpected(result);
     }
 
     CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {

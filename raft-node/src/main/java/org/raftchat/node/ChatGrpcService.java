@@ -10,6 +10,15 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raftchat.config.Limits;
 import org.raftchat.proto.v1.AddFriend;
+import org.raftchat.proto.v1.ChangePasswordRequest;
+import org.raftchat.proto.v1.ChangePasswordResponse;
+import org.raftchat.proto.v1.ListSessionsRequest;
+import org.raftchat.proto.v1.ListSessionsResponse;
+import org.raftchat.proto.v1.LogoutAllRequest;
+import org.raftchat.proto.v1.LogoutAllResponse;
+import org.raftchat.proto.v1.RevokeSessionRequest;
+import org.raftchat.proto.v1.RevokeSessionResponse;
+import org.raftchat.proto.v1.SessionSummary;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Friend;
 import org.raftchat.proto.v1.FriendRequest;
@@ -152,6 +161,44 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void setNickname(SetNicknameRequest request, StreamObserver<SetNicknameResponse> out) {
         answer(out, () -> asWriter(caller ->
                 accounts.setNickname(request, validator.idempotencyKey(request.getIdempotencyKey()), caller)));
+    }
+
+    // ---- sessions ----
+
+    @Override
+    public void listSessions(ListSessionsRequest request, StreamObserver<ListSessionsResponse> out) {
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
+            ListSessionsResponse.Builder response = ListSessionsResponse.newBuilder();
+            stateMachine.sessions(caller.username(), caller.tokenSha256()).forEach(s -> response.addSessions(
+                    SessionSummary.newBuilder().setId(s.id()).setDeviceId(s.deviceId()).setCreatedAtMs(s.createdAtMs())
+                            .setLastActiveMs(s.lastActiveMs()).setIdleExpiresAtMs(s.idleExpiresAtMs())
+                            .setExpiresAtMs(s.expiresAtMs()).setOnline(s.online()).setCurrent(s.current())));
+            return response.build();
+        })));
+    }
+
+    @Override
+    public void revokeSession(RevokeSessionRequest request, StreamObserver<RevokeSessionResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            return asWriter(caller -> accounts.revokeSession(request, key, caller));
+        });
+    }
+
+    @Override
+    public void logoutAll(LogoutAllRequest request, StreamObserver<LogoutAllResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            return asWriter(caller -> accounts.logoutAll(request, key, caller));
+        });
+    }
+
+    @Override
+    public void changePassword(ChangePasswordRequest request, StreamObserver<ChangePasswordResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            return asWriter(caller -> accounts.changePassword(request, key, caller, ClientAddress.current()));
+        });
     }
 
     // ---- rooms ----

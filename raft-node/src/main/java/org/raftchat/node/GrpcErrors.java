@@ -56,10 +56,11 @@ final class GrpcErrors {
         io.grpc.Status status = switch (rejected.reason()) {
             // A client bug (a key reused for a new request), not a state a retry could change.
             case IDEMPOTENCY_KEY_REUSED -> io.grpc.Status.INVALID_ARGUMENT;
-            case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
+            case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND, SESSION_ID_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
             case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
             case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR -> io.grpc.Status.PERMISSION_DENIED;
-            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED -> io.grpc.Status.FAILED_PRECONDITION;
+            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED, PASSWORD_CHANGED_MEANWHILE ->
+                    io.grpc.Status.FAILED_PRECONDITION;
             case SESSION_NOT_FOUND -> io.grpc.Status.UNAUTHENTICATED;
             case LIMIT_REACHED -> io.grpc.Status.RESOURCE_EXHAUSTED;
         };
@@ -84,6 +85,11 @@ final class GrpcErrors {
         return unauthenticated("unknown username or wrong password");
     }
 
+    /** A password change with a wrong old password: the caller is authenticated, the change is not allowed. */
+    static StatusRuntimeException wrongOldPassword() {
+        return permissionDenied("the old password is wrong");
+    }
+
     static StatusRuntimeException failedPrecondition(String why) {
         return io.grpc.Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException();
     }
@@ -103,8 +109,8 @@ final class GrpcErrors {
     }
 
     static StatusRuntimeException sessionEnded() {
-        return unauthenticated("the session is not valid (logged out, replaced by a newer login on the same device, "
-                + "or never issued): log in again");
+        return unauthenticated("the session is not valid (logged out, expired, revoked, replaced by a newer login on the "
+                + "same device or by a password change, or never issued): log in again");
     }
 
     /** Why {@code user} may not read {@code conversation}; null when access is {@link ReadAccess#ALLOWED}. */

@@ -44,6 +44,7 @@ import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.node.metrics.NodeStatusView;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.ExpireSessions;
 import org.raftchat.proto.v1.PresenceTick;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.slf4j.Logger;
@@ -132,7 +133,7 @@ public final class RaftChatNode implements AutoCloseable {
                 leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
                         // The time apply will stamp: never behind the state's last time.
                         () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
-                new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor);
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor, config.sessions());
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
@@ -171,6 +172,36 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_meta", raftDir.resolve("meta"),
                 "raft_snapshot", raftDir.resolve("snapshot")));
         schedulePresenceTicks(proposer);
+        scheduleSessionExpiry(proposer);
+    }
+
+    /**
+     * The leader, and only the leader, proposes an expiry command when its state shows a session past
+     * its idle or absolute lifetime at its time (the later of its clock and the last stored time, as
+     * apply takes it): an idle cluster's log stays still. Apply ends the sessions, deterministically.
+     */
+    private void scheduleSessionExpiry(Proposer proposer) {
+        long periodMs = config.sessions().expiryCheckInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            long nowMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs());
+            if (fsm.leaderTerm() >= 0 && anySessionExpiredAt(nowMs)) {
+                proposer.propose(Command.newBuilder().setExpireSessions(ExpireSessions.getDefaultInstance()))
+                        .whenComplete((result, error) -> {
+                            if (error != null) {
+                                LOG.debug("Session expiry not applied: {}", error.toString());
+                            }
+                        });
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean anySessionExpiredAt(long timeMs) {
+        try {
+            return stateMachine.anySessionExpiredAt(timeMs);
+        } catch (RuntimeException e) {
+            LOG.debug("Session expiry check skipped: {}", e.toString());
+            return false;
+        }
     }
 
     /**

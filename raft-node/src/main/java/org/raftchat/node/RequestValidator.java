@@ -63,6 +63,26 @@ final class RequestValidator {
         return password;
     }
 
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[0-9a-f]{12}");
+
+    /** A session id as ListSessions shows it: 12 lowercase hex digits. */
+    String sessionId(String id) {
+        if (!SESSION_ID.matcher(id).matches()) {
+            throw new InvalidRequestException("session_id: '" + abbreviate(id) + "' is not a session id (12 hex digits, "
+                    + "as 'raftchat sessions' shows)");
+        }
+        return id;
+    }
+
+    /** A password with its field name (change password has two). */
+    String password(String field, String password) {
+        try {
+            return password(password);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException(field + e.getMessage().substring("password".length()));
+        }
+    }
+
     /** A device id has a name's syntax; empty means the device "default". */
     String deviceId(String deviceId) {
         return deviceId.isEmpty() ? "default" : name("device_id", deviceId);
