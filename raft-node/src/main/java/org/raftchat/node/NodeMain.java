@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.raftchat.config.AdminToken;
+import org.raftchat.config.BuildInfo;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
 import org.raftchat.config.Defaults;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code raftchat-node --cluster cluster.yaml --node n1}: runs one node until SIGTERM/SIGINT. */
-@Command(name = "raftchat-node", mixinStandardHelpOptions = true,
+@Command(name = "raftchat-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
         description = "Runs one RaftChat node of the cluster described by a cluster file.")
 public final class NodeMain implements Callable<Integer> {
 
@@ -44,6 +45,13 @@ public final class NodeMain implements Callable<Integer> {
     Path adminTokenFile;
 
     static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {BuildInfo.current().describe("raftchat-node")};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeMain()).execute(args));
