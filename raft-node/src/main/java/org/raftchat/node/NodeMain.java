@@ -44,6 +44,12 @@ public final class NodeMain implements Callable<Integer> {
             description = "The admin API's token. Default: $" + ENV_ADMIN_TOKEN + ", else the cluster file's adminTokenFile.")
     Path adminTokenFile;
 
+    @Option(names = "--restore", paramLabel = "BACKUP",
+            description = "Prepare this node's data directory (absent or empty) from a backup made by 'raftchat admin backup', "
+                    + "as a member of a new cluster (this file's initial members), then exit. Restore every initial member "
+                    + "from the same backup, then start them as usual.")
+    Path restoreFrom;
+
     static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -78,12 +84,38 @@ public final class NodeMain implements Callable<Integer> {
             System.err.println("raftchat-node: " + e.getMessage());
             return 2;
         }
+        if (restoreFrom != null) {
+            return restore(config);
+        }
         configureLogging(config.node(nodeId).orElseThrow());
         RaftChatNode node = RaftChatNode.start(config, nodeId, token);
         node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
         return 0;
+    }
+
+    private int restore(ClusterConfig config) {
+        NodeSpec self = config.node(nodeId).orElseThrow();
+        if (!config.isInitialMember(nodeId)) {
+            System.err.println("raftchat-node: restore: " + nodeId + " is not an initial member of " + clusterFile
+                    + "; restore the initial members and add this node to the running cluster instead");
+            return 2;
+        }
+        try {
+            String sha256 = StateBackup.sha256Of(restoreFrom);
+            StateBackup.Manifest m = StateBackup.restore(restoreFrom, config, self);
+            System.out.println("restored " + nodeId + " into " + self.dataDir() + " from " + restoreFrom + " (sha256 " + sha256
+                    + "): applied index " + m.appliedIndex() + ", state digest " + m.stateDigest()
+                    + " (backed up from node " + m.nodeId() + " of group " + m.groupId() + ")");
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("raftchat-node: restore: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("raftchat-node: restore failed: " + e);
+            return 1;
+        }
     }
 
     /**
