@@ -33,6 +33,11 @@ public final class NodeMain implements Callable<Integer> {
             description = "Also log to stdout (default: $RAFTCHAT_LOG_CONSOLE, else true; containers want it for `docker logs`).")
     boolean logConsole;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text (default) or json: one JSON object per event and line, the node id as context name. "
+                    + "Default: -Draftchat.log.format, else $RAFTCHAT_LOG_FORMAT, else text.")
+    String logFormat;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides the node's dataDir from the cluster file.")
     Path dataDir;
 
@@ -51,6 +56,7 @@ public final class NodeMain implements Callable<Integer> {
     Path restoreFrom;
 
     static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
+    static final String LOG_FORMAT_PROPERTY = "raftchat.log.format";
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -87,6 +93,13 @@ public final class NodeMain implements Callable<Integer> {
         if (restoreFrom != null) {
             return restore(config);
         }
+        String format = logFormat != null ? logFormat
+                : System.getProperty(LOG_FORMAT_PROPERTY, Optional.ofNullable(System.getenv("RAFTCHAT_LOG_FORMAT")).orElse("text"));
+        if (!format.equals("text") && !format.equals("json")) {
+            System.err.println("raftchat-node: --log-format: text or json, got '" + format + "'");
+            return 2;
+        }
+        System.setProperty(LOG_FORMAT_PROPERTY, format);
         configureLogging(config.node(nodeId).orElseThrow());
         RaftChatNode node = RaftChatNode.start(config, nodeId, token);
         node.metrics().registerJvmMetrics();
