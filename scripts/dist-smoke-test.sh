@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the packaged distribution end to end: unpacks distribution/target/raftchat-*.tar.gz into a
 # temporary directory, starts a 3-node cluster with its bin/raftchat-node, waits for a leader with
-# its bin/raftchat, writes and reads a message, scrapes /metrics, stops the nodes (SIGTERM).
+# its bin/raftchat, writes and reads a message, scrapes /metrics, checks --version, the bash completion and
+# the monitoring files it ships, stops the nodes (SIGTERM).
 #
 #   mvn -DskipTests package && scripts/dist-smoke-test.sh
 #
@@ -52,7 +53,12 @@ check "send a message" "cli send --room smoke 'hello from the distribution' | gr
 check "send as JSON" "cli send --room smoke -o json 'second' | grep -q '\"seq\":2'"
 check "read it back" "cli history --room smoke | grep -q 'hello from the distribution'"
 check "session file is owner-only" "[[ \$(stat -c %a $WORK/client-config/session) == 600 ]]"
-check "metrics on every node" "for i in 1 2 3; do curl -sf http://127.0.0.1:\$((API_BASE + 1000 + i))/metrics | grep -q '^raftchat_applied_index'; done"
+# Scrapes to a file first: grep -q closes a pipe early, and curl's failure then fails the check (pipefail).
+check "metrics on every node" "all=1; for i in 1 2 3; do curl -sf -o $WORK/metrics-n\$i.txt http://127.0.0.1:\$((API_BASE + 1000 + i))/metrics && grep -q '^raftchat_applied_index' $WORK/metrics-n\$i.txt || all=0; done; ((all))"
+check "build info metric" "curl -sf -o $WORK/metrics.txt http://127.0.0.1:\$((API_BASE + 1001))/metrics && grep -q '^raftchat_build_info{' $WORK/metrics.txt"
+check "versions name the build" "$HOME_DIR/bin/raftchat --version | grep -Eq '^raftchat [0-9].*\((commit [0-9a-f]{12}|unknown commit)\)' && $HOME_DIR/bin/raftchat-node --version | grep -q '^raftchat-node [0-9]'"
+check "bash completion installed" "bash -c 'source $HOME_DIR/completion/raftchat.bash && complete -p raftchat'"
+check "monitoring files shipped" "[[ -f $HOME_DIR/monitoring/prometheus.yml && -f $HOME_DIR/monitoring/raftchat-alerts.yml && -f $HOME_DIR/monitoring/grafana-dashboard.json ]]"
 check "one log file per node" "for i in 1 2 3; do grep -q \"\\[n\$i\\]\" $HOME_DIR/logs/n\$i.log; done"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -9,9 +9,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code raftchat admin ...}: operating the cluster over the nodes' admin API (needs the admin token). */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Operate the cluster: status, membership, leadership, snapshots. Needs the cluster's admin token.",
+        description = "Operate the cluster: status, membership, leadership, snapshots, backups. Needs the cluster's admin token.",
         subcommands = {AdminStatusCommand.class, AdminMembershipCommand.Add.class, AdminMembershipCommand.Remove.class,
-                AdminTransferCommand.class, AdminSnapshotCommand.class})
+                AdminTransferCommand.class, AdminSnapshotCommand.class, AdminBackupCommand.class})
 final class AdminCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -22,6 +22,6 @@ final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing an admin command (status, add-node, remove-node, transfer-leader, snapshot)");
+        throw new ParameterException(spec.commandLine(), "missing an admin command (status, add-node, remove-node, transfer-leader, snapshot, backup)");
     }
 }

@@ -1,7 +1,6 @@
 package org.raftchat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,16 +8,16 @@ import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.raftchat.proto.v1.ClusterStatusResponse;
 import org.raftchat.proto.v1.NodeStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Every node's role, term, leader, log indexes (first, last, committed, applied, snapshot), lag behind the leader, or down.")
 final class AdminStatusCommand extends AdminSubcommand {
 
-    enum Output { table, json }
-
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table", description = "Output format (default: table).")
-    Output output;
+    /** The one convention of every command: text (here a table, one row per node) or one line of JSON. */
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--digest", description = "Also show each node's state digest (reads the whole state).")
     boolean digest;
@@ -27,7 +26,7 @@ final class AdminStatusCommand extends AdminSubcommand {
     int run(AdminClient client) throws Exception {
         ClusterStatusRequest request = ClusterStatusRequest.newBuilder().setIncludeDigest(digest).build();
         ClusterStatusResponse status = client.onAnyNode("status", admin -> admin.clusterStatus(request));
-        if (output == Output.json) {
+        if (output.json()) {
             out().println(json(status));
         } else {
             table(status);
@@ -63,7 +62,7 @@ final class AdminStatusCommand extends AdminSubcommand {
         root.put("leader", status.getLeaderId());
         root.put("members", status.getMembersList());
         root.put("nodes", status.getNodesList().stream().map(AdminStatusCommand::node).toList());
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+        return new ObjectMapper().writeValueAsString(root);
     }
 
     private static Map<String, Object> node(NodeStatus n) {

@@ -36,7 +36,7 @@ abstract class AdminSubcommand implements Callable<Integer> {
         try (AdminClient client = new AdminClient(addresses, token, Defaults.ADMIN_CALL_DEADLINE, address -> ChatClient.newChannel(address, cluster.credentials(context.env())))) {
             return run(client);
         } catch (ChatClientException e) {
-            // admin status has its own -o table|json; a failure is JSON when json was asked for.
+            // A failure is JSON when json was asked for (admin status takes -o text|json).
             boolean json = OutputOptions.jsonRequested(spec.commandLine().getParseResult().originalArgs());
             return new CommandOutput(json, out(), err()).failure(ExitCodes.describe(e));
         }

@@ -28,9 +28,9 @@ final class ChatCommand extends ClientCommand {
             description = "Start in this room, joining it if needed (default: MainHall).")
     String room;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cli",
-            description = "This device's name when logging in; a new login on a device ends its previous session "
-                    + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "This device's name when logging in; a new login on a device ends its previous session. "
+                    + "Default: 'device' in the config file, else " + LoginCommand.DEFAULT_DEVICE + ".")
     String device;
 
     @Override
@@ -81,7 +81,7 @@ final class ChatCommand extends ClientCommand {
 
     private Optional<String> logIn(ChatClient client, SessionStore sessions, Screen screen) {
         screen.print("Log in to RaftChat (a new name can be registered here).");
-        Optional<LoginFlow.Login> login = new LoginFlow(client, screen, device).run();
+        Optional<LoginFlow.Login> login = new LoginFlow(client, screen, deviceOrDefault(device)).run();
         login.ifPresent(l -> sessions.save(new SessionStore.Saved(l.username(), l.token())));
         return login.map(LoginFlow.Login::username);
     }

@@ -66,6 +66,11 @@ abstract class ClientCommand implements Callable<Integer> {
         return SessionStore.from(root.context().env());
     }
 
+    /** A login's device: the flag, else 'device' in the config file, else {@value LoginCommand#DEFAULT_DEVICE}. */
+    String deviceOrDefault(String flag) {
+        return flag != null ? flag : cluster.userConfig(root.context().env()).device().orElse(LoginCommand.DEFAULT_DEVICE);
+    }
+
     /** Checks option values picocli cannot; throw {@link #usage} for bad ones. */
     void validate() {
     }

@@ -31,8 +31,7 @@ final class LoginCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) throws Exception {
-        String deviceId = device != null ? device
-                : cluster.userConfig(root.context().env()).device().orElse(DEFAULT_DEVICE);
+        String deviceId = deviceOrDefault(device);
         LoginResponse response = client.login(user, password.read(root.context(), err()), deviceId);
         sessions().save(new SessionStore.Saved(response.getUsername(), response.getToken()));
         LoggedIn result = new LoggedIn(response.getUsername(), response.getNickname(), deviceId,

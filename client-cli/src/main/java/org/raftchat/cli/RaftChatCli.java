@@ -3,6 +3,7 @@ package org.raftchat.cli;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.raftchat.cli.bench.BenchCommand;
+import org.raftchat.config.BuildInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -111,8 +112,7 @@ public final class RaftChatCli implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = RaftChatCli.class.getPackage().getImplementationVersion();
-            return new String[] {"raftchat " + (version == null ? "(development build)" : version)};
+            return new String[] {BuildInfo.current().describe("raftchat")};
         }
     }
 }

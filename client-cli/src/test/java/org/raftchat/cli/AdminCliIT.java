@@ -46,16 +46,22 @@ class AdminCliIT {
 
     @Test
     void statusShowsEveryNodeAsATableAndAsJson() throws Exception {
-        // Goal: one row per node with role and indexes; JSON carries the same; a stopped node shows as down.
+        // Goal: one row per node with role and indexes (-o text, the default); -o json carries the same on
+        // one line, like every other command; a stopped node shows as down.
         String stopped = cluster.followers().get(0).id();
         cluster.stopNode(stopped);
 
         assertThat(run(Map.of(), "admin", "status", "--cluster", allNodes, "--admin-token-file", tokenFile.toString())).isZero();
         assertThat(out.toString()).contains("NODE", "ROLE", "APPLIED", "SNAPSHOT", "LAG", "STATE_LEADER", "STATE_FOLLOWER", "down")
                 .contains("leader: " + cluster.awaitLeader().id());
+        String table = out.toString();
+        assertThat(run(Map.of(), "admin", "status", "--cluster", allNodes, "--admin-token-file", tokenFile.toString(), "-o", "text"))
+                .isZero();
+        assertThat(out.toString().lines().findFirst()).isEqualTo(table.lines().findFirst());
 
         assertThat(run(Map.of(AdminOptions.ENV_TOKEN, cluster.adminToken()), "admin", "status", "--cluster", allNodes, "-o", "json"))
                 .isZero();
+        assertThat(out.toString().lines()).hasSize(1);
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("leader").asText()).isEqualTo(cluster.awaitLeader().id());
         assertThat(json.get("nodes")).hasSize(3);

@@ -77,6 +77,14 @@ class RaftChatCliTest {
     }
 
     @Test
+    void versionNamesTheBuildAndItsCommit() {
+        // Goal: --version prints the version and git commit the build recorded, not "(development build)".
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString().strip()).isEqualTo(org.raftchat.config.BuildInfo.current().describe("raftchat"))
+                .matches("raftchat \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\((commit [0-9a-f]{12}|unknown commit)\\)");
+    }
+
+    @Test
     void missingRequiredOptionIsAUsageError() {
         // Goal: picocli's usage errors exit 2 and say what is missing.
         int code = run("send", "--cluster", clusterArg, "hello");

@@ -60,6 +60,18 @@ class UserConfigCliTest {
         return cli.json();
     }
 
+    /** The device the interactive client ('chat') logs in with, as parsed with the test's environment. */
+    private String chatDevice(String... args) {
+        CliContext context = new CliContext(addresses -> cluster.client(addresses, FakeCluster.FAST), cli.env,
+                new java.io.ByteArrayInputStream(new byte[0]), java.time.ZoneOffset.UTC);
+        picocli.CommandLine line = RaftChatCli.newCommandLine(new RaftChatCli(context));
+        String[] chatArgs = new String[args.length + 1];
+        chatArgs[0] = "chat";
+        System.arraycopy(args, 0, chatArgs, 1, args.length);
+        ChatCommand chat = (ChatCommand) line.parseArgs(chatArgs).subcommand().commandSpec().userObject();
+        return chat.deviceOrDefault(chat.device);
+    }
+
     private static List<String> strings(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
@@ -182,10 +194,12 @@ class UserConfigCliTest {
 
     @Test
     void theConfigFileGivesLoginsDeviceAndTheTlsCa() throws IOException {
-        // Goal: 'device' is login's default device; 'tls.ca' (relative to the config dir) is the CA to trust.
+        // Goal: 'device' is the default device of login and of the interactive client; 'tls.ca' (relative to the config dir) is the CA to trust.
         writeConfig("cluster = " + clusterArg, "device = laptop");
         assertThat(cli.run("login", "-o", "json", "--user", "bob")).as(cli.err()).isZero();
         assertThat(cli.json().get("device").asText()).isEqualTo("laptop");
+        assertThat(chatDevice()).isEqualTo("laptop");
+        assertThat(chatDevice("--device", "desk")).isEqualTo("desk");
 
         writeConfig("cluster = " + clusterArg, "tls.ca = ca.crt");
         assertThat(cli.run("rooms")).isEqualTo(ExitCodes.USAGE);

@@ -46,6 +46,19 @@ public final class ClusterConfigLoader {
     private ClusterConfigLoader() {
     }
 
+    /**
+     * Every field a cluster file may hold, as paths: {@code group}, {@code nodes[].apiPort},
+     * {@code limits.maxMessageBytes}, ... (docs/cluster-file.md must show each; a test checks it).
+     */
+    public static java.util.SortedSet<String> knownFields() {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>(TOP_FIELDS);
+        NODE_FIELDS.forEach(f -> all.add("nodes[]." + f));
+        LIMIT_FIELDS.forEach(f -> all.add("limits." + f));
+        RAFT_FIELDS.forEach(f -> all.add("raft." + f));
+        TLS_FIELDS.forEach(f -> all.add("tls." + f));
+        return all;
+    }
+
     public static ClusterConfig load(Path file) throws InvalidClusterConfigException {
         String text;
         try {

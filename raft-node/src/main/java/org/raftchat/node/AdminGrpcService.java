@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.entity.PeerId;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.HashSet;
@@ -14,11 +15,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.proto.v1.AdminServiceGrpc;
+import org.raftchat.proto.v1.BackupChunk;
+import org.raftchat.proto.v1.BackupRequest;
 import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.raftchat.proto.v1.ClusterStatusResponse;
 import org.raftchat.proto.v1.MembershipRequest;
@@ -64,15 +68,18 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     private final PeerAdmin peers;
     private final ScheduledExecutorService timer;
     private final Executor responseExecutor;
+    private final Supplier<CompletableFuture<StateBackup.Archive>> backups;
 
+    /** @param backups writes a consistent backup archive of this node's state (after a read barrier) */
     AdminGrpcService(Node node, ClusterConfig config, Local local, PeerAdmin peers, ScheduledExecutorService timer,
-                     Executor responseExecutor) {
+                     Executor responseExecutor, Supplier<CompletableFuture<StateBackup.Archive>> backups) {
         this.node = node;
         this.config = config;
         this.local = local;
         this.peers = peers;
         this.timer = timer;
         this.responseExecutor = responseExecutor;
+        this.backups = backups;
     }
 
     // ---- membership ----
@@ -255,6 +262,18 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         return SnapshotResult.newBuilder().setNodeId(nodeId).setOk(status.isOk())
                 .setError(status.isOk() ? "" : status.getErrorMsg())
                 .setSnapshotIndex(after.getSnapshotIndex()).setFirstLogIndex(after.getFirstLogIndex()).build();
+    }
+
+    // ---- backups ----
+
+    @Override
+    public void backup(BackupRequest request, StreamObserver<BackupChunk> out) {
+        ServerCallStreamObserver<BackupChunk> call = (ServerCallStreamObserver<BackupChunk>) out;
+        BackupSender sender = new BackupSender(call);
+        call.setOnReadyHandler(sender::drain);
+        call.setOnCancelHandler(sender::cancel);
+        LOG.info("Backup requested by an admin");
+        backups.get().whenCompleteAsync(sender::start, responseExecutor);
     }
 
     // ---- helpers ----

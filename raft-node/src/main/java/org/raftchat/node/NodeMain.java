@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.raftchat.config.AdminToken;
+import org.raftchat.config.BuildInfo;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
 import org.raftchat.config.Defaults;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code raftchat-node --cluster cluster.yaml --node n1}: runs one node until SIGTERM/SIGINT. */
-@Command(name = "raftchat-node", mixinStandardHelpOptions = true,
+@Command(name = "raftchat-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
         description = "Runs one RaftChat node of the cluster described by a cluster file.")
 public final class NodeMain implements Callable<Integer> {
 
@@ -32,6 +33,11 @@ public final class NodeMain implements Callable<Integer> {
             description = "Also log to stdout (default: $RAFTCHAT_LOG_CONSOLE, else true; containers want it for `docker logs`).")
     boolean logConsole;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "text (default) or json: one JSON object per event and line, the node id as context name. "
+                    + "Default: -Draftchat.log.format, else $RAFTCHAT_LOG_FORMAT, else text.")
+    String logFormat;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides the node's dataDir from the cluster file.")
     Path dataDir;
 
@@ -43,7 +49,21 @@ public final class NodeMain implements Callable<Integer> {
             description = "The admin API's token. Default: $" + ENV_ADMIN_TOKEN + ", else the cluster file's adminTokenFile.")
     Path adminTokenFile;
 
+    @Option(names = "--restore", paramLabel = "BACKUP",
+            description = "Prepare this node's data directory (absent or empty) from a backup made by 'raftchat admin backup', "
+                    + "as a member of a new cluster (this file's initial members), then exit. Restore every initial member "
+                    + "from the same backup, then start them as usual.")
+    Path restoreFrom;
+
     static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
+    static final String LOG_FORMAT_PROPERTY = "raftchat.log.format";
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {BuildInfo.current().describe("raftchat-node")};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeMain()).execute(args));
@@ -70,12 +90,45 @@ public final class NodeMain implements Callable<Integer> {
             System.err.println("raftchat-node: " + e.getMessage());
             return 2;
         }
+        if (restoreFrom != null) {
+            return restore(config);
+        }
+        String format = logFormat != null ? logFormat
+                : System.getProperty(LOG_FORMAT_PROPERTY, Optional.ofNullable(System.getenv("RAFTCHAT_LOG_FORMAT")).orElse("text"));
+        if (!format.equals("text") && !format.equals("json")) {
+            System.err.println("raftchat-node: --log-format: text or json, got '" + format + "'");
+            return 2;
+        }
+        System.setProperty(LOG_FORMAT_PROPERTY, format);
         configureLogging(config.node(nodeId).orElseThrow());
         RaftChatNode node = RaftChatNode.start(config, nodeId, token);
         node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
         return 0;
+    }
+
+    private int restore(ClusterConfig config) {
+        NodeSpec self = config.node(nodeId).orElseThrow();
+        if (!config.isInitialMember(nodeId)) {
+            System.err.println("raftchat-node: restore: " + nodeId + " is not an initial member of " + clusterFile
+                    + "; restore the initial members and add this node to the running cluster instead");
+            return 2;
+        }
+        try {
+            String sha256 = StateBackup.sha256Of(restoreFrom);
+            StateBackup.Manifest m = StateBackup.restore(restoreFrom, config, self);
+            System.out.println("restored " + nodeId + " into " + self.dataDir() + " from " + restoreFrom + " (sha256 " + sha256
+                    + "): applied index " + m.appliedIndex() + ", state digest " + m.stateDigest()
+                    + " (backed up from node " + m.nodeId() + " of group " + m.groupId() + ")");
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("raftchat-node: restore: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("raftchat-node: restore failed: " + e);
+            return 1;
+        }
     }
 
     /**

@@ -73,6 +73,8 @@ public final class RaftChatNode implements AutoCloseable {
     private static final int RESPONSE_THREADS = 4;
     private static final int SUBSCRIPTION_THREADS = 2;
     private static final long HEALTH_REFRESH_MS = 500;
+    /** Under the data dir: where backups are written before they are streamed (deleted afterwards). */
+    static final String BACKUP_WORK_DIR = "backups";
 
     private final ClusterConfig config;
     private final NodeSpec self;
@@ -99,6 +101,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.self = self;
         Path raftDir = self.dataDir().resolve("raft");
         Files.createDirectories(raftDir);
+        // Backups a crash interrupted are of no use to anyone.
+        StateBackup.deleteRecursively(self.dataDir().resolve(BACKUP_WORK_DIR));
         this.stateMachine = ChatStateMachine.open(self.dataDir().resolve("state"));
         this.responseExecutor = Executors.newFixedThreadPool(RESPONSE_THREADS, named("api-" + self.id()));
         this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
@@ -157,7 +161,8 @@ public final class RaftChatNode implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), new ClientAddress(), grpcMetrics))
                 .addService(ServerInterceptors.intercept(
                         new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
-                                introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor),
+                                introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor,
+                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)),
                         new AdminAuthInterceptor(adminToken), grpcMetrics))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -201,6 +206,18 @@ public final class RaftChatNode implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Session expiry check skipped: {}", e.toString());
             return false;
+        }
+    }
+
+    /** A backup archive of the state as applied now, in a work directory of its own beside the state. */
+    private StateBackup.Archive writeBackup() {
+        Path work = self.dataDir().resolve(BACKUP_WORK_DIR).resolve("backup-" + System.nanoTime());
+        try {
+            Files.createDirectories(work.getParent());
+            return StateBackup.write(stateMachine, work, config.groupId(), self.id());
+        } catch (IOException | RuntimeException e) {
+            StateBackup.deleteRecursively(work);
+            throw new IllegalStateException("cannot write the backup: " + e.getMessage(), e);
         }
     }
 

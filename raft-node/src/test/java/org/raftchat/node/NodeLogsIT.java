@@ -59,6 +59,35 @@ class NodeLogsIT {
         }
     }
 
+    @Test
+    void withTheJsonFormatEveryEventIsOneJsonObjectOnOneLineNamingTheNode() throws Exception {
+        // Goal: -Draftchat.log.format=json (or --log-format json, $RAFTCHAT_LOG_FORMAT) makes every line of
+        // the node's log one JSON event (logback's JsonEncoder) with the node id, for log shippers.
+        cluster = ProcessCluster.start(ProcessCluster.NODE_JAR, 1, dir, List.of("-Draftchat.log.format=json"));
+        String leader;
+        try {
+            leader = cluster.awaitLeader();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no leader; the node's output:\n" + tails(), e);
+        }
+        createRoom(cluster.blockingStub(leader), "lobby");
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = Files.readAllLines(cluster.logFile(leader));
+        assertThat(lines).isNotEmpty();
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        for (String line : lines) {
+            events.add(json.readTree(line)); // throws on anything but one JSON object per line
+        }
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.path("context").path("name").asText()).isEqualTo(leader);
+            assertThat(e.path("level").asText()).isNotEmpty();
+            assertThat(e.path("timestamp").asLong()).isPositive();
+        });
+        assertThat(events).anySatisfy(e -> assertThat(e.path("formattedMessage").asText()).contains("Node " + leader + " started"));
+        assertThat(events).anySatisfy(e -> assertThat(e.path("threadName").asText()).startsWith("JRaft-"));
+    }
+
     /** The last lines each node wrote, to see why a cluster did not come up. */
     private String tails() throws IOException {
         StringBuilder out = new StringBuilder();

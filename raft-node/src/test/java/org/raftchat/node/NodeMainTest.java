@@ -45,6 +45,17 @@ class NodeMainTest {
                 .hasMessageContaining("7102");
     }
 
+    @Test
+    void versionNamesTheBuildAndItsCommit() {
+        // Goal: raftchat-node --version printed nothing; it prints the version and commit the build recorded.
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new NodeMain());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("--version")).isZero();
+        assertThat(out.toString().strip()).isEqualTo(org.raftchat.config.BuildInfo.current().describe("raftchat-node"))
+                .matches("raftchat-node \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\((commit [0-9a-f]{12}|unknown commit)\\)");
+    }
+
     private static NodeMain parse(String... args) {
         NodeMain main = new NodeMain();
         new CommandLine(main).parseArgs(args);

@@ -14,6 +14,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
+import org.jline.utils.InfoCmp;
 import org.jline.utils.Status;
 
 /**
@@ -36,7 +37,9 @@ public final class JLineScreen implements Screen {
         this.terminal = terminal;
         this.reader = reader;
         this.secretReader = secretReader;
-        this.statusBar = Status.getStatus(terminal, true);
+        // JLine's Status has no display on a terminal without a scroll region (a dumb one, e.g. when
+        // stdout is a pipe) and fails when closed there, so there it is not created at all.
+        this.statusBar = supportsStatusLine(terminal) ? Status.getStatus(terminal, true) : null;
         // Widgets run under the reader's lock: the safe way to touch a readLine in progress from another thread.
         reader.getWidgets().put(SET_PROMPT_WIDGET, () -> {
             if (reader instanceof LineReaderImpl impl) {
@@ -52,28 +55,49 @@ public final class JLineScreen implements Screen {
      * @param names       the room and user names tab completes
      */
     public static JLineScreen open(Path historyFile, KnownNames names) {
-        Completer completer = new ChatCompleter(names::rooms, names::users);
         try {
-            Terminal terminal = TerminalBuilder.builder().name("raftchat").system(true).build();
-            LineReader reader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("raftchat")
-                    .completer(completer)
-                    .variable(LineReader.HISTORY_FILE, historyFile)
-                    .variable(LineReader.HISTORY_SIZE, 1000)
-                    // Lines are shown as the server stores them; the typed copy would be a second one.
-                    .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
-                    .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-                    .build();
-            LineReader secretReader = LineReaderBuilder.builder()
-                    .terminal(terminal)
-                    .appName("raftchat")
-                    .variable(LineReader.DISABLE_HISTORY, true)
-                    .build();
-            return new JLineScreen(terminal, reader, secretReader);
+            return open(systemTerminal(), historyFile, names);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the terminal", e);
         }
+    }
+
+    /**
+     * The process's terminal; a dumb one, without complaint, when standard input or output is not a
+     * terminal ({@code raftchat | tee log}): JLine would otherwise print a raw java.util.logging warning.
+     */
+    static Terminal systemTerminal() throws IOException {
+        return TerminalBuilder.builder().name("raftchat").system(true).dumb(true).build();
+    }
+
+    /** Whether the terminal can keep a status line at the bottom (a scroll region and cursor addressing). */
+    static boolean supportsStatusLine(Terminal terminal) {
+        return !terminal.getType().startsWith(Terminal.TYPE_DUMB)
+                && terminal.getStringCapability(InfoCmp.Capability.change_scroll_region) != null
+                && terminal.getStringCapability(InfoCmp.Capability.save_cursor) != null
+                && terminal.getStringCapability(InfoCmp.Capability.restore_cursor) != null
+                && terminal.getStringCapability(InfoCmp.Capability.cursor_address) != null;
+    }
+
+    /** A screen on the given terminal (tests pass one over plain streams). */
+    static JLineScreen open(Terminal terminal, Path historyFile, KnownNames names) {
+        Completer completer = new ChatCompleter(names::rooms, names::users);
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("raftchat")
+                .completer(completer)
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .variable(LineReader.HISTORY_SIZE, 1000)
+                // Lines are shown as the server stores them; the typed copy would be a second one.
+                .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                .build();
+        LineReader secretReader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("raftchat")
+                .variable(LineReader.DISABLE_HISTORY, true)
+                .build();
+        return new JLineScreen(terminal, reader, secretReader);
     }
 
     @Override
@@ -125,7 +149,7 @@ public final class JLineScreen implements Screen {
             return;
         }
         lastStatus = text;
-        if (statusBar != null && !Terminal.TYPE_DUMB.equals(terminal.getType()) && terminal.getHeight() > 1) {
+        if (statusBar != null && terminal.getHeight() > 1) {
             statusBar.update(List.of(new AttributedString(text, AttributedStyle.INVERSE)));
         } else {
             reader.printAbove("* " + text);

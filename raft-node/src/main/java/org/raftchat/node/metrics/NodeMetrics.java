@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -19,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.raftchat.config.BuildInfo;
 
 /**
  * The metrics of one node, in a registry of its own (several nodes may share a JVM in tests).
@@ -51,6 +53,13 @@ public final class NodeMetrics {
     private final Histogram grpcUnarySeconds;
 
     public NodeMetrics() {
+        this(BuildInfo.current());
+    }
+
+    /** @param build what {@code raftchat_build_info} says this node runs */
+    public NodeMetrics(BuildInfo build) {
+        Info.builder().name("raftchat_build_info").help("The version and git commit this node was built from (value 1)")
+                .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         appliedEntries = Counter.builder().name("raftchat_applied_entries")
                 .help("Committed log entries applied to this replica's state machine").register(registry);
         applyBatchSeconds = latency("raftchat_apply_batch_seconds",

@@ -40,6 +40,15 @@ class NodeMetricsTest {
     }
 
     @Test
+    void buildInfoNamesTheVersionAndCommit() throws IOException {
+        // Goal: dashboards and alerts can tell which build each node runs (a rolling upgrade half done).
+        NodeMetrics built = new NodeMetrics(new org.raftchat.config.BuildInfo("1.2.3", "0123456789ab"));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(text, built.registry().scrape());
+        assertThat(text.toString(StandardCharsets.UTF_8)).contains("raftchat_build_info{commit=\"0123456789ab\",version=\"1.2.3\"} 1");
+    }
+
+    @Test
     void appliedBatchesCountEntriesAndTimeBatches() throws IOException {
         metrics.batchApplied(32, TimeUnit.MICROSECONDS.toNanos(500));
         metrics.batchApplied(8, TimeUnit.MICROSECONDS.toNanos(150));

@@ -1,0 +1,73 @@
+package org.raftchat.cli.interactive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JLine screen when standard input or output is not a terminal ({@code raftchat | tee log}). */
+class JLineScreenTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutATerminalTheSystemTerminalIsDumbAndJLineWarnsNothing() throws Exception {
+        // Goal: under a test runner stdin and stdout are pipes, as with `raftchat | tee log`; opening the
+        // terminal must not print JLine's raw java.util.logging warning about a dumb terminal.
+        List<LogRecord> warnings = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger jline = Logger.getLogger("org.jline");
+        jline.addHandler(capture);
+        try (Terminal terminal = JLineScreen.systemTerminal()) {
+            assertThat(terminal.getType()).startsWith(Terminal.TYPE_DUMB);
+            assertThat(JLineScreen.supportsStatusLine(terminal)).isFalse();
+        } finally {
+            jline.removeHandler(capture);
+        }
+        assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
+    }
+
+    @Test
+    void onADumbTerminalThereIsNoStatusBarAndClosingDoesNotFail() throws Exception {
+        // Goal: /quit on a dumb terminal closed JLine's status bar, which has no display there
+        // (NullPointerException "this.display is null"); now no status bar is made there (status changes
+        // are printed as lines instead) and closing the screen ends quietly.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        Terminal dumb = TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB)
+                .streams(new java.io.PipedInputStream(keyboard), new ByteArrayOutputStream()).build();
+        assertThat(JLineScreen.supportsStatusLine(dumb)).isFalse();
+        JLineScreen screen = JLineScreen.open(dumb, dir.resolve("history"), new KnownNames());
+
+        screen.status("ann in #lobby | connected to n1");
+        screen.print("[1] 12:00:00 ann: hi");
+        assertThatCode(screen::close).doesNotThrowAnyException();
+        keyboard.close();
+    }
+}
