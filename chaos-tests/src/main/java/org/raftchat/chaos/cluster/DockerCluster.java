@@ -102,7 +102,7 @@ public final class DockerCluster implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             String subnet = prefix + "0/24";
             Network network = Network.builder()
-                    .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, "network"))
+                    .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, "network", OWNER_LABEL, currentOwner()))
                             .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
                                     .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet))))
                     .build();
@@ -126,17 +126,60 @@ public final class DockerCluster implements AutoCloseable {
         return subnet.substring(0, subnet.lastIndexOf('.') + 1);
     }
 
-    /** Removes the containers and networks of earlier runs that ended without closing their cluster. */
+    /**
+     * Removes the containers and networks of earlier runs that ended without closing their cluster.
+     * Several runs may share the engine (one per worktree on a shared machine): a resource is a
+     * leftover only when the JVM named in its {@link #OWNER_LABEL} is gone. Resources of older runs,
+     * which carry no owner, count as leftovers once they are older than {@link #UNOWNED_LEFTOVER_AGE}.
+     */
     static void removeLeftovers() {
         DockerClient docker = docker();
+        long nowSeconds = System.currentTimeMillis() / 1000;
         var containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(RUN_LABEL)).exec();
         for (var container : containers) {
-            LOG.warn("Removing container {} left by an earlier chaos run", container.getId().substring(0, 12));
-            docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+            if (isLeftover(container.getLabels(), nowSeconds - container.getCreated())) {
+                LOG.warn("Removing container {} left by an earlier chaos run", container.getId().substring(0, 12));
+                docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+            }
         }
         for (var network : docker.listNetworksCmd().withFilter("label", List.of(RUN_LABEL)).exec()) {
-            LOG.warn("Removing network {} ({}) left by an earlier chaos run", network.getName(), network.getId().substring(0, 12));
-            docker.removeNetworkCmd(network.getId()).exec();
+            var inspected = docker.inspectNetworkCmd().withNetworkId(network.getId()).exec();
+            long ageSeconds = inspected.getCreated() == null ? Long.MAX_VALUE
+                    : nowSeconds - inspected.getCreated().toInstant().getEpochSecond();
+            if (isLeftover(network.getLabels(), ageSeconds)) {
+                LOG.warn("Removing network {} ({}) left by an earlier chaos run", network.getName(), network.getId().substring(0, 12));
+                try {
+                    docker.removeNetworkCmd(network.getId()).exec();
+                } catch (RuntimeException stillInUse) {
+                    LOG.warn("Could not remove network {}: {}", network.getName(), stillInUse.toString());
+                }
+            }
+        }
+    }
+
+    /** Who created a resource: {@code pid@startMillis} of the run's JVM (a pid alone may be reused). */
+    static final String OWNER_LABEL = RUN_LABEL + ".owner";
+    static final Duration UNOWNED_LEFTOVER_AGE = Duration.ofHours(2);
+
+    static String currentOwner() {
+        ProcessHandle self = ProcessHandle.current();
+        return self.pid() + "@" + self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    }
+
+    static boolean isLeftover(Map<String, String> labels, long ageSeconds) {
+        String owner = labels == null ? null : labels.get(OWNER_LABEL);
+        if (owner == null) {
+            return ageSeconds >= UNOWNED_LEFTOVER_AGE.toSeconds();
+        }
+        int at = owner.indexOf('@');
+        try {
+            long pid = Long.parseLong(owner.substring(0, at));
+            String started = owner.substring(at + 1);
+            return ProcessHandle.of(pid)
+                    .map(p -> !started.equals(String.valueOf(p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L))))
+                    .orElse(true);
+        } catch (RuntimeException malformed) {
+            return ageSeconds >= UNOWNED_LEFTOVER_AGE.toSeconds();
         }
     }
 
@@ -155,6 +198,7 @@ public final class DockerCluster implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases(id)
                 .withLabel(RUN_LABEL, "node")
+                .withLabel(OWNER_LABEL, currentOwner())
                 .withEnv("NODE_ID", id)
                 .withEnv("RAFTCHAT_ADMIN_TOKEN", adminToken)
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
