@@ -14,6 +14,7 @@ import org.raftchat.chaos.cluster.DockerCluster;
 import org.raftchat.chaos.history.FaultHandle;
 import org.raftchat.chaos.history.History;
 import org.raftchat.chaos.history.HistoryData;
+import org.raftchat.chaos.history.Progress;
 import org.raftchat.chaos.nemesis.Nemeses;
 import org.raftchat.chaos.nemesis.Nemesis;
 import org.raftchat.chaos.nemesis.Schedule;
@@ -68,11 +69,13 @@ public final class ChaosRun {
                 history = new History();
                 Workload workload = new Workload(history, cluster.channels(), rooms, params.workload(), new Random(random.nextLong()));
                 workload.start();
+                Thread progress = startProgress(history);
                 runSchedule(cluster, schedule, history, random, failedInjections);
                 healEverything(cluster);
                 // Let clients see the healed cluster before they stop, so availability after the last fault shows.
                 Thread.sleep(5_000);
                 workload.stopClients();
+                progress.interrupt();
                 boolean converged = cluster.awaitConverged(Duration.ofSeconds(90));
                 LOG.info("After healing, the replicas {} converged", converged ? "have" : "have NOT");
                 Thread.sleep(3_000);
@@ -90,6 +93,29 @@ public final class ChaosRun {
         LOG.info("Verdict: {} {} -> {}", verdict.valid() ? "VALID" : "INVALID", verdict.counts(), report);
         failedInjections.forEach(f -> LOG.error("Not tested: {}", f));
         return new Result(verdict, report, availability, List.copyOf(failedInjections));
+    }
+
+    /** How often the live progress line is printed. */
+    private static final long PROGRESS_EVERY_MS = 5_000;
+
+    /** Prints a progress line to the terminal every few seconds until interrupted: t, ops/s, acks/s, faults in effect. */
+    private static Thread startProgress(History history) {
+        Thread thread = new Thread(() -> {
+            Progress last = history.progress();
+            try {
+                while (true) {
+                    Thread.sleep(PROGRESS_EVERY_MS);
+                    Progress now = history.progress();
+                    System.out.println(now.line(last));
+                    last = now;
+                }
+            } catch (InterruptedException stopped) {
+                // the clients stopped
+            }
+        }, "chaos-progress");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random,

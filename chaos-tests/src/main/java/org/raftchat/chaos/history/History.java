@@ -35,6 +35,8 @@ public final class History {
     private final Map<Integer, Op> openByProcess = new HashMap<>();
     private final Map<Long, FaultHandle> openFaults = new LinkedHashMap<>();
     private long nextFaultId;
+    private long completedOps;
+    private long acknowledged;
 
     /** A recorder on {@link System#nanoTime()}; time 0 is now. */
     public History() {
@@ -183,6 +185,11 @@ public final class History {
         return List.copyOf(finalReads);
     }
 
+    /** Counts and open faults for the live progress line; cheap (no copy of the history). */
+    public synchronized Progress progress() {
+        return new Progress(now(), completedOps, acknowledged, List.copyOf(openFaults.values()));
+    }
+
     /** A consistent, immutable copy of everything recorded so far. */
     public synchronized HistoryData snapshot() {
         return new HistoryData(ops, deliveries, subscriberEvents, faults(), finalReads);
@@ -197,6 +204,8 @@ public final class History {
         Op op = new Op(ops.size(), invoke.process(), type, invoke.f(), invoke.room(), invoke.node(), now(),
                 invoke.key(), seq, readKeys, readLastSeq, error);
         ops.add(op);
+        completedOps++;
+        acknowledged += type == OpType.OK && invoke.f() == OpFunction.POST ? 1 : 0;
         return op;
     }
 }
