@@ -149,8 +149,13 @@ public final class History {
     }
 
     /** Records the final whole-room read on one node. */
-    public synchronized FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs) {
-        FinalRead read = new FinalRead(node, room, keys, seqs);
+    public FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs) {
+        return finalRead(node, room, keys, seqs, List.of());
+    }
+
+    /** Records the final whole-room read on one node, with each message's stored timestamp. */
+    public synchronized FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs, List<Long> timestampsMs) {
+        FinalRead read = new FinalRead(node, room, keys, seqs, timestampsMs);
         finalReads.add(read);
         return read;
     }
