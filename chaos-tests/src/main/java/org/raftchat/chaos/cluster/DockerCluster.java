@@ -471,6 +471,21 @@ public final class DockerCluster implements AutoCloseable {
         return Long.parseLong(r.getStdout().strip());
     }
 
+    /**
+     * Asks {@code id} to take a snapshot now (new files on its data volume) and says how it went:
+     * with a full volume this is what meets ENOSPC at once, where Raft log appends still land in
+     * the WAL space RocksDB preallocated.
+     */
+    public String triggerSnapshot(String id) {
+        try {
+            var result = channels.admin(id, 20_000).triggerSnapshot(org.raftchat.proto.v1.TriggerSnapshotRequest.newBuilder()
+                    .setNodeId(id).build()).getResults(0);
+            return result.getOk() ? "snapshot ok" : "snapshot refused: " + result.getError();
+        } catch (RuntimeException e) {
+            return "snapshot failed: " + e.getMessage();
+        }
+    }
+
     /** Removes the filler: space is free again. */
     public void freeDisk(String id) {
         execWhenRunning(id, "rm", "-f", "/data/.chaos-filler", "/data/.chaos-filler-tail");

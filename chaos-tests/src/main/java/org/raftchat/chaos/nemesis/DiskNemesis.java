@@ -7,8 +7,10 @@ import org.raftchat.chaos.cluster.DockerCluster;
 /**
  * Disk faults on a node's data volume (a size-limited tmpfs at /data):
  * <ul>
- *   <li>{@code disk-full}: the leader's data volume filled to the last byte; healing frees it. The node
- *       must refuse writes (or step down), never acknowledge what it did not store, and recover.</li>
+ *   <li>{@code disk-full}: the leader's data volume filled to the last byte, then a snapshot asked of it
+ *       (appends still land in the WAL space RocksDB preallocated; a snapshot needs new files at once);
+ *       healing frees it. The node must refuse writes (or step down), never acknowledge what it did not
+ *       store, and recover.</li>
  *   <li>{@code disk-corrupt}: a random node's JVM killed, one byte flipped in one of its files (a Raft
  *       log file, a state-machine RocksDB table or log, or a snapshot file), the JVM started again;
  *       healing kills it again if it is still up and restarts it with the data as it is. The node must
@@ -49,7 +51,9 @@ public final class DiskNemesis implements Nemesis {
         if (!corrupt) {
             victim = Nemesis.leaderOrRandom(cluster, random);
             long filled = cluster.fillDisk(victim);
-            return victim + "'s data volume full (" + filled / (1024 * 1024) + " MiB filler)";
+            // Appends still land in the WAL space RocksDB preallocated; a snapshot needs new files at once.
+            String snapshot = cluster.triggerSnapshot(victim);
+            return victim + "'s data volume full (" + filled / (1024 * 1024) + " MiB filler); " + snapshot;
         }
         victim = Nemesis.randomFree(cluster, random);
         cluster.killNode(victim);
