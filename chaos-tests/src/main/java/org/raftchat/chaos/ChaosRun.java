@@ -50,8 +50,9 @@ public final class ChaosRun {
     }
 
     /** @param failedInjections faults the schedule asked for that could not be injected: the run did not test them */
+    /** @param stoppedReplicas nodes in Raft's error state at the end: they stopped applying and did not recover */
     public record Result(Verdict verdict, Path report, List<FaultStats> availability, List<String> failedInjections,
-                         List<Recovery.NemesisRecovery> recovery) {
+                         List<Recovery.NemesisRecovery> recovery, List<String> stoppedReplicas) {
     }
 
     private static final String WORKLOAD_USER = "chaos";
@@ -69,6 +70,7 @@ public final class ChaosRun {
         LOG.info("raft.readMode: {}", params.readMode());
         List<String> rooms = rooms(params.workload().rooms());
         List<String> failedInjections = new ArrayList<>();
+        List<String> stoppedReplicas = new ArrayList<>();
         History history;
         try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random, params.readMode())) {
             try {
@@ -88,7 +90,7 @@ public final class ChaosRun {
                 LOG.info("After healing, the replicas {} converged", converged ? "have" : "have NOT");
                 Thread.sleep(3_000);
                 workload.stopSubscribers();
-                finalReads(cluster, rooms, history);
+                stoppedReplicas.addAll(finalReads(cluster, rooms, history));
             } finally {
                 cluster.saveLogs(params.reportDir().resolve("nodes"));
             }
@@ -102,7 +104,7 @@ public final class ChaosRun {
         List<Recovery.NemesisRecovery> recovery = Recovery.perNemesis(data);
         LOG.info("Recovery time (first acknowledged write invoked after the fault / the heal):\n{}", Recovery.table(recovery));
         failedInjections.forEach(f -> LOG.error("Not tested: {}", f));
-        return new Result(verdict, report, availability, List.copyOf(failedInjections), recovery);
+        return new Result(verdict, report, availability, List.copyOf(failedInjections), recovery, List.copyOf(stoppedReplicas));
     }
 
     /** How often the live progress line is printed. */
@@ -224,15 +226,27 @@ public final class ChaosRun {
     }
 
     /** Reads every room in full from every node, in pages, retrying while a node is still recovering. */
-    private static void finalReads(DockerCluster cluster, List<String> rooms, History history) throws InterruptedException {
+    private static List<String> finalReads(DockerCluster cluster, List<String> rooms, History history) throws InterruptedException {
+        List<String> stopped = cluster.stoppedReplicas();
+        stopped.forEach(node -> LOG.error("{} is a stopped replica (Raft error state): no final read; see its log", node));
         for (String node : cluster.nodeIds()) {
+            if (stopped.contains(node)) {
+                continue;
+            }
             for (String room : rooms) {
-                readAll(cluster, node, room, history);
+                if (!readAll(cluster, node, room, history)) {
+                    // A node that stopped serving (e.g. a replica stopped on a disk error) will not answer
+                    // the next room either: do not wait a minute per room. Its missing reads stay visible.
+                    LOG.warn("{} answered no final read within 60 s; its other rooms are not read", node);
+                    break;
+                }
             }
         }
+        return stopped;
     }
 
-    private static void readAll(DockerCluster cluster, String node, String room, History history) throws InterruptedException {
+    /** @return whether the node answered */
+    private static boolean readAll(DockerCluster cluster, String node, String room, History history) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -254,13 +268,14 @@ public final class ChaosRun {
                     }
                 }
                 history.finalRead(node, room, keys, seqs, timestamps);
-                return;
+                return true;
             } catch (StatusRuntimeException e) {
                 LOG.info("final read of {} on {} not yet possible: {}", room, node, e.getStatus());
                 Thread.sleep(1_000);
             }
         }
         LOG.warn("no final read of {} on {} within 60 s", room, node);
+        return false;
     }
 
     private static List<String> rooms(int count) {

@@ -47,6 +47,7 @@ class ChaosRunIT {
                 System.getProperty("chaos.image", DockerCluster.DEFAULT_IMAGE), WorkloadParams.defaults(), readMode));
 
         System.out.println("verdict " + result.verdict().counts() + " report " + result.report());
+        System.out.println("stopped replicas at the end (Raft error state, did not recover): " + result.stoppedReplicas());
         System.out.println("recovery time per nemesis (ms)\n" + org.raftchat.chaos.checker.Recovery.table(result.recovery()));
         assertThat(imageIds()).as("images after the run (none pulled)").isEqualTo(imagesBefore);
         assertThat(result.verdict().counts().get("acknowledged")).as("acknowledged writes").isPositive();
