@@ -12,6 +12,9 @@
 #   restart  start it again after RAFTCHAT_RESTART_DELAY seconds (default 1)
 #   exit     the container exits with the JVM's exit code (restart with `docker start`)
 # RAFTCHAT_AUTOSTART=false: do not start the JVM until `raftchat-node-ctl start`.
+# RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the base image has it) with its wall clock
+#   offset by what /run/raftchat/faketime says (e.g. "+30s", "-300s"; re-read every second). The
+#   monotonic clock stays true. The chaos tests' clock nemesis rewrites the file.
 # `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
 #
 # Environment: NODE_ID, CLUSTER_FILE (/etc/raftchat/cluster.yaml), JAVA_OPTS,
@@ -57,9 +60,24 @@ on_term() {
 }
 trap on_term TERM INT
 
+FAKETIME_ENV=()
+if [[ ${RAFTCHAT_FAKETIME:-false} == true ]]; then
+  FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+  if [[ -n $FAKETIME_LIB ]]; then
+    [[ -f $STATE/faketime ]] || echo "+0" >"$STATE/faketime"
+    # FAKETIME_FORCE_MONOTONIC_FIX=0: with the fix, libfaketime's pthread_cond_timedwait returns at once
+    # for the JVM's monotonic condition variables (every timed wait spins: a 30x slower start, cores busy).
+    FAKETIME_ENV=(LD_PRELOAD="$FAKETIME_LIB" FAKETIME_TIMESTAMP_FILE="$STATE/faketime" FAKETIME_CACHE_DURATION=1
+                  FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0)
+    touch "$STATE/faketime-active"   # what the clock nemesis checks before it claims to skew a clock
+  else
+    log "WARNING: RAFTCHAT_FAKETIME=true but libfaketime is not installed (scripts/build-base-image.sh adds it); real clock"
+  fi
+fi
+
 start_java() {
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-  java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
+  env "${FAKETIME_ENV[@]}" java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
   JAVA_PID=$!
   echo "$JAVA_PID" >"$PID_FILE"
   rm -f "$START_FLAG"

@@ -6,7 +6,8 @@
 #
 # Idempotent: exits 0 at once if the image already exists (use --force to rebuild).
 # Holds: openjdk-17-jre-headless, iptables, iproute2 (ip, tc), procps (ps, pkill), bash, and
-# python3-minimal (for docker/netdelay.py: these kernels have no tc netem).
+# python3-minimal (for docker/netdelay.py: these kernels have no tc netem) and libfaketime (the
+# chaos clock nemesis: LD_PRELOAD with a control file, see docker/node-entrypoint.sh).
 # Environment:
 #   DEBIAN_MIRROR=http://...   override the mirror (default: read from the host's apt sources)
 #   EXTRA_PACKAGES=a,b         more packages for debootstrap --include
@@ -25,7 +26,7 @@ for arg in "$@"; do
   esac
 done
 SUITE=bookworm
-PACKAGES=openjdk-17-jre-headless,iptables,iproute2,procps,python3-minimal${EXTRA_PACKAGES:+,$EXTRA_PACKAGES}
+PACKAGES=openjdk-17-jre-headless,iptables,iproute2,procps,python3-minimal,libfaketime${EXTRA_PACKAGES:+,$EXTRA_PACKAGES}
 
 say() { echo "build-base-image: $*"; }
 die() { echo "build-base-image: ERROR: $*" >&2; exit 1; }

@@ -43,11 +43,11 @@ if [[ ! -f $JAR || ! -d $LIB ]]; then
   [[ -f $JAR && -d $LIB ]] || die "the maven build did not produce $JAR and $LIB"
 fi
 
-if ! docker image inspect "$BASE" >/dev/null 2>&1; then
-  if [[ $BASE == raftchat/base:* ]]; then
-    say "base image $BASE missing: building it"
-    "$ROOT/scripts/build-base-image.sh" "$BASE"
-  elif ((ALLOW_PULL)); then
+if [[ $BASE == raftchat/base:* ]]; then
+  # Builds it if missing, rebuilds it if its package list changed (e.g. libfaketime for the clock nemesis).
+  "$ROOT/scripts/build-base-image.sh" "$BASE"
+elif ! docker image inspect "$BASE" >/dev/null 2>&1; then
+  if ((ALLOW_PULL)); then
     say "base image $BASE is not local; the build will pull it"
   else
     die "base image $BASE is not local and pulling is off (no registry here); build it or pass --allow-pull"

@@ -2,9 +2,12 @@
 # One Jepsen-style run against a containerized cluster, replayable from its seed.
 #
 #   scripts/chaos.sh [--nodes 3|5] [--duration SECONDS] [--nemesis NAME[,NAME...]|mix] [--seed N]
+#                    [--read-mode safe|lease]
 #
 # Nemeses: kill-leader kill-random pause-leader partition-leader partition-majority
-#          partition-bridge partition-ring latency packet-loss membership, or mix (all of them).
+#          partition-bridge partition-ring latency packet-loss membership clock-skew clock-jump
+#          clock-strobe disk-full disk-corrupt, or mix (all of them, some windows overlapping).
+#          A+B overlaps B with A's window, e.g. partition-majority+pause-leader.
 # With no options: 5 nodes, every nemesis once, a random seed (printed). The report lands in
 # chaos-tests/target/chaos/<nodes>-nodes-seed-<seed>/report.html with history.jsonl, verdict.json
 # and the node logs. Installs and starts a Docker engine and builds the images if needed (root).
@@ -17,7 +20,8 @@ while [[ $# -gt 0 ]]; do
     --duration) args+=("-Dchaos.duration=$2"); shift 2 ;;
     --nemesis) args+=("-Dchaos.nemesis=$2"); shift 2 ;;
     --seed) args+=("-Dchaos.seed=$2"); shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --read-mode) args+=("-Dchaos.readMode=$2"); shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "chaos.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

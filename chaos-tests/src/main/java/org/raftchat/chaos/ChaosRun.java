@@ -4,16 +4,20 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Random;
 import org.raftchat.chaos.checker.Availability;
 import org.raftchat.chaos.checker.Checker;
 import org.raftchat.chaos.checker.FaultStats;
+import org.raftchat.chaos.checker.Recovery;
 import org.raftchat.chaos.checker.Verdict;
 import org.raftchat.chaos.cluster.DockerCluster;
 import org.raftchat.chaos.history.FaultHandle;
 import org.raftchat.chaos.history.History;
 import org.raftchat.chaos.history.HistoryData;
+import org.raftchat.chaos.history.Progress;
 import org.raftchat.chaos.nemesis.Nemeses;
 import org.raftchat.chaos.nemesis.Nemesis;
 import org.raftchat.chaos.nemesis.Schedule;
@@ -21,6 +25,7 @@ import org.raftchat.chaos.report.Report;
 import org.raftchat.chaos.report.RunParams;
 import org.raftchat.chaos.workload.Workload;
 import org.raftchat.chaos.workload.WorkloadParams;
+import org.raftchat.config.ReadMode;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
@@ -39,12 +44,15 @@ public final class ChaosRun {
     private static final String INJECTION_FAILED = "injection FAILED: ";
 
     /** What a run is: replaying the same parameters replays the same schedule and choices. */
+    /** @param readMode the cluster file's raft.readMode: how leaders confirm leadership for linearizable reads */
     public record Params(int nodes, Duration duration, List<String> nemeses, long seed, Path reportDir, String image,
-                         WorkloadParams workload) {
+                         WorkloadParams workload, ReadMode readMode) {
     }
 
     /** @param failedInjections faults the schedule asked for that could not be injected: the run did not test them */
-    public record Result(Verdict verdict, Path report, List<FaultStats> availability, List<String> failedInjections) {
+    /** @param stoppedReplicas nodes in Raft's error state at the end: they stopped applying and did not recover */
+    public record Result(Verdict verdict, Path report, List<FaultStats> availability, List<String> failedInjections,
+                         List<Recovery.NemesisRecovery> recovery, List<String> stoppedReplicas) {
     }
 
     private static final String WORKLOAD_USER = "chaos";
@@ -56,28 +64,33 @@ public final class ChaosRun {
     public static Result run(Params params) throws Exception {
         Random random = new Random(params.seed());
         List<String> nemeses = Nemeses.expand(params.nemeses());
-        Schedule schedule = Schedule.generate(params.seed(), nemeses, params.duration(), random);
+        Schedule schedule = Schedule.generate(params.seed(), nemeses, params.duration(), random,
+                Nemeses.composesRandomly(params.nemeses()));
         schedule.describe().forEach(line -> LOG.info("schedule: {}", line));
+        LOG.info("raft.readMode: {}", params.readMode());
         List<String> rooms = rooms(params.workload().rooms());
         List<String> failedInjections = new ArrayList<>();
+        List<String> stoppedReplicas = new ArrayList<>();
         History history;
-        try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random)) {
+        try (DockerCluster cluster = DockerCluster.start(params.nodes(), params.image(), random, params.readMode())) {
             try {
                 createRooms(cluster, rooms);
                 // Time 0 of the history, the report and the schedule: the cluster is up and the rooms exist.
                 history = new History();
                 Workload workload = new Workload(history, cluster.channels(), rooms, params.workload(), new Random(random.nextLong()));
                 workload.start();
+                Thread progress = startProgress(history);
                 runSchedule(cluster, schedule, history, random, failedInjections);
                 healEverything(cluster);
                 // Let clients see the healed cluster before they stop, so availability after the last fault shows.
                 Thread.sleep(5_000);
                 workload.stopClients();
+                progress.interrupt();
                 boolean converged = cluster.awaitConverged(Duration.ofSeconds(90));
                 LOG.info("After healing, the replicas {} converged", converged ? "have" : "have NOT");
                 Thread.sleep(3_000);
                 workload.stopSubscribers();
-                finalReads(cluster, rooms, history);
+                stoppedReplicas.addAll(finalReads(cluster, rooms, history));
             } finally {
                 cluster.saveLogs(params.reportDir().resolve("nodes"));
             }
@@ -88,26 +101,62 @@ public final class ChaosRun {
         RunParams runParams = new RunParams(params.seed(), nodeNames(params.nodes()), params.duration(), nemeses, schedule.describe());
         Path report = Report.write(params.reportDir(), data, verdict, availability, runParams);
         LOG.info("Verdict: {} {} -> {}", verdict.valid() ? "VALID" : "INVALID", verdict.counts(), report);
+        List<Recovery.NemesisRecovery> recovery = Recovery.perNemesis(data);
+        LOG.info("Recovery time (first acknowledged write invoked after the fault / the heal):\n{}", Recovery.table(recovery));
         failedInjections.forEach(f -> LOG.error("Not tested: {}", f));
-        return new Result(verdict, report, availability, List.copyOf(failedInjections));
+        return new Result(verdict, report, availability, List.copyOf(failedInjections), recovery, List.copyOf(stoppedReplicas));
     }
 
+    /** How often the live progress line is printed. */
+    private static final long PROGRESS_EVERY_MS = 5_000;
+
+    /** Prints a progress line to the terminal every few seconds until interrupted: t, ops/s, acks/s, faults in effect. */
+    private static Thread startProgress(History history) {
+        Thread thread = new Thread(() -> {
+            Progress last = history.progress();
+            try {
+                while (true) {
+                    Thread.sleep(PROGRESS_EVERY_MS);
+                    Progress now = history.progress();
+                    System.out.println(now.line(last));
+                    last = now;
+                }
+            } catch (InterruptedException stopped) {
+                // the clients stopped
+            }
+        }, "chaos-progress");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Performs the schedule's injects and heals in time order, one at a time. Each window has its
+     * own nemesis instance (its own victim and rules), so overlapping windows heal independently.
+     */
     private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random,
                                     List<String> failedInjections) throws InterruptedException {
         long startNanos = System.nanoTime();
-        for (Schedule.Step step : schedule.steps()) {
-            sleepUntil(startNanos, step.start());
-            Nemesis nemesis = Nemeses.byName(step.nemesis());
-            String what = inject(nemesis, cluster, random);
-            if (what.startsWith(INJECTION_FAILED)) {
-                failedInjections.add(nemesis.name() + " at t=" + step.start().toSeconds() + "s: " + what);
+        Map<Integer, Nemesis> active = new HashMap<>();
+        Map<Integer, FaultHandle> open = new HashMap<>();
+        for (Schedule.Event event : schedule.events()) {
+            sleepUntil(startNanos, event.at());
+            Schedule.Step step = event.step();
+            if (event.inject()) {
+                Nemesis nemesis = Nemeses.byName(step.nemesis());
+                String what = inject(nemesis, cluster, random);
+                if (what.startsWith(INJECTION_FAILED)) {
+                    failedInjections.add(nemesis.name() + " at t=" + step.start().toSeconds() + "s: " + what);
+                }
+                active.put(step.id(), nemesis);
+                open.put(step.id(), history.faultStart(nemesis.name(), what));
+                LOG.info("fault #{} {}: {}", step.id(), nemesis.name(), what);
+            } else {
+                Nemesis nemesis = active.remove(step.id());
+                heal(nemesis, cluster);
+                history.faultEnd(open.remove(step.id()));
+                LOG.info("healed #{} {}", step.id(), nemesis.name());
             }
-            FaultHandle fault = history.faultStart(nemesis.name(), what);
-            LOG.info("fault {}: {}", nemesis.name(), what);
-            Thread.sleep(step.length().toMillis());
-            heal(nemesis, cluster);
-            history.faultEnd(fault);
-            LOG.info("healed {}", nemesis.name());
         }
     }
 
@@ -136,6 +185,7 @@ public final class ChaosRun {
             if (cluster.isPaused(id)) {
                 cluster.unpause(id);
             }
+            cluster.resetClock(id);
             if (!cluster.isNodeRunning(id)) {
                 cluster.restartNode(id);
             }
@@ -176,20 +226,33 @@ public final class ChaosRun {
     }
 
     /** Reads every room in full from every node, in pages, retrying while a node is still recovering. */
-    private static void finalReads(DockerCluster cluster, List<String> rooms, History history) throws InterruptedException {
+    private static List<String> finalReads(DockerCluster cluster, List<String> rooms, History history) throws InterruptedException {
+        List<String> stopped = cluster.stoppedReplicas();
+        stopped.forEach(node -> LOG.error("{} is a stopped replica (Raft error state): no final read; see its log", node));
         for (String node : cluster.nodeIds()) {
+            if (stopped.contains(node)) {
+                continue;
+            }
             for (String room : rooms) {
-                readAll(cluster, node, room, history);
+                if (!readAll(cluster, node, room, history)) {
+                    // A node that stopped serving (e.g. a replica stopped on a disk error) will not answer
+                    // the next room either: do not wait a minute per room. Its missing reads stay visible.
+                    LOG.warn("{} answered no final read within 60 s; its other rooms are not read", node);
+                    break;
+                }
             }
         }
+        return stopped;
     }
 
-    private static void readAll(DockerCluster cluster, String node, String room, History history) throws InterruptedException {
+    /** @return whether the node answered */
+    private static boolean readAll(DockerCluster cluster, String node, String room, History history) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 List<String> keys = new ArrayList<>();
                 List<Long> seqs = new ArrayList<>();
+                List<Long> timestamps = new ArrayList<>();
                 long after = 0;
                 while (true) {
                     ReadHistoryResponse page = cluster.channels().blocking(node, 10_000).readHistory(ReadHistoryRequest.newBuilder()
@@ -197,20 +260,22 @@ public final class ChaosRun {
                     for (ChatMessage m : page.getMessagesList()) {
                         keys.add(m.getText());
                         seqs.add(m.getSeq());
+                        timestamps.add(m.getTimestampMs());
                         after = m.getSeq();
                     }
                     if (page.getMessagesCount() == 0 || after >= page.getLastSeq()) {
                         break;
                     }
                 }
-                history.finalRead(node, room, keys, seqs);
-                return;
+                history.finalRead(node, room, keys, seqs, timestamps);
+                return true;
             } catch (StatusRuntimeException e) {
                 LOG.info("final read of {} on {} not yet possible: {}", room, node, e.getStatus());
                 Thread.sleep(1_000);
             }
         }
         LOG.warn("no final read of {} on {} within 60 s", room, node);
+        return false;
     }
 
     private static List<String> rooms(int count) {

@@ -31,6 +31,8 @@ public enum AnomalyKind {
     SUBSCRIBER_WRONG_MESSAGE("subscriber-wrong-message", "subscriberWrongMessages"),
     /** A final read whose seqs are not 1..n without gaps. */
     FINAL_SEQ_GAP("final-seq-gap", "finalSeqGaps"),
+    /** A message stored with an earlier timestamp than the message before it (a leader's clock behind its predecessor's). */
+    TIMESTAMP_BACKWARDS("timestamp-backwards", "timestampsBackwards"),
     /** A room that was written to or subscribed to, but no node answered its final read: nothing to check against. */
     MISSING_FINAL_READ("missing-final-read", "missingFinalReads");
 

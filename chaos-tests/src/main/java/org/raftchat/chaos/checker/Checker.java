@@ -12,7 +12,7 @@ import org.raftchat.chaos.history.OpType;
 /**
  * Decides whether a run's history is consistent with what RaftChat promises: one total order
  * per room, identical on every replica; acknowledged writes durable at their acknowledged seq;
- * no write applied twice; linearizable reads; gap-free, duplicate-free, in-order subscriptions.
+ * no write applied twice; timestamps that never go backwards; linearizable reads; gap-free, duplicate-free, in-order subscriptions.
  *
  * <p>Each room is checked on its own against its reference order, the final read most nodes
  * agree on. The anomalies name the offending operations; {@link Verdict#valid()} is true iff
@@ -36,6 +36,7 @@ public final class Checker {
     private static void checkRoom(RoomHistory room, Anomalies out) {
         Optional<ReferenceOrder> ref = room.reference();
         ReplicaChecks.check(room, out);
+        TimestampChecks.check(room, out);
         DuplicateCheck.check(room, out);
         ref.ifPresent(r -> WriteChecks.check(room, r, out));
         ReadChecks.check(room, ref, out);

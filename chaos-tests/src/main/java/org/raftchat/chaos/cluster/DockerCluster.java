@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.raftchat.chaos.workload.NodeChannels;
+import org.raftchat.config.ReadMode;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
 import org.raftchat.proto.v1.MembershipRequest;
@@ -65,6 +66,11 @@ public final class DockerCluster implements AutoCloseable {
      * fails here, every container and the network created so far are removed before the error is thrown.
      */
     public static DockerCluster start(int size, String image, Random random) {
+        return start(size, image, random, ReadMode.SAFE);
+    }
+
+    /** As {@link #start(int, String, Random)}, with the cluster file's {@code raft.readMode} set to {@code readMode}. */
+    public static DockerCluster start(int size, String image, Random random, ReadMode readMode) {
         removeLeftovers();
         // A random /24 keeps concurrent runs from colliding. The first draw comes from the seeded random
         // (a replay draws the same); redraws after an overlap must not shift the seeded sequence.
@@ -75,7 +81,7 @@ public final class DockerCluster implements AutoCloseable {
         for (int i = 1; i <= size; i++) {
             ipById.put("n" + i, subnetPrefix + (10 + i));
         }
-        String clusterFile = clusterFile(ipById);
+        String clusterFile = clusterFile(ipById, readMode);
         // Not from the seeded random: the token must not change the replayed schedule.
         String adminToken = "chaos-" + java.util.UUID.randomUUID();
         Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
@@ -102,7 +108,7 @@ public final class DockerCluster implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             String subnet = prefix + "0/24";
             Network network = Network.builder()
-                    .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, "network"))
+                    .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, "network", OWNER_LABEL, currentOwner()))
                             .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
                                     .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(subnet))))
                     .build();
@@ -126,22 +132,66 @@ public final class DockerCluster implements AutoCloseable {
         return subnet.substring(0, subnet.lastIndexOf('.') + 1);
     }
 
-    /** Removes the containers and networks of earlier runs that ended without closing their cluster. */
+    /**
+     * Removes the containers and networks of earlier runs that ended without closing their cluster.
+     * Several runs may share the engine (one per worktree on a shared machine): a resource is a
+     * leftover only when the JVM named in its {@link #OWNER_LABEL} is gone. Resources of older runs,
+     * which carry no owner, count as leftovers once they are older than {@link #UNOWNED_LEFTOVER_AGE}.
+     */
     static void removeLeftovers() {
         DockerClient docker = docker();
+        long nowSeconds = System.currentTimeMillis() / 1000;
         var containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(RUN_LABEL)).exec();
         for (var container : containers) {
-            LOG.warn("Removing container {} left by an earlier chaos run", container.getId().substring(0, 12));
-            docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+            if (isLeftover(container.getLabels(), nowSeconds - container.getCreated())) {
+                LOG.warn("Removing container {} left by an earlier chaos run", container.getId().substring(0, 12));
+                docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+            }
         }
         for (var network : docker.listNetworksCmd().withFilter("label", List.of(RUN_LABEL)).exec()) {
-            LOG.warn("Removing network {} ({}) left by an earlier chaos run", network.getName(), network.getId().substring(0, 12));
-            docker.removeNetworkCmd(network.getId()).exec();
+            var inspected = docker.inspectNetworkCmd().withNetworkId(network.getId()).exec();
+            long ageSeconds = inspected.getCreated() == null ? Long.MAX_VALUE
+                    : nowSeconds - inspected.getCreated().toInstant().getEpochSecond();
+            if (isLeftover(network.getLabels(), ageSeconds)) {
+                LOG.warn("Removing network {} ({}) left by an earlier chaos run", network.getName(), network.getId().substring(0, 12));
+                try {
+                    docker.removeNetworkCmd(network.getId()).exec();
+                } catch (RuntimeException stillInUse) {
+                    LOG.warn("Could not remove network {}: {}", network.getName(), stillInUse.toString());
+                }
+            }
         }
     }
 
-    private static String clusterFile(Map<String, String> ipById) {
-        StringBuilder yaml = new StringBuilder("group: chaos\nelectionTimeoutMs: 1000\nsnapshotIntervalSecs: 30\nnodes:\n");
+    /** Who created a resource: {@code pid@startMillis} of the run's JVM (a pid alone may be reused). */
+    static final String OWNER_LABEL = RUN_LABEL + ".owner";
+    static final Duration UNOWNED_LEFTOVER_AGE = Duration.ofHours(2);
+
+    static String currentOwner() {
+        ProcessHandle self = ProcessHandle.current();
+        return self.pid() + "@" + self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    }
+
+    static boolean isLeftover(Map<String, String> labels, long ageSeconds) {
+        String owner = labels == null ? null : labels.get(OWNER_LABEL);
+        if (owner == null) {
+            return ageSeconds >= UNOWNED_LEFTOVER_AGE.toSeconds();
+        }
+        int at = owner.indexOf('@');
+        try {
+            long pid = Long.parseLong(owner.substring(0, at));
+            String started = owner.substring(at + 1);
+            return ProcessHandle.of(pid)
+                    .map(p -> !started.equals(String.valueOf(p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L))))
+                    .orElse(true);
+        } catch (RuntimeException malformed) {
+            return ageSeconds >= UNOWNED_LEFTOVER_AGE.toSeconds();
+        }
+    }
+
+    static String clusterFile(Map<String, String> ipById, ReadMode readMode) {
+        StringBuilder yaml = new StringBuilder("group: chaos\nelectionTimeoutMs: 1000\nsnapshotIntervalSecs: 30\n"
+                + "raft:\n  readMode: " + readMode.name().toLowerCase(java.util.Locale.ROOT) + "\nnodes:\n");
         ipById.forEach((id, ip) -> yaml.append("  - {id: ").append(id).append(", host: ").append(ip)
                 .append(", raftPort: ").append(RAFT_PORT).append(", apiPort: ").append(API_PORT)
                 .append(", dataDir: /data/").append(id).append("}\n"));
@@ -155,12 +205,17 @@ public final class DockerCluster implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases(id)
                 .withLabel(RUN_LABEL, "node")
+                .withLabel(OWNER_LABEL, currentOwner())
                 .withEnv("NODE_ID", id)
                 .withEnv("RAFTCHAT_ADMIN_TOKEN", adminToken)
+                // The JVM's wall clock under libfaketime, at offset +0 until a clock nemesis moves it.
+                .withEnv("RAFTCHAT_FAKETIME", "true")
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withIpv4Address(ip);
-                    cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN);
+                    cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN)
+                            // A size-limited data volume, so the disk-full nemesis can fill it (in RAM: no host disk).
+                            .withTmpFs(Map.of("/data", "rw,size=" + DATA_VOLUME_MB + "m"));
                 })
                 .waitingFor(Wait.forLogMessage(".*Node " + id + " started.*", 1).withStartupTimeout(Duration.ofSeconds(90)));
     }
@@ -206,11 +261,24 @@ public final class DockerCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until every node reports the same applied index for a while: the cluster is quiet and converged. */
+    /**
+     * Nodes whose Raft node is in SOFAJRaft's error state: a replica that stopped applying (e.g. on a
+     * disk error) and will not serve or catch up until it is repaired.
+     */
+    public List<String> stoppedReplicas() {
+        return nodeIds().stream().filter(id -> info(id).map(i -> i.getRole().contains("ERROR")).orElse(false)).toList();
+    }
+
+    /**
+     * Waits until every node (but stopped replicas, see {@link #stoppedReplicas}) reports the same
+     * applied index: the cluster is quiet and converged.
+     */
     public boolean awaitConverged(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> stopped = stoppedReplicas();
         while (System.nanoTime() < deadline) {
-            List<Long> applied = nodeIds().stream().map(id -> info(id).map(ClusterInfo::getAppliedIndex).orElse(-1L)).toList();
+            List<Long> applied = nodeIds().stream().filter(id -> !stopped.contains(id))
+                    .map(id -> info(id).map(ClusterInfo::getAppliedIndex).orElse(-1L)).toList();
             if (applied.stream().allMatch(a -> a >= 0 && a.equals(applied.get(0)))) {
                 return true;
             }
@@ -231,9 +299,10 @@ public final class DockerCluster implements AutoCloseable {
     private List<String> changeMembership(String id, boolean remove) {
         MembershipRequest request = MembershipRequest.newBuilder().setNodeId(id).build();
         RuntimeException last = null;
-        // Elections may be under way; a few attempts on whoever leads then.
-        for (int attempt = 0; attempt < 10; attempt++) {
-            String leader = awaitLeader(Duration.ofSeconds(30));
+        // Elections may be under way; a few attempts on whoever leads then, within 30 s in all.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (int attempt = 0; attempt < 10 && System.nanoTime() < deadline; attempt++) {
+            String leader = awaitLeader(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             try {
                 var admin = channels.admin(leader, 15_000);
                 return (remove ? admin.removeNode(request) : admin.addNode(request)).getMembersList();
@@ -245,13 +314,34 @@ public final class DockerCluster implements AutoCloseable {
         throw new IllegalStateException("could not " + (remove ? "remove " : "add ") + id, last);
     }
 
+    /** Nodes a fault has paused or whose JVM a fault has stopped: another fault leaves them alone. */
+    private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The nodes no fault holds (paused, or JVM stopped), in id order. */
+    public List<String> freeNodes() {
+        return nodeIds().stream().filter(id -> !held.contains(id)).toList();
+    }
+
     /** SIGKILL of the node's JVM inside its container. */
     public void killNode(String id) {
         exec(id, "raftchat-node-ctl", "kill", "KILL");
+        held.add(id);
     }
 
     public void restartNode(String id) {
         exec(id, "raftchat-node-ctl", "start");
+        held.remove(id);
+        if (addWhenRestarted.remove(id)) {
+            addNode(id);
+        }
+    }
+
+    /** Nodes removed from the configuration while down, to add back once they run again. */
+    private final java.util.Set<String> addWhenRestarted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Adds {@code id} back to the configuration when {@link #restartNode} next starts it. */
+    public void addNodeWhenRestarted(String id) {
+        addWhenRestarted.add(id);
     }
 
     public boolean isNodeRunning(String id) {
@@ -260,38 +350,111 @@ public final class DockerCluster implements AutoCloseable {
 
     /** Freezes every process of the container (SIGSTOP through the cgroup freezer): a paused node. */
     public void pause(String id) {
-        docker().pauseContainerCmd(containers.get(id).getContainerId()).exec();
+        // The cgroup freezer sometimes reports "unable to freeze" while a task is mid-exec: try again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker().pauseContainerCmd(containers.get(id).getContainerId()).exec();
+                break;
+            } catch (RuntimeException e) {
+                if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("unable to freeze")) {
+                    throw e;
+                }
+                sleep(200);
+            }
+        }
+        paused.add(id);
+        held.add(id);
     }
 
     public void unpause(String id) {
         docker().unpauseContainerCmd(containers.get(id).getContainerId()).exec();
+        paused.remove(id);
+        held.remove(id);
+        List<String[]> commands = deferred.remove(id);
+        if (commands != null) {
+            commands.forEach(command -> exec(id, command));
+        }
+    }
+
+    /** Paused by {@link #pause}: docker exec is refused there until {@link #unpause}. */
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Commands for paused nodes, run in order when they are unpaused. */
+    private final Map<String, List<String[]>> deferred = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Runs a fault's command on {@code id} now, or, while another fault has the container paused,
+     * as soon as it is unpaused: with overlapping faults, healing a partition must not fail (and
+     * leave the paused node's rules behind) because another fault froze that node.
+     */
+    private void execWhenRunning(String id, String... command) {
+        if (paused.contains(id)) {
+            deferred.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(command);
+            return;
+        }
+        exec(id, command);
     }
 
     public boolean isPaused(String id) {
         return Boolean.TRUE.equals(docker().inspectContainerCmd(containers.get(id).getContainerId()).exec().getState().getPaused());
     }
 
-    /** Drops all traffic between {@code id} and each of {@code peers}, in both directions, on id's side. */
-    public void block(String id, List<String> peers) {
+    private static final java.util.concurrent.atomic.AtomicInteger CHAINS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A fresh iptables chain name for one fault's rules (overlapping faults each heal only their own). */
+    public static String newRuleChain() {
+        return "RCF" + CHAINS.incrementAndGet();
+    }
+
+    /**
+     * Drops all traffic between {@code id} and each of {@code peers}, in both directions, on id's
+     * side, with rules in {@code chain} (created and hooked into INPUT and OUTPUT if new).
+     */
+    public void block(String id, List<String> peers, String chain) {
         if (peers.isEmpty()) {
             return;
         }
-        StringBuilder script = new StringBuilder();
+        StringBuilder script = new StringBuilder(hook(chain));
         for (String peer : peers) {
-            script.append("iptables -A INPUT -s ").append(ip(peer)).append(" -j DROP && ")
-                    .append("iptables -A OUTPUT -d ").append(ip(peer)).append(" -j DROP && ");
+            script.append(" && iptables -A ").append(chain).append(" -s ").append(ip(peer)).append(" -j DROP")
+                    .append(" && iptables -A ").append(chain).append(" -d ").append(ip(peer)).append(" -j DROP");
         }
-        script.append("true");
-        exec(id, "sh", "-c", script.toString());
+        execWhenRunning(id, "sh", "-c", script.toString());
     }
 
-    /** Drops a share of the packets {@code id} receives from other nodes (iptables' statistic match). */
-    public void loss(String id, double probability) {
+    /** Drops a share of the packets {@code id} receives from other nodes (iptables' statistic match), in {@code chain}. */
+    public void loss(String id, double probability, String chain) {
+        StringBuilder script = new StringBuilder(hook(chain));
         for (String peer : nodeIds()) {
             if (!peer.equals(id)) {
-                exec(id, "iptables", "-A", "INPUT", "-s", ip(peer), "-m", "statistic", "--mode", "random",
-                        "--probability", String.valueOf(probability), "-j", "DROP");
+                script.append(" && iptables -A ").append(chain).append(" -s ").append(ip(peer))
+                        .append(" -m statistic --mode random --probability ").append(probability).append(" -j DROP");
             }
+        }
+        execWhenRunning(id, "sh", "-c", script.toString());
+    }
+
+    private static String hook(String chain) {
+        return "(iptables -N " + chain + " 2>/dev/null && iptables -I INPUT -j " + chain + " && iptables -I OUTPUT -j " + chain
+                + " || true)";
+    }
+
+    /** The node's iptables rules (iptables -S), for tests. */
+    String rules(String id) {
+        return execResult(id, "iptables", "-S").getStdout();
+    }
+
+    /** Removes one fault's rules from every node. */
+    public void removeRules(String chain) {
+        for (String id : nodeIds()) {
+            execWhenRunning(id, "sh", "-c", "iptables -D INPUT -j " + chain + " 2>/dev/null; iptables -D OUTPUT -j " + chain
+                    + " 2>/dev/null; iptables -F " + chain + " 2>/dev/null; iptables -X " + chain + " 2>/dev/null; true");
+        }
+    }
+
+    /** Stops the latency daemon on every node. */
+    public void stopDelay() {
+        for (String id : nodeIds()) {
+            execWhenRunning(id, "sh", "-c", "raftchat-netdelay stop >/dev/null 2>&1 || true");
         }
     }
 
@@ -305,8 +468,93 @@ public final class DockerCluster implements AutoCloseable {
     /** Removes every partition, loss and delay rule from every node. */
     public void healNetwork() {
         for (String id : nodeIds()) {
-            exec(id, "sh", "-c", "iptables -F INPUT && iptables -F OUTPUT && (raftchat-netdelay stop >/dev/null 2>&1 || true)");
+            execWhenRunning(id, "sh", "-c", "iptables -F INPUT && iptables -F OUTPUT"
+                    + " && for c in $(iptables -S | awk '$1 == \"-N\" && $2 ~ /^RCF/ {print $2}'); do iptables -F $c; iptables -X $c; done"
+                    + " && (raftchat-netdelay stop >/dev/null 2>&1 || true)");
         }
+    }
+
+    /** The size of each node's data volume (a tmpfs at /data). */
+    static final int DATA_VOLUME_MB = 256;
+
+    /** Fills the node's data volume to the last byte with a filler file; returns the bytes it took. */
+    public long fillDisk(String id) {
+        ExecResult r = execResult(id, "sh", "-c", "dd if=/dev/zero of=/data/.chaos-filler bs=1M 2>/dev/null; "
+                + "dd if=/dev/zero of=/data/.chaos-filler-tail bs=4k 2>/dev/null; sync; du -sb /data/.chaos-filler | cut -f1");
+        return Long.parseLong(r.getStdout().strip());
+    }
+
+    /**
+     * Asks {@code id} to take a snapshot now (new files on its data volume) and says how it went:
+     * with a full volume this is what meets ENOSPC at once, where Raft log appends still land in
+     * the WAL space RocksDB preallocated.
+     */
+    public String triggerSnapshot(String id) {
+        try {
+            var result = channels.admin(id, 20_000).triggerSnapshot(org.raftchat.proto.v1.TriggerSnapshotRequest.newBuilder()
+                    .setNodeId(id).build()).getResults(0);
+            return result.getOk() ? "snapshot ok" : "snapshot refused: " + result.getError();
+        } catch (RuntimeException e) {
+            return "snapshot failed: " + e.getMessage();
+        }
+    }
+
+    /** Removes the filler: space is free again. */
+    public void freeDisk(String id) {
+        execWhenRunning(id, "rm", "-f", "/data/.chaos-filler", "/data/.chaos-filler-tail");
+    }
+
+    /**
+     * Flips one byte in a random file of the node's data dir whose path matches {@code pattern}
+     * (a find -regex), with the node's JVM stopped; returns what was flipped, or throws if no such file.
+     */
+    public String flipByte(String id, String pattern, long seed) {
+        // python3 is in the image (raftchat-netdelay); the seed picks the file and the offset, so a replay flips the same.
+        String script = String.join("\n",
+                "import os, re, sys",
+                "seed, root, pattern = int(sys.argv[1]), sys.argv[2], re.compile(sys.argv[3])",
+                "files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs",
+                "               if pattern.fullmatch(os.path.join(d, f)) and os.path.getsize(os.path.join(d, f)) > 0)",
+                "if not files: sys.exit(3)",
+                "path = files[seed % len(files)]",
+                "size = os.path.getsize(path)",
+                "offset = (seed // 7) % size",
+                "with open(path, 'r+b') as f:",
+                "    f.seek(offset); old = f.read(1)[0]; f.seek(offset); f.write(bytes([old ^ 0xFF])); f.flush(); os.fsync(f.fileno())",
+                "print('%s at byte %d of %d' % (path, offset, size))");
+        ExecResult r = execResult(id, "python3", "-c", script, String.valueOf(Math.floorMod(seed, Long.MAX_VALUE)), "/data/" + id, pattern);
+        if (r.getExitCode() == 3) {
+            throw new IllegalStateException("no file matching " + pattern + " on " + id);
+        }
+        if (r.getExitCode() != 0) {
+            throw new IllegalStateException("flipping a byte on " + id + " failed: " + r.getStderr());
+        }
+        return r.getStdout().strip();
+    }
+
+    private static final String FAKETIME_FILE = "/run/raftchat/faketime";
+
+    /**
+     * Sets the node JVM's wall-clock offset, e.g. {@code "+30s"} or {@code "-300s"} (libfaketime's
+     * syntax; the JVM sees it within a second). The monotonic clock is not touched.
+     */
+    public void setClockOffset(String id, String offset) {
+        exec(id, "sh", "-c", "test -e /run/raftchat/faketime-active || { echo 'libfaketime is not active in this image' >&2; exit 1; }"
+                + " && echo '" + offset + "' > " + FAKETIME_FILE + ".tmp && mv " + FAKETIME_FILE + ".tmp " + FAKETIME_FILE);
+    }
+
+    /** Flips the node's wall clock between +0 and {@code offset} every {@code periodSeconds}, until {@link #resetClock}. */
+    public void strobeClock(String id, String offset, int periodSeconds) {
+        setClockOffset(id, "+0");
+        exec(id, "sh", "-c", "setsid sh -c 'while :; do echo \"" + offset + "\" > " + FAKETIME_FILE + ".s && mv " + FAKETIME_FILE
+                + ".s " + FAKETIME_FILE + "; sleep " + periodSeconds + "; echo +0 > " + FAKETIME_FILE + ".s && mv " + FAKETIME_FILE
+                + ".s " + FAKETIME_FILE + "; sleep " + periodSeconds + "; done' >/dev/null 2>&1 </dev/null & echo $! > /run/raftchat/strobe.pid");
+    }
+
+    /** Stops any strobe and sets the offset back to +0. */
+    public void resetClock(String id) {
+        execWhenRunning(id, "sh", "-c", "(test -f /run/raftchat/strobe.pid && kill $(cat /run/raftchat/strobe.pid) 2>/dev/null; rm -f /run/raftchat/strobe.pid; true)"
+                + " && echo +0 > " + FAKETIME_FILE + ".tmp && mv " + FAKETIME_FILE + ".tmp " + FAKETIME_FILE);
     }
 
     /** Writes each node's container log to {@code dir/<id>.log}. */

@@ -11,10 +11,21 @@ import java.util.Objects;
  * @param room the room read
  * @param keys message texts in seq order
  * @param seqs the seq of each message, parallel to {@code keys}
+ * @param timestampsMs the leader-stamped time of each message, parallel to {@code keys}; empty
+ *                     when not recorded (histories of older runs)
  */
-public record FinalRead(String node, String room, List<String> keys, List<Long> seqs) {
+public record FinalRead(String node, String room, List<String> keys, List<Long> seqs, List<Long> timestampsMs) {
+
+    public FinalRead(String node, String room, List<String> keys, List<Long> seqs) {
+        this(node, room, keys, seqs, List.of());
+    }
 
     public FinalRead {
+        timestampsMs = timestampsMs == null ? List.of() : List.copyOf(timestampsMs);
+        if (!timestampsMs.isEmpty() && timestampsMs.size() != keys.size()) {
+            throw new IllegalArgumentException("final read of " + room + " on " + node + ": " + keys.size() + " keys but "
+                    + timestampsMs.size() + " timestamps");
+        }
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(room, "room");
         keys = List.copyOf(keys);
@@ -25,8 +36,8 @@ public record FinalRead(String node, String room, List<String> keys, List<Long> 
         }
     }
 
-    /** Same messages at the same seqs in the same order (the node is not compared). */
+    /** Same messages at the same seqs in the same order, with the same timestamps (the node is not compared). */
     public boolean sameContentAs(FinalRead other) {
-        return keys.equals(other.keys) && seqs.equals(other.seqs);
+        return keys.equals(other.keys) && seqs.equals(other.seqs) && timestampsMs.equals(other.timestampsMs);
     }
 }

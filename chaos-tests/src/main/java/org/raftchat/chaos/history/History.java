@@ -35,6 +35,8 @@ public final class History {
     private final Map<Integer, Op> openByProcess = new HashMap<>();
     private final Map<Long, FaultHandle> openFaults = new LinkedHashMap<>();
     private long nextFaultId;
+    private long completedOps;
+    private long acknowledged;
 
     /** A recorder on {@link System#nanoTime()}; time 0 is now. */
     public History() {
@@ -147,8 +149,13 @@ public final class History {
     }
 
     /** Records the final whole-room read on one node. */
-    public synchronized FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs) {
-        FinalRead read = new FinalRead(node, room, keys, seqs);
+    public FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs) {
+        return finalRead(node, room, keys, seqs, List.of());
+    }
+
+    /** Records the final whole-room read on one node, with each message's stored timestamp. */
+    public synchronized FinalRead finalRead(String node, String room, List<String> keys, List<Long> seqs, List<Long> timestampsMs) {
+        FinalRead read = new FinalRead(node, room, keys, seqs, timestampsMs);
         finalReads.add(read);
         return read;
     }
@@ -183,6 +190,11 @@ public final class History {
         return List.copyOf(finalReads);
     }
 
+    /** Counts and open faults for the live progress line; cheap (no copy of the history). */
+    public synchronized Progress progress() {
+        return new Progress(now(), completedOps, acknowledged, List.copyOf(openFaults.values()));
+    }
+
     /** A consistent, immutable copy of everything recorded so far. */
     public synchronized HistoryData snapshot() {
         return new HistoryData(ops, deliveries, subscriberEvents, faults(), finalReads);
@@ -197,6 +209,8 @@ public final class History {
         Op op = new Op(ops.size(), invoke.process(), type, invoke.f(), invoke.room(), invoke.node(), now(),
                 invoke.key(), seq, readKeys, readLastSeq, error);
         ops.add(op);
+        completedOps++;
+        acknowledged += type == OpType.OK && invoke.f() == OpFunction.POST ? 1 : 0;
         return op;
     }
 }

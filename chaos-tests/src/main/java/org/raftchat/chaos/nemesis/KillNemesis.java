@@ -20,7 +20,7 @@ public final class KillNemesis implements Nemesis {
 
     @Override
     public String inject(DockerCluster cluster, Random random) {
-        victim = leader ? Nemesis.leaderOrRandom(cluster, random) : cluster.nodeIds().get(random.nextInt(cluster.nodeIds().size()));
+        victim = leader ? Nemesis.leaderOrRandom(cluster, random) : Nemesis.randomFree(cluster, random);
         cluster.killNode(victim);
         return "kill -9 " + victim;
     }

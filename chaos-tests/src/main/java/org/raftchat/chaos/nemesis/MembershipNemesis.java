@@ -1,9 +1,15 @@
 package org.raftchat.chaos.nemesis;
 
+import java.util.List;
 import java.util.Random;
 import org.raftchat.chaos.cluster.DockerCluster;
 
-/** Removes a node from the Raft configuration while clients write; healing adds it back. */
+/**
+ * Removes a node from the Raft configuration while clients write; healing adds it back. During
+ * another fault it removes the node that fault holds (a crashed node, as an operator would), so
+ * that on 3 nodes the composition does not simply remove the last quorum; a node still down at
+ * healing is added back as soon as it is restarted.
+ */
 public final class MembershipNemesis implements Nemesis {
 
     private String removed;
@@ -15,7 +21,9 @@ public final class MembershipNemesis implements Nemesis {
 
     @Override
     public String inject(DockerCluster cluster, Random random) {
-        String node = cluster.nodeIds().get(random.nextInt(cluster.nodeIds().size()));
+        List<String> held = cluster.nodeIds().stream().filter(id -> !cluster.freeNodes().contains(id)).toList();
+        String node = held.isEmpty() ? cluster.nodeIds().get(random.nextInt(cluster.nodeIds().size()))
+                : held.get(random.nextInt(held.size()));
         var members = cluster.removeNode(node);
         removed = node;
         return "remove " + node + " (members now " + members + ")";
@@ -23,9 +31,11 @@ public final class MembershipNemesis implements Nemesis {
 
     @Override
     public void heal(DockerCluster cluster) {
-        if (removed != null) {
+        if (removed != null && cluster.freeNodes().contains(removed)) {
             cluster.addNode(removed);
-            removed = null;
+        } else if (removed != null) {
+            cluster.addNodeWhenRestarted(removed);
         }
+        removed = null;
     }
 }

@@ -19,7 +19,12 @@ public final class Nemeses {
             () -> new PartitionNemesis(PartitionNemesis.Shape.RING),
             NetworkNemesis::latency,
             NetworkNemesis::loss,
-            MembershipNemesis::new);
+            MembershipNemesis::new,
+            () -> new ClockNemesis(ClockNemesis.Mode.SKEW),
+            () -> new ClockNemesis(ClockNemesis.Mode.JUMP),
+            () -> new ClockNemesis(ClockNemesis.Mode.STROBE),
+            DiskNemesis::full,
+            DiskNemesis::corrupt);
 
     /** "mix" stands for all of them. */
     public static final String MIX = "mix";
@@ -33,12 +38,25 @@ public final class Nemeses {
                 .orElseThrow(() -> new IllegalArgumentException("unknown nemesis '" + name + "'; known: " + names() + " or " + MIX));
     }
 
-    /** Expands "mix" and checks every name. */
+    /** Expands "mix" and checks every name; an entry "a+b" is a composed fault (b inside a's window). */
     public static List<String> expand(List<String> names) {
         if (names.contains(MIX)) {
             return names();
         }
-        names.forEach(Nemeses::byName);
+        for (String entry : names) {
+            String[] parts = entry.split("\\+");
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("a composed fault is two nemeses, a+b: '" + entry + "'");
+            }
+            for (String part : parts) {
+                byName(part);
+            }
+        }
         return List.copyOf(names);
+    }
+
+    /** Whether the schedule draws overlapping windows on its own: the mix does. */
+    public static boolean composesRandomly(List<String> names) {
+        return names.contains(MIX);
     }
 }

@@ -1,5 +1,6 @@
 package org.raftchat.chaos.nemesis;
 
+import java.util.List;
 import java.util.Random;
 import org.raftchat.chaos.cluster.DockerCluster;
 
@@ -16,8 +17,21 @@ public interface Nemesis {
 
     void heal(DockerCluster cluster);
 
-    /** The current leader, or a random node when there is none. */
+    /**
+     * The current leader, or a random node when there is none, among the nodes another fault does
+     * not hold (paused or killed): with overlapping faults, a node is broken by one nemesis at a time.
+     */
     static String leaderOrRandom(DockerCluster cluster, Random random) {
-        return cluster.leader().orElseGet(() -> cluster.nodeIds().get(random.nextInt(cluster.nodeIds().size())));
+        List<String> free = cluster.freeNodes();
+        return cluster.leader().filter(free::contains).orElseGet(() -> randomFree(cluster, random));
+    }
+
+    /** A random node no other fault holds. */
+    static String randomFree(DockerCluster cluster, Random random) {
+        List<String> free = cluster.freeNodes();
+        if (free.isEmpty()) {
+            throw new IllegalStateException("every node is held by another fault");
+        }
+        return free.get(random.nextInt(free.size()));
     }
 }

@@ -7,6 +7,7 @@ import org.raftchat.chaos.cluster.DockerCluster;
 public final class NetworkNemesis implements Nemesis {
 
     private final boolean loss;
+    private final String chain = DockerCluster.newRuleChain();
 
     private NetworkNemesis(boolean loss) {
         this.loss = loss;
@@ -29,7 +30,7 @@ public final class NetworkNemesis implements Nemesis {
     public String inject(DockerCluster cluster, Random random) {
         if (loss) {
             double probability = 0.05 + random.nextInt(11) / 100.0;
-            cluster.nodeIds().forEach(id -> cluster.loss(id, probability));
+            cluster.nodeIds().forEach(id -> cluster.loss(id, probability, chain));
             return String.format("drop %.0f%% of packets between all nodes", probability * 100);
         }
         int delayMs = 30 + random.nextInt(71);
@@ -40,6 +41,10 @@ public final class NetworkNemesis implements Nemesis {
 
     @Override
     public void heal(DockerCluster cluster) {
-        cluster.healNetwork();
+        if (loss) {
+            cluster.removeRules(chain);
+        } else {
+            cluster.stopDelay();
+        }
     }
 }

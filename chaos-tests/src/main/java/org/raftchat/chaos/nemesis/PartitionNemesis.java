@@ -34,6 +34,8 @@ public final class PartitionNemesis implements Nemesis {
     }
 
     private final Shape shape;
+    /** This fault's own rules, so healing it leaves an overlapping partition or packet loss in place. */
+    private final String chain = DockerCluster.newRuleChain();
 
     public PartitionNemesis(Shape shape) {
         this.shape = shape;
@@ -47,7 +49,7 @@ public final class PartitionNemesis implements Nemesis {
     @Override
     public String inject(DockerCluster cluster, Random random) {
         Map<String, List<String>> grudge = grudge(cluster, random);
-        grudge.forEach(cluster::block);
+        grudge.forEach((node, peers) -> cluster.block(node, peers, chain));
         String cuts = grudge.entrySet().stream().filter(e -> !e.getValue().isEmpty())
                 .map(e -> e.getKey() + "-/-" + String.join(",", e.getValue())).collect(Collectors.joining(" "));
         // A ring of 3 nodes is a full mesh: say so, rather than report an empty fault.
@@ -56,7 +58,7 @@ public final class PartitionNemesis implements Nemesis {
 
     @Override
     public void heal(DockerCluster cluster) {
-        cluster.healNetwork();
+        cluster.removeRules(chain);
     }
 
     Map<String, List<String>> grudge(DockerCluster cluster, Random random) {

@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 import org.raftchat.chaos.checker.Anomaly;
 import org.raftchat.chaos.checker.AnomalyKind;
 import org.raftchat.chaos.checker.FaultStats;
+import org.raftchat.chaos.checker.Recovery;
 import org.raftchat.chaos.checker.Verdict;
+import org.raftchat.chaos.history.FaultWindow;
 import org.raftchat.chaos.history.HistoryData;
 import org.raftchat.chaos.history.Op;
 
@@ -53,7 +55,8 @@ final class HtmlReport {
         parameters(html, params);
         counts(html, verdict.counts());
         timeline(html, data);
-        availability(html, availability);
+        availability(html, availability, data.faults());
+        recovery(html, Recovery.perNemesis(data));
         anomalies(html, verdict.anomalies());
         return html.append("</body></html>\n").toString();
     }
@@ -107,13 +110,16 @@ final class HtmlReport {
                 .append("completed POST, any outcome; gaps are seconds in which no POST was invoked.</div>\n");
     }
 
-    private static void availability(StringBuilder html, List<FaultStats> stats) {
-        html.append("<h2>Availability</h2>\n<table><tr><th>nemesis</th><th>description</th><th>start</th>")
+    private static void availability(StringBuilder html, List<FaultStats> stats, List<FaultWindow> faults) {
+        html.append("<h2>Availability</h2>\n<table><tr><th>#</th><th>nemesis</th><th>description</th><th>overlaps</th><th>start</th>")
                 .append("<th>end</th><th>POSTs invoked</th><th>OK</th><th>OK share</th>")
                 .append("<th>first OK write after start</th></tr>");
         for (FaultStats s : stats) {
-            html.append("<tr><td>").append(Html.escape(s.window().nemesis())).append("</td><td>")
-                    .append(Html.escape(s.window().description())).append("</td>")
+            int index = faults.indexOf(s.window());
+            html.append("<tr><td>").append(index < 0 ? "" : "#" + index).append("</td><td>")
+                    .append(Html.escape(s.window().nemesis())).append("</td><td>")
+                    .append(Html.escape(s.window().description())).append("</td><td>")
+                    .append(index < 0 ? "" : Html.escape(overlaps(faults, index))).append("</td>")
                     .append(numCell(Html.seconds(s.window().startNanos())))
                     .append(numCell(Html.seconds(s.window().endNanos())))
                     .append(numCell(String.valueOf(s.postsInvoked()))).append(numCell(String.valueOf(s.postsOk())))
@@ -123,6 +129,40 @@ final class HtmlReport {
                     .append("</tr>");
         }
         html.append("</table>\n");
+    }
+
+    private static void recovery(StringBuilder html, List<Recovery.NemesisRecovery> rows) {
+        html.append("<h2>Recovery time per nemesis</h2>\n<div class=\"muted\">From the fault's start (and from its heal) to ")
+                .append("the acknowledgement of the first write a client invoked at or after it, in ms: p50 / p99 / max over ")
+                .append("the nemesis' windows. never: windows after whose heal no write was acknowledged.</div>\n")
+                .append("<table><tr><th>nemesis</th><th>windows</th><th>from start p50</th><th>p99</th><th>max</th>")
+                .append("<th>from heal p50</th><th>p99</th><th>max</th><th>never</th></tr>");
+        for (Recovery.NemesisRecovery r : rows) {
+            html.append(r.neverRecovered() > 0 ? "<tr class=\"bad\">" : "<tr>").append(cell(r.nemesis()))
+                    .append(numCell(String.valueOf(r.windows())))
+                    .append(numCell(ms(r.p50FromStartMillis()))).append(numCell(ms(r.p99FromStartMillis())))
+                    .append(numCell(ms(r.maxFromStartMillis()))).append(numCell(ms(r.p50FromHealMillis())))
+                    .append(numCell(ms(r.p99FromHealMillis()))).append(numCell(ms(r.maxFromHealMillis())))
+                    .append(numCell(String.valueOf(r.neverRecovered()))).append("</tr>");
+        }
+        html.append("</table>\n");
+    }
+
+    private static String ms(Long value) {
+        return value == null ? "-" : String.valueOf(value);
+    }
+
+    /** The other fault windows in effect at some time during window {@code index}: composed faults. */
+    static String overlaps(List<FaultWindow> faults, int index) {
+        FaultWindow w = faults.get(index);
+        List<String> with = new java.util.ArrayList<>();
+        for (int i = 0; i < faults.size(); i++) {
+            FaultWindow o = faults.get(i);
+            if (i != index && o.startNanos() < w.endNanos() && w.startNanos() < o.endNanos()) {
+                with.add("#" + i + " " + o.nemesis());
+            }
+        }
+        return String.join(", ", with);
     }
 
     private static void anomalies(StringBuilder html, List<Anomaly> anomalies) {

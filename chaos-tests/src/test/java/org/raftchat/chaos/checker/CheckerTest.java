@@ -96,6 +96,33 @@ class CheckerTest {
     }
 
     @Test
+    void aTimestampEarlierThanThePreviousMessagesGoesBackwards() {
+        // Goal: a new leader whose clock is behind its predecessor's must not stamp a message earlier
+        // than the one before it; the checker names the pair, on the replicas that hold it.
+        OpPair a = s.okPost(0, "a", 1);
+        OpPair b = s.okPost(1, "b", 2);
+        OpPair c = s.okPost(2, "c", 3);
+        Scenario.NODES.forEach(node -> s.history.finalRead(node, Scenario.ROOM, List.of("a", "b", "c"),
+                List.of(1L, 2L, 3L), List.of(1_000L, 61_000L, 1_500L)));
+
+        Anomaly anomaly = onlyAnomaly(s.check(), AnomalyKind.TIMESTAMP_BACKWARDS);
+
+        assertThat(anomaly.ops()).containsExactlyElementsOf(ops(b, c));
+        assertThat(anomaly.description()).contains("seq 3 (c)", "59500 ms before seq 2 (b)", "n1,n2,n3");
+        assertThat(s.check().counts()).containsEntry("timestampsBackwards", 1);
+    }
+
+    @Test
+    void equalOrRisingTimestampsAreFine() {
+        s.okPost(0, "a", 1);
+        s.okPost(1, "b", 2);
+        Scenario.NODES.forEach(node -> s.history.finalRead(node, Scenario.ROOM, List.of("a", "b"),
+                List.of(1L, 2L), List.of(5_000L, 5_000L)));
+
+        assertThat(s.check().anomalies()).isEmpty();
+    }
+
+    @Test
     void replicaWithADifferentOrderIsDivergent() {
         // Goal: a node whose final read differs from the majority is named, with the first differing position.
         OpPair a = s.infoPost(0, "a");

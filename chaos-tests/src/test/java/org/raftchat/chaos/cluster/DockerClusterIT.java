@@ -13,24 +13,79 @@ import org.testcontainers.DockerClientFactory;
 /** The cluster's housekeeping against the real engine (profile {@code chaos}): no leftovers, no pulls. */
 class DockerClusterIT {
 
+    private static final String IMAGE = System.getProperty("chaos.image", DockerCluster.DEFAULT_IMAGE);
     private final DockerClient docker = DockerClientFactory.instance().client();
 
     @Test
-    void aRunRemovesTheNetworksAndContainersAnEarlierRunLeftBehind() {
+    void aRunRemovesTheNetworksAndContainersAnEarlierRunLeftBehindButNotThoseOfARunStillGoing() {
         // Goal: a run that died before closing its cluster does not make the next one fail with
-        // "Pool overlaps with other one on this address space".
-        String leftoverNetwork = docker.createNetworkCmd().withName("raftchat-chaos-leftover-" + System.nanoTime())
-                .withLabels(Map.of(DockerCluster.RUN_LABEL, "network"))
-                .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet("172.29.251.0/24")))
+        // "Pool overlaps with other one on this address space", and a run started next to another
+        // (a shared machine) does not remove the other's cluster.
+        String deadOwner = Long.MAX_VALUE + "@0"; // no such pid
+        String leftoverNetwork = network("172.29.251.0/24", deadOwner);
+        String leftoverContainer = container(leftoverNetwork, deadOwner);
+        String liveNetwork = network("172.29.252.0/24", DockerCluster.currentOwner());
+        String liveContainer = container(liveNetwork, DockerCluster.currentOwner());
+        try {
+            DockerCluster.removeLeftovers();
+
+            assertThat(networkIds()).doesNotContain(leftoverNetwork).contains(liveNetwork);
+            assertThat(containerIds()).doesNotContain(leftoverContainer).contains(liveContainer);
+        } finally {
+            docker.removeContainerCmd(liveContainer).withForce(true).exec();
+            docker.removeNetworkCmd(liveNetwork).exec();
+        }
+    }
+
+    @Test
+    void aResourceWithoutOwnerIsALeftoverOnlyWhenOld() {
+        // Goal: runs of the version before owners were recorded are cleaned up, but not while they may still run.
+        assertThat(DockerCluster.isLeftover(Map.of(DockerCluster.RUN_LABEL, "node"), 60)).isFalse();
+        assertThat(DockerCluster.isLeftover(Map.of(DockerCluster.RUN_LABEL, "node"),
+                DockerCluster.UNOWNED_LEFTOVER_AGE.toSeconds())).isTrue();
+    }
+
+    @Test
+    void healingAPartitionWhileAnotherFaultPausesANodeRemovesItsRulesThereOnUnpause() {
+        // Goal: overlapping faults heal correctly: a partition healed while its node is paused (docker exec
+        // refused) must not leave that node cut off after the pause ends (seed 1001/1002 lost their quorum so).
+        try (DockerCluster cluster = DockerCluster.start(2, IMAGE, new Random(11))) {
+            String chain = DockerCluster.newRuleChain();
+            cluster.block("n1", List.of("n2"), chain);
+            cluster.block("n2", List.of("n1"), chain);
+            cluster.pause("n1");
+
+            cluster.removeRules(chain);
+            assertThat(cluster.rules("n2")).doesNotContain(chain);
+            cluster.unpause("n1");
+
+            assertThat(cluster.rules("n1")).doesNotContain(chain);
+            assertThat(cluster.freeNodes()).containsExactly("n1", "n2");
+        }
+    }
+
+    private String network(String subnet, String owner) {
+        return docker.createNetworkCmd().withName("raftchat-chaos-test-" + System.nanoTime())
+                .withLabels(Map.of(DockerCluster.RUN_LABEL, "network", DockerCluster.OWNER_LABEL, owner))
+                .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(subnet)))
                 .exec().getId();
-        String leftoverContainer = docker.createContainerCmd(DockerCluster.DEFAULT_IMAGE).withCmd("sleep", "600")
-                .withLabels(Map.of(DockerCluster.RUN_LABEL, "node")).exec().getId();
-        docker.connectToNetworkCmd().withNetworkId(leftoverNetwork).withContainerId(leftoverContainer).exec();
+    }
 
-        DockerCluster.removeLeftovers();
+    private String container(String network, String owner) {
+        String id = docker.createContainerCmd(IMAGE).withCmd("sleep", "600")
+                .withLabels(Map.of(DockerCluster.RUN_LABEL, "node", DockerCluster.OWNER_LABEL, owner)).exec().getId();
+        docker.connectToNetworkCmd().withNetworkId(network).withContainerId(id).exec();
+        return id;
+    }
 
-        assertThat(docker.listNetworksCmd().withFilter("label", List.of(DockerCluster.RUN_LABEL)).exec()).isEmpty();
-        assertThat(docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(DockerCluster.RUN_LABEL)).exec()).isEmpty();
+    private List<String> networkIds() {
+        return docker.listNetworksCmd().withFilter("label", List.of(DockerCluster.RUN_LABEL)).exec().stream()
+                .map(com.github.dockerjava.api.model.Network::getId).toList();
+    }
+
+    private List<String> containerIds() {
+        return docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(DockerCluster.RUN_LABEL)).exec().stream()
+                .map(com.github.dockerjava.api.model.Container::getId).toList();
     }
 
     @Test
@@ -40,13 +95,13 @@ class DockerClusterIT {
         String drawn = "172.29." + (1 + new Random(7).nextInt(250)) + ".0/24";
         String foreign = docker.createNetworkCmd().withName("not-raftchat-" + System.nanoTime())
                 .withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(drawn))).exec().getId();
-        try (DockerCluster cluster = DockerCluster.start(1, DockerCluster.DEFAULT_IMAGE, seeded)) {
+        try (DockerCluster cluster = DockerCluster.start(1, IMAGE, seeded)) {
             assertThat(cluster.ip("n1")).doesNotStartWith(drawn.substring(0, drawn.length() - "0/24".length()));
             assertThat(cluster.leader()).contains("n1");
         } finally {
             docker.removeNetworkCmd(foreign).exec();
         }
-        assertThat(docker.listNetworksCmd().withFilter("label", List.of(DockerCluster.RUN_LABEL)).exec())
+        assertThat(docker.listNetworksCmd().withFilter("label", List.of(DockerCluster.RUN_LABEL + ".owner=" + DockerCluster.currentOwner())).exec())
                 .as("the closed cluster's network").isEmpty();
     }
 }

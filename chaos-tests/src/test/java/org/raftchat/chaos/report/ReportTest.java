@@ -56,6 +56,18 @@ class ReportTest {
         assertThat(HistoryFiles.read(dir.resolve(HistoryFiles.FILE_NAME))).isEqualTo(data);
         Verdict back = HistoryFiles.mapper().readValue(dir.resolve(Report.VERDICT_FILE).toFile(), Verdict.class);
         assertThat(back).isEqualTo(verdict);
+        var recovery = HistoryFiles.mapper().readTree(dir.resolve(Report.RECOVERY_FILE).toFile());
+        assertThat(recovery.get("perNemesis").size()).isEqualTo(2);
+        assertThat(recovery.get("perNemesis").get(0).get("nemesis").asText()).isEqualTo("partition-leader");
+        assertThat(recovery.get("perWindow").size()).isEqualTo(2);
+    }
+
+    @Test
+    void thePageHasTheRecoveryTimeTablePerNemesis() throws IOException {
+        HistoryData data = smallRunThatLosesAWrite();
+        String page = Files.readString(Report.write(dir, data, Checker.check(data), Availability.compute(data), PARAMS));
+
+        assertThat(page).contains("<h2>Recovery time per nemesis</h2>", "<td>partition-leader</td>", "<td>kill-node</td>");
     }
 
     @Test
@@ -72,6 +84,19 @@ class ReportTest {
     }
 
     /** Six seconds of posts with a leader partition and a node kill; one acknowledged write is missing at the end. */
+    @Test
+    void overlappingFaultsNameEachOtherInTheAvailabilityTable() {
+        // Goal: the report shows composed faults: each window lists the windows in effect with it.
+        List<org.raftchat.chaos.history.FaultWindow> faults = List.of(
+                new org.raftchat.chaos.history.FaultWindow("partition-majority", "n1-/-n2,n3", 1_000, 9_000),
+                new org.raftchat.chaos.history.FaultWindow("pause-leader", "pause n2", 5_000, 12_000),
+                new org.raftchat.chaos.history.FaultWindow("kill-leader", "kill -9 n1", 20_000, 30_000));
+
+        assertThat(HtmlReport.overlaps(faults, 0)).isEqualTo("#1 pause-leader");
+        assertThat(HtmlReport.overlaps(faults, 1)).isEqualTo("#0 partition-majority");
+        assertThat(HtmlReport.overlaps(faults, 2)).isEmpty();
+    }
+
     private static HistoryData smallRunThatLosesAWrite() {
         Scenario s = new Scenario();
         long seq = 0;
