@@ -1,13 +1,9 @@
 package org.raftchat.statemachine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
@@ -18,28 +14,21 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 
 /**
- * Applies one batch of entries into a {@link WriteBatch}. Every entry sees the effects of the
- * entries before it in the same batch (rooms, seq counters, idempotency keys) through an in-memory
- * map of the keys written so far; other reads come from the {@link ApplyCache}, or from the
- * database (and are then cached). Writes nothing to the database itself: the caller commits the
- * batch and then {@link #updateCache()}, or drops it when a {@link CorruptLogException} escapes.
+ * Applies one batch of entries into a {@link WriteBatchWithIndex}, reading through it so that every
+ * entry sees the effects of the entries before it in the same batch (rooms, seq counters,
+ * idempotency keys). Writes nothing to the database itself: the caller commits the batch, or drops
+ * it when a {@link CorruptLogException} escapes.
  *
  * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
  */
 final class BatchApplier implements ApplyStore {
 
-    /** Marks a key deleted in {@link #written}; compared by identity. */
-    private static final byte[] DELETED = new byte[0];
-
     private final RocksDB db;
-    private final WriteBatch batch;
+    private final WriteBatchWithIndex batch;
     private final ReadOptions readOptions;
-    private final ApplyCache cache;
-    /** Every key this batch wrote, with its latest value or {@link #DELETED}. */
-    private final Map<ByteBuffer, byte[]> written = new HashMap<>();
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
@@ -49,11 +38,10 @@ final class BatchApplier implements ApplyStore {
     private final MessageCommands messages = new MessageCommands(this, rooms);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
 
-    BatchApplier(RocksDB db, WriteBatch batch, ReadOptions readOptions, ApplyCache cache, long appliedIndex, long lastTimestampMs) {
+    BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
         this.batch = batch;
         this.readOptions = readOptions;
-        this.cache = cache;
         this.appliedIndex = appliedIndex;
         this.lastTimestampMs = lastTimestampMs;
     }
@@ -238,14 +226,13 @@ final class BatchApplier implements ApplyStore {
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB batch delete failed during apply", e);
         }
-        written.put(ByteBuffer.wrap(key), DELETED);
     }
 
-    /** The database's keys with the prefix, then this batch's puts added and deletes taken out, in RocksDB's (unsigned byte) order. */
     @Override
     public List<byte[]> keysWithPrefix(byte[] prefix) {
-        TreeSet<byte[]> keys = new TreeSet<>(java.util.Arrays::compareUnsigned);
-        try (RocksIterator it = db.newIterator(readOptions)) {
+        List<byte[]> keys = new ArrayList<>();
+        try (RocksIterator base = db.newIterator(readOptions);
+                RocksIterator it = batch.newIteratorWithBase(base)) {
             for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 keys.add(it.key());
             }
@@ -253,36 +240,16 @@ final class BatchApplier implements ApplyStore {
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB iteration failed during apply", e);
         }
-        written.forEach((key, value) -> {
-            byte[] bytes = key.array();
-            if (Keys.startsWith(bytes, prefix)) {
-                if (value == DELETED) {
-                    keys.remove(bytes);
-                } else {
-                    keys.add(bytes);
-                }
-            }
-        });
-        return new ArrayList<>(keys);
+        return keys;
     }
 
     @Override
     public byte[] get(byte[] key) {
-        ByteBuffer wrapped = ByteBuffer.wrap(key);
-        byte[] value = written.get(wrapped);
-        if (value != null) {
-            return value == DELETED ? null : value;
-        }
-        if (cache.contains(wrapped)) {
-            return cache.value(wrapped);
-        }
         try {
-            value = db.get(readOptions, key);
+            return batch.getFromBatchAndDB(db, readOptions, key);
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB read failed during apply", e);
         }
-        cache.remember(wrapped, value);
-        return value;
     }
 
     @Override
@@ -292,11 +259,5 @@ final class BatchApplier implements ApplyStore {
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB batch put failed during apply", e);
         }
-        written.put(ByteBuffer.wrap(key), value);
-    }
-
-    /** Once the batch is in the database: its writes into the cache (the keys the cache holds). */
-    void updateCache() {
-        written.forEach((key, value) -> cache.written(key, value == DELETED ? null : value));
     }
 }

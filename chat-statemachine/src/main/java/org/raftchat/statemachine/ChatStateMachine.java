@@ -28,7 +28,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,15 +64,7 @@ public final class ChatStateMachine implements AutoCloseable {
     /** Share of the memtable spent on its Bloom filter. */
     private static final double MEMTABLE_BLOOM_SIZE_RATIO = 0.05;
 
-    /**
-     * Keys apply keeps in memory (rooms, memberships, read positions, seq counters: what posts read).
-     * At about 100-300 bytes an entry, some 10-30 MB at most.
-     */
-    private static final int APPLY_CACHE_ENTRIES = 100_000;
-
     private final WriteOptions writeOptions;
-    /** Apply's view of hot keys; touched only under {@link #writerLock}. */
-    private final ApplyCache applyCache = new ApplyCache(APPLY_CACHE_ENTRIES);
     /** Serializes the writers: apply, checkpoint, restore, close. Always taken before {@link #stateLock}. */
     private final ReentrantLock writerLock = new ReentrantLock();
     /** Queries and apply take the read side; restore and close take the write side to swap {@link #db}. */
@@ -136,9 +128,9 @@ public final class ChatStateMachine implements AutoCloseable {
             if (entries.isEmpty()) {
                 return List.of();
             }
-            try (WriteBatch batch = new WriteBatch();
+            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
                     ReadOptions readOptions = new ReadOptions()) {
-                BatchApplier applier = new BatchApplier(db, batch, readOptions, applyCache, appliedIndex, lastTimestampMs);
+                BatchApplier applier = new BatchApplier(db, batch, readOptions, appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
                 log.debug("Applied {} entries up to index {}", entries.size(), appliedIndex);
@@ -355,19 +347,17 @@ public final class ChatStateMachine implements AutoCloseable {
         }
     }
 
-    private void commit(WriteBatch batch, BatchApplier applier) {
+    private void commit(WriteBatchWithIndex batch, BatchApplier applier) {
         if (applier.appliedIndex() == appliedIndex) {
             return; // replay only: nothing to write
         }
-        applier.put(Keys.APPLIED_INDEX, Keys.longBytes(applier.appliedIndex()));
-        applier.put(Keys.LAST_TIMESTAMP_MS, Keys.longBytes(applier.lastTimestampMs()));
         try {
+            batch.put(Keys.APPLIED_INDEX, Keys.longBytes(applier.appliedIndex()));
+            batch.put(Keys.LAST_TIMESTAMP_MS, Keys.longBytes(applier.lastTimestampMs()));
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             throw new StateMachineException("cannot write apply batch up to index " + applier.appliedIndex(), e);
         }
-        // Only now: a batch that is not written must leave the cache as the database is.
-        applier.updateCache();
         appliedIndex = applier.appliedIndex();
         lastTimestampMs = applier.lastTimestampMs();
     }
@@ -479,7 +469,6 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     private void closeDb() {
-        applyCache.clear(); // it mirrors this database only (a restore opens another)
         if (db != null) {
             db.close();
             db = null;
