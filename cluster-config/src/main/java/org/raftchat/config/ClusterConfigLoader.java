@@ -54,6 +54,8 @@ public final class ClusterConfigLoader {
         java.util.SortedSet<String> all = new java.util.TreeSet<>(TOP_FIELDS);
         NODE_FIELDS.forEach(f -> all.add("nodes[]." + f));
         LIMIT_FIELDS.forEach(f -> all.add("limits." + f));
+        LOGIN_THROTTLING_FIELDS.forEach(f -> all.add("limits.loginThrottling." + f));
+        SESSION_FIELDS.forEach(f -> all.add("sessions." + f));
         RAFT_FIELDS.forEach(f -> all.add("raft." + f));
         TLS_FIELDS.forEach(f -> all.add("tls." + f));
         return all;
