@@ -68,6 +68,11 @@ public final class Defaults {
     public static final ReadMode RAFT_READ_MODE = ReadMode.SAFE;
     /** Writes queued on the leader while the previous entry is handed to SOFAJRaft go out together. */
     public static final int RAFT_MAX_COMMANDS_PER_ENTRY = 64;
+    /**
+     * Grouped entries the leader has proposed and not yet answered, at most; writes arriving while
+     * this many are out wait and go together in the next entry (see Proposer).
+     */
+    public static final int RAFT_MAX_ENTRIES_IN_FLIGHT = 2;
     /** Encoded commands in one grouped entry at most (64 messages of 4 KiB). */
     public static final int RAFT_MAX_BYTES_PER_ENTRY = 256 * 1024;
 

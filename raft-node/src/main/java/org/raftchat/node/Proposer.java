@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.raftchat.node.metrics.NodeMetrics;
@@ -33,6 +34,13 @@ import org.raftchat.statemachine.ApplyResult;
  * leader, nothing proposed), RESOURCE_EXHAUSTED (queue full, nothing proposed) or UNAVAILABLE (the
  * outcome is unknown; the client retries with the same idempotency key).
  *
+ * <p>At most {@code maxEntriesInFlight} entries are between {@code node.apply} and their outcome at
+ * a time; commands that arrive while that window is full wait and go out together when an entry
+ * finishes. A command that finds the window open goes out at once (no added latency at low load);
+ * at a steady rate each entry then carries what arrived during the previous one's round trip, so
+ * the per-entry cost (RPCs, fsyncs, apply callbacks on every replica) is paid once per group. An
+ * entry whose outcome never arrives gives its place back at the proposal timeout.
+ *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
  * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
  * oldest first, rather than a timer task per proposal: scheduling and cancelling a task costs a
@@ -46,10 +54,14 @@ final class Proposer {
     private final Duration proposalTimeout;
     private final int maxCommandsPerEntry;
     private final int maxBytesPerEntry;
+    private final int maxEntriesInFlight;
     private final Executor submitter;
     private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean submitting = new AtomicBoolean();
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
+    /** Entries handed to SOFAJRaft whose outcome is not known yet, oldest first. */
+    private final Queue<Entry> entriesInFlight = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger openEntries = new AtomicInteger();
     private final NodeMetrics metrics;
 
     Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Settings settings,
@@ -60,6 +72,10 @@ final class Proposer {
         this.proposalTimeout = settings.proposalTimeout();
         this.maxCommandsPerEntry = settings.maxCommandsPerEntry();
         this.maxBytesPerEntry = settings.maxBytesPerEntry();
+        this.maxEntriesInFlight = settings.maxEntriesInFlight();
+        if (maxEntriesInFlight <= 0) {
+            throw new IllegalArgumentException("maxEntriesInFlight must be > 0, got " + maxEntriesInFlight);
+        }
         this.submitter = submitter;
         this.metrics = metrics;
         long sweepMs = settings.timeoutSweep().toMillis();
@@ -72,8 +88,10 @@ final class Proposer {
      * @param timeoutSweep         how often overdue proposals are looked for (the timeout's precision)
      * @param maxCommandsPerEntry  commands grouped into one log entry at most; 1 turns grouping off
      * @param maxBytesPerEntry     encoded commands in one entry at most (a bigger single command still goes alone)
+     * @param maxEntriesInFlight   entries proposed and not yet answered at most; later commands wait and are grouped
      */
-    record Settings(Duration proposalTimeout, Duration timeoutSweep, int maxCommandsPerEntry, int maxBytesPerEntry) {}
+    record Settings(Duration proposalTimeout, Duration timeoutSweep, int maxCommandsPerEntry, int maxBytesPerEntry,
+                    int maxEntriesInFlight) {}
 
     CompletableFuture<ApplyResult> propose(Command.Builder command) {
         if (leaderTerm.getAsLong() < 0) {
@@ -85,6 +103,12 @@ final class Proposer {
         pending.result().whenComplete((result, error) -> metrics.proposalFinished(startNanos, error == null));
         inFlight.add(pending);
         queued.add(pending);
+        scheduleSubmit();
+        return pending.result();
+    }
+
+    /** Starts a submitter run unless one is under way; called when a command queues or an entry finishes. */
+    private void scheduleSubmit() {
         if (submitting.compareAndSet(false, true)) {
             try {
                 submitter.execute(this::submitQueued);
@@ -92,21 +116,23 @@ final class Proposer {
                 failAll(drain(), GrpcErrors.shuttingDown());
             }
         }
-        return pending.result();
     }
 
-    /** Runs on the submitter thread until the queue is empty and no other run is needed. */
+    /** Runs on the submitter thread until the queue is empty or the window is full, and no other run is needed. */
     private void submitQueued() {
         while (true) {
-            List<Pending> group = nextGroup();
-            if (!group.isEmpty()) {
-                submit(group);
-                continue;
+            if (openEntries.get() < maxEntriesInFlight) {
+                List<Pending> group = nextGroup();
+                if (!group.isEmpty()) {
+                    submit(group);
+                    continue;
+                }
             }
             submitting.set(false);
-            // A command queued after nextGroup() found nothing, but before the flag was cleared, found
-            // the flag still set and scheduled no run: look again, unless a new run has taken over.
-            if (queued.isEmpty() || !submitting.compareAndSet(false, true)) {
+            // A command queued (or an entry finished) after the checks above, but before the flag was
+            // cleared, found the flag still set and scheduled no run: look again, unless a new run has
+            // taken over. An entry that finishes later schedules its own run.
+            if (queued.isEmpty() || openEntries.get() >= maxEntriesInFlight || !submitting.compareAndSet(false, true)) {
                 return;
             }
         }
@@ -133,7 +159,14 @@ final class Proposer {
             return;
         }
         ProposalClosure closure = new ProposalClosure();
-        closure.result().whenComplete((result, error) -> answer(group, result, error));
+        // Given up with its oldest command: the sweep releases it before it fails that command.
+        Entry entry = new Entry(new AtomicBoolean(), group.get(0).deadlineNanos());
+        openEntries.incrementAndGet();
+        entriesInFlight.add(entry);
+        closure.result().whenComplete((result, error) -> {
+            answer(group, result, error);
+            release(entry);
+        });
         Task task = new Task(ByteBuffer.wrap(encode(group)), closure);
         // If leadership moved on between the check above and the append, SOFAJRaft refuses the task
         // instead of appending it in a term we do not lead.
@@ -141,7 +174,17 @@ final class Proposer {
         try {
             node.apply(task);
         } catch (IllegalStateException e) {
-            failAll(group, GrpcErrors.shuttingDown());
+            closure.result().completeExceptionally(GrpcErrors.shuttingDown());
+        }
+    }
+
+    /** Gives the entry's place in the window back (once) and lets waiting commands go out. */
+    private void release(Entry entry) {
+        if (entry.released().compareAndSet(false, true)) {
+            openEntries.decrementAndGet();
+            if (!queued.isEmpty()) {
+                scheduleSubmit();
+            }
         }
     }
 
@@ -184,6 +227,13 @@ final class Proposer {
     /** Fails every proposal past its deadline; drops finished ones from the head of the queue. */
     private void expireOverdue() {
         long now = System.nanoTime();
+        for (Entry head = entriesInFlight.peek(); head != null; head = entriesInFlight.peek()) {
+            if (!head.released().get() && head.deadlineNanos() - now > 0) {
+                break;
+            }
+            entriesInFlight.poll();
+            release(head);
+        }
         for (Pending head = inFlight.peek(); head != null; head = inFlight.peek()) {
             if (!head.result().isDone() && head.deadlineNanos() - now > 0) {
                 return;
@@ -194,4 +244,6 @@ final class Proposer {
     }
 
     private record Pending(Command command, CompletableFuture<ApplyResult> result, long deadlineNanos) {}
+
+    private record Entry(AtomicBoolean released, long deadlineNanos) {}
 }

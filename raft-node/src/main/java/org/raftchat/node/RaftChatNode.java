@@ -122,7 +122,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
-                        config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY),
+                        config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY,
+                        Defaults.RAFT_MAX_ENTRIES_IN_FLIGHT),
                 proposalSubmitter, timer, metrics);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT, metrics);
         RequestValidator validator = new RequestValidator(config.limits());

@@ -1,0 +1,124 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.entity.Task;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.raftchat.node.metrics.NodeMetrics;
+import org.raftchat.proto.v1.Command;
+import org.raftchat.statemachine.ApplyResult;
+
+class ProposerTest {
+
+    /** What the fake node was asked to append, in order. */
+    final List<Task> appended = new CopyOnWriteArrayList<>();
+    final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("apply")) {
+                    appended.add((Task) args[0]);
+                    return null;
+                }
+                throw new UnsupportedOperationException(method.getName());
+            });
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
+
+    private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight) {
+        return new Proposer(node, () -> 1L, () -> null,
+                new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight),
+                Runnable::run, timer, new NodeMetrics());
+    }
+
+    private static Command.Builder post(String user) {
+        return Command.newBuilder().setIdempotencyKey(user);
+    }
+
+    private int commandsIn(Task task) throws InvalidProtocolBufferException {
+        Command command = Command.parseFrom(task.getData().duplicate());
+        return command.hasBatch() ? command.getBatch().getCommandsCount() : 1;
+    }
+
+    private static void answer(Task task, ApplyResult result) {
+        ((ProposalClosure) task.getDone()).complete(result);
+    }
+
+    @Test
+    void commandsArrivingWhileTheWindowIsFullGoOutTogetherWhenAnEntryFinishes() throws Exception {
+        // Goal: a lone command goes out at once; with the one-entry window taken, later commands wait
+        // and are proposed as one grouped entry as soon as the first entry is answered.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 1);
+        CompletableFuture<ApplyResult> first = proposer.propose(post("a"));
+        assertThat(appended).hasSize(1);
+
+        CompletableFuture<ApplyResult> second = proposer.propose(post("b"));
+        CompletableFuture<ApplyResult> third = proposer.propose(post("c"));
+        assertThat(appended).as("window full: nothing more is proposed yet").hasSize(1);
+
+        answer(appended.get(0), new ApplyResult.UserRegistered("a"));
+        assertThat(first).isCompletedWithValue(new ApplyResult.UserRegistered("a"));
+        assertThat(appended).hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+
+        answer(appended.get(1), new ApplyResult.Batched(List.of(
+                new ApplyResult.UserRegistered("b"), new ApplyResult.UserRegistered("c"))));
+        assertThat(second).isCompletedWithValue(new ApplyResult.UserRegistered("b"));
+        assertThat(third).isCompletedWithValue(new ApplyResult.UserRegistered("c"));
+    }
+
+    @Test
+    void aFailedEntryAlsoOpensTheWindow() throws Exception {
+        // Goal: an entry SOFAJRaft refuses (e.g. leadership lost) gives its place back like an applied one.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 1);
+        CompletableFuture<ApplyResult> first = proposer.propose(post("a"));
+        CompletableFuture<ApplyResult> second = proposer.propose(post("b"));
+        assertThat(appended).hasSize(1);
+
+        appended.get(0).getDone().run(new com.alipay.sofa.jraft.Status(
+                com.alipay.sofa.jraft.error.RaftError.EPERM, "not leader"));
+        assertThat(first).isCompletedExceptionally();
+        assertThat(appended).hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(1);
+        assertThat(second).isNotDone();
+    }
+
+    @Test
+    void windowOfTwoKeepsTwoEntriesOut() {
+        // Goal: the window's size is the number of entries proposed and unanswered at once.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2);
+        proposer.propose(post("a"));
+        proposer.propose(post("b"));
+        proposer.propose(post("c"));
+        assertThat(appended).hasSize(2);
+    }
+
+    @Test
+    void anEntryThatIsNeverAnsweredGivesItsPlaceBackAtTheProposalTimeout() throws Exception {
+        // Goal: a lost outcome cannot stall the leader's writes for longer than the proposal timeout.
+        Proposer proposer = proposer(Duration.ofMillis(200), 1);
+        CompletableFuture<ApplyResult> lost = proposer.propose(post("a"));
+        assertThat(appended).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(lost::isDone);
+        assertThat(lost).isCompletedExceptionally();
+
+        // The sweep that expired the proposal gave its entry's place back first: a new command goes out at once.
+        CompletableFuture<ApplyResult> next = proposer.propose(post("b"));
+        assertThat(appended).hasSize(2);
+        answer(appended.get(1), new ApplyResult.UserRegistered("b"));
+        assertThat(next).isCompletedWithValue(new ApplyResult.UserRegistered("b"));
+    }
+}
