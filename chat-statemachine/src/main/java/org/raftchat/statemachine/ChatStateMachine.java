@@ -260,9 +260,12 @@ public final class ChatStateMachine implements AutoCloseable {
     /** Runs a query on one snapshot, so it sees whole batches only. */
     private <T> T query(java.util.function.Function<StateQueries, T> query) {
         return asReader(() -> {
+            // Read before the snapshot is taken, so it is never later than the snapshot's own stored
+            // time: the leader time sessions are judged by is one this replica has applied.
+            long appliedTimeMs = lastTimestampMs;
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
-                return query.apply(new StateQueries(db, readOptions));
+                return query.apply(new StateQueries(db, readOptions, appliedTimeMs));
             } finally {
                 db.releaseSnapshot(snapshot);
             }

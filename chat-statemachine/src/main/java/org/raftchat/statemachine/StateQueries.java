@@ -22,10 +22,13 @@ final class StateQueries {
 
     private final RocksDB db;
     private final ReadOptions readOptions;
+    /** The latest leader time applied (kept in memory by the state machine): no read per session lookup. */
+    private final long lastTimestampMs;
 
-    StateQueries(RocksDB db, ReadOptions readOptions) {
+    StateQueries(RocksDB db, ReadOptions readOptions, long lastTimestampMs) {
         this.db = db;
         this.readOptions = readOptions;
+        this.lastTimestampMs = lastTimestampMs;
     }
 
     Optional<UserInfo> user(String name) {
@@ -93,7 +96,7 @@ final class StateQueries {
     }
 
     private long lastTimestampMs() {
-        return readLong(Keys.LAST_TIMESTAMP_MS);
+        return lastTimestampMs;
     }
 
     Optional<RoomInfo> room(String name) {
