@@ -11,6 +11,10 @@
 #   wait     (default) stay up with the node down; `raftchat-node-ctl start` starts it again
 #   restart  start it again after RAFTCHAT_RESTART_DELAY seconds (default 1)
 #   exit     the container exits with the JVM's exit code (restart with `docker start`)
+# Whatever the mode, two exit codes of the node itself are handled here (except with `exit`):
+#   75  storage failed (full disk, failed write): started again after a back-off (1 s, doubling to
+#       10 s while it keeps failing within a minute), as systemd's Restart= would
+#   74  its data is corrupt: left down; replace the replica (see docs/operations.md)
 # RAFTCHAT_AUTOSTART=false: do not start the JVM until `raftchat-node-ctl start`.
 # RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the base image has it) with its wall clock
 #   offset by what /run/raftchat/faketime says (e.g. "+30s", "-300s"; re-read every second). The
@@ -75,7 +79,13 @@ if [[ ${RAFTCHAT_FAKETIME:-false} == true ]]; then
   fi
 fi
 
+EXIT_STORAGE_FAILED=75
+EXIT_DATA_CORRUPT=74
+BACKOFF_S=1
+STARTED_AT=0
+
 start_java() {
+  STARTED_AT=$SECONDS
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
   env "${FAKETIME_ENV[@]}" java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
   JAVA_PID=$!
@@ -99,6 +109,17 @@ wait_java() {
   return "$rc"
 }
 
+# Sleeps SECONDS, unless a start request or SIGTERM comes first; then starts the JVM. 1: stopping.
+restart_after() {
+  local deadline=$((SECONDS + $1))
+  while ((SECONDS < deadline)) && [[ ! -e $START_FLAG ]]; do
+    ((STOPPING)) && return 1
+    sleep 0.2
+  done
+  ((STOPPING)) && return 1
+  start_java
+}
+
 if [[ ${RAFTCHAT_AUTOSTART:-true} != false ]]; then
   start_java
 fi
@@ -115,11 +136,22 @@ while :; do
     else
       log "node process exited: exit code $rc"
     fi
-    case $ON_EXIT in
-      exit) log "RAFTCHAT_ON_EXIT=exit: container exits"; exit "$rc" ;;
-      restart) sleep "$RESTART_DELAY"; ((STOPPING)) && exit 0; start_java; continue ;;
-      wait) log "node is down; 'raftchat-node-ctl start' (docker exec) starts it again" ;;
-    esac
+    if [[ $ON_EXIT != exit ]] && ((rc == EXIT_STORAGE_FAILED)); then
+      ((SECONDS - STARTED_AT >= 60)) && BACKOFF_S=1
+      log "node stopped on a storage failure (see its log); starting it again in ${BACKOFF_S} s"
+      restart_after "$BACKOFF_S" || exit 0
+      BACKOFF_S=$((BACKOFF_S * 2 > 10 ? 10 : BACKOFF_S * 2))
+      continue
+    fi
+    if [[ $ON_EXIT != exit ]] && ((rc == EXIT_DATA_CORRUPT)); then
+      log "node stopped: its data is corrupt (see its log). Not restarting: replace the replica (remove-node, wipe its data, start, add-node)"
+    else
+      case $ON_EXIT in
+        exit) log "RAFTCHAT_ON_EXIT=exit: container exits"; exit "$rc" ;;
+        restart) sleep "$RESTART_DELAY"; ((STOPPING)) && exit 0; start_java; continue ;;
+        wait) log "node is down; 'raftchat-node-ctl start' (docker exec) starts it again" ;;
+      esac
+    fi
   fi
   # Node down: wait for a start request (or SIGTERM).
   while [[ ! -e $START_FLAG ]]; do

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.ChatMessage;
@@ -45,12 +46,17 @@ final class ChatFsm extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private volatile long currentTerm = 0;
     private volatile String fatalError;
+    /** What made apply fail, if that is what stopped the replica. */
+    private volatile Throwable applyFailure;
     private final java.util.concurrent.atomic.AtomicInteger snapshotsInstalled = new java.util.concurrent.atomic.AtomicInteger();
+    private final Consumer<FatalError> onFatalError;
 
-    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics) {
+    /** @param onFatalError told once when the replica enters the error state (the process may exit then) */
+    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics, Consumer<FatalError> onFatalError) {
         this.stateMachine = stateMachine;
         this.subscriptions = subscriptions;
         this.metrics = metrics;
+        this.onFatalError = onFatalError;
     }
 
     @Override
@@ -72,8 +78,8 @@ final class ChatFsm extends StateMachineAdapter {
         } catch (CorruptLogException | org.raftchat.statemachine.StateMachineException e) {
             // Never log-and-skip: a replica that cannot apply an entry must stop, or it would diverge.
             fatalError = e.getMessage();
-            LOG.error("Stopping this replica: cannot apply log entries {}..{}: {}. The node keeps running to serve "
-                    + "status but applies nothing more; repair or wipe its data and let it catch up from the others.",
+            applyFailure = e;
+            LOG.error("Stopping this replica: cannot apply log entries {}..{}: {}. It applies nothing more in this process.",
                     entries.get(0).index(), entries.get(entries.size() - 1).index(), e.getMessage(), e);
             it.setErrorAndRollback(entries.size(), new Status(RaftError.ESTATEMACHINE, e.getMessage()));
             return;
@@ -134,8 +140,11 @@ final class ChatFsm extends StateMachineAdapter {
             LOG.info("Saved a snapshot at applied index {}", stateMachine.appliedIndex());
             done.run(Status.OK());
         } catch (IOException | RuntimeException e) {
-            LOG.error("Failed to save a snapshot into {}", target, e);
-            done.run(new Status(RaftError.EIO, "snapshot save failed: %s", e.getMessage()));
+            // Not EIO: SOFAJRaft stops the whole node on an EIO snapshot. A failed snapshot loses nothing
+            // (the log stays until a snapshot succeeds), so the next interval simply tries again; a full
+            // disk then heals by itself once space is freed.
+            LOG.error("Failed to save a snapshot into {}; the log is kept and the next snapshot tries again", target, e);
+            done.run(new Status(RaftError.EAGAIN, "snapshot save failed: %s", e.getMessage()));
         }
     }
 
@@ -190,6 +199,9 @@ final class ChatFsm extends StateMachineAdapter {
     public void onError(RaftException e) {
         fatalError = e.getStatus().toString();
         LOG.error("Raft node entered the error state and stopped applying: {}", e.getStatus(), e);
+        // An apply failure's exception says more (RocksDB's "Corruption") than SOFAJRaft's status text.
+        Throwable cause = applyFailure;
+        onFatalError.accept(cause != null ? FatalError.fromException(cause) : FatalError.fromRaftStatus(fatalError));
     }
 
     /** The term this node leads, or -1: it accepts writes only once its FSM has started leading. */

@@ -1,5 +1,6 @@
 package org.raftchat.node;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -10,6 +11,7 @@ import org.raftchat.config.ClusterConfigLoader;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.InvalidClusterConfigException;
 import org.raftchat.config.NodeSpec;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +58,21 @@ public final class NodeMain implements Callable<Integer> {
     Path restoreFrom;
 
     static final String ENV_ADMIN_TOKEN = "RAFTCHAT_ADMIN_TOKEN";
+    /**
+     * Exit code (EX_TEMPFAIL) when storage failed (a full disk, a failed write or open): start the node
+     * again once the disk is fixed; its log replay catches it up. The node image's supervisor restarts
+     * on this code by itself, with back-off; so should systemd ({@code RestartForceExitStatus=75}).
+     */
+    static final int EXIT_STORAGE_FAILED = 75;
+    /**
+     * Exit code (EX_IOERR) when this node's data on disk is corrupt: starting it again will not help.
+     * Replace the replica: remove it from the cluster, wipe its data directory, add it back.
+     */
+    static final int EXIT_DATA_CORRUPT = 74;
+    /** Both the storage check and the Raft error state may report: exit once. */
+    private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long the exit may take (shutdown hooks) before the process halts anyway. */
+    private static final long EXIT_GRACE_MS = 10_000;
     static final String LOG_FORMAT_PROPERTY = "raftchat.log.format";
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -101,11 +118,62 @@ public final class NodeMain implements Callable<Integer> {
         }
         System.setProperty(LOG_FORMAT_PROPERTY, format);
         configureLogging(config.node(nodeId).orElseThrow());
-        RaftChatNode node = RaftChatNode.start(config, nodeId, token);
+        RaftChatNode node;
+        try {
+            node = RaftChatNode.start(config, nodeId, token, this::exitOnFatalError);
+        } catch (IOException | RuntimeException e) {
+            FatalError error = FatalError.fromException(e);
+            LoggerFactory.getLogger(NodeMain.class).error("Node {} could not start: {}", nodeId, error.reason(), e);
+            System.err.println("raftchat-node: " + nodeId + " could not start: " + whatNext(error));
+            return exitCode(error);
+        }
         node.metrics().registerJvmMetrics();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
         node.blockUntilShutdown();
         return 0;
+    }
+
+    /**
+     * A replica in SOFAJRaft's error state never applies again in this process: exit, so a supervisor
+     * can start it afresh (storage failures) or an operator replaces it (corrupt data), instead of a
+     * member that neither votes nor serves. Runs on SOFAJRaft's thread, so the exit gets its own.
+     */
+    private void exitOnFatalError(FatalError error) {
+        if (!exiting.compareAndSet(false, true)) {
+            return;
+        }
+        int code = exitCode(error);
+        LoggerFactory.getLogger(NodeMain.class).error("Node {} stopped for good in this process; exiting with code {}: {}",
+                nodeId, code, whatNext(error));
+        Thread exit = new Thread(() -> System.exit(code), "fatal-exit");
+        Thread halt = new Thread(() -> {
+            sleepQuietly(EXIT_GRACE_MS);
+            Runtime.getRuntime().halt(code);
+        }, "fatal-exit-watchdog");
+        halt.setDaemon(true);
+        halt.start();
+        exit.start();
+    }
+
+    private static int exitCode(FatalError error) {
+        return error.dataCorrupt() ? EXIT_DATA_CORRUPT : EXIT_STORAGE_FAILED;
+    }
+
+    private String whatNext(FatalError error) {
+        return error.dataCorrupt()
+                ? "its data on disk is corrupt (" + error.reason() + "). Restarting will not help: replace the replica "
+                        + "(raftchat admin remove-node " + nodeId + ", wipe its data directory, start it, "
+                        + "raftchat admin add-node " + nodeId + "); it then catches up from the others."
+                : "storage failed (" + error.reason() + "). Free or fix the disk and start it again; "
+                        + "it catches up from the others by replaying the log.";
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private int restore(ClusterConfig config) {

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.raftchat.config.AdminToken;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
@@ -96,7 +97,8 @@ public final class RaftChatNode implements AutoCloseable {
     private final PeerAdmin peerAdmin;
     private boolean closed;
 
-    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken) throws IOException {
+    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken, Consumer<FatalError> onFatalError)
+            throws IOException {
         this.config = config;
         this.self = self;
         Path raftDir = self.dataDir().resolve("raft");
@@ -111,7 +113,7 @@ public final class RaftChatNode implements AutoCloseable {
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits().maxSubscriptionsPerNode());
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
-        this.fsm = new ChatFsm(stateMachine, subscriptions, metrics);
+        this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, onFatalError);
         NodeOptions nodeOptions = nodeOptions(raftDir);
         // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
         this.raftRpcExecutor = Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), named("raft-rpc-" + self.id()));
@@ -179,6 +181,7 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_snapshot", raftDir.resolve("snapshot")));
         schedulePresenceTicks(proposer);
         scheduleSessionExpiry(proposer);
+        new StorageCheck(stateMachine, raftDir.resolve("log"), raftDir.resolve("snapshot"), onFatalError).startInBackground(self.id());
     }
 
     /**
@@ -285,15 +288,27 @@ public final class RaftChatNode implements AutoCloseable {
         return start(config, nodeId, token);
     }
 
-    /** Like {@link #start(ClusterConfig, String)}, with the admin token given (from a flag or the environment). */
+    /**
+     * Like {@link #start(ClusterConfig, String)}, with the admin token given (from a flag or the
+     * environment). A replica that enters the error state stays up in it, serving its status.
+     */
     public static RaftChatNode start(ClusterConfig config, String nodeId, Optional<AdminToken> adminToken) throws IOException {
+        return start(config, nodeId, adminToken, error -> { });
+    }
+
+    /**
+     * Like {@link #start(ClusterConfig, String, Optional)}; {@code onFatalError} is told when the replica
+     * enters the error state (a storage failure, corrupt data): a process that runs one node exits then.
+     */
+    public static RaftChatNode start(ClusterConfig config, String nodeId, Optional<AdminToken> adminToken,
+            Consumer<FatalError> onFatalError) throws IOException {
         NodeSpec self = config.node(nodeId).orElseThrow(() -> new IllegalArgumentException(
                 "node '" + nodeId + "' is not in the cluster file (nodes: "
                         + config.nodes().stream().map(NodeSpec::id).toList() + ")"));
         if (adminToken.isEmpty()) {
             LOG.warn("No admin token configured: the admin API refuses every call (set adminTokenFile in the cluster file)");
         }
-        RaftChatNode node = new RaftChatNode(config, self, adminToken);
+        RaftChatNode node = new RaftChatNode(config, self, adminToken, onFatalError);
         LOG.info("Node {} started: raft {} api {} data {}", self.id(), self.raftAddress(), self.apiAddress(), self.dataDir());
         return node;
     }

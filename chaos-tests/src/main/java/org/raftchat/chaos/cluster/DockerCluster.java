@@ -344,6 +344,51 @@ public final class DockerCluster implements AutoCloseable {
         addWhenRestarted.add(id);
     }
 
+    /** Keeps other faults off {@code id} while a fault that does not stop its JVM (a full disk) breaks it. */
+    public void hold(String id) {
+        held.add(id);
+    }
+
+    public void release(String id) {
+        held.remove(id);
+    }
+
+    /**
+     * Waits until {@code id} is a working replica again: its JVM runs, it follows or leads, and it has
+     * applied at least what the leader had applied when the wait began. False if it is not within {@code timeout}.
+     */
+    public boolean awaitHealthyReplica(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long target = leader().flatMap(this::info).map(ClusterInfo::getAppliedIndex).orElse(0L);
+        while (System.nanoTime() < deadline) {
+            Optional<ClusterInfo> info = isNodeRunning(id) ? info(id) : Optional.empty();
+            if (info.isPresent() && (info.get().getRole().endsWith("FOLLOWER") || info.get().getRole().endsWith("LEADER"))
+                    && info.get().getAppliedIndex() >= target) {
+                return true;
+            }
+            sleep(500);
+        }
+        return false;
+    }
+
+    /**
+     * What an operator does with a replica whose data is corrupt (docs/operations.md): remove it from
+     * the configuration, stop its JVM, wipe its data directory, start it empty and add it back; it then
+     * catches up from the others by snapshot. Returns what it did.
+     */
+    public String replaceReplica(String id) {
+        List<String> members = removeNode(id);
+        if (isNodeRunning(id)) {
+            exec(id, "raftchat-node-ctl", "kill", "KILL");
+        }
+        // Its logs stay: they tell what it found.
+        exec(id, "sh", "-c", "find /data/" + id + " -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +");
+        exec(id, "raftchat-node-ctl", "start");
+        held.remove(id);
+        List<String> after = addNode(id);
+        return "removed " + id + " (members " + members + "), wiped its data, started it empty, added it back (members " + after + ")";
+    }
+
     public boolean isNodeRunning(String id) {
         return execResult(id, "raftchat-node-ctl", "status").getExitCode() == 0;
     }

@@ -1,8 +1,11 @@
 package org.raftchat.chaos.nemesis;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.raftchat.chaos.cluster.DockerCluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Disk faults on a node's data volume (a size-limited tmpfs at /data):
@@ -10,12 +13,15 @@ import org.raftchat.chaos.cluster.DockerCluster;
  *   <li>{@code disk-full}: the leader's data volume filled to the last byte, then a snapshot asked of it
  *       (appends still land in the WAL space RocksDB preallocated; a snapshot needs new files at once);
  *       healing frees it. The node must refuse writes (or step down), never acknowledge what it did not
- *       store, and recover.</li>
+ *       store, and recover: a failed snapshot is retried later, a failed write makes the node exit with
+ *       code 75 and its supervisor start it again. Healing waits until it is a working replica again.</li>
  *   <li>{@code disk-corrupt}: a random node's JVM killed, one byte flipped in one of its files (a Raft
- *       log file, a state-machine RocksDB table or log, or a snapshot file), the JVM started again;
- *       healing kills it again if it is still up and restarts it with the data as it is. The node must
- *       detect it and refuse to serve, or recover from the others; it must never serve corrupt data:
- *       the checker's final reads compare every replica.</li>
+ *       log file, a state-machine RocksDB table or log, or a snapshot file), the JVM started again.
+ *       The node must detect it and refuse to serve (it exits with code 74 and stays down), or recover
+ *       by itself; it must never serve corrupt data: the checker's final reads compare every replica.
+ *       Healing waits for it to be a working replica; if it is not, it does what the operations guide
+ *       tells an operator: replace the replica (remove it, wipe its data, start it, add it back), and
+ *       waits until it has caught up from the others.</li>
  * </ul>
  */
 public final class DiskNemesis implements Nemesis {
@@ -25,6 +31,12 @@ public final class DiskNemesis implements Nemesis {
             ".*/raft/log/.*\\.(sst|log)",
             ".*/state/.*\\.(sst|log)",
             ".*/raft/snapshot/.*");
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskNemesis.class);
+    /** Long enough for the supervisor's restart back-off (at most 10 s) and the start-up storage check. */
+    private static final Duration SELF_REPAIR_TIMEOUT = Duration.ofSeconds(20);
+    /** Long enough to start a JVM and catch up (by snapshot after a replacement). */
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
 
     private final boolean corrupt;
     private String victim;
@@ -50,6 +62,8 @@ public final class DiskNemesis implements Nemesis {
     public String inject(DockerCluster cluster, Random random) {
         if (!corrupt) {
             victim = Nemesis.leaderOrRandom(cluster, random);
+            // Its JVM may exit and be restarted by its supervisor: no other fault may pick it meanwhile.
+            cluster.hold(victim);
             long filled = cluster.fillDisk(victim);
             // Appends still land in the WAL space RocksDB preallocated; a snapshot needs new files at once.
             String snapshot = cluster.triggerSnapshot(victim);
@@ -70,6 +84,7 @@ public final class DiskNemesis implements Nemesis {
             }
         }
         cluster.restartNode(victim);
+        cluster.hold(victim);
         if (flipped == null) {
             throw new IllegalStateException("no file to corrupt on " + victim, last);
         }
@@ -81,9 +96,21 @@ public final class DiskNemesis implements Nemesis {
         if (victim == null) {
             return;
         }
+        String node = victim;
         if (!corrupt) {
-            cluster.freeDisk(victim);
+            cluster.freeDisk(node);
+            if (!cluster.awaitHealthyReplica(node, RECOVERY_TIMEOUT)) {
+                LOG.warn("disk-full: {} is not a working replica {} s after its disk was freed", node, RECOVERY_TIMEOUT.toSeconds());
+            }
+        } else if (cluster.awaitHealthyReplica(node, SELF_REPAIR_TIMEOUT)) {
+            LOG.info("disk-corrupt: {} is a working replica with its data as it was", node);
+        } else {
+            LOG.info("disk-corrupt: {} did not come back by itself; replacing it: {}", node, cluster.replaceReplica(node));
+            if (!cluster.awaitHealthyReplica(node, RECOVERY_TIMEOUT)) {
+                LOG.warn("disk-corrupt: {} is not a working replica {} s after it was replaced", node, RECOVERY_TIMEOUT.toSeconds());
+            }
         }
+        cluster.release(node);
         victim = null;
     }
 }
