@@ -205,6 +205,12 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(q -> q.session(tokenSha256));
     }
 
+    /** Whether the live session with this token digest is online here (see {@link #session}). */
+    public boolean sessionOnline(byte[] tokenSha256) {
+        Objects.requireNonNull(tokenSha256, "tokenSha256");
+        return query(q -> q.sessionOnline(tokenSha256));
+    }
+
     /**
      * Whether the session of {@code user} may read the conversation: the session lives and, for a room,
      * the room exists and has the user as a member; for a private conversation, the user is one of its

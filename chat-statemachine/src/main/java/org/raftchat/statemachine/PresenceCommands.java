@@ -10,6 +10,7 @@ import org.raftchat.proto.v1.StoredSession;
 /**
  * Presence and friends. A session is online from its login or latest heartbeat until a presence
  * tick (proposed by the leader with its time) finds it silent for longer than the tick's timeout.
+ * Heartbeats of online sessions reach the log batched in the leader's next tick, seen at its time.
  * A user is online while any of their sessions is. A session that goes offline stops consuming work queues.
  */
 final class PresenceCommands {
@@ -23,7 +24,12 @@ final class PresenceCommands {
     }
 
     ApplyResult heartbeat(long timestampMs, Heartbeat body) {
-        byte[] key = Keys.session(body.getTokenSha256().toByteArray());
+        return seen(timestampMs, body.getTokenSha256().toByteArray());
+    }
+
+    /** The session is online, last seen at {@code timestampMs}; refused if it has ended or expired. */
+    private ApplyResult seen(long timestampMs, byte[] tokenSha256) {
+        byte[] key = Keys.session(tokenSha256);
         byte[] value = store.get(key);
         if (value == null) {
             return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
@@ -39,6 +45,10 @@ final class PresenceCommands {
 
     /** Scans every session: O(sessions) per tick, fine for thousands; an index by last-seen time would scale further. */
     ApplyResult tick(long timestampMs, PresenceTick body) {
+        // Heartbeats the leader batched: a session that ended since is simply skipped.
+        for (var token : body.getSeenTokenSha256List()) {
+            seen(timestampMs, token.toByteArray());
+        }
         long cutoffMs = timestampMs - body.getOfflineAfterMs();
         int wentOffline = 0;
         byte[] prefix = {Keys.SESSION};

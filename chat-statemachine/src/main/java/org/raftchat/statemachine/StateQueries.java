@@ -71,6 +71,11 @@ final class StateQueries {
                 .filter(s -> !SessionLifetimes.expiredAt(s, lastTimestampMs()));
     }
 
+    /** Whether the live session with this token is online (logged in or heard from within the presence timeout). */
+    boolean sessionOnline(byte[] tokenSha256) {
+        return liveSession(tokenSha256).map(org.raftchat.proto.v1.StoredSession::getOnline).orElse(false);
+    }
+
     /** The user's live sessions, oldest login first (then by id); {@code currentToken}'s is marked. */
     List<SessionView> sessions(String user, byte[] currentToken) {
         long nowMs = lastTimestampMs();

@@ -131,7 +131,12 @@ class ScenarioTest {
             case "delete" -> c.setDeleteMessage(org.raftchat.proto.v1.DeleteMessage.newBuilder().setUser(a[1])
                     .setConversation(conversation(a[2])).setSeq(Long.parseLong(a[3])));
             case "heartbeat" -> c.setHeartbeat(org.raftchat.proto.v1.Heartbeat.newBuilder().setTokenSha256(token(a[1])));
-            case "tick" -> c.setPresenceTick(org.raftchat.proto.v1.PresenceTick.newBuilder().setOfflineAfterMs(Long.parseLong(a[1])));
+            case "tick" -> {
+                var tick = org.raftchat.proto.v1.PresenceTick.newBuilder().setOfflineAfterMs(Long.parseLong(a[1]));
+                // tick TIMEOUT_MS [TOKEN...]: the sessions the leader heard since its last tick
+                java.util.Arrays.stream(a, 2, a.length).forEach(t -> tick.addSeenTokenSha256(token(t)));
+                c.setPresenceTick(tick);
+            }
             case "friend-add" -> c.setAddFriend(org.raftchat.proto.v1.AddFriend.newBuilder().setUser(a[1]).setFriend(a[2]));
             case "friend-remove" -> c.setRemoveFriend(org.raftchat.proto.v1.RemoveFriend.newBuilder().setUser(a[1]).setFriend(a[2]));
             default -> throw new IllegalArgumentException("unknown scenario command " + a[0]);

@@ -119,10 +119,14 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
     private final Executor responseExecutor;
 
+    private final HeardSessions heardSessions;
+
     ChatGrpcService(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                     SubscriptionHub subscriptions, Supplier<ClusterInfo> clusterInfo, Authenticator authenticator,
-                    AccountCalls accounts, LeaderGate leaderGate, Limits limits, Executor responseExecutor) {
+                    AccountCalls accounts, LeaderGate leaderGate, Limits limits, Executor responseExecutor,
+                    HeardSessions heardSessions) {
         this.validator = validator;
+        this.heardSessions = heardSessions;
         this.proposer = proposer;
         this.reads = reads;
         this.stateMachine = stateMachine;
@@ -389,15 +393,22 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
-        // No idempotency key: a repeated heartbeat has the same effect (online, seen at the leader's time).
-        answer(out, () -> asWriter(caller -> proposer.propose(Command.newBuilder().setHeartbeat(
-                Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
-                .thenApply(result -> {
-                    if (result instanceof ApplyResult.PresenceUpdated) {
-                        return HeartbeatResponse.getDefaultInstance();
-                    }
-                    throw unexpected(result);
-                })));
+        answer(out, () -> asWriter(caller -> {
+            if (stateMachine.sessionOnline(caller.tokenSha256())) {
+                // Already online: the leader's next presence tick records it (see HeardSessions).
+                heardSessions.heard(caller.tokenSha256());
+                return CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
+            }
+            // Coming (back) online shows at once. No idempotency key: a repeat has the same effect.
+            return proposer.propose(Command.newBuilder().setHeartbeat(
+                            Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.PresenceUpdated) {
+                            return HeartbeatResponse.getDefaultInstance();
+                        }
+                        throw unexpected(result);
+                    });
+        }));
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -143,8 +145,9 @@ public final class RaftChatNode implements AutoCloseable {
                 new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor, config.sessions());
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
+        HeardSessions heardSessions = new HeardSessions();
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor);
+                subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
         this.health = new NodeHealth(this::canServe);
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
@@ -179,7 +182,7 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_log", raftDir.resolve("log"),
                 "raft_meta", raftDir.resolve("meta"),
                 "raft_snapshot", raftDir.resolve("snapshot")));
-        schedulePresenceTicks(proposer);
+        schedulePresenceTicks(proposer, heardSessions);
         scheduleSessionExpiry(proposer);
         new StorageCheck(stateMachine, raftDir.resolve("log"), raftDir.resolve("snapshot"), onFatalError).startInBackground(self.id());
     }
@@ -227,18 +230,28 @@ public final class RaftChatNode implements AutoCloseable {
 
     /**
      * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout,
-     * stamped with its clock; apply takes silent sessions offline. It skips the tick when its own
-     * state shows no online session silent for the timeout (apply uses the same test and the later
-     * of the leader's clock and the last stored time): an idle cluster writes nothing. A failed or
-     * skipped tick is simply the next tick's job (a new leader starts ticking as soon as it leads).
+     * stamped with its clock: it records the online sessions whose heartbeats it answered since the
+     * last tick, then apply takes silent sessions offline. It skips the tick when it heard nobody and
+     * its own state shows no online session silent for the timeout (apply uses the same test and the
+     * later of the leader's clock and the last stored time): an idle cluster writes nothing. A failed
+     * or skipped tick is simply the next tick's job (a new leader starts ticking as soon as it leads).
      */
-    private void schedulePresenceTicks(Proposer proposer) {
+    private void schedulePresenceTicks(Proposer proposer, HeardSessions heard) {
         long timeoutMs = config.limits().presenceTimeoutMs();
         long periodMs = Math.max(100, timeoutMs / 6);
         timer.scheduleAtFixedRate(() -> {
             long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
-            if (fsm.leaderTerm() >= 0 && anyOnlineSilentSince(cutoffMs)) {
-                proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder().setOfflineAfterMs(timeoutMs)))
+            if (fsm.leaderTerm() < 0) {
+                heard.drain(); // heard as leader of an earlier term: the new leader hears them again
+                return;
+            }
+            List<List<ByteString>> groups = heard.drain();
+            if (groups.isEmpty() && anyOnlineSilentSince(cutoffMs)) {
+                groups = List.of(List.of());
+            }
+            for (List<ByteString> group : groups) {
+                proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder()
+                                .setOfflineAfterMs(timeoutMs).addAllSeenTokenSha256(group)))
                         .whenComplete((result, error) -> {
                             if (error != null) {
                                 LOG.debug("Presence tick not applied: {}", error.toString());

@@ -73,6 +73,28 @@ class PresenceAndFriendsIT {
     }
 
     @Test
+    void heartbeatsOfAnOnlineSessionRideOnThePresenceTicks() throws InterruptedException {
+        // Goal: a heartbeat of an online session costs no log entry of its own: the leader answers it and
+        // its next tick records it, so the session stays online while the log grows by ticks only.
+        TestSession alice = new TestSession(cluster, "alice");
+        alice.token();
+        ChatServiceBlockingStub aliceOnLeader = leader(alice);
+        RaftChatNode leader = cluster.awaitLeader();
+        long applied = leader.appliedIndex();
+        int beats = 0;
+        long endNanos = System.nanoTime() + Duration.ofMillis(2L * PRESENCE_TIMEOUT_MS).toNanos();
+        while (System.nanoTime() < endNanos) {
+            aliceOnLeader.heartbeat(HeartbeatRequest.getDefaultInstance());
+            beats++;
+            Thread.sleep(10);
+        }
+
+        assertThat(aliceOnLeader.listOnline(ListOnlineRequest.getDefaultInstance()).getUsersList()).containsExactly("alice");
+        // A tick every sixth of the timeout: about a dozen entries in two timeouts, whatever the heartbeat rate.
+        assertThat(leader.appliedIndex() - applied).as("entries for %d heartbeats", beats).isLessThan(Math.min(20, beats / 4));
+    }
+
+    @Test
     void anIdleClusterWritesNoPresenceTicks() {
         // Goal: the leader ticks only when a tick would take a session offline, so an idle log stays still.
         TestSession alice = new TestSession(cluster, "alice");
