@@ -229,7 +229,8 @@ public final class RaftChatNode implements AutoCloseable {
     }
 
     /**
-     * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout,
+     * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout
+     * (or of the session idle lifetime, if shorter),
      * stamped with its clock: it records the online sessions whose heartbeats it answered since the
      * last tick, then apply takes silent sessions offline. It skips the tick when it heard nobody and
      * its own state shows no online session silent for the timeout (apply uses the same test and the
@@ -238,7 +239,8 @@ public final class RaftChatNode implements AutoCloseable {
      */
     private void schedulePresenceTicks(Proposer proposer, HeardSessions heard) {
         long timeoutMs = config.limits().presenceTimeoutMs();
-        long periodMs = Math.max(100, timeoutMs / 6);
+        // A heard heartbeat is activity only once a tick records it: tick well within the idle lifetime too.
+        long periodMs = Math.max(100, Math.min(timeoutMs, config.sessions().idleTimeout().toMillis()) / 6);
         timer.scheduleAtFixedRate(() -> {
             long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
             if (fsm.leaderTerm() < 0) {

@@ -10,7 +10,9 @@ import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +97,12 @@ class SessionsIT {
         String t1 = new TestSession(cluster, "alice", "d1").token();
         String t2 = new TestSession(cluster, "alice", "d2").token();
         String t3 = new TestSession(cluster, "alice", "d3").token();
-        heartbeat(t1); // now t2 is the least recently active
+        heartbeat(t1); // now t2 is the least recently active, once the leader's next presence tick records it
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Map<String, Long> lastActive = as(stub(ids().get(0)), t3).listSessions(ListSessionsRequest.getDefaultInstance())
+                    .getSessionsList().stream().collect(Collectors.toMap(SessionSummary::getDeviceId, SessionSummary::getLastActiveMs));
+            return lastActive.get("d1") > lastActive.get("d2");
+        });
         String t4 = new TestSession(cluster, "alice", "d4").token();
         assertEnded(t2);
         assertLive(t1, t3, t4);
