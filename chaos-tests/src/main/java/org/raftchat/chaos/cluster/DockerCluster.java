@@ -328,6 +328,11 @@ public final class DockerCluster implements AutoCloseable {
         held.add(id);
     }
 
+    /** SIGTERM to the node's JVM: it hands leadership over if it leads, then exits; waits until it has. */
+    public void stopNodeGracefully(String id) {
+        exec(id, "raftchat-node-ctl", "stop");
+    }
+
     public void restartNode(String id) {
         exec(id, "raftchat-node-ctl", "start");
         held.remove(id);

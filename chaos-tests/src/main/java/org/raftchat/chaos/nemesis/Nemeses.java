@@ -24,7 +24,8 @@ public final class Nemeses {
             () -> new ClockNemesis(ClockNemesis.Mode.JUMP),
             () -> new ClockNemesis(ClockNemesis.Mode.STROBE),
             DiskNemesis::full,
-            DiskNemesis::corrupt);
+            DiskNemesis::corrupt,
+            RollingRestartNemesis::new);
 
     /** "mix" stands for all of them. */
     public static final String MIX = "mix";
