@@ -230,11 +230,11 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     /**
-     * Whether a presence tick with this cutoff would take some session offline (the same test apply
-     * makes), so the leader proposes ticks only when they change something.
+     * Token digests of the online sessions whose last heartbeat or login in the log is older than
+     * {@code cutoffMs}: the leader's candidates for going offline (it also asks its own monotonic clock).
      */
-    public boolean anyOnlineSilentSince(long cutoffMs) {
-        return query(q -> q.anyOnlineSilentSince(cutoffMs));
+    public List<byte[]> onlineSilentSince(long cutoffMs) {
+        return query(q -> q.onlineSilentSince(cutoffMs));
     }
 
     /** The user's live sessions, oldest first, the one with {@code currentTokenSha256} marked current. */

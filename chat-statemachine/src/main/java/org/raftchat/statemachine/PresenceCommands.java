@@ -49,19 +49,41 @@ final class PresenceCommands {
         for (var token : body.getSeenTokenSha256List()) {
             seen(timestampMs, token.toByteArray());
         }
-        long cutoffMs = timestampMs - body.getOfflineAfterMs();
+        int wentOffline = 0;
+        for (var token : body.getOfflineTokenSha256List()) {
+            byte[] key = Keys.session(token.toByteArray());
+            byte[] value = store.get(key);
+            if (value != null && goOffline(key, StoredValues.decodeSession(value))) {
+                wentOffline++;
+            }
+        }
+        if (body.getOfflineAfterMs() > 0) {
+            wentOffline += offlineSilentSince(timestampMs - body.getOfflineAfterMs());
+        }
+        return new ApplyResult.PresenceUpdated(wentOffline);
+    }
+
+    /** Ticks written before the leader named silent sessions: a scan by stored time, O(sessions). */
+    private int offlineSilentSince(long cutoffMs) {
         int wentOffline = 0;
         byte[] prefix = {Keys.SESSION};
         for (byte[] key : store.keysWithPrefix(prefix)) {
             StoredSession session = StoredValues.decodeSession(store.get(key));
-            if (session.getOnline() && session.getLastSeenMs() < cutoffMs) {
-                store.put(key, session.toBuilder().setOnline(false).build().toByteArray());
-                // A silent consumer is a disconnected one: its unacknowledged work goes to the others.
-                queues.sessionEnded(Arrays.copyOfRange(key, 1, key.length));
+            if (session.getLastSeenMs() < cutoffMs && goOffline(key, session)) {
                 wentOffline++;
             }
         }
-        return new ApplyResult.PresenceUpdated(wentOffline);
+        return wentOffline;
+    }
+
+    private boolean goOffline(byte[] key, StoredSession session) {
+        if (!session.getOnline()) {
+            return false;
+        }
+        store.put(key, session.toBuilder().setOnline(false).build().toByteArray());
+        // A silent consumer is a disconnected one: its unacknowledged work goes to the others.
+        queues.sessionEnded(Arrays.copyOfRange(key, 1, key.length));
+        return true;
     }
 
     ApplyResult addFriend(AddFriend body) {

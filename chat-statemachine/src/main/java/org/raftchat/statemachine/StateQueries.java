@@ -155,13 +155,16 @@ final class StateQueries {
     }
 
     /** Whether some session is online with its last heartbeat before {@code cutoffMs}: what a presence tick would change. */
-    boolean anyOnlineSilentSince(long cutoffMs) {
-        boolean[] found = {false};
+    /** Token digests of the online sessions last seen before {@code cutoffMs} (stored, leader-stamped time). */
+    List<byte[]> onlineSilentSince(long cutoffMs) {
+        List<byte[]> silent = new ArrayList<>();
         scan(new byte[] {Keys.SESSION}, (key, value) -> {
             org.raftchat.proto.v1.StoredSession session = StoredValues.decodeSession(value);
-            found[0] |= session.getOnline() && session.getLastSeenMs() < cutoffMs;
+            if (session.getOnline() && session.getLastSeenMs() < cutoffMs) {
+                silent.add(java.util.Arrays.copyOfRange(key, 1, key.length));
+            }
         });
-        return found[0];
+        return silent;
     }
 
     boolean isOnline(String user) {

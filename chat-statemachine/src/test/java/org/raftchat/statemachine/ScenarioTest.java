@@ -133,8 +133,15 @@ class ScenarioTest {
             case "heartbeat" -> c.setHeartbeat(org.raftchat.proto.v1.Heartbeat.newBuilder().setTokenSha256(token(a[1])));
             case "tick" -> {
                 var tick = org.raftchat.proto.v1.PresenceTick.newBuilder().setOfflineAfterMs(Long.parseLong(a[1]));
-                // tick TIMEOUT_MS [TOKEN...]: the sessions the leader heard since its last tick
-                java.util.Arrays.stream(a, 2, a.length).forEach(t -> tick.addSeenTokenSha256(token(t)));
+                // tick TIMEOUT_MS [TOKEN...] [-TOKEN...]: sessions the leader heard since its last tick, and
+                // (with a minus) sessions it found silent; TIMEOUT_MS 0: no scan by stored time
+                java.util.Arrays.stream(a, 2, a.length).forEach(t -> {
+                    if (t.startsWith("-")) {
+                        tick.addOfflineTokenSha256(token(t.substring(1)));
+                    } else {
+                        tick.addSeenTokenSha256(token(t));
+                    }
+                });
                 c.setPresenceTick(tick);
             }
             case "friend-add" -> c.setAddFriend(org.raftchat.proto.v1.AddFriend.newBuilder().setUser(a[1]).setFriend(a[2]));

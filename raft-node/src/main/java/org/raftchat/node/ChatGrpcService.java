@@ -400,6 +400,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 return CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
             }
             // Coming (back) online shows at once. No idempotency key: a repeat has the same effect.
+            heardSessions.heardComingOnline(caller.tokenSha256());
             return proposer.propose(Command.newBuilder().setHeartbeat(
                             Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
                     .thenApply(result -> {

@@ -145,7 +145,7 @@ public final class RaftChatNode implements AutoCloseable {
                 new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor, config.sessions());
         Authenticator authenticator = new Authenticator(stateMachine, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
-        HeardSessions heardSessions = new HeardSessions();
+        HeardSessions heardSessions = new HeardSessions(System::nanoTime);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
                 subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
         this.health = new NodeHealth(this::canServe);
@@ -230,46 +230,47 @@ public final class RaftChatNode implements AutoCloseable {
 
     /**
      * The leader, and only the leader, proposes a presence tick every sixth of the presence timeout
-     * (or of the session idle lifetime, if shorter),
-     * stamped with its clock: it records the online sessions whose heartbeats it answered since the
-     * last tick, then apply takes silent sessions offline. It skips the tick when it heard nobody and
-     * its own state shows no online session silent for the timeout (apply uses the same test and the
-     * later of the leader's clock and the last stored time): an idle cluster writes nothing. A failed
-     * or skipped tick is simply the next tick's job (a new leader starts ticking as soon as it leads).
+     * (or of the session idle lifetime, if shorter), stamped with its clock: the online sessions whose
+     * heartbeats it answered since its last tick (seen at the tick's time), and the sessions it found
+     * silent (see {@link HeardSessions}: silent in the log and unheard by its monotonic clock). It
+     * proposes nothing when both lists are empty: an idle cluster writes nothing. A failed tick is the
+     * next tick's job (a new leader starts a fresh note as soon as it leads).
      */
     private void schedulePresenceTicks(Proposer proposer, HeardSessions heard) {
         long timeoutMs = config.limits().presenceTimeoutMs();
         // A heard heartbeat is activity only once a tick records it: tick well within the idle lifetime too.
         long periodMs = Math.max(100, Math.min(timeoutMs, config.sessions().idleTimeout().toMillis()) / 6);
         timer.scheduleAtFixedRate(() -> {
-            long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
-            if (fsm.leaderTerm() < 0) {
-                heard.drain(); // heard as leader of an earlier term: the new leader hears them again
+            if (!heard.leading(fsm.leaderTerm())) {
                 return;
             }
-            List<List<ByteString>> groups = heard.drain();
-            if (groups.isEmpty() && anyOnlineSilentSince(cutoffMs)) {
-                groups = List.of(List.of());
-            }
-            for (List<ByteString> group : groups) {
-                proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.newBuilder()
-                                .setOfflineAfterMs(timeoutMs).addAllSeenTokenSha256(group)))
-                        .whenComplete((result, error) -> {
-                            if (error != null) {
-                                LOG.debug("Presence tick not applied: {}", error.toString());
-                            }
-                        });
+            long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
+            List<List<ByteString>> offline = heard.silent(onlineSilentSince(cutoffMs), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            List<List<ByteString>> seen = heard.drainSeen();
+            for (int i = 0; i < Math.max(seen.size(), offline.size()); i++) {
+                PresenceTick.Builder tick = PresenceTick.newBuilder();
+                if (i < seen.size()) {
+                    tick.addAllSeenTokenSha256(seen.get(i));
+                }
+                if (i < offline.size()) {
+                    tick.addAllOfflineTokenSha256(offline.get(i));
+                }
+                proposer.propose(Command.newBuilder().setPresenceTick(tick)).whenComplete((result, error) -> {
+                    if (error != null) {
+                        LOG.debug("Presence tick not applied: {}", error.toString());
+                    }
+                });
             }
         }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
-    /** False when the state cannot be read (closing, or stopped applying): a periodic task must not die of it. */
-    private boolean anyOnlineSilentSince(long cutoffMs) {
+    /** None when the state cannot be read (closing, or stopped applying): a periodic task must not die of it. */
+    private List<byte[]> onlineSilentSince(long cutoffMs) {
         try {
-            return stateMachine.anyOnlineSilentSince(cutoffMs);
+            return stateMachine.onlineSilentSince(cutoffMs);
         } catch (RuntimeException e) {
             LOG.debug("Presence tick skipped: {}", e.toString());
-            return false;
+            return List.of();
         }
     }
 
