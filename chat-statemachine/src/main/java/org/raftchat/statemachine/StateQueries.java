@@ -190,25 +190,49 @@ final class StateQueries {
 
     /** The unacknowledged messages of a queue room assigned to the session, by seq, at most {@code limit}. */
     List<QueueDelivery> queueDeliveries(String room, byte[] tokenSha256, int limit) {
-        com.google.protobuf.ByteString token = com.google.protobuf.ByteString.copyFrom(tokenSha256);
+        List<QueueDelivery> held = queueDeliveriesAfter(room, tokenSha256, 0, Integer.MAX_VALUE);
+        return held.stream().sorted(java.util.Comparator.comparingLong(d -> d.getMessage().getSeq())).limit(limit).toList();
+    }
+
+    /** The session's deliveries of a queue room with a delivery id above {@code afterDeliveryId}, by id, at most {@code limit}. */
+    List<QueueDelivery> queueDeliveriesAfter(String room, byte[] tokenSha256, long afterDeliveryId, int limit) {
         byte[] conversationKey = Keys.conversation(Conversations.room(room));
+        byte[] prefix = Keys.heldPrefix(tokenSha256, room);
         List<QueueDelivery> deliveries = new ArrayList<>();
-        scan(Keys.assignmentPrefix(room), (key, value) -> {
-            StoredAssignment assignment = StoredValues.decodeAssignment(value);
-            if (deliveries.size() < limit && assignment.getTokenSha256().equals(token)) {
-                byte[] message = get(Keys.message(conversationKey, Keys.seqOf(key)));
-                if (message == null) {
-                    throw new StateMachineException("queue room '" + room + "' assigns seq " + Keys.seqOf(key) + ", which has no message");
-                }
-                deliveries.add(QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message))
-                        .setDeliveryCount(assignment.getDeliveries()).build());
+        scanFrom(prefix, Keys.held(tokenSha256, room, afterDeliveryId + 1), (key, value) -> {
+            if (deliveries.size() >= limit) {
+                return;
             }
+            long seq = Keys.readLong(value);
+            byte[] assignment = get(Keys.assignment(room, seq));
+            byte[] message = get(Keys.message(conversationKey, seq));
+            if (assignment == null || message == null) {
+                throw new StateMachineException("queue room '" + room + "' has a delivery of seq " + seq + " without "
+                        + (assignment == null ? "its assignment" : "its message"));
+            }
+            StoredAssignment stored = StoredValues.decodeAssignment(assignment);
+            deliveries.add(QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message))
+                    .setDeliveryCount(stored.getDeliveries()).setDeliveryId(stored.getDeliveryId())
+                    .setAckDeadlineMs(stored.getAckDeadlineMs()).build());
         });
         return deliveries;
     }
 
     boolean consuming(String room, byte[] tokenSha256) {
         return get(Keys.sessionQueue(tokenSha256, room)) != null;
+    }
+
+    /** Whether some queue delivery's ack deadline is at or before {@code timeMs} (the test an expiry command makes). */
+    boolean anyQueueDeliveryDueAt(long timeMs) {
+        boolean[] due = {false};
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            it.seek(Keys.queueDeadlinePrefix());
+            due[0] = it.isValid() && Keys.startsWith(it.key(), Keys.queueDeadlinePrefix()) && Keys.deadlineOf(it.key()) <= timeMs;
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed", e);
+        }
+        return due[0];
     }
 
     /** A queue room's consumers (in the order they started) with what each holds, and how many messages wait; empty if not a queue. */
@@ -218,20 +242,14 @@ final class StateQueries {
             return Optional.empty();
         }
         StoredQueue queue = StoredValues.decodeQueue(room, value);
-        java.util.Map<com.google.protobuf.ByteString, Integer> inFlight = new java.util.HashMap<>();
-        long[] waiting = {0};
-        scan(Keys.assignmentPrefix(room), (key, assignmentValue) -> {
-            StoredAssignment assignment = StoredValues.decodeAssignment(assignmentValue);
-            if (assignment.getTokenSha256().isEmpty()) {
-                waiting[0]++;
-            } else {
-                inFlight.merge(assignment.getTokenSha256(), 1, Integer::sum);
-            }
-        });
-        QueueStatus.Builder status = QueueStatus.newBuilder().setRoom(room).setWaiting(waiting[0]);
+        QueueStatus.Builder status = QueueStatus.newBuilder().setRoom(room).setWaiting(queue.getWaiting())
+                .setPolicy(queue.getPolicy());
+        if (queue.getPolicy().getMaxDeliveries() > 0) {
+            status.setDeadLetterRoom(QueueCommands.deadLetterRoom(room));
+        }
         for (StoredConsumer consumer : queue.getConsumersList()) {
             status.addConsumers(QueueConsumerStatus.newBuilder().setUsername(consumer.getUsername())
-                    .setDeviceId(consumer.getDeviceId()).setInFlight(inFlight.getOrDefault(consumer.getTokenSha256(), 0)));
+                    .setDeviceId(consumer.getDeviceId()).setInFlight(consumer.getInFlight()).setPrefetch(consumer.getPrefetch()));
         }
         return Optional.of(status.build());
     }
@@ -264,8 +282,13 @@ final class StateQueries {
     }
 
     private void scan(byte[] prefix, Visitor visitor) {
+        scanFrom(prefix, prefix, visitor);
+    }
+
+    /** The keys starting with {@code prefix}, from {@code from} on. */
+    private void scanFrom(byte[] prefix, byte[] from, Visitor visitor) {
         try (RocksIterator it = db.newIterator(readOptions)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+            for (it.seek(from); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 visitor.visit(it.key(), it.value());
             }
             it.status();
