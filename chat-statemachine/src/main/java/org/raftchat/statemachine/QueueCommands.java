@@ -41,7 +41,6 @@ final class QueueCommands {
 
     /** Deadlines one expiry command handles at most; the leader proposes another for the rest. */
     static final int MAX_EXPIRED_PER_COMMAND = 1_000;
-    static final String DEAD_LETTER_SUFFIX = ".dlq";
 
     private final ApplyStore store;
     /** The log index and leader time of the command being applied (see {@link #beginCommand}). */
@@ -56,7 +55,7 @@ final class QueueCommands {
 
     /** The dead-letter room of queue {@code room}. */
     static String deadLetterRoom(String room) {
-        return room + DEAD_LETTER_SUFFIX;
+        return room + WellKnown.DEAD_LETTER_SUFFIX;
     }
 
     /** Called before every command: deliveries are stamped with its time, dead letters with its index. */
