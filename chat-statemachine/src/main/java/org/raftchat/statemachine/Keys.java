@@ -196,6 +196,23 @@ final class Keys {
         return concat(heldPrefix(tokenSha256, room), longBytes(deliveryId));
     }
 
+    /** The first key after every key that starts with {@code prefix} (a prefix of one or more 0xFF bytes has none: not used). */
+    static byte[] prefixEnd(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] end = Arrays.copyOf(prefix, i + 1);
+                end[i]++;
+                return end;
+            }
+        }
+        throw new IllegalArgumentException("no key follows every key with an all-0xFF prefix");
+    }
+
+    /** The first key after {@code key} in byte order. */
+    static byte[] successor(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
+    }
+
     private static byte[] lengthPrefixed(String value) {
         return lengthPrefixed(value.getBytes(StandardCharsets.UTF_8));
     }

@@ -41,6 +41,8 @@ final class QueueCommands {
 
     /** Deadlines one expiry command handles at most; the leader proposes another for the rest. */
     static final int MAX_EXPIRED_PER_COMMAND = 1_000;
+    /** Assignment keys read at a time while handing out waiting messages. */
+    private static final int DISPATCH_PAGE = 256;
 
     private final ApplyStore store;
     /** The log index and leader time of the command being applied (see {@link #beginCommand}). */
@@ -305,21 +307,25 @@ final class QueueCommands {
      * is the only consumer; a message only that one could take keeps waiting.
      */
     private void dispatch(String room, StoredQueue.Builder queue) {
-        if (queue.getWaiting() == 0 || queue.getConsumersCount() == 0) {
-            return;
-        }
-        for (byte[] key : store.keysWithPrefix(Keys.assignmentPrefix(room))) {
-            if (queue.getWaiting() == 0 || !anyRoom(queue)) {
+        byte[] prefix = Keys.assignmentPrefix(room);
+        byte[] from = prefix;
+        // In pages, so a long backlog is read only as far as there is room for it.
+        while (queue.getWaiting() > 0 && anyRoom(queue)) {
+            List<byte[]> page = store.keysInRange(from, Keys.prefixEnd(prefix), DISPATCH_PAGE);
+            for (byte[] key : page) {
+                if (queue.getWaiting() == 0 || !anyRoom(queue)) {
+                    return;
+                }
+                StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
+                int consumer = assignment.getTokenSha256().isEmpty() ? pick(queue, assignment.getPreviousTokenSha256()) : -1;
+                if (consumer >= 0) {
+                    deliver(room, Keys.seqOf(key), assignment.getDeliveries(), consumer, queue);
+                }
+            }
+            if (page.size() < DISPATCH_PAGE) {
                 return;
             }
-            StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
-            if (!assignment.getTokenSha256().isEmpty()) {
-                continue;
-            }
-            int consumer = pick(queue, assignment.getPreviousTokenSha256());
-            if (consumer >= 0) {
-                deliver(room, Keys.seqOf(key), assignment.getDeliveries(), consumer, queue);
-            }
+            from = Keys.successor(page.get(page.size() - 1));
         }
     }
 
@@ -354,6 +360,7 @@ final class QueueCommands {
         return -1;
     }
 
+    /** Whether some consumer has room (none: nothing to hand out). */
     private static boolean anyRoom(StoredQueue.Builder queue) {
         for (StoredConsumer consumer : queue.getConsumersList()) {
             if (hasRoom(consumer)) {
