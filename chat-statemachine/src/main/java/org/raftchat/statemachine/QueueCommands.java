@@ -78,7 +78,7 @@ final class QueueCommands {
 
     /** Called when a queue room is created: it starts with no consumers. */
     void create(String room, QueuePolicy policy) {
-        StoredQueue.Builder queue = StoredQueue.newBuilder();
+        StoredQueue.Builder queue = StoredQueue.newBuilder().setCountsWaiting(true);
         if (policy.getAckTimeoutMs() > 0 || policy.getMaxDeliveries() > 0) {
             queue.setPolicy(policy);
         }
@@ -285,7 +285,8 @@ final class QueueCommands {
         int holder = indexOf(queue, assignment.getTokenSha256());
         if (holder >= 0) {
             StoredConsumer consumer = queue.getConsumers(holder);
-            queue.setConsumers(holder, consumer.toBuilder().setInFlight(consumer.getInFlight() - 1));
+            // Not below 0: a message assigned before in-flight counts were kept was never counted.
+            queue.setConsumers(holder, consumer.toBuilder().setInFlight(Math.max(0, consumer.getInFlight() - 1)));
         }
     }
 
@@ -310,10 +311,10 @@ final class QueueCommands {
         byte[] prefix = Keys.assignmentPrefix(room);
         byte[] from = prefix;
         // In pages, so a long backlog is read only as far as there is room for it.
-        while (queue.getWaiting() > 0 && anyRoom(queue)) {
+        while (mayWait(queue) && anyRoom(queue)) {
             List<byte[]> page = store.keysInRange(from, Keys.prefixEnd(prefix), DISPATCH_PAGE);
             for (byte[] key : page) {
-                if (queue.getWaiting() == 0 || !anyRoom(queue)) {
+                if (!mayWait(queue) || !anyRoom(queue)) {
                     return;
                 }
                 StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
@@ -342,7 +343,7 @@ final class QueueCommands {
             store.put(Keys.queueDeadline(deadlineMs, room, seq), new byte[0]);
         }
         queue.setConsumers(consumerIndex, consumer.toBuilder().setInFlight(consumer.getInFlight() + 1));
-        queue.setLastDeliveryId(deliveryId).setWaiting(queue.getWaiting() - 1)
+        queue.setLastDeliveryId(deliveryId).setWaiting(Math.max(0, queue.getWaiting() - 1))
                 .setNextConsumer((consumerIndex + 1) % queue.getConsumersCount());
     }
 
@@ -358,6 +359,11 @@ final class QueueCommands {
             }
         }
         return -1;
+    }
+
+    /** Whether some message may be waiting: the count says so, or the queue was stored before it was counted. */
+    private static boolean mayWait(StoredQueue.Builder queue) {
+        return !queue.getCountsWaiting() || queue.getWaiting() > 0;
     }
 
     /** Whether some consumer has room (none: nothing to hand out). */

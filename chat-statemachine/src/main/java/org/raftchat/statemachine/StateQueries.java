@@ -190,13 +190,30 @@ final class StateQueries {
 
     /** The unacknowledged messages of a queue room assigned to the session, by seq, at most {@code limit}. */
     List<QueueDelivery> queueDeliveries(String room, byte[] tokenSha256, int limit) {
-        List<QueueDelivery> held = queueDeliveriesAfter(room, tokenSha256, 0, Integer.MAX_VALUE);
-        return held.stream().sorted(java.util.Comparator.comparingLong(d -> d.getMessage().getSeq())).limit(limit).toList();
+        // A scan of the room's assignments rather than the delivery index: it also finds messages
+        // assigned before deliveries were indexed.
+        com.google.protobuf.ByteString token = com.google.protobuf.ByteString.copyFrom(tokenSha256);
+        List<QueueDelivery> deliveries = new ArrayList<>();
+        scan(Keys.assignmentPrefix(room), (key, value) -> {
+            StoredAssignment assignment = StoredValues.decodeAssignment(value);
+            if (deliveries.size() < limit && assignment.getTokenSha256().equals(token)) {
+                deliveries.add(delivery(room, Keys.seqOf(key), assignment));
+            }
+        });
+        return deliveries;
+    }
+
+    private QueueDelivery delivery(String room, long seq, StoredAssignment assignment) {
+        byte[] message = get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        if (message == null) {
+            throw new StateMachineException("queue room '" + room + "' assigns seq " + seq + ", which has no message");
+        }
+        return QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message)).setDeliveryCount(assignment.getDeliveries())
+                .setDeliveryId(assignment.getDeliveryId()).setAckDeadlineMs(assignment.getAckDeadlineMs()).build();
     }
 
     /** The session's deliveries of a queue room with a delivery id above {@code afterDeliveryId}, by id, at most {@code limit}. */
     List<QueueDelivery> queueDeliveriesAfter(String room, byte[] tokenSha256, long afterDeliveryId, int limit) {
-        byte[] conversationKey = Keys.conversation(Conversations.room(room));
         byte[] prefix = Keys.heldPrefix(tokenSha256, room);
         List<QueueDelivery> deliveries = new ArrayList<>();
         scanFrom(prefix, Keys.held(tokenSha256, room, afterDeliveryId + 1), (key, value) -> {
@@ -205,15 +222,10 @@ final class StateQueries {
             }
             long seq = Keys.readLong(value);
             byte[] assignment = get(Keys.assignment(room, seq));
-            byte[] message = get(Keys.message(conversationKey, seq));
-            if (assignment == null || message == null) {
-                throw new StateMachineException("queue room '" + room + "' has a delivery of seq " + seq + " without "
-                        + (assignment == null ? "its assignment" : "its message"));
+            if (assignment == null) {
+                throw new StateMachineException("queue room '" + room + "' has a delivery of seq " + seq + " without its assignment");
             }
-            StoredAssignment stored = StoredValues.decodeAssignment(assignment);
-            deliveries.add(QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message))
-                    .setDeliveryCount(stored.getDeliveries()).setDeliveryId(stored.getDeliveryId())
-                    .setAckDeadlineMs(stored.getAckDeadlineMs()).build());
+            deliveries.add(delivery(room, seq, StoredValues.decodeAssignment(assignment)));
         });
         return deliveries;
     }
