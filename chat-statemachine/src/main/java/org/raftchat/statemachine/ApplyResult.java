@@ -125,6 +125,16 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** Queue message {@code seq} was handed back by its consumer: to another consumer, or (deadLettered) to the dead-letter room. */
+    record QueueNacked(String room, long seq, boolean deadLettered) implements ApplyResult {
+        public QueueNacked {
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /** An expiry command took {@code deliveries} messages back from consumers that let their ack deadline pass. */
+    record QueueDeliveriesExpired(int deliveries) implements ApplyResult {}
+
     /**
      * A wrong login was counted: failures in a row of the (user, address) pair and of the address,
      * and the leader time until which the pair or the address is locked out (0: neither is).

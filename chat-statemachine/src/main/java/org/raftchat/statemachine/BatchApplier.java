@@ -53,6 +53,11 @@ final class BatchApplier implements ApplyStore {
         return appliedIndex;
     }
 
+    /** Queue rooms whose consumers or assignments changed, and messages stored in dead-letter rooms, so far. */
+    QueueCommands queueEffects() {
+        return queues;
+    }
+
     /** The highest stored timestamp after the entries given so far. */
     long lastTimestampMs() {
         return lastTimestampMs;
@@ -133,6 +138,7 @@ final class BatchApplier implements ApplyStore {
                 return remembered;
             }
         }
+        queues.beginCommand(index, timestampMs);
         ApplyResult result = applyBody(index, timestampMs, command);
         if (!(result instanceof ApplyResult.Rejected)) {
             lastTimestampMs = timestampMs;
@@ -171,6 +177,8 @@ final class BatchApplier implements ApplyStore {
             case REVOKE_SESSION -> sessions.revoke(command.getRevokeSession());
             case CLOSE_USER_SESSIONS -> sessions.closeUserSessions(command.getCloseUserSessions());
             case CHANGE_PASSWORD -> sessions.changePassword(command.getChangePassword());
+            case NACK_QUEUE_MESSAGE -> queues.nack(command.getNackQueueMessage());
+            case EXPIRE_QUEUE_DELIVERIES -> queues.expire();
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
     }

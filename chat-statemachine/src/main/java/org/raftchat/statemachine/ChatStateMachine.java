@@ -141,7 +141,16 @@ public final class ChatStateMachine implements AutoCloseable {
      * <p>Meant for one applying thread; concurrent calls are serialized.
      */
     public List<ApplyResult> applyBatch(List<LogEntry> entries) {
+        return applyBatch(entries, effects -> { });
+    }
+
+    /**
+     * {@link #applyBatch(List)}, telling {@code queueEffects} (on the calling thread, after the batch
+     * is written, when there are any) what the batch did to work queues beyond its results.
+     */
+    public List<ApplyResult> applyBatch(List<LogEntry> entries, java.util.function.Consumer<QueueEffects> queueEffects) {
         Objects.requireNonNull(entries, "entries");
+        Objects.requireNonNull(queueEffects, "queueEffects");
         return asWriter(() -> {
             if (entries.isEmpty()) {
                 return List.of();
@@ -152,6 +161,10 @@ public final class ChatStateMachine implements AutoCloseable {
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
                 log.debug("Applied {} entries up to index {}", entries.size(), appliedIndex);
+                QueueEffects effects = new QueueEffects(applier.queueEffects().changedQueues(), applier.queueEffects().deadLetters());
+                if (!effects.isEmpty()) {
+                    queueEffects.accept(effects);
+                }
                 return Collections.unmodifiableList(results);
             }
         });
@@ -268,6 +281,24 @@ public final class ChatStateMachine implements AutoCloseable {
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(tokenSha256, "tokenSha256");
         return query(q -> q.queueDeliveries(room, tokenSha256, limit));
+    }
+
+    /**
+     * The session's deliveries of queue room {@code room} with a delivery id above {@code afterDeliveryId},
+     * in delivery id order, at most {@code limit}: what a queue stream sends next.
+     */
+    public List<QueueDelivery> queueDeliveriesAfter(String room, byte[] tokenSha256, long afterDeliveryId, int limit) {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(tokenSha256, "tokenSha256");
+        return query(q -> q.queueDeliveriesAfter(room, tokenSha256, afterDeliveryId, limit));
+    }
+
+    /**
+     * Whether an expiry command stamped {@code timeMs} would take back some queue delivery (the same
+     * test apply makes), so the leader proposes one only when it changes something.
+     */
+    public boolean anyQueueDeliveryDueAt(long timeMs) {
+        return query(q -> q.anyQueueDeliveryDueAt(timeMs));
     }
 
     /** Whether the session consumes queue room {@code room}. */

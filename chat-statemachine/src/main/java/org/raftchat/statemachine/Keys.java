@@ -29,6 +29,8 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'O' utf8(room)                  -> StoredQueue protobuf          (a work-queue room's consumers)
  * 'A' str(room) seq(8)            -> StoredAssignment protobuf     (a queue message not acked yet)
  * 'B' bytes(token_sha256) utf8(room) -> empty                      (the queues a session consumes)
+ * 'y' deadline_ms(8) str(room) seq(8) -> empty                     (queue deliveries by ack deadline)
+ * 'z' bytes(token_sha256) str(room) delivery_id(8) -> seq(8)       (what a consumer holds, by delivery)
  * 'L' 'u' str(user) utf8(address)  -> StoredLoginFailures protobuf  (failed logins of a user from an address)
  * 'L' 'a' utf8(address)            -> StoredLoginFailures protobuf  (failed logins from an address)
  * 'l' time(8) login key           -> empty                             (login failure records by last failure, for pruning)
@@ -64,6 +66,8 @@ final class Keys {
     static final byte QUEUE = 'O';
     static final byte ASSIGNMENT = 'A';
     static final byte SESSION_QUEUE = 'B';
+    static final byte QUEUE_DEADLINE = 'y';
+    static final byte HELD = 'z';
     static final byte LOGIN_FAILURES = 'L';
     static final byte LOGIN_FAILURES_BY_TIME = 'l';
 
@@ -160,6 +164,61 @@ final class Keys {
 
     static byte[] sessionQueue(byte[] tokenSha256, String room) {
         return concat(sessionQueuePrefix(tokenSha256), room.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every queue delivery with an ack deadline has a key starting with this, sorted by deadline (non-negative). */
+    static byte[] queueDeadlinePrefix() {
+        return new byte[] {QUEUE_DEADLINE};
+    }
+
+    static byte[] queueDeadline(long deadlineMs, String room, long seq) {
+        return concat(concat(new byte[] {QUEUE_DEADLINE}, longBytes(deadlineMs)), concat(lengthPrefixed(room), longBytes(seq)));
+    }
+
+    /** The deadline of a {@link #queueDeadline} key. */
+    static long deadlineOf(byte[] deadlineKey) {
+        return ByteBuffer.wrap(deadlineKey, 1, Long.BYTES).getLong();
+    }
+
+    /** The room of a {@link #queueDeadline} key. */
+    static String deadlineRoom(byte[] deadlineKey) {
+        int offset = 1 + Long.BYTES;
+        int length = ByteBuffer.wrap(deadlineKey, offset, Integer.BYTES).getInt();
+        return new String(deadlineKey, offset + Integer.BYTES, length, StandardCharsets.UTF_8);
+    }
+
+    /** What a consumer holds of one queue, sorted by delivery id. */
+    static byte[] heldPrefix(byte[] tokenSha256, String room) {
+        return concat(concat(new byte[] {HELD}, lengthPrefixed(tokenSha256)), lengthPrefixed(room));
+    }
+
+    static byte[] held(byte[] tokenSha256, String room, long deliveryId) {
+        return concat(heldPrefix(tokenSha256, room), longBytes(deliveryId));
+    }
+
+    /** The first key after every key that starts with {@code prefix} (a prefix of one or more 0xFF bytes has none: not used). */
+    static byte[] prefixEnd(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] end = Arrays.copyOf(prefix, i + 1);
+                end[i]++;
+                return end;
+            }
+        }
+        throw new IllegalArgumentException("no key follows every key with an all-0xFF prefix");
+    }
+
+    /** The first key after {@code key} in byte order. */
+    static byte[] successor(byte[] key) {
+        return Arrays.copyOf(key, key.length + 1);
+    }
+
+    private static byte[] lengthPrefixed(String value) {
+        return lengthPrefixed(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] lengthPrefixed(byte[] value) {
+        return concat(ByteBuffer.allocate(Integer.BYTES).putInt(value.length).array(), value);
     }
 
     static byte[] userLoginFailures(String user, String address) {

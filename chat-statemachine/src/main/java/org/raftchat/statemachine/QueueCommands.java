@@ -1,7 +1,16 @@
 package org.raftchat.statemachine;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.raftchat.proto.v1.AckQueueMessage;
+import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.NackQueueMessage;
+import org.raftchat.proto.v1.QueuePolicy;
 import org.raftchat.proto.v1.StartConsuming;
 import org.raftchat.proto.v1.StopConsuming;
 import org.raftchat.proto.v1.StoredAssignment;
@@ -10,33 +19,82 @@ import org.raftchat.proto.v1.StoredQueue;
 import org.raftchat.proto.v1.StoredSession;
 
 /**
- * Work-queue rooms. A consumer is a session; a queue keeps its consumers in the order they started
- * and a round-robin cursor. Every post is assigned to the consumer whose turn it is (or waits while
- * there is none); a consumer that ends, by stopping, leaving the room, logging out or going offline,
- * hands its unacknowledged messages on, round-robin again. All of it happens in apply, in key order,
- * so every replica assigns the same message to the same consumer.
+ * Work-queue rooms, fair in the manner of RabbitMQ's prefetch. A consumer is a session; a queue keeps
+ * its consumers in the order they started and a round-robin cursor.
+ *
+ * <ul>
+ *   <li>A consumer holds at most its prefetch of unacknowledged messages. Every other message waits;
+ *       waiting messages go out in seq order, each to the first consumer with room counting from the
+ *       cursor, so a consumer that acks quickly gets more work than a slow one.
+ *   <li>A message handed back (a nack, its ack deadline passed, its consumer ended) waits again at its
+ *       place in seq order and is passed over by the consumer it came from while another consumer
+ *       exists. Once it was delivered the queue's max_deliveries times it goes to the dead-letter
+ *       room instead (a copy there, by its original author, refers_to_seq its queue seq).
+ *   <li>Ack deadlines are leader time: the delivery's command time plus the queue's ack timeout.
+ *       The leader proposes {@code ExpireQueueDeliveries} when its state shows one passed.
+ * </ul>
+ *
+ * All of it happens in apply, in key order, so every replica assigns the same message to the same
+ * consumer with the same delivery id.
  */
 final class QueueCommands {
 
+    /** Deadlines one expiry command handles at most; the leader proposes another for the rest. */
+    static final int MAX_EXPIRED_PER_COMMAND = 1_000;
+    /** Assignment keys read at a time while handing out waiting messages. */
+    private static final int DISPATCH_PAGE = 256;
+
     private final ApplyStore store;
+    /** The log index and leader time of the command being applied (see {@link #beginCommand}). */
+    private long index;
+    private long nowMs;
+    private final Set<String> changedQueues = new LinkedHashSet<>();
+    private final List<ChatMessage> deadLetters = new ArrayList<>();
 
     QueueCommands(ApplyStore store) {
         this.store = store;
     }
 
-    /** Called when a queue room is created: it starts with no consumers. */
-    void create(String room) {
-        store.put(Keys.queue(room), StoredQueue.getDefaultInstance().toByteArray());
+    /** The dead-letter room of queue {@code room}. */
+    static String deadLetterRoom(String room) {
+        return room + WellKnown.DEAD_LETTER_SUFFIX;
     }
 
-    /** After a post to {@code room}: if it is a queue, message {@code seq} goes to the next consumer, or waits for one. */
+    /** Called before every command: deliveries are stamped with its time, dead letters with its index. */
+    void beginCommand(long index, long timestampMs) {
+        this.index = index;
+        this.nowMs = timestampMs;
+    }
+
+    /** Queue rooms whose assignments or consumers changed in this batch (their streams have news). */
+    Set<String> changedQueues() {
+        return changedQueues;
+    }
+
+    /** Messages stored in dead-letter rooms in this batch (their subscribers have news). */
+    List<ChatMessage> deadLetters() {
+        return deadLetters;
+    }
+
+    /** Called when a queue room is created: it starts with no consumers. */
+    void create(String room, QueuePolicy policy) {
+        StoredQueue.Builder queue = StoredQueue.newBuilder().setCountsWaiting(true);
+        if (policy.getAckTimeoutMs() > 0 || policy.getMaxDeliveries() > 0) {
+            queue.setPolicy(policy);
+        }
+        store.put(Keys.queue(room), queue.build().toByteArray());
+    }
+
+    /** After a post to {@code room}: if it is a queue, message {@code seq} waits and goes out if a consumer has room. */
     void enqueue(String room, long seq) {
         StoredQueue stored = load(room);
         if (stored == null) {
             return;
         }
         StoredQueue.Builder queue = stored.toBuilder();
-        assign(Keys.assignment(room, seq), queue, 0);
+        store.put(Keys.assignment(room, seq), StoredAssignment.getDefaultInstance().toByteArray());
+        queue.setWaiting(queue.getWaiting() + 1);
+        dispatch(room, queue);
         save(room, queue);
     }
 
@@ -55,13 +113,19 @@ final class QueueCommands {
             return refused;
         }
         StoredQueue.Builder queue = load(room).toBuilder();
-        if (indexOf(queue, token) < 0) {
-            queue.addConsumers(StoredConsumer.newBuilder()
-                    .setTokenSha256(token).setUsername(session.getUsername()).setDeviceId(session.getDeviceId()));
+        int index = indexOf(queue, token);
+        if (index < 0) {
+            queue.addConsumers(StoredConsumer.newBuilder().setTokenSha256(token).setUsername(session.getUsername())
+                    .setDeviceId(session.getDeviceId()).setPrefetch(body.getPrefetch()));
             store.put(Keys.sessionQueue(token.toByteArray(), room), new byte[0]);
-            handOut(room, queue, ByteString.EMPTY);
-            save(room, queue);
+        } else if (queue.getConsumers(index).getPrefetch() != body.getPrefetch()) {
+            // Starting again with another prefetch changes it; what it holds beyond a lower one stays held.
+            queue.setConsumers(index, queue.getConsumers(index).toBuilder().setPrefetch(body.getPrefetch()));
+        } else {
+            return new ApplyResult.ConsumptionChanged(room, true, queue.getConsumersCount());
         }
+        dispatch(room, queue);
+        save(room, queue);
         return new ApplyResult.ConsumptionChanged(room, true, queue.getConsumersCount());
     }
 
@@ -77,23 +141,52 @@ final class QueueCommands {
     ApplyResult ack(AckQueueMessage body) {
         String room = body.getRoom();
         long seq = body.getSeq();
-        ApplyResult.Rejected refused = checkSessionAndQueue(body.getTokenSha256(), room);
-        if (refused != null) {
-            return refused;
+        Held held = held(body.getTokenSha256(), room, seq);
+        if (held.refused() != null) {
+            return held.refused();
         }
-        byte[] key = Keys.assignment(room, seq);
-        byte[] value = store.get(key);
-        if (value == null) {
-            return notAssigned("message " + seq + " of queue '" + room + "' is not waiting for an acknowledgement "
-                    + "(acknowledged already, or not a post to the queue)");
-        }
-        StoredAssignment assignment = StoredValues.decodeAssignment(value);
-        if (!assignment.getTokenSha256().equals(body.getTokenSha256())) {
-            return notAssigned("message " + seq + " of queue '" + room + "' is assigned to another consumer"
-                    + (assignment.getTokenSha256().isEmpty() ? " (none yet)" : ""));
-        }
-        store.delete(key);
+        StoredAssignment assignment = held.assignment();
+        StoredQueue.Builder queue = load(room).toBuilder();
+        untrack(room, seq, assignment, queue);
+        store.delete(Keys.assignment(room, seq));
+        dispatch(room, queue);
+        save(room, queue);
         return new ApplyResult.QueueAcked(room, seq);
+    }
+
+    ApplyResult nack(NackQueueMessage body) {
+        String room = body.getRoom();
+        long seq = body.getSeq();
+        Held held = held(body.getTokenSha256(), room, seq);
+        if (held.refused() != null) {
+            return held.refused();
+        }
+        StoredQueue.Builder queue = load(room).toBuilder();
+        boolean deadLettered = handBack(room, seq, held.assignment(), queue);
+        dispatch(room, queue);
+        save(room, queue);
+        return new ApplyResult.QueueNacked(room, seq, deadLettered);
+    }
+
+    /** Takes back every delivery whose ack deadline is at or before the command's time (at most {@link #MAX_EXPIRED_PER_COMMAND}). */
+    ApplyResult expire() {
+        Map<String, StoredQueue.Builder> touched = new LinkedHashMap<>();
+        int expired = 0;
+        for (byte[] key : store.keysWithPrefix(Keys.queueDeadlinePrefix(), MAX_EXPIRED_PER_COMMAND)) {
+            if (Keys.deadlineOf(key) > nowMs) {
+                break;
+            }
+            String room = Keys.deadlineRoom(key);
+            long seq = Keys.seqOf(key);
+            StoredQueue.Builder queue = touched.computeIfAbsent(room, r -> load(r).toBuilder());
+            handBack(room, seq, StoredValues.decodeAssignment(store.get(Keys.assignment(room, seq))), queue);
+            expired++;
+        }
+        touched.forEach((room, queue) -> {
+            dispatch(room, queue);
+            save(room, queue);
+        });
+        return new ApplyResult.QueueDeliveriesExpired(expired);
     }
 
     /** The session ended (logout, replaced by a newer login, offline): it stops consuming every queue. */
@@ -118,25 +211,38 @@ final class QueueCommands {
         }
     }
 
-    /** The room is being deleted: its queue state goes with it. */
+    /** The room is being deleted: its queue state goes with it (its dead-letter room stays, an ordinary room). */
     void roomDeleted(String room) {
         StoredQueue queue = load(room);
         if (queue == null) {
             return;
         }
         for (StoredConsumer consumer : queue.getConsumersList()) {
-            store.delete(Keys.sessionQueue(consumer.getTokenSha256().toByteArray(), room));
+            byte[] token = consumer.getTokenSha256().toByteArray();
+            store.delete(Keys.sessionQueue(token, room));
+            store.keysWithPrefix(Keys.heldPrefix(token, room)).forEach(store::delete);
         }
-        store.keysWithPrefix(Keys.assignmentPrefix(room)).forEach(store::delete);
+        for (byte[] key : store.keysWithPrefix(Keys.assignmentPrefix(room))) {
+            StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
+            if (assignment.getAckDeadlineMs() > 0) {
+                store.delete(Keys.queueDeadline(assignment.getAckDeadlineMs(), room, Keys.seqOf(key)));
+            }
+            store.delete(key);
+        }
         store.delete(Keys.queue(room));
+        changedQueues.add(room);
     }
 
-    /** Removes the consumer (if it is one) and hands its unacknowledged messages on; returns how many consumers remain. */
+    /** Removes the consumer (if it is one) and hands its unacknowledged messages back; returns how many consumers remain. */
     private int removeConsumer(String room, ByteString token) {
         StoredQueue.Builder queue = load(room).toBuilder();
         int index = indexOf(queue, token);
         if (index < 0) {
             return queue.getConsumersCount();
+        }
+        for (byte[] key : store.keysWithPrefix(Keys.heldPrefix(token.toByteArray(), room))) {
+            long seq = Keys.readLong(store.get(key));
+            handBack(room, seq, StoredValues.decodeAssignment(store.get(Keys.assignment(room, seq))), queue);
         }
         queue.removeConsumers(index);
         int next = queue.getNextConsumer();
@@ -145,33 +251,155 @@ final class QueueCommands {
         }
         queue.setNextConsumer(next >= queue.getConsumersCount() ? 0 : next);
         store.delete(Keys.sessionQueue(token.toByteArray(), room));
-        handOut(room, queue, token);
+        dispatch(room, queue);
         save(room, queue);
         return queue.getConsumersCount();
     }
 
-    /** Reassigns, in seq order, every unacknowledged message held by {@code from} (empty: the waiting ones). */
-    private void handOut(String room, StoredQueue.Builder queue, ByteString from) {
-        if (from.isEmpty() && queue.getConsumersCount() == 0) {
-            return;
+    /**
+     * Takes an assigned message back from its consumer: it waits again (passed over by that consumer
+     * while another exists), or goes to the dead-letter room when it had its last allowed delivery.
+     * Returns whether it was dead-lettered.
+     */
+    private boolean handBack(String room, long seq, StoredAssignment assignment, StoredQueue.Builder queue) {
+        untrack(room, seq, assignment, queue);
+        int maxDeliveries = queue.getPolicy().getMaxDeliveries();
+        // Should the owner have deleted the dead-letter room, the message keeps going round instead of vanishing.
+        if (maxDeliveries > 0 && assignment.getDeliveries() >= maxDeliveries && store.get(Keys.room(deadLetterRoom(room))) != null) {
+            store.delete(Keys.assignment(room, seq));
+            deadLetter(room, seq);
+            return true;
         }
-        for (byte[] key : store.keysWithPrefix(Keys.assignmentPrefix(room))) {
-            StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
-            if (assignment.getTokenSha256().equals(from)) {
-                assign(key, queue, assignment.getDeliveries());
-            }
+        store.put(Keys.assignment(room, seq), StoredAssignment.newBuilder().setDeliveries(assignment.getDeliveries())
+                .setPreviousTokenSha256(assignment.getTokenSha256()).build().toByteArray());
+        queue.setWaiting(queue.getWaiting() + 1);
+        return false;
+    }
+
+    /** Forgets that the consumer holds the message: its held and deadline index entries, one less in flight. */
+    private void untrack(String room, long seq, StoredAssignment assignment, StoredQueue.Builder queue) {
+        store.delete(Keys.held(assignment.getTokenSha256().toByteArray(), room, assignment.getDeliveryId()));
+        if (assignment.getAckDeadlineMs() > 0) {
+            store.delete(Keys.queueDeadline(assignment.getAckDeadlineMs(), room, seq));
+        }
+        int holder = indexOf(queue, assignment.getTokenSha256());
+        if (holder >= 0) {
+            StoredConsumer consumer = queue.getConsumers(holder);
+            // Not below 0: a message assigned before in-flight counts were kept was never counted.
+            queue.setConsumers(holder, consumer.toBuilder().setInFlight(Math.max(0, consumer.getInFlight() - 1)));
         }
     }
 
-    /** Gives the message to the consumer whose turn it is, or leaves it waiting when there is none. */
-    private void assign(byte[] assignmentKey, StoredQueue.Builder queue, int previousDeliveries) {
-        StoredAssignment.Builder assignment = StoredAssignment.newBuilder().setDeliveries(previousDeliveries);
-        if (queue.getConsumersCount() > 0) {
-            int turn = queue.getNextConsumer();
-            assignment.setTokenSha256(queue.getConsumers(turn).getTokenSha256()).setDeliveries(previousDeliveries + 1);
-            queue.setNextConsumer((turn + 1) % queue.getConsumersCount());
+    /** A copy of queue message {@code seq} in the dead-letter room, by its author, pointing at its queue seq. */
+    private void deadLetter(String room, long seq) {
+        byte[] original = store.get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        if (original == null) {
+            throw new StateMachineException("queue room '" + room + "' holds seq " + seq + ", which has no message");
         }
-        store.put(assignmentKey, assignment.build().toByteArray());
+        ChatMessage message = StoredValues.parseMessage(original);
+        ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(Conversations.room(deadLetterRoom(room)))
+                .setAuthor(message.getAuthor()).setText(message.getText()).setRefersToSeq(seq);
+        deadLetters.add(store.appendMessage(draft, index, nowMs).message());
+    }
+
+    /**
+     * Hands out waiting messages, in seq order, while some consumer has room. Each goes to the first
+     * consumer with room from the cursor on, passing over the one it was taken from unless that one
+     * is the only consumer; a message only that one could take keeps waiting.
+     */
+    private void dispatch(String room, StoredQueue.Builder queue) {
+        byte[] prefix = Keys.assignmentPrefix(room);
+        byte[] from = prefix;
+        // In pages, so a long backlog is read only as far as there is room for it.
+        while (mayWait(queue) && anyRoom(queue)) {
+            List<byte[]> page = store.keysInRange(from, Keys.prefixEnd(prefix), DISPATCH_PAGE);
+            for (byte[] key : page) {
+                if (!mayWait(queue) || !anyRoom(queue)) {
+                    return;
+                }
+                StoredAssignment assignment = StoredValues.decodeAssignment(store.get(key));
+                int consumer = assignment.getTokenSha256().isEmpty() ? pick(queue, assignment.getPreviousTokenSha256()) : -1;
+                if (consumer >= 0) {
+                    deliver(room, Keys.seqOf(key), assignment.getDeliveries(), consumer, queue);
+                }
+            }
+            if (page.size() < DISPATCH_PAGE) {
+                return;
+            }
+            from = Keys.successor(page.get(page.size() - 1));
+        }
+    }
+
+    private void deliver(String room, long seq, int previousDeliveries, int consumerIndex, StoredQueue.Builder queue) {
+        StoredConsumer consumer = queue.getConsumers(consumerIndex);
+        long deliveryId = queue.getLastDeliveryId() + 1;
+        long timeoutMs = queue.getPolicy().getAckTimeoutMs();
+        long deadlineMs = timeoutMs > 0 ? nowMs + timeoutMs : 0;
+        store.put(Keys.assignment(room, seq), StoredAssignment.newBuilder().setTokenSha256(consumer.getTokenSha256())
+                .setDeliveries(previousDeliveries + 1).setAckDeadlineMs(deadlineMs).setDeliveryId(deliveryId)
+                .build().toByteArray());
+        store.put(Keys.held(consumer.getTokenSha256().toByteArray(), room, deliveryId), Keys.longBytes(seq));
+        if (deadlineMs > 0) {
+            store.put(Keys.queueDeadline(deadlineMs, room, seq), new byte[0]);
+        }
+        queue.setConsumers(consumerIndex, consumer.toBuilder().setInFlight(consumer.getInFlight() + 1));
+        queue.setLastDeliveryId(deliveryId).setWaiting(Math.max(0, queue.getWaiting() - 1))
+                .setNextConsumer((consumerIndex + 1) % queue.getConsumersCount());
+    }
+
+    /** The first consumer with room from the cursor on, not {@code passOver} unless it is the only consumer; -1 if none. */
+    private static int pick(StoredQueue.Builder queue, ByteString passOver) {
+        int count = queue.getConsumersCount();
+        boolean alone = count == 1;
+        for (int step = 0; step < count; step++) {
+            int candidate = (queue.getNextConsumer() + step) % count;
+            StoredConsumer consumer = queue.getConsumers(candidate);
+            if (hasRoom(consumer) && (alone || !consumer.getTokenSha256().equals(passOver))) {
+                return candidate;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether some message may be waiting: the count says so, or the queue was stored before it was counted. */
+    private static boolean mayWait(StoredQueue.Builder queue) {
+        return !queue.getCountsWaiting() || queue.getWaiting() > 0;
+    }
+
+    /** Whether some consumer has room (none: nothing to hand out). */
+    private static boolean anyRoom(StoredQueue.Builder queue) {
+        for (StoredConsumer consumer : queue.getConsumersList()) {
+            if (hasRoom(consumer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Prefetch 0 (a consumer started before prefetch existed): no limit. */
+    private static boolean hasRoom(StoredConsumer consumer) {
+        return consumer.getPrefetch() == 0 || consumer.getInFlight() < consumer.getPrefetch();
+    }
+
+    /** The assignment of a message its consumer acks or nacks, or why that is refused (exactly one is set). */
+    private record Held(StoredAssignment assignment, ApplyResult.Rejected refused) {}
+
+    private Held held(ByteString token, String room, long seq) {
+        ApplyResult.Rejected refused = checkSessionAndQueue(token, room);
+        if (refused != null) {
+            return new Held(null, refused);
+        }
+        byte[] value = store.get(Keys.assignment(room, seq));
+        if (value == null) {
+            return new Held(null, notAssigned("message " + seq + " of queue '" + room + "' is not waiting for an acknowledgement "
+                    + "(acknowledged already, dead-lettered, or not a post to the queue)"));
+        }
+        StoredAssignment assignment = StoredValues.decodeAssignment(value);
+        if (!assignment.getTokenSha256().equals(token)) {
+            return new Held(null, notAssigned("message " + seq + " of queue '" + room + "' is assigned to another consumer"
+                    + (assignment.getTokenSha256().isEmpty() ? " (none yet)" : "")));
+        }
+        return new Held(assignment, null);
     }
 
     private ApplyResult.Rejected checkSessionAndQueue(ByteString token, String room) {
@@ -201,6 +429,7 @@ final class QueueCommands {
 
     private void save(String room, StoredQueue.Builder queue) {
         store.put(Keys.queue(room), queue.build().toByteArray());
+        changedQueues.add(room);
     }
 
     private static int indexOf(StoredQueue.Builder queue, ByteString token) {

@@ -5,6 +5,7 @@ import org.raftchat.proto.v1.RememberedConsumption;
 import org.raftchat.proto.v1.RememberedDeletion;
 import org.raftchat.proto.v1.RememberedFriendship;
 import org.raftchat.proto.v1.RememberedMembership;
+import org.raftchat.proto.v1.RememberedNack;
 import org.raftchat.proto.v1.RememberedNickname;
 import org.raftchat.proto.v1.RememberedRead;
 import org.raftchat.proto.v1.RememberedResult;
@@ -48,6 +49,10 @@ final class RememberedResults {
         if (result instanceof ApplyResult.QueueAcked r) {
             return out.setQueueAcked(RememberedAck.newBuilder().setRoom(r.room()).setSeq(r.seq())).build();
         }
+        if (result instanceof ApplyResult.QueueNacked r) {
+            return out.setQueueNacked(RememberedNack.newBuilder().setRoom(r.room()).setSeq(r.seq())
+                    .setDeadLettered(r.deadLettered())).build();
+        }
         if (result instanceof ApplyResult.SessionsEnded r) {
             return out.setSessionsEnded(RememberedSessionsEnded.newBuilder().setUsername(r.username()).setSessionsEnded(r.sessions())).build();
         }
@@ -80,6 +85,8 @@ final class RememberedResults {
             case CONSUMPTION_CHANGED -> new ApplyResult.ConsumptionChanged(stored.getConsumptionChanged().getRoom(),
                     stored.getConsumptionChanged().getConsuming(), stored.getConsumptionChanged().getConsumerCount());
             case QUEUE_ACKED -> new ApplyResult.QueueAcked(stored.getQueueAcked().getRoom(), stored.getQueueAcked().getSeq());
+            case QUEUE_NACKED -> new ApplyResult.QueueNacked(stored.getQueueNacked().getRoom(), stored.getQueueNacked().getSeq(),
+                    stored.getQueueNacked().getDeadLettered());
             case SESSIONS_ENDED -> new ApplyResult.SessionsEnded(stored.getSessionsEnded().getUsername(),
                     stored.getSessionsEnded().getSessionsEnded());
             case PASSWORD_CHANGED -> new ApplyResult.PasswordChanged(stored.getPasswordChanged().getUsername(),

@@ -36,12 +36,24 @@ final class RoomCommands {
         if (overLimit != null) {
             return overLimit;
         }
+        boolean deadLetters = body.getQueue() && body.getQueuePolicy().getMaxDeliveries() > 0;
+        String deadLetterRoom = QueueCommands.deadLetterRoom(room);
+        if (deadLetters && store.get(Keys.room(deadLetterRoom)) != null) {
+            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + deadLetterRoom
+                    + "', the dead-letter room queue '" + room + "' needs, already exists");
+        }
         store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index,
                 body.getQueue()));
         if (body.getQueue()) {
-            queues.create(room);
+            queues.create(room, body.getQueuePolicy());
         }
         addMember(room, body.getCreator());
+        if (deadLetters) {
+            // An ordinary room of the owner's, where messages go after their last delivery.
+            store.put(Keys.room(deadLetterRoom), StoredValues.encodeRoom(body.getCreator(),
+                    "dead letters of queue #" + room, timestampMs, index, false));
+            addMember(deadLetterRoom, body.getCreator());
+        }
         return new ApplyResult.RoomCreated(room, index);
     }
 

@@ -198,25 +198,61 @@ final class StateQueries {
 
     /** The unacknowledged messages of a queue room assigned to the session, by seq, at most {@code limit}. */
     List<QueueDelivery> queueDeliveries(String room, byte[] tokenSha256, int limit) {
+        // A scan of the room's assignments rather than the delivery index: it also finds messages
+        // assigned before deliveries were indexed.
         com.google.protobuf.ByteString token = com.google.protobuf.ByteString.copyFrom(tokenSha256);
-        byte[] conversationKey = Keys.conversation(Conversations.room(room));
         List<QueueDelivery> deliveries = new ArrayList<>();
         scan(Keys.assignmentPrefix(room), (key, value) -> {
             StoredAssignment assignment = StoredValues.decodeAssignment(value);
             if (deliveries.size() < limit && assignment.getTokenSha256().equals(token)) {
-                byte[] message = get(Keys.message(conversationKey, Keys.seqOf(key)));
-                if (message == null) {
-                    throw new StateMachineException("queue room '" + room + "' assigns seq " + Keys.seqOf(key) + ", which has no message");
-                }
-                deliveries.add(QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message))
-                        .setDeliveryCount(assignment.getDeliveries()).build());
+                deliveries.add(delivery(room, Keys.seqOf(key), assignment));
             }
+        });
+        return deliveries;
+    }
+
+    private QueueDelivery delivery(String room, long seq, StoredAssignment assignment) {
+        byte[] message = get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        if (message == null) {
+            throw new StateMachineException("queue room '" + room + "' assigns seq " + seq + ", which has no message");
+        }
+        return QueueDelivery.newBuilder().setMessage(StoredValues.parseMessage(message)).setDeliveryCount(assignment.getDeliveries())
+                .setDeliveryId(assignment.getDeliveryId()).setAckDeadlineMs(assignment.getAckDeadlineMs()).build();
+    }
+
+    /** The session's deliveries of a queue room with a delivery id above {@code afterDeliveryId}, by id, at most {@code limit}. */
+    List<QueueDelivery> queueDeliveriesAfter(String room, byte[] tokenSha256, long afterDeliveryId, int limit) {
+        byte[] prefix = Keys.heldPrefix(tokenSha256, room);
+        List<QueueDelivery> deliveries = new ArrayList<>();
+        scanFrom(prefix, Keys.held(tokenSha256, room, afterDeliveryId + 1), (key, value) -> {
+            if (deliveries.size() >= limit) {
+                return;
+            }
+            long seq = Keys.readLong(value);
+            byte[] assignment = get(Keys.assignment(room, seq));
+            if (assignment == null) {
+                throw new StateMachineException("queue room '" + room + "' has a delivery of seq " + seq + " without its assignment");
+            }
+            deliveries.add(delivery(room, seq, StoredValues.decodeAssignment(assignment)));
         });
         return deliveries;
     }
 
     boolean consuming(String room, byte[] tokenSha256) {
         return get(Keys.sessionQueue(tokenSha256, room)) != null;
+    }
+
+    /** Whether some queue delivery's ack deadline is at or before {@code timeMs} (the test an expiry command makes). */
+    boolean anyQueueDeliveryDueAt(long timeMs) {
+        boolean[] due = {false};
+        try (RocksIterator it = db.newIterator(readOptions)) {
+            it.seek(Keys.queueDeadlinePrefix());
+            due[0] = it.isValid() && Keys.startsWith(it.key(), Keys.queueDeadlinePrefix()) && Keys.deadlineOf(it.key()) <= timeMs;
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StateMachineException("RocksDB iteration failed", e);
+        }
+        return due[0];
     }
 
     /** A queue room's consumers (in the order they started) with what each holds, and how many messages wait; empty if not a queue. */
@@ -226,20 +262,14 @@ final class StateQueries {
             return Optional.empty();
         }
         StoredQueue queue = StoredValues.decodeQueue(room, value);
-        java.util.Map<com.google.protobuf.ByteString, Integer> inFlight = new java.util.HashMap<>();
-        long[] waiting = {0};
-        scan(Keys.assignmentPrefix(room), (key, assignmentValue) -> {
-            StoredAssignment assignment = StoredValues.decodeAssignment(assignmentValue);
-            if (assignment.getTokenSha256().isEmpty()) {
-                waiting[0]++;
-            } else {
-                inFlight.merge(assignment.getTokenSha256(), 1, Integer::sum);
-            }
-        });
-        QueueStatus.Builder status = QueueStatus.newBuilder().setRoom(room).setWaiting(waiting[0]);
+        QueueStatus.Builder status = QueueStatus.newBuilder().setRoom(room).setWaiting(queue.getWaiting())
+                .setPolicy(queue.getPolicy());
+        if (queue.getPolicy().getMaxDeliveries() > 0) {
+            status.setDeadLetterRoom(QueueCommands.deadLetterRoom(room));
+        }
         for (StoredConsumer consumer : queue.getConsumersList()) {
             status.addConsumers(QueueConsumerStatus.newBuilder().setUsername(consumer.getUsername())
-                    .setDeviceId(consumer.getDeviceId()).setInFlight(inFlight.getOrDefault(consumer.getTokenSha256(), 0)));
+                    .setDeviceId(consumer.getDeviceId()).setInFlight(consumer.getInFlight()).setPrefetch(consumer.getPrefetch()));
         }
         return Optional.of(status.build());
     }
@@ -272,8 +302,13 @@ final class StateQueries {
     }
 
     private void scan(byte[] prefix, Visitor visitor) {
+        scanFrom(prefix, prefix, visitor);
+    }
+
+    /** The keys starting with {@code prefix}, from {@code from} on. */
+    private void scanFrom(byte[] prefix, byte[] from, Visitor visitor) {
         try (RocksIterator it = db.newIterator(readOptions)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+            for (it.seek(from); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 visitor.visit(it.key(), it.value());
             }
             it.status();

@@ -9,5 +9,7 @@ public final class WellKnown {
     public static final String MAIN_HALL = "MainHall";
     /** The author of notices the state machine posts itself; no account can have this name. */
     public static final String SYSTEM_USER = "system";
+    /** A work queue's dead-letter room is the queue's name followed by this; no other room may end in it. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
     static final String MAIN_HALL_DESCRIPTION = "The lobby: every user is here";
 }

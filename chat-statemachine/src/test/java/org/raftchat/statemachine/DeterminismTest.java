@@ -90,13 +90,13 @@ class DeterminismTest {
     }
 
     /**
-     * Logins and presence ticks are built by the node and never carry a client's idempotency key.
+     * Logins, presence ticks and expiries are built by the node and never carry a client's idempotency key.
      * Key n belongs to user n mod 5; every tenth command reuses the key of the command three before
      * it (mostly for another request: refused), and the short window prunes records all along the log.
      */
     private static Command keyedLikeTheNode(int key, Command command) {
         return switch (command.getBodyCase()) {
-            case OPEN_SESSION, PRESENCE_TICK, EXPIRE_SESSIONS -> command;
+            case OPEN_SESSION, PRESENCE_TICK, EXPIRE_SESSIONS, EXPIRE_QUEUE_DELIVERIES -> command;
             default -> TestLog.keyedAs(USERS[key % USERS.length], "key-" + key, IDEMPOTENCY_WINDOW_MS, command);
         };
     }
@@ -108,7 +108,7 @@ class DeterminismTest {
         if (kind == 0 || rooms.isEmpty()) {
             String room = "room-" + random.nextInt(30); // may already exist: a refusal
             rooms.add(room);
-            return random.nextBoolean() ? TestLog.createQueue(room, user) : TestLog.createRoom(room, user);
+            return random.nextBoolean() ? fairQueue(random, TestLog.createQueue(room, user)) : TestLog.createRoom(room, user);
         }
         String room = random.nextInt(15) == 0 ? "missing" : rooms.get(random.nextInt(rooms.size()));
         if (kind == 1) {
@@ -125,21 +125,36 @@ class DeterminismTest {
         }
         // Work queues: consumers come and go (stop, a re-login, a presence tick), acks hit or miss.
         if (kind == 10 || kind == 11) {
-            return TestLog.startConsuming(room, token);
+            Command start = TestLog.startConsuming(room, token);
+            return start.toBuilder().setStartConsuming(start.getStartConsuming().toBuilder().setPrefetch(random.nextInt(4))).build();
         }
         if (kind == 12) {
             return random.nextBoolean() ? TestLog.stopConsuming(room, token) : loginWithPolicy(random, user, token);
         }
         if (kind == 13) {
-            return TestLog.ack(room, token, 1 + random.nextInt(20));
+            Command ack = TestLog.ack(room, token, 1 + random.nextInt(20));
+            return random.nextBoolean() ? ack : Command.newBuilder().setNackQueueMessage(org.raftchat.proto.v1.NackQueueMessage.newBuilder()
+                    .setRoom(room).setTokenSha256(ack.getAckQueueMessage().getTokenSha256()).setSeq(ack.getAckQueueMessage().getSeq())).build();
         }
         if (kind == 14) {
             return TestLog.presenceTick(100 + random.nextInt(400));
+        }
+        if (kind == 8 && random.nextBoolean()) {
+            return Command.newBuilder().setExpireQueueDeliveries(org.raftchat.proto.v1.ExpireQueueDeliveries.getDefaultInstance()).build();
         }
         if (kind == 9 && random.nextBoolean()) {
             return Command.newBuilder().setExpireSessions(org.raftchat.proto.v1.ExpireSessions.getDefaultInstance()).build();
         }
         return TestLog.direct(user, USERS[random.nextInt(USERS.length)], "dm " + random.nextLong());
+    }
+
+    /** Half the queues have an ack timeout and a delivery limit (and so a dead-letter room). */
+    private static Command fairQueue(Random random, Command create) {
+        if (random.nextBoolean()) {
+            return create;
+        }
+        return create.toBuilder().setCreateRoom(create.getCreateRoom().toBuilder().setQueuePolicy(org.raftchat.proto.v1.QueuePolicy
+                .newBuilder().setAckTimeoutMs(100 + random.nextInt(2_000)).setMaxDeliveries(1 + random.nextInt(3)))).build();
     }
 
     /** Sessions that expire, on a few devices per user, under a small cap: expiry and eviction in the mix. */

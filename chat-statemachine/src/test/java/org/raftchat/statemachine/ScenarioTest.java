@@ -52,7 +52,7 @@ class ScenarioTest {
     private long waitedMs;
 
     @ParameterizedTest
-    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt", "sessions.txt"})
+    @ValueSource(strings = {"accounts.txt", "rooms.txt", "direct.txt", "read_positions.txt", "idempotency.txt", "queues.txt", "queue_fairness.txt", "sessions.txt"})
     void scenario(String file) throws IOException {
         List<String> lines = read(file);
         List<String> actual = new ArrayList<>();
@@ -111,9 +111,12 @@ class ScenarioTest {
             case "nick" -> c.setSetNickname(SetNickname.newBuilder().setUsername(a[1]).setNickname(a[2]));
             case "create" -> c.setCreateRoom(CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, 3))
                     .setLimits(limits));
-            case "create-queue" -> c.setCreateRoom(CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, 3))
-                    .setLimits(limits).setQueue(true));
-            case "consume" -> c.setStartConsuming(org.raftchat.proto.v1.StartConsuming.newBuilder().setRoom(a[1]).setTokenSha256(token(a[2])));
+            case "create-queue" -> c.setCreateRoom(createQueue(a));
+            case "consume" -> c.setStartConsuming(org.raftchat.proto.v1.StartConsuming.newBuilder().setRoom(a[1]).setTokenSha256(token(a[2]))
+                    .setPrefetch(a.length > 3 ? Integer.parseInt(a[3].substring("prefetch=".length())) : 0));
+            case "nack" -> c.setNackQueueMessage(org.raftchat.proto.v1.NackQueueMessage.newBuilder().setRoom(a[1])
+                    .setTokenSha256(token(a[2])).setSeq(Long.parseLong(a[3])));
+            case "expire-deliveries" -> c.setExpireQueueDeliveries(org.raftchat.proto.v1.ExpireQueueDeliveries.getDefaultInstance());
             case "stop" -> c.setStopConsuming(org.raftchat.proto.v1.StopConsuming.newBuilder().setRoom(a[1]).setTokenSha256(token(a[2])));
             case "ack" -> c.setAckQueueMessage(org.raftchat.proto.v1.AckQueueMessage.newBuilder().setRoom(a[1])
                     .setTokenSha256(token(a[2])).setSeq(Long.parseLong(a[3])));
@@ -149,6 +152,23 @@ class ScenarioTest {
             default -> throw new IllegalArgumentException("unknown scenario command " + a[0]);
         }
         return c.build();
+    }
+
+    /** create-queue ROOM OWNER [timeout=MS] [max=N] DESCRIPTION...: the queue policy the leader stamps. */
+    private CreateRoom createQueue(String[] a) {
+        org.raftchat.proto.v1.QueuePolicy.Builder policy = org.raftchat.proto.v1.QueuePolicy.newBuilder();
+        int next = 3;
+        for (; next < a.length && a[next].contains("="); next++) {
+            String[] kv = a[next].split("=");
+            switch (kv[0]) {
+                case "timeout" -> policy.setAckTimeoutMs(Long.parseLong(kv[1]));
+                case "max" -> policy.setMaxDeliveries(Integer.parseInt(kv[1]));
+                default -> throw new IllegalArgumentException("unknown queue option " + a[next]);
+            }
+        }
+        CreateRoom.Builder create = CreateRoom.newBuilder().setRoom(a[1]).setCreator(a[2]).setDescription(rest(a, next))
+                .setLimits(limits).setQueue(true);
+        return (next > 3 ? create.setQueuePolicy(policy) : create).build();
     }
 
     /** login USER DEVICE TOKEN [idle=MS] [life=MS] [cap=N]: the session policy the leader stamps. */
@@ -190,9 +210,20 @@ class ScenarioTest {
                     .map(d -> line(d.getMessage()) + " x" + d.getDeliveryCount()).collect(Collectors.collectingAndThen(
                             Collectors.joining(" | "), held -> held.isEmpty() ? "none" : held))
                     + (machine.consuming(a[1], token(a[2]).toByteArray()) ? " (consuming)" : " (not consuming)");
+            // What a queue stream sends after a delivery id: id:seq xN (deliveries) until=ack deadline.
+            case "stream" -> machine.queueDeliveriesAfter(a[1], token(a[2]).toByteArray(), Long.parseLong(a[3]), 1000).stream()
+                    .map(d -> d.getDeliveryId() + ":" + d.getMessage().getSeq() + " x" + d.getDeliveryCount()
+                            + " until=" + d.getAckDeadlineMs()).collect(Collectors.collectingAndThen(
+                            Collectors.joining(" | "), sent -> sent.isEmpty() ? "none" : sent));
+            // A queue's dead-letter room: seq:author:text <- the seq it had in the queue.
+            case "dead-letters" -> machine.history(Conversations.room(a[1] + ".dlq"), new HistoryQuery.After(0, 1000)).messages()
+                    .stream().map(m -> line(m) + " <- " + m.getRefersToSeq()).collect(Collectors.collectingAndThen(
+                            Collectors.joining(" | "), dead -> dead.isEmpty() ? "none" : dead));
             case "queue" -> machine.queueStatus(a[1]).map(q -> "consumers=[" + q.getConsumersList().stream()
-                    .map(c -> c.getUsername() + "/" + c.getDeviceId() + ":" + c.getInFlight()).collect(Collectors.joining(" "))
-                    + "] waiting=" + q.getWaiting()).orElse("not a queue");
+                    .map(c -> c.getUsername() + "/" + c.getDeviceId() + ":" + c.getInFlight() + (c.getPrefetch() > 0 ? "/" + c.getPrefetch() : ""))
+                    .collect(Collectors.joining(" "))
+                    + "] waiting=" + q.getWaiting() + (q.getDeadLetterRoom().isEmpty() ? "" : " dead-letters=" + q.getDeadLetterRoom()))
+                    .orElse("not a queue");
             default -> throw new IllegalArgumentException("unknown scenario query " + a[0]);
         };
     }
@@ -245,6 +276,12 @@ class ScenarioTest {
         }
         if (result instanceof ApplyResult.QueueAcked r) {
             return "acked " + r.room() + " " + r.seq();
+        }
+        if (result instanceof ApplyResult.QueueNacked r) {
+            return "nacked " + r.room() + " " + r.seq() + (r.deadLettered() ? " (dead-lettered)" : "");
+        }
+        if (result instanceof ApplyResult.QueueDeliveriesExpired r) {
+            return "expired deliveries " + r.deliveries();
         }
         return result.toString();
     }

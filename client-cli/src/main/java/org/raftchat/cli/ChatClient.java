@@ -259,8 +259,15 @@ public final class ChatClient implements AutoCloseable {
 
     /** {@code queue}: a work-queue room, each post going to exactly one consumer (see {@link #startConsuming}). */
     public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue) {
+        return createRoom(key, room, description, queue, org.raftchat.proto.v1.QueuePolicy.getDefaultInstance());
+    }
+
+    /** A work-queue room with its ack timeout and delivery limit (zero fields: the cluster's defaults). */
+    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue,
+                                         org.raftchat.proto.v1.QueuePolicy policy) {
         CreateRoomRequest request = CreateRoomRequest.newBuilder()
-                .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).setQueue(queue).build();
+                .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).setQueue(queue)
+                .setQueuePolicy(policy).build();
         return call("create room #" + room, Route.LEADER, key, stub -> stub.createRoom(request));
     }
 
@@ -354,21 +361,71 @@ public final class ChatClient implements AutoCloseable {
 
     // ---- work-queue rooms ----
 
-    /** This session starts consuming the queue room: from now on some of its posts are assigned to it. */
+    /** This session starts consuming the queue room with the server's default prefetch (1). */
     public ConsumeResponse startConsuming(String room) {
-        return consumption("consume queue #" + room, room, ChatServiceGrpc.ChatServiceBlockingStub::startConsuming);
+        return startConsuming(room, 0);
+    }
+
+    /**
+     * This session starts consuming the queue room, holding at most {@code prefetch} unacknowledged
+     * messages (0: the server's default); consuming already, it changes the prefetch.
+     */
+    public ConsumeResponse startConsuming(String room, int prefetch) {
+        return consumption("consume queue #" + room, room, prefetch, ChatServiceGrpc.ChatServiceBlockingStub::startConsuming);
     }
 
     /** This session stops consuming; what it has not acknowledged goes to the other consumers. */
     public ConsumeResponse stopConsuming(String room) {
-        return consumption("stop consuming queue #" + room, room, ChatServiceGrpc.ChatServiceBlockingStub::stopConsuming);
+        return consumption("stop consuming queue #" + room, room, 0, ChatServiceGrpc.ChatServiceBlockingStub::stopConsuming);
     }
 
-    private ConsumeResponse consumption(String what, String room,
+    private ConsumeResponse consumption(String what, String room, int prefetch,
                                         java.util.function.BiFunction<ChatServiceGrpc.ChatServiceBlockingStub, ConsumeRequest, ConsumeResponse> rpc) {
         IdempotencyKey key = IdempotencyKey.random();
-        ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).build();
+        ConsumeRequest request = ConsumeRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).setPrefetch(prefetch).build();
         return call(what, Route.LEADER, key, stub -> rpc.apply(stub, request));
+    }
+
+    /** Hands message {@code seq} back: another consumer gets it (or the dead-letter room, after its last delivery). */
+    public org.raftchat.proto.v1.NackQueueMessageResponse nackQueueMessage(String room, long seq) {
+        IdempotencyKey key = IdempotencyKey.random();
+        org.raftchat.proto.v1.NackQueueMessageRequest request = org.raftchat.proto.v1.NackQueueMessageRequest.newBuilder()
+                .setIdempotencyKey(key.value()).setRoom(room).setSeq(seq).build();
+        return call("hand back #" + room + " seq " + seq, Route.LEADER, key, stub -> stub.nackQueueMessage(request));
+    }
+
+    /**
+     * One StreamQueue stream on {@code address}: this session's deliveries of the queue with an id
+     * above {@code afterDeliveryId}, then each new one, until it fails or is closed. The caller
+     * resumes on another node ({@link #nextAddress}) from the last delivery id it handled.
+     */
+    QueueStream streamQueue(String address, String room, long afterDeliveryId) {
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        org.raftchat.proto.v1.StreamQueueRequest request = org.raftchat.proto.v1.StreamQueueRequest.newBuilder()
+                .setRoom(room).setAfterDeliveryId(afterDeliveryId).build();
+        ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel(address));
+        BearerCredentials session = credentials;
+        ChatServiceGrpc.ChatServiceBlockingStub authenticated = session == null ? stub : stub.withCallCredentials(session);
+        io.grpc.Context previous = context.attach();
+        try {
+            return new QueueStream(authenticated.streamQueue(request), context);
+        } finally {
+            context.detach(previous);
+        }
+    }
+
+    /** A StreamQueue stream: iterate it (blocking) on one thread; closing it ends the call. */
+    record QueueStream(java.util.Iterator<org.raftchat.proto.v1.QueueDelivery> deliveries,
+                       io.grpc.Context.CancellableContext context) implements AutoCloseable {
+        @Override
+        public void close() {
+            context.cancel(null);
+        }
+    }
+
+    /** The node the client last talked to (where a stream is best opened). */
+    String currentAddress() {
+        return current;
     }
 
     /** The messages assigned to this session and not acknowledged yet, oldest first. */

@@ -1,14 +1,12 @@
 package org.raftchat.cli;
 
 import java.time.ZoneId;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConsumeResponse;
 import org.raftchat.proto.v1.QueueConsumerStatus;
 import org.raftchat.proto.v1.QueueDelivery;
@@ -19,39 +17,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Work-queue rooms from the command line. {@code consume} is a worker: it consumes the room, prints
- * each message assigned to this session and acknowledges it once printed. The other actions are
- * the single steps, for scripts.
+ * Work-queue rooms from the command line. {@code consume} is a worker: it consumes the room with a
+ * prefetch, receives the messages assigned to this session on a stream (resumed on another node,
+ * from the last delivery it saw, when a node goes away), prints each and acknowledges it once
+ * printed. The other actions are the single steps, for scripts.
  */
 @Command(name = "queue", mixinStandardHelpOptions = true,
         description = {"Work-queue rooms (create one with 'create-room NAME --queue'): each post goes to exactly one "
-                + "consuming session, round-robin.",
-                "  queue consume ROOM [--count N] [--no-ack]   work: print each message assigned to you, ack it once printed",
-                "  queue start ROOM | stop ROOM                start / stop consuming (stop hands your unacked messages on)",
-                "  queue receive ROOM                          the messages assigned to you and not acked yet",
-                "  queue ack ROOM SEQ...                       acknowledge messages you handled",
-                "  queue status ROOM                           consumers, what each holds, how many wait"})
+                + "consuming session; each consumer holds at most its prefetch of unacknowledged messages, the rest wait "
+                + "for the first consumer with room. A message not acknowledged within the queue's ack timeout, or handed "
+                + "back (nack), goes to another consumer; after its last allowed delivery it goes to the dead-letter "
+                + "room ROOM.dlq, which the queue's owner can read.",
+                "  queue consume ROOM [--prefetch N] [--count N] [--no-ack]   work: print each message assigned to you, ack it once printed",
+                "  queue start ROOM [--prefetch N] | stop ROOM                start / stop consuming (stop hands your unacked messages on)",
+                "  queue receive ROOM                                         the messages assigned to you and not acked yet",
+                "  queue ack ROOM SEQ... | nack ROOM SEQ...                   acknowledge messages you handled / hand them back",
+                "  queue status ROOM                                          consumers, what each holds, how many wait, the policy",
+                "  queue dead-letters ROOM                                    the latest messages of ROOM.dlq (owner only)"})
 final class QueueCommand extends ClientCommand {
 
-    private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "status");
-    /** How often a consumer looks for messages handed on to it; new posts wake it at once (see consume). */
-    private static final long POLL_INTERVAL_MS = 1_000;
+    private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "nack", "status", "dead-letters");
+    /** A queue's dead-letter room is its name followed by this (the server's convention, see chat_service.proto). */
+    static final String DEAD_LETTER_SUFFIX = ".dlq";
+    /** Pause before a stream is reopened on the next node. */
+    private static final long RECONNECT_PAUSE_MS = 200;
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack or status")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack, nack, status or dead-letters")
     String action;
 
     @Parameters(index = "1", paramLabel = "ROOM")
     String room;
 
-    @Parameters(index = "2..*", paramLabel = "SEQ", description = "For ack: the message seqs to acknowledge.")
+    @Parameters(index = "2..*", paramLabel = "SEQ", description = "For ack and nack: the message seqs.")
     List<Long> seqs = List.of();
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "0",
             description = "consume: stop after handling N messages (default: run until interrupted).")
     int count;
 
-    @Option(names = "--no-ack", description = "consume: print but do not acknowledge; when the consumer stops, "
-            + "what it holds goes to the other consumers.")
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "0",
+            description = "consume, start: unacknowledged messages this session holds at most (1..100; default 1).")
+    int prefetch;
+
+    @Option(names = "--no-ack", description = "consume: print but do not acknowledge; after the queue's ack timeout "
+            + "(or when the consumer stops) what it holds goes to the other consumers.")
     boolean noAck;
 
     @Override
@@ -59,14 +68,18 @@ final class QueueCommand extends ClientCommand {
         if (!ACTIONS.contains(action)) {
             throw usage("ACTION: expected one of " + String.join(", ", ACTIONS) + ", got '" + action + "'");
         }
-        if (action.equals("ack") && seqs.isEmpty()) {
-            throw usage("queue ack: which SEQ?");
+        boolean takesSeqs = action.equals("ack") || action.equals("nack");
+        if (takesSeqs && seqs.isEmpty()) {
+            throw usage("queue " + action + ": which SEQ?");
         }
-        if (!action.equals("ack") && !seqs.isEmpty()) {
+        if (!takesSeqs && !seqs.isEmpty()) {
             throw usage("queue " + action + ": unexpected " + seqs);
         }
         if (count < 0) {
             throw usage("--count: must be >= 0, got " + count);
+        }
+        if (prefetch < 0) {
+            throw usage("--prefetch: must be >= 0, got " + prefetch);
         }
     }
 
@@ -76,7 +89,7 @@ final class QueueCommand extends ClientCommand {
         switch (action) {
             case "consume" -> consume(client, zone);
             case "start" -> {
-                ConsumeResponse started = client.startConsuming(room);
+                ConsumeResponse started = client.startConsuming(room, prefetch);
                 output().result(Consumption.of(started), "consuming #" + room + " (" + started.getConsumerCount() + " consumers)");
             }
             case "stop" -> {
@@ -98,6 +111,15 @@ final class QueueCommand extends ClientCommand {
                 }
                 output().result(new Acked(room, seqs), out -> seqs.forEach(seq -> out.println("acked #" + room + " seq=" + seq)));
             }
+            case "nack" -> {
+                List<Nacked> nacked = new java.util.ArrayList<>();
+                for (long seq : seqs) {
+                    nacked.add(new Nacked(room, seq, client.nackQueueMessage(room, seq).getDeadLettered()));
+                }
+                output().result(nacked, out -> nacked.forEach(n -> out.println("handed back #" + room + " seq=" + n.seq()
+                        + (n.deadLettered() ? " (its last delivery: moved to #" + room + DEAD_LETTER_SUFFIX + ")" : ""))));
+            }
+            case "dead-letters" -> printDeadLetters(client, zone);
             default -> printStatus(client.queueStatus(room));
         }
         return ExitCodes.OK;
@@ -105,50 +127,14 @@ final class QueueCommand extends ClientCommand {
 
     /** Consumes until interrupted or {@code count} messages are handled, then stops consuming. */
     private void consume(ChatClient client, ZoneId zone) throws InterruptedException {
-        client.startConsuming(room);
+        client.startConsuming(room, prefetch);
         output().notice("consuming #" + room + (noAck ? " without acknowledging" : "") + "; Ctrl-C stops");
         ScheduledExecutorService heartbeats = heartbeats(client);
         Thread stopOnExit = new Thread(() -> stopQuietly(client), "raftchat-queue-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        // Without acks the same messages come back on every poll: show each once. A set, not a high-water
-        // mark: a message handed on from a consumer that ended may be older than what we hold.
-        Set<Long> shown = new HashSet<>();
-        int handled = 0;
-        // A post to the room is the usual reason for new work: its arrival on the room's stream wakes the
-        // loop at once. Hand-ons from a consumer that ended post nothing, so the loop also polls.
-        Semaphore posted = new Semaphore(0);
-        long lastSeq = client.readHistory(Conversations.room(room), HistoryAnchor.latest(), 1).getLastSeq();
-        Subscription wakeUps = client.subscribe(Conversations.room(room), lastSeq, SubscriptionListener.of(m -> posted.release()));
         try {
-            while (count == 0 || handled < count) {
-                ReceiveQueueResponse held = client.receiveQueue(room, Defaults.MAX_HISTORY_PAGE);
-                if (!held.getConsuming()) {
-                    // The session went offline (a missed heartbeat, a paused laptop): what it held was handed on.
-                    output().notice("this session stopped consuming #" + room + " (offline for a while); consuming again");
-                    client.startConsuming(room);
-                    continue;
-                }
-                for (QueueDelivery delivery : held.getDeliveriesList()) {
-                    long seq = delivery.getMessage().getSeq();
-                    if (noAck && !shown.add(seq)) {
-                        continue;
-                    }
-                    // One line per message as it is handled: NDJSON with --output json.
-                    output().result(Delivery.of(delivery), line(delivery, zone));
-                    if (!noAck) {
-                        ackOrExplain(client, seq);
-                    }
-                    if (++handled == count) {
-                        break;
-                    }
-                }
-                if (count == 0 || handled < count) {
-                    posted.tryAcquire(POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
-                    posted.drainPermits();
-                }
-            }
+            new Worker(client, zone).run();
         } finally {
-            wakeUps.close();
             heartbeats.shutdownNow();
             stopQuietly(client);
             try {
@@ -156,6 +142,69 @@ final class QueueCommand extends ClientCommand {
             } catch (IllegalStateException shuttingDown) {
                 // Already exiting: the hook runs (stopping twice is harmless).
             }
+        }
+    }
+
+    /**
+     * The consume loop: reads the session's deliveries from a stream, on the node the client last
+     * used; when the stream breaks it reopens it on the next node after the last delivery id it
+     * handled (so nothing is skipped and nothing shown twice, but for redeliveries, which say so).
+     */
+    private final class Worker {
+        private final ChatClient client;
+        private final ZoneId zone;
+        private long lastDeliveryId;
+        private int handled;
+
+        Worker(ChatClient client, ZoneId zone) {
+            this.client = client;
+            this.zone = zone;
+        }
+
+        void run() throws InterruptedException {
+            String address = client.currentAddress();
+            while (!done()) {
+                try (ChatClient.QueueStream stream = client.streamQueue(address, room, lastDeliveryId)) {
+                    while (!done() && stream.deliveries().hasNext()) {
+                        handle(stream.deliveries().next());
+                    }
+                } catch (io.grpc.StatusRuntimeException e) {
+                    address = recover(e, address);
+                }
+            }
+        }
+
+        private boolean done() {
+            return count > 0 && handled >= count;
+        }
+
+        private void handle(QueueDelivery delivery) {
+            lastDeliveryId = delivery.getDeliveryId();
+            // One line per message as it is handled: NDJSON with --output json.
+            output().result(Delivery.of(delivery), line(delivery, zone));
+            if (!noAck) {
+                ackOrExplain(client, delivery.getMessage().getSeq());
+            }
+            handled++;
+        }
+
+        /** Where to reopen the stream after it broke, or the error when it cannot be helped. */
+        private String recover(io.grpc.StatusRuntimeException e, String address) throws InterruptedException {
+            io.grpc.Status.Code code = e.getStatus().getCode();
+            if (code == io.grpc.Status.Code.FAILED_PRECONDITION) {
+                // The session was taken for gone (a missed heartbeat, a paused laptop): what it held was handed on.
+                output().notice("this session stopped consuming #" + room + " (" + e.getStatus().getDescription()
+                        + "); consuming again");
+                client.startConsuming(room, prefetch);
+                return address;
+            }
+            if (code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.DEADLINE_EXCEEDED
+                    && code != io.grpc.Status.Code.INTERNAL && code != io.grpc.Status.Code.CANCELLED) {
+                throw new ChatClientException(GrpcFailures.category(code), "queue stream of #" + room + ": "
+                        + GrpcFailures.shortReason(e.getStatus()), e);
+            }
+            Thread.sleep(RECONNECT_PAUSE_MS);
+            return client.nextAddress(address);
         }
     }
 
@@ -200,14 +249,32 @@ final class QueueCommand extends ClientCommand {
         return heartbeats;
     }
 
+    /** The latest page of the queue's dead-letter room: what went there after its last delivery. */
+    private void printDeadLetters(ChatClient client, ZoneId zone) {
+        String deadLetterRoom = room + DEAD_LETTER_SUFFIX;
+        List<ChatMessage> dead = client.readHistory(Conversations.room(deadLetterRoom), HistoryAnchor.latest(), 0).getMessagesList();
+        output().result(dead.stream().map(m -> new DeadLetter(JsonViews.Message.of(m), m.getRefersToSeq())).toList(),
+                out -> dead.forEach(m -> out.println(MessageLines.format(m, zone) + "  (was #" + room + " seq " + m.getRefersToSeq() + ")")));
+    }
+
+    private static String policy(QueueStatus status) {
+        if (!status.hasPolicy() || status.getPolicy().getMaxDeliveries() == 0 && status.getPolicy().getAckTimeoutMs() == 0) {
+            return "";
+        }
+        return "; ack timeout " + status.getPolicy().getAckTimeoutMs() / 1000 + " s, at most "
+                + status.getPolicy().getMaxDeliveries() + " deliveries, then #" + status.getDeadLetterRoom();
+    }
+
     private void printStatus(QueueStatus status) {
         Status view = new Status(status.getRoom(), status.getConsumersList().stream()
-                .map(c -> new Consumer(c.getUsername(), c.getDeviceId(), c.getInFlight())).toList(), status.getWaiting());
+                .map(c -> new Consumer(c.getUsername(), c.getDeviceId(), c.getInFlight(), c.getPrefetch())).toList(), status.getWaiting(),
+                status.getPolicy().getAckTimeoutMs(), status.getPolicy().getMaxDeliveries(), status.getDeadLetterRoom());
         output().result(view, out -> {
             out.println("#" + status.getRoom() + ": " + status.getConsumersCount() + " consumers, " + status.getWaiting()
-                    + " waiting for a consumer");
+                    + " waiting for a consumer with room" + policy(status));
             for (QueueConsumerStatus consumer : status.getConsumersList()) {
-                out.println("  " + consumer.getUsername() + " (" + consumer.getDeviceId() + ")\t" + consumer.getInFlight() + " in flight");
+                out.println("  " + consumer.getUsername() + " (" + consumer.getDeviceId() + ")\t" + consumer.getInFlight() + " in flight"
+                        + (consumer.getPrefetch() > 0 ? " of " + consumer.getPrefetch() : ""));
             }
         });
     }
@@ -220,10 +287,10 @@ final class QueueCommand extends ClientCommand {
         }
     }
 
-    /** A message assigned to this session; {@code deliveryCount} above 1: handed on from a consumer that ended. */
-    record Delivery(JsonViews.Message message, int deliveryCount) {
+    /** A message assigned to this session; {@code deliveryCount} above 1: delivered before (handed back, or timed out). */
+    record Delivery(JsonViews.Message message, int deliveryCount, long deliveryId) {
         static Delivery of(QueueDelivery delivery) {
-            return new Delivery(JsonViews.Message.of(delivery.getMessage()), delivery.getDeliveryCount());
+            return new Delivery(JsonViews.Message.of(delivery.getMessage()), delivery.getDeliveryCount(), delivery.getDeliveryId());
         }
     }
 
@@ -231,9 +298,13 @@ final class QueueCommand extends ClientCommand {
 
     record Acked(String room, List<Long> seqs) { }
 
-    record Consumer(String username, String deviceId, int inFlight) { }
+    record Nacked(String room, long seq, boolean deadLettered) { }
 
-    record Status(String room, List<Consumer> consumers, long waiting) { }
+    record DeadLetter(JsonViews.Message message, long queueSeq) { }
+
+    record Consumer(String username, String deviceId, int inFlight, int prefetch) { }
+
+    record Status(String room, List<Consumer> consumers, long waiting, long ackTimeoutMs, int maxDeliveries, String deadLetterRoom) { }
 
     private static String line(QueueDelivery delivery, ZoneId zone) {
         String line = MessageLines.format(delivery.getMessage(), zone);

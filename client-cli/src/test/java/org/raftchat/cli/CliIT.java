@@ -232,60 +232,78 @@ class CliIT {
 
     @Test
     void workQueueRoomsThroughTheCli() {
-        // Goal: each post to a queue room goes to one consumer, round-robin; a consumer that stops without
-        // acknowledging hands its messages on; 'queue consume' prints and acknowledges.
+        // Goal: a consumer holds at most its prefetch; the rest wait for the first consumer with room; a
+        // nacked message goes to another consumer; unacked ones come back after the ack timeout and go to
+        // the owner's dead-letter room after the last delivery; a running worker gets new work pushed.
         loginAs("bob");
         loginAs("ann");
-        assertThat(run("create-room", "jobs", "--queue", "--cluster", allNodes)).isZero();
+        assertThat(run("create-room", "jobs", "--queue", "--ack-timeout", "6", "--max-deliveries", "2", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("created work-queue room #jobs (dead letters go to #jobs.dlq)");
+        assertThat(run("create-room", "plain", "--max-deliveries", "2", "--cluster", allNodes)).isEqualTo(ExitCodes.USAGE);
         assertThat(run("rooms", "--cluster", allNodes)).isZero();
-        assertThat(out.toString()).contains("#jobs (queue)\t1 members\towner ann");
-        assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("#jobs (queue)\t1 members\towner ann").contains("#jobs.dlq\t1 members\towner ann");
+        assertThat(run("queue", "start", "jobs", "--prefetch", "1", "--cluster", allNodes)).isZero();
         sessionFile = dataRoot.resolve("session-bob").toString();
         assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).as("not a member yet").isEqualTo(ExitCodes.REJECTED);
         assertThat(run("join", "jobs", "--cluster", allNodes)).isZero();
-        assertThat(run("queue", "start", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(run("queue", "start", "jobs", "--prefetch", "2", "--cluster", allNodes)).isZero();
         assertThat(out.toString()).contains("consuming #jobs (2 consumers)");
         for (int i = 1; i <= 4; i++) {
             assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job " + i)).isZero();
         }
+        // ann holds job 1 (prefetch 1), bob jobs 2 and 3 (prefetch 2); job 4 waits for room.
         assertThat(run("queue", "receive", "jobs", "--cluster", allNodes)).isZero();
-        assertThat(out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList())
-                .containsExactly("[2] bob: job 2", "[4] bob: job 4");
-        assertThat(run("queue", "consume", "jobs", "--count", "1", "--no-ack", "--cluster", allNodes)).isZero();
-        assertThat(out.toString()).contains("bob: job 2").doesNotContain("job 4");
+        assertThat(lines()).containsExactly("[2] bob: job 2", "[3] bob: job 3");
+        assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "#jobs: 2 consumers, 1 waiting for a consumer with room; ack timeout 6 s, at most 2 deliveries, then #jobs.dlq",
+                "  ann (cli)\t1 in flight of 1", "  bob (cli)\t2 in flight of 2");
+        // bob hands job 2 back: it waits for ann (not bob again), and job 4 takes its place with bob.
+        assertThat(run("queue", "nack", "jobs", "2", "--cluster", allNodes)).isZero();
+        assertThat(out.toString()).contains("handed back #jobs seq=2");
+        assertThat(run("queue", "receive", "jobs", "--cluster", allNodes)).isZero();
+        assertThat(lines()).containsExactly("[3] bob: job 3", "[4] bob: job 4");
 
         sessionFile = dataRoot.resolve("session-ann").toString();
-        assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
-        assertThat(out.toString().lines().toList()).containsExactly("#jobs: 1 consumers, 0 waiting for a consumer",
-                "  ann (cli)\t4 in flight");
-        assertThat(run("queue", "consume", "jobs", "--count", "4", "--cluster", allNodes)).isZero();
-        assertThat(out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList()).containsExactly(
-                "[1] bob: job 1", "[2] bob: job 2  (delivery 2)", "[3] bob: job 3", "[4] bob: job 4  (delivery 2)");
-        assertThat(run("queue", "status", "jobs", "--cluster", allNodes)).isZero();
-        assertThat(out.toString()).startsWith("#jobs: 0 consumers, 0 waiting for a consumer");
+        assertThat(run("queue", "consume", "jobs", "--count", "2", "--cluster", allNodes)).isZero();
+        assertThat(lines()).containsExactly("[1] bob: job 1", "[2] bob: job 2  (delivery 2)");
+        // bob never acks jobs 3 and 4: after the timeout they come back to him (the only consumer left),
+        // and after the second they go to the dead-letter room, which only ann (the owner) reads.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            run("queue", "dead-letters", "jobs", "--cluster", allNodes);
+            return out.toString().contains("job 3") && out.toString().contains("job 4");
+        });
+        assertThat(lines()).containsExactlyInAnyOrder("[1] bob: job 3  (was #jobs seq 3)", "[2] bob: job 4  (was #jobs seq 4)");
         assertThat(run("queue", "status", "jobs", "-o", "json", "--cluster", allNodes)).isZero();
-        assertThat(out.toString().strip()).isEqualTo("{\"room\":\"jobs\",\"consumers\":[],\"waiting\":0}");
-        assertThat(run("queue", "ack", "jobs", "1", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
+        assertThat(out.toString()).contains("\"waiting\":0").contains("\"deadLetterRoom\":\"jobs.dlq\"");
+        sessionFile = dataRoot.resolve("session-bob").toString();
+        assertThat(run("queue", "dead-letters", "jobs", "--cluster", allNodes)).isNotZero();
+        assertThat(run("queue", "ack", "jobs", "3", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("not waiting for an acknowledgement");
+        assertThat(run("queue", "stop", "jobs", "--cluster", allNodes)).isZero();
         assertThat(run("queue", "status", "MainHall", "--cluster", allNodes)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("not a work queue");
         assertThat(run("queue", "frobnicate", "jobs", "--cluster", allNodes)).isEqualTo(ExitCodes.USAGE);
 
-        // A running worker picks up what is posted while it waits.
+        // A running worker gets what is posted while it waits, pushed on its stream.
         StringWriter workerOut = new StringWriter();
-        String annSession = sessionFile;
+        String annSession = dataRoot.resolve("session-ann").toString();
         java.util.concurrent.CompletableFuture<Integer> worker = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> runInto(workerOut, new StringWriter(), annSession, "queue", "consume", "jobs", "--count", "2", "--cluster", allNodes));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             run("queue", "status", "jobs", "--cluster", allNodes);
             return out.toString().contains("1 consumers");
         });
-        sessionFile = dataRoot.resolve("session-bob").toString();
         assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job 5")).isZero();
         assertThat(run("send", "--room", "jobs", "--cluster", allNodes, "job 6")).isZero();
         assertThat(worker.join()).isZero();
         assertThat(workerOut.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList())
                 .containsExactly("[5] bob: job 5", "[6] bob: job 6");
+    }
+
+    /** What the last command printed, line by line, without the times. */
+    private List<String> lines() {
+        return out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList();
     }
 
     private static ConversationRef room(String name) {

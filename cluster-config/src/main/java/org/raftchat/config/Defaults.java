@@ -115,6 +115,20 @@ public final class Defaults {
     public static final int PASSWORD_HASH_ITERATIONS = 100_000;
     /** Clients heartbeat this often while a session is in use. */
     public static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
+    /** Work queues: unacknowledged messages a consumer holds at most, when it does not say (RabbitMQ's fair dispatch). */
+    public static final int QUEUE_PREFETCH = 1;
+    /** The most a consumer may ask to hold. */
+    public static final int QUEUE_MAX_PREFETCH = 100;
+    /** A queue delivery not acknowledged within this long goes to another consumer, unless the queue says otherwise. */
+    public static final Duration QUEUE_ACK_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration QUEUE_MIN_ACK_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration QUEUE_MAX_ACK_TIMEOUT = Duration.ofHours(1);
+    /** Deliveries of one queue message before it goes to the dead-letter room, unless the queue says otherwise. */
+    public static final int QUEUE_MAX_DELIVERIES = 5;
+    public static final int QUEUE_MAX_DELIVERIES_LIMIT = 100;
+    /** How often the leader looks for queue deliveries past their ack deadline: the timeout's precision. */
+    public static final Duration QUEUE_EXPIRY_CHECK_INTERVAL = Duration.ofMillis(250);
+
     /** Wrong passwords in a row for one username from one client address before that pair is locked out. */
     public static final int LOGIN_FREE_FAILURES = 5;
     /** Wrong passwords from one client address, across usernames, before the address is locked out. */

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.statemachine.ApplyResult;
+import org.raftchat.statemachine.QueueEffects;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.raftchat.statemachine.CorruptLogException;
 import org.raftchat.statemachine.LogEntry;
@@ -72,9 +73,10 @@ final class ChatFsm extends StateMachineAdapter {
             return;
         }
         List<ApplyResult> results;
+        List<QueueEffects> queueEffects = new ArrayList<>(1);
         long startNanos = System.nanoTime();
         try {
-            results = stateMachine.applyBatch(entries);
+            results = stateMachine.applyBatch(entries, queueEffects::add);
         } catch (CorruptLogException | org.raftchat.statemachine.StateMachineException e) {
             // Never log-and-skip: a replica that cannot apply an entry must stop, or it would diverge.
             fatalError = e.getMessage();
@@ -90,7 +92,11 @@ final class ChatFsm extends StateMachineAdapter {
         List<ChatMessage> stored = new ArrayList<>();
         List<String> shrunk = new ArrayList<>();
         results.forEach(result -> collect(result, stored, shrunk));
+        // Work-queue side effects of any command (an ack, an expiry, a logout...): queue streams to wake,
+        // dead letters for the subscribers of dead-letter rooms.
+        queueEffects.forEach(effects -> stored.addAll(effects.deadLetters()));
         subscriptions.onStored(stored);
+        queueEffects.forEach(effects -> subscriptions.onQueuesChanged(effects.changedQueues()));
         if (!shrunk.isEmpty()) {
             subscriptions.onRoomsShrunk(shrunk);
         }

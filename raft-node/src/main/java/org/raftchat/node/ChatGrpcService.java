@@ -74,6 +74,12 @@ import org.raftchat.proto.v1.AckQueueMessageResponse;
 import org.raftchat.proto.v1.ConsumeRequest;
 import org.raftchat.proto.v1.ConsumeResponse;
 import org.raftchat.proto.v1.GetQueueStatusRequest;
+import org.raftchat.proto.v1.NackQueueMessage;
+import org.raftchat.proto.v1.NackQueueMessageRequest;
+import org.raftchat.proto.v1.NackQueueMessageResponse;
+import org.raftchat.proto.v1.QueueDelivery;
+import org.raftchat.proto.v1.QueuePolicy;
+import org.raftchat.proto.v1.StreamQueueRequest;
 import org.raftchat.proto.v1.QueueStatus;
 import org.raftchat.proto.v1.ReceiveQueueRequest;
 import org.raftchat.proto.v1.ReceiveQueueResponse;
@@ -116,6 +122,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     /** Stamped into commands so apply enforces the leader's limits without reading config. */
     private final StampedLimits stampedLimits;
     private final IdempotencyStamp idempotency;
+    private final QueueRequests queueRequests;
     /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
     private final Executor responseExecutor;
 
@@ -140,6 +147,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 .setMaxMembersPerRoom(limits.maxMembersPerRoom())
                 .build();
         this.idempotency = new IdempotencyStamp(limits.idempotencyWindowMs());
+        this.queueRequests = new QueueRequests(limits.maxNameLength());
         this.responseExecutor = responseExecutor;
     }
 
@@ -213,10 +221,13 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
             String description = validator.description(request.getDescription());
+            QueuePolicy policy = queueRequests.createRoomPolicy(room, request.getQueue(), request.getQueuePolicy());
             return asWriter(caller -> {
-                Command.Builder command = idempotency.keyed(Command.newBuilder().setCreateRoom(CreateRoom.newBuilder()
-                        .setRoom(room).setCreator(caller.username()).setDescription(description).setLimits(stampedLimits)
-                        .setQueue(request.getQueue())), caller.username(), key, room, description, request.getQueue());
+                CreateRoom.Builder body = CreateRoom.newBuilder().setRoom(room).setCreator(caller.username())
+                        .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue());
+                Command.Builder command = idempotency.keyed(Command.newBuilder()
+                        .setCreateRoom(request.getQueue() ? body.setQueuePolicy(policy) : body),
+                        caller.username(), key, room, description, request.getQueue(), request.getQueuePolicy());
                 return proposer.propose(command).thenApply(result -> {
                     if (result instanceof ApplyResult.RoomCreated created) {
                         return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
@@ -502,9 +513,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
             String room = validator.name("room", request.getRoom());
+            int prefetch = QueueRequests.prefetch(request.getPrefetch());
             return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
-                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
-                    caller.username(), key, room, caller.tokenSha256())));
+                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))
+                            .setPrefetch(prefetch)),
+                    caller.username(), key, room, caller.tokenSha256(), prefetch)));
         });
     }
 
@@ -551,6 +564,59 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         throw unexpected(result);
                     }));
         });
+    }
+
+    @Override
+    public void nackQueueMessage(NackQueueMessageRequest request, StreamObserver<NackQueueMessageResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            long seq = validator.sequence("seq", request.getSeq());
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
+                    .setNackQueueMessage(NackQueueMessage.newBuilder().setRoom(room)
+                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
+                    caller.username(), key, room, seq, caller.tokenSha256()))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.QueueNacked nacked) {
+                            return NackQueueMessageResponse.newBuilder().setRoom(nacked.room()).setSeq(nacked.seq())
+                                    .setDeadLettered(nacked.deadLettered()).build();
+                        }
+                        throw unexpected(result);
+                    }));
+        });
+    }
+
+    /** Like subscribe: checked after a read barrier, so a follower that lags still knows the caller consumes. */
+    @Override
+    public void streamQueue(StreamQueueRequest request, StreamObserver<QueueDelivery> out) {
+        ServerCallStreamObserver<QueueDelivery> stream = (ServerCallStreamObserver<QueueDelivery>) out;
+        String room;
+        long afterDeliveryId;
+        CompletableFuture<Caller> caller;
+        try {
+            room = validator.name("room", request.getRoom());
+            afterDeliveryId = validator.sequence("after_delivery_id", request.getAfterDeliveryId());
+            caller = authenticator.caller();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        SubscriptionHub.QueueStream queueStream = subscriptions.acceptQueue(stream);
+        caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
+                    requireQueue(room, c);
+                    if (!stateMachine.consuming(room, c.tokenSha256())) {
+                        throw GrpcErrors.failedPrecondition("this session does not consume queue '" + room
+                                + "': start consuming first");
+                    }
+                    return c;
+                }, responseExecutor))
+                .whenComplete((consumer, error) -> {
+                    if (error != null) {
+                        queueStream.fail(error);
+                    } else {
+                        queueStream.start(room, afterDeliveryId, consumer);
+                    }
+                });
     }
 
     @Override

@@ -47,6 +47,7 @@ import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.node.metrics.NodeStatusView;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.ExpireQueueDeliveries;
 import org.raftchat.proto.v1.ExpireSessions;
 import org.raftchat.proto.v1.PresenceTick;
 import org.raftchat.statemachine.ChatStateMachine;
@@ -184,7 +185,37 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_snapshot", raftDir.resolve("snapshot")));
         schedulePresenceTicks(proposer, heardSessions);
         scheduleSessionExpiry(proposer);
+        scheduleQueueExpiry(proposer);
         new StorageCheck(stateMachine, raftDir.resolve("log"), raftDir.resolve("snapshot"), onFatalError).startInBackground(self.id());
+    }
+
+    /**
+     * The leader, and only the leader, proposes an expiry of queue deliveries when its state shows one
+     * past its ack deadline at its time (the later of its clock and the last stored time, as apply
+     * takes it); apply hands those messages on. Like session expiry, an idle cluster writes nothing.
+     */
+    private void scheduleQueueExpiry(Proposer proposer) {
+        long periodMs = Defaults.QUEUE_EXPIRY_CHECK_INTERVAL.toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            long nowMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs());
+            if (fsm.leaderTerm() >= 0 && anyQueueDeliveryDueAt(nowMs)) {
+                proposer.propose(Command.newBuilder().setExpireQueueDeliveries(ExpireQueueDeliveries.getDefaultInstance()))
+                        .whenComplete((result, error) -> {
+                            if (error != null) {
+                                LOG.debug("Queue delivery expiry not applied: {}", error.toString());
+                            }
+                        });
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean anyQueueDeliveryDueAt(long timeMs) {
+        try {
+            return stateMachine.anyQueueDeliveryDueAt(timeMs);
+        } catch (RuntimeException e) {
+            LOG.debug("Queue delivery expiry check skipped: {}", e.toString());
+            return false;
+        }
     }
 
     /**

@@ -35,7 +35,8 @@ import org.raftchat.proto.v1.ReceiveQueueResponse;
 
 /**
  * Work-queue rooms on a 3-node cluster through the public API: each post to a queue goes to exactly
- * one consuming session, round-robin; every node agrees on who holds what, also after the leader
+ * one consuming session, round-robin while every consumer has room (prefetch, waiting messages and
+ * ack timeouts: {@link QueueFairnessIT}); every node agrees on who holds what, also after the leader
  * dies; acks are the holder's only; a consumer that goes silent hands its unacked messages on.
  */
 class QueueRoomsIT {
@@ -202,8 +203,10 @@ class QueueRoomsIT {
         return stub.receiveQueue(ReceiveQueueRequest.newBuilder().setRoom(room).setLimit(1000).build());
     }
 
+    /** With a prefetch above what any test posts, every consumer always has room: plain round-robin. */
     private static ConsumeRequest consume(String room) {
-        return ConsumeRequest.newBuilder().setIdempotencyKey(java.util.UUID.randomUUID().toString()).setRoom(room).build();
+        return ConsumeRequest.newBuilder().setIdempotencyKey(java.util.UUID.randomUUID().toString()).setRoom(room)
+                .setPrefetch(100).build();
     }
 
     private static AckQueueMessageRequest ack(String room, long seq) {
