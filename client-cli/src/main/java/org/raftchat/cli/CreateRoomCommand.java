@@ -16,12 +16,16 @@ final class CreateRoomCommand extends ClientCommand {
     @Option(names = "--queue", description = "A work-queue room: each post goes to exactly one consumer (see 'raftchat queue').")
     boolean queue;
 
+    @Option(names = "--invite-only", description = "Only you and users you invite ('raftchat invite ROOM USER') may join.")
+    boolean inviteOnly;
+
     @Override
     int run(ChatClient client) {
-        client.createRoom(IdempotencyKey.random(), room, description, queue);
-        output().result(new Created(room, description, queue), "created " + (queue ? "work-queue room #" : "#") + room);
+        client.createRoom(IdempotencyKey.random(), room, description, queue, inviteOnly);
+        output().result(new Created(room, description, queue, inviteOnly),
+                "created " + (inviteOnly ? "invite-only " : "") + (queue ? "work-queue room #" : "#") + room);
         return ExitCodes.OK;
     }
 
-    record Created(String room, String description, boolean queue) { }
+    record Created(String room, String description, boolean queue, boolean inviteOnly) { }
 }

@@ -132,6 +132,16 @@ public final class JLineScreen implements Screen {
     }
 
     @Override
+    public synchronized void mention(String line) {
+        reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)));
+        // The bell capability where the terminal has one (a dumb terminal may not: then BEL itself).
+        if (!terminal.puts(InfoCmp.Capability.bell)) {
+            terminal.writer().write('\u0007');
+        }
+        terminal.flush();
+    }
+
+    @Override
     public synchronized void prompt(String prompt) {
         nextPrompt = prompt;
         try {
