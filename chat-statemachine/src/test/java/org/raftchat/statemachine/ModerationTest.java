@@ -207,6 +207,31 @@ class ModerationTest {
     }
 
     @Test
+    void aRetriedModerationCommandGetsItsFirstAnswer() {
+        // Goal: moderation results are remembered under the owner's idempotency key: a retry after the state moved
+        // on answers as the first application did and changes nothing.
+        apply(join("general", "bob"));
+        Command banBob = TestLog.keyedAs("alice", "k-ban", 0, ban("general", "alice", "bob"));
+        Command topic = TestLog.keyedAs("alice", "k-topic", 0, topic("general", "alice", "first"));
+        Command away = TestLog.keyedAs("bob", "k-away", 0, away("bob", "lunch"));
+        ApplyResult banned = apply(banBob);
+        ApplyResult topicSet = apply(topic);
+        ApplyResult awaySet = apply(away);
+        apply(unban("general", "alice", "bob"));
+        apply(topic("general", "alice", "second"));
+        apply(away("bob", "back soon"));
+        byte[] before = machine.contentDigest();
+
+        assertThat(apply(banBob)).isEqualTo(banned);
+        assertThat(apply(topic)).isEqualTo(topicSet);
+        assertThat(apply(away)).isEqualTo(awaySet);
+        assertThat(machine.contentDigest()).isEqualTo(before);
+        assertThat(machine.room("general").orElseThrow().description()).isEqualTo("second");
+        assertThat(machine.awayMessages(List.of("bob"))).containsEntry("bob", "back soon");
+        assertThat(machine.isMember("general", "bob")).isFalse();
+    }
+
+    @Test
     void sameModerationLogGivesTheSameState() {
         // Goal: moderation is deterministic: two replicas applying the same log end with equal digests.
         try (ChatStateMachine other = ChatStateMachine.open(dir.resolve("other"))) {

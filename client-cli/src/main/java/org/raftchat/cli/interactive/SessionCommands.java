@@ -51,8 +51,11 @@ final class SessionCommands {
         if (command instanceof SlashCommand.Say say) {
             say(say.text());
         } else if (command instanceof SlashCommand.Join join) {
-            client.joinRoom(join.room());
+            String topic = client.joinRoom(join.room()).getDescription();
             names.addRooms(List.of(join.room()));
+            if (!topic.isEmpty()) {
+                screen.print("* topic of #" + join.room() + ": " + topic);
+            }
             conversation.switchTo(Conversations.room(join.room()));
         } else if (command instanceof SlashCommand.Part part) {
             part(part);
