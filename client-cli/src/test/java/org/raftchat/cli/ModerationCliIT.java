@@ -63,7 +63,8 @@ class ModerationCliIT {
 
         // Not invited: refused, and cannot read, search or see the topic.
         as("bob");
-        assertThat(run("join", "ops")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("join", "ops", "-o", "json")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(errorCode()).isEqualTo("PERMISSION_DENIED");
         assertThat(err.toString()).contains("invite-only").contains("not invited");
         assertThat(run("search", "ops", "deploy", "--cluster", follower)).isEqualTo(ExitCodes.REJECTED);
         assertThat(run("history", "--room", "ops", "--cluster", follower)).isEqualTo(ExitCodes.REJECTED);
@@ -121,7 +122,8 @@ class ModerationCliIT {
         assertThat(run("send", "--room", "ops", "let me in")).isEqualTo(ExitCodes.REJECTED);
         assertThat(run("search", "ops", "deploy", "--cluster", follower)).isEqualTo(ExitCodes.REJECTED);
         assertThat(err.toString()).contains("banned");
-        assertThat(run("join", "ops")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("join", "ops", "-o", "json")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(errorCode()).isEqualTo("PERMISSION_DENIED");
         assertThat(err.toString()).contains("banned");
 
         // Unban alone does not readmit to an invite-only room; an invitation does. A kick withdraws it again.
@@ -145,11 +147,24 @@ class ModerationCliIT {
         assertThat(run("invite-only", "ops", "off")).isZero();
         as("carol");
         assertThat(run("join", "ops")).isZero();
-        assertThat(run("kick", "ops", "ann")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(run("kick", "ops", "ann", "-o", "json")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(errorCode()).isEqualTo("PERMISSION_DENIED");
         assertThat(err.toString()).contains("only the owner (ann)");
+        as("ann");
+        assertThat(run("ban", "ops", "ann", "-o", "json")).as("the owner is never the target").isEqualTo(ExitCodes.REJECTED);
+        assertThat(errorCode()).isEqualTo("REJECTED");
+        assertThat(err.toString()).contains("cannot ban themselves");
+        assertThat(run("topic", "ops", "bad\u0007topic", "-o", "json")).isEqualTo(ExitCodes.REJECTED);
+        assertThat(errorCode()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(run("rooms", "--cluster", follower)).isZero();
+        assertThat(out.toString()).contains("deploys and incidents");
     }
 
-    private List<String> lines() {
+    private String errorCode() throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(err.toString()).get("error").get("code").asText();
+    }
+
+        private List<String> lines() {
         return out.toString().lines().map(l -> l.replaceAll(" \\d\\d:\\d\\d:\\d\\d", "")).toList();
     }
 

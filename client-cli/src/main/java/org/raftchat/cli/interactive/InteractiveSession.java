@@ -185,7 +185,7 @@ public final class InteractiveSession {
                 || counts.stream().anyMatch(c -> c.getConversation().equals(here)) || conversation.generation() != genAtStart) {
             return false;
         }
-        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, or left elsewhere); back to "
+        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, left elsewhere, kicked or banned); back to "
                 + Conversations.describe(hall));
         conversation.switchTo(hall);
         return true;
