@@ -2,7 +2,9 @@ package org.raftchat.statemachine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.MessageKind;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -98,12 +100,13 @@ final class HistoryReader {
                 seq = windowFirst - 1;
             }
         }
-        return new SearchPage(matches, Math.max(seq, 0) == 0 ? 0 : seq + 1);
+        // seq is the newest message not examined yet: the next page starts above it.
+        return new SearchPage(matches, seq <= 0 ? 0 : seq + 1);
     }
 
     private static boolean matches(ChatMessage message, String phraseLowerCase) {
-        return message.getKind() == org.raftchat.proto.v1.MessageKind.POST && !message.getDeleted()
-                && message.getText().toLowerCase(java.util.Locale.ROOT).contains(phraseLowerCase);
+        return message.getKind() == MessageKind.POST && !message.getDeleted()
+                && message.getText().toLowerCase(Locale.ROOT).contains(phraseLowerCase);
     }
 
     private boolean inConversation(RocksIterator it) {

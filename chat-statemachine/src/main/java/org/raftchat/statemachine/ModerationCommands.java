@@ -40,7 +40,7 @@ final class ModerationCommands {
     }
 
     ApplyResult invite(InviteToRoom body) {
-        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "invite to", (room, target) -> {
+        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "invite", (room, target) -> {
             if (banned(room, target)) {
                 return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM,
                         target + " is banned from room '" + room + "': unban them first");
@@ -51,14 +51,14 @@ final class ModerationCommands {
     }
 
     ApplyResult kick(KickFromRoom body) {
-        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "kick from", (room, target) -> {
+        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "kick", (room, target) -> {
             removeFromRoom(room, target);
             return null;
         });
     }
 
     ApplyResult ban(BanFromRoom body) {
-        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "ban from", (room, target) -> {
+        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "ban", (room, target) -> {
             removeFromRoom(room, target);
             store.put(Keys.ban(room, target), new byte[0]);
             return null;
@@ -66,7 +66,7 @@ final class ModerationCommands {
     }
 
     ApplyResult unban(UnbanFromRoom body) {
-        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "unban from", (room, target) -> {
+        return moderate(body.getRoom(), body.getUser(), body.getTarget(), "unban", (room, target) -> {
             store.delete(Keys.ban(room, target));
             return null;
         });
@@ -110,13 +110,13 @@ final class ModerationCommands {
     }
 
     /** The checks every moderation command shares, then the change, then the target's standing. */
-    private ApplyResult moderate(String room, String user, String target, String what, TargetChange change) {
+    private ApplyResult moderate(String room, String user, String target, String verb, TargetChange change) {
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
             return RoomCommands.roomNotFound(room);
         }
         String owner = StoredValues.decodeStoredRoom(room, value).getOwner();
-        ApplyResult.Rejected notOwner = requireOwner(room, owner, user, what);
+        ApplyResult.Rejected notOwner = requireOwner(room, owner, user, verb + " users in");
         if (notOwner != null) {
             return notOwner;
         }
@@ -125,7 +125,7 @@ final class ModerationCommands {
         }
         if (target.equals(owner)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "the owner of room '" + room
-                    + "' cannot " + what.substring(0, what.indexOf(' ')) + " themselves");
+                    + "' cannot " + verb + " themselves");
         }
         ApplyResult.Rejected refused = change.apply(room, target);
         if (refused != null) {
