@@ -70,4 +70,23 @@ class JLineScreenTest {
         assertThatCode(screen::close).doesNotThrowAnyException();
         keyboard.close();
     }
+
+    @Test
+    void aMentionIsPrintedAndRingsTheBell() throws Exception {
+        // Goal: a line naming the user reaches the terminal with the bell (BEL), also on a dumb terminal.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        ByteArrayOutputStream display = new ByteArrayOutputStream();
+        Terminal dumb = TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB)
+                .streams(new java.io.PipedInputStream(keyboard), display).build();
+        JLineScreen screen = JLineScreen.open(dumb, dir.resolve("history"), new KnownNames());
+
+        screen.print("[1] 12:00:00 bob: lunch?");
+        assertThat(display.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\u0007");
+        screen.mention("[2] 12:00:01 bob: ann, lunch?");
+
+        String shown = display.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shown).contains("bob: ann, lunch?").contains("\u0007");
+        screen.close();
+        keyboard.close();
+    }
 }
