@@ -25,6 +25,7 @@ import org.jline.utils.Status;
 public final class JLineScreen implements Screen {
 
     private static final String SET_PROMPT_WIDGET = "raftchat-set-prompt";
+    private static final char BEL = '\u0007';
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -134,11 +135,9 @@ public final class JLineScreen implements Screen {
     @Override
     public synchronized void mention(String line) {
         reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)));
-        // The bell capability where the terminal has one (a dumb terminal may not: then BEL itself).
-        if (!terminal.puts(InfoCmp.Capability.bell)) {
-            terminal.writer().write('\u0007');
-        }
-        terminal.flush();
+        // BEL itself rather than the terminfo capability: every terminal rings (or flashes) on it, dumb ones too.
+        terminal.writer().write(BEL);
+        terminal.writer().flush();
     }
 
     @Override
