@@ -166,6 +166,30 @@ public sealed interface ApplyResult {
         }
     }
 
+    /** After a topic or invite-only change: the room's description and whether it is invite-only. */
+    record RoomSettingsChanged(String room, String description, boolean inviteOnly) implements ApplyResult {
+        public RoomSettingsChanged {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(description, "description");
+        }
+    }
+
+    /** After an invite, kick, ban or unban: {@code user}'s standing in the room. */
+    record StandingChanged(String room, String user, boolean member, boolean invited, boolean banned) implements ApplyResult {
+        public StandingChanged {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(user, "user");
+        }
+    }
+
+    /** The user's away message after the call (empty: not away). */
+    record AwaySet(String username, String message) implements ApplyResult {
+        public AwaySet {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
     record AlreadyApplied() implements ApplyResult {}
 }

@@ -39,6 +39,7 @@ final class BatchApplier implements ApplyStore {
     private final PresenceCommands presence = new PresenceCommands(this, queues);
     private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
     private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
+    private final ModerationCommands moderation = new ModerationCommands(this, rooms, queues);
 
     BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
         this.db = db;
@@ -177,6 +178,13 @@ final class BatchApplier implements ApplyStore {
             case REVOKE_SESSION -> sessions.revoke(command.getRevokeSession());
             case CLOSE_USER_SESSIONS -> sessions.closeUserSessions(command.getCloseUserSessions());
             case CHANGE_PASSWORD -> sessions.changePassword(command.getChangePassword());
+            case SET_ROOM_TOPIC -> moderation.setTopic(command.getSetRoomTopic());
+            case SET_ROOM_INVITE_ONLY -> moderation.setInviteOnly(command.getSetRoomInviteOnly());
+            case INVITE_TO_ROOM -> moderation.invite(command.getInviteToRoom());
+            case KICK_FROM_ROOM -> moderation.kick(command.getKickFromRoom());
+            case BAN_FROM_ROOM -> moderation.ban(command.getBanFromRoom());
+            case UNBAN_FROM_ROOM -> moderation.unban(command.getUnbanFromRoom());
+            case SET_AWAY -> moderation.setAway(command.getSetAway());
             case NACK_QUEUE_MESSAGE -> queues.nack(command.getNackQueueMessage());
             case EXPIRE_QUEUE_DELIVERIES -> queues.expire();
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");

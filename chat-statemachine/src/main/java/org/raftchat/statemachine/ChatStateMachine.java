@@ -270,6 +270,12 @@ public final class ChatStateMachine implements AutoCloseable {
         return query(StateQueries::online);
     }
 
+    /** The away message of each of {@code usernames} that is away (unknown users are left out), in name order. */
+    public java.util.SortedMap<String, String> awayMessages(java.util.Collection<String> usernames) {
+        Objects.requireNonNull(usernames, "usernames");
+        return query(q -> q.awayMessages(usernames));
+    }
+
     /** The user's friends in name order, each mapped to whether it is online. */
     public java.util.Map<String, Boolean> friends(String username) {
         Objects.requireNonNull(username, "username");
@@ -339,6 +345,29 @@ public final class ChatStateMachine implements AutoCloseable {
             try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
                 HistoryReader reader = new HistoryReader(db, readOptions, conversationKey);
                 return new HistoryPage(reader.read(query), reader.lastSeq());
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        });
+    }
+
+    /**
+     * Posts of one conversation (a direct pair in either order) with seq below {@code beforeSeq} (0: all)
+     * whose text contains {@code phrase} ignoring case, newest first, from one snapshot: at most
+     * {@code limit} matches, reading at most {@code maxScanned} messages (see {@link SearchPage}).
+     * Deleted posts and edit/delete events never match.
+     */
+    public SearchPage search(ConversationRef conversation, String phrase, long beforeSeq, int limit, int maxScanned) {
+        Objects.requireNonNull(phrase, "phrase");
+        if (phrase.isEmpty() || beforeSeq < 0 || limit < 1 || maxScanned < 1) {
+            throw new IllegalArgumentException("search needs a phrase, beforeSeq >= 0, limit >= 1 and maxScanned >= 1");
+        }
+        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        String needle = phrase.toLowerCase(java.util.Locale.ROOT);
+        return asReader(() -> {
+            Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
+                return new HistoryReader(db, readOptions, conversationKey).search(needle, beforeSeq, limit, maxScanned);
             } finally {
                 db.releaseSnapshot(snapshot);
             }

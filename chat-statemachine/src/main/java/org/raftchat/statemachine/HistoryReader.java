@@ -2,7 +2,9 @@ package org.raftchat.statemachine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.MessageKind;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -10,6 +12,9 @@ import org.rocksdb.RocksIterator;
 
 /** Reads a slice of one conversation's messages; the caller supplies read options pinned to a snapshot. */
 final class HistoryReader {
+
+    /** A search reads this many messages per forward read while it walks back. */
+    private static final int SEARCH_WINDOW = 256;
 
     private final RocksDB db;
     private final ReadOptions readOptions;
@@ -68,6 +73,40 @@ final class HistoryReader {
             checkStatus(it);
         }
         return messages;
+    }
+
+    /**
+     * Posts with seq below {@code beforeSeq} (0: all) whose text contains {@code phraseLowerCase}
+     * ignoring case, newest first: at most {@code limit} of them, scanning at most {@code maxScanned}
+     * messages. Deleted posts (tombstones) and edit/delete events never match; an edited post
+     * matches by its current text.
+     */
+    SearchPage search(String phraseLowerCase, long beforeSeq, int limit, int maxScanned) {
+        long newest = beforeSeq == 0 ? lastSeq() : Math.min(beforeSeq - 1, lastSeq());
+        List<ChatMessage> matches = new ArrayList<>();
+        long seq = newest;
+        // Seqs are dense, so the scan walks back in forward-read windows (cheaper than stepping backwards).
+        while (seq >= 1 && matches.size() < limit && newest - seq < maxScanned) {
+            long windowFirst = Math.max(1, Math.max(seq - SEARCH_WINDOW + 1, newest - maxScanned + 1));
+            List<ChatMessage> window = oldestFrom(windowFirst, Math.toIntExact(seq - windowFirst + 1));
+            for (int i = window.size() - 1; i >= 0 && matches.size() < limit; i--) {
+                ChatMessage message = window.get(i);
+                seq = message.getSeq() - 1;
+                if (matches(message, phraseLowerCase)) {
+                    matches.add(message);
+                }
+            }
+            if (window.isEmpty()) {
+                seq = windowFirst - 1;
+            }
+        }
+        // seq is the newest message not examined yet: the next page starts above it.
+        return new SearchPage(matches, seq <= 0 ? 0 : seq + 1);
+    }
+
+    private static boolean matches(ChatMessage message, String phraseLowerCase) {
+        return message.getKind() == MessageKind.POST && !message.getDeleted()
+                && message.getText().toLowerCase(Locale.ROOT).contains(phraseLowerCase);
     }
 
     private boolean inConversation(RocksIterator it) {

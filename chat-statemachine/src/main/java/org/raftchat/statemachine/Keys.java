@@ -34,6 +34,8 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'L' 'u' str(user) utf8(address)  -> StoredLoginFailures protobuf  (failed logins of a user from an address)
  * 'L' 'a' utf8(address)            -> StoredLoginFailures protobuf  (failed logins from an address)
  * 'l' time(8) login key           -> empty                             (login failure records by last failure, for pruning)
+ * 'b' str(room) utf8(user)        -> empty                        (users banned from a room)
+ * 'i' str(room) utf8(user)        -> empty                        (users invited to a room)
  *
  * bytes(x) = len(4) x
  * conv = 'r' len(4) utf8(room)
@@ -70,6 +72,8 @@ final class Keys {
     static final byte HELD = 'z';
     static final byte LOGIN_FAILURES = 'L';
     static final byte LOGIN_FAILURES_BY_TIME = 'l';
+    static final byte BAN = 'b';
+    static final byte INVITATION = 'i';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
@@ -141,6 +145,24 @@ final class Keys {
 
     static byte[] friend(String user, String friend) {
         return concat(friendPrefix(user), friend.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every ban key of a room starts with this; the rest of the key is the user name. */
+    static byte[] banPrefix(String room) {
+        return stringPrefix(BAN, room);
+    }
+
+    static byte[] ban(String room, String user) {
+        return concat(banPrefix(room), utf8(user));
+    }
+
+    /** Every invitation key of a room starts with this; the rest of the key is the user name. */
+    static byte[] invitationPrefix(String room) {
+        return stringPrefix(INVITATION, room);
+    }
+
+    static byte[] invitation(String room, String user) {
+        return concat(invitationPrefix(room), utf8(user));
     }
 
     static byte[] queue(String room) {

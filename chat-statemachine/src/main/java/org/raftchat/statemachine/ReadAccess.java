@@ -8,5 +8,7 @@ public enum ReadAccess {
     /** The room does not exist (never created, or deleted). */
     ROOM_NOT_FOUND,
     /** The user is not a member of the room, or not one of the two users of the private conversation. */
-    NOT_A_PARTICIPANT
+    NOT_A_PARTICIPANT,
+    /** The user is banned from the room (and so not a member). */
+    BANNED
 }

@@ -37,5 +37,9 @@ public enum Rejection {
     /** A revocation names no session of the user (already ended, or a wrong id). */
     SESSION_ID_NOT_FOUND,
     /** A password change checked the old password against a hash another change has replaced since. */
-    PASSWORD_CHANGED_MEANWHILE
+    PASSWORD_CHANGED_MEANWHILE,
+    /** The user is banned from the room: no join (hence no post or read) until the owner unbans them. */
+    BANNED,
+    /** The room is invite-only and the user was not invited by its owner. */
+    NOT_INVITED
 }

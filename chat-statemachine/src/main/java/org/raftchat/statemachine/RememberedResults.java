@@ -10,6 +10,9 @@ import org.raftchat.proto.v1.RememberedNickname;
 import org.raftchat.proto.v1.RememberedRead;
 import org.raftchat.proto.v1.RememberedResult;
 import org.raftchat.proto.v1.RememberedSessionsEnded;
+import org.raftchat.proto.v1.RememberedAway;
+import org.raftchat.proto.v1.RememberedRoomSettings;
+import org.raftchat.proto.v1.RememberedStanding;
 
 /** Converts the idempotency records of the account, room and read-position commands to and from protobuf. */
 final class RememberedResults {
@@ -60,6 +63,17 @@ final class RememberedResults {
             return out.setPasswordChanged(RememberedSessionsEnded.newBuilder().setUsername(r.username())
                     .setSessionsEnded(r.sessionsEnded())).build();
         }
+        if (result instanceof ApplyResult.RoomSettingsChanged r) {
+            return out.setRoomSettingsChanged(RememberedRoomSettings.newBuilder().setRoom(r.room())
+                    .setDescription(r.description()).setInviteOnly(r.inviteOnly())).build();
+        }
+        if (result instanceof ApplyResult.StandingChanged r) {
+            return out.setStandingChanged(RememberedStanding.newBuilder().setRoom(r.room()).setUser(r.user())
+                    .setMember(r.member()).setInvited(r.invited()).setBanned(r.banned())).build();
+        }
+        if (result instanceof ApplyResult.AwaySet r) {
+            return out.setAwaySet(RememberedAway.newBuilder().setUsername(r.username()).setMessage(r.message())).build();
+        }
         // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.
         throw new IllegalArgumentException("not a remembered result: " + result);
     }
@@ -91,6 +105,13 @@ final class RememberedResults {
                     stored.getSessionsEnded().getSessionsEnded());
             case PASSWORD_CHANGED -> new ApplyResult.PasswordChanged(stored.getPasswordChanged().getUsername(),
                     stored.getPasswordChanged().getSessionsEnded());
+            case ROOM_SETTINGS_CHANGED -> new ApplyResult.RoomSettingsChanged(stored.getRoomSettingsChanged().getRoom(),
+                    stored.getRoomSettingsChanged().getDescription(), stored.getRoomSettingsChanged().getInviteOnly());
+            case STANDING_CHANGED -> {
+                RememberedStanding s = stored.getStandingChanged();
+                yield new ApplyResult.StandingChanged(s.getRoom(), s.getUser(), s.getMember(), s.getInvited(), s.getBanned());
+            }
+            case AWAY_SET -> new ApplyResult.AwaySet(stored.getAwaySet().getUsername(), stored.getAwaySet().getMessage());
             case KIND_NOT_SET -> throw new StateMachineException("stored idempotent result has no kind");
         };
     }

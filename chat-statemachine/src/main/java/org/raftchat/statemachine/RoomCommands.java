@@ -43,7 +43,7 @@ final class RoomCommands {
                     + "', the dead-letter room queue '" + room + "' needs, already exists");
         }
         store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index,
-                body.getQueue()));
+                body.getQueue(), body.getInviteOnly()));
         if (body.getQueue()) {
             queues.create(room, body.getQueuePolicy());
         }
@@ -69,7 +69,8 @@ final class RoomCommands {
     ApplyResult join(JoinRoom body) {
         String room = body.getRoom();
         String user = body.getUser();
-        if (store.get(Keys.room(room)) == null) {
+        byte[] roomValue = store.get(Keys.room(room));
+        if (roomValue == null) {
             return roomNotFound(room);
         }
         if (isMember(room, user)) {
@@ -77,6 +78,10 @@ final class RoomCommands {
         }
         if (store.get(Keys.user(user)) == null) {
             return AccountCommands.userNotFound(user);
+        }
+        ApplyResult.Rejected refused = checkAdmission(room, StoredValues.decodeRoom(room, roomValue, 0), user);
+        if (refused != null) {
+            return refused;
         }
         ApplyResult.Rejected overLimit = userRoomLimit(user, body.getLimits());
         if (overLimit != null) {
@@ -89,6 +94,18 @@ final class RoomCommands {
         }
         addMember(room, user);
         return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
+    }
+
+    /** Null when a ban or the room's invite-only setting does not keep {@code user} out, else why it does. */
+    private ApplyResult.Rejected checkAdmission(String room, RoomInfo info, String user) {
+        if (store.get(Keys.ban(room, user)) != null) {
+            return new ApplyResult.Rejected(Rejection.BANNED, user + " is banned from room '" + room + "'");
+        }
+        if (info.inviteOnly() && !info.creator().equals(user) && store.get(Keys.invitation(room, user)) == null) {
+            return new ApplyResult.Rejected(Rejection.NOT_INVITED,
+                    "room '" + room + "' is invite-only and " + user + " is not invited: ask its owner (" + info.creator() + ")");
+        }
+        return null;
     }
 
     ApplyResult leave(LeaveRoom body) {
@@ -133,6 +150,9 @@ final class RoomCommands {
             store.delete(Keys.readPosition(member, conversation));
         }
         store.delete(Keys.memberCount(room));
+        // A room created again under this name starts with nobody banned or invited.
+        store.keysWithPrefix(Keys.banPrefix(room)).forEach(store::delete);
+        store.keysWithPrefix(Keys.invitationPrefix(room)).forEach(store::delete);
         queues.roomDeleted(room);
         store.delete(Keys.room(room));
         store.keysWithPrefix(Keys.messagePrefix(conversation)).forEach(store::delete);
@@ -217,7 +237,7 @@ final class RoomCommands {
         return null;
     }
 
-    private boolean isMember(String room, String user) {
+    boolean isMember(String room, String user) {
         return store.get(Keys.member(room, user)) != null;
     }
 
@@ -236,7 +256,7 @@ final class RoomCommands {
         store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) + 1));
     }
 
-    private void removeMember(String room, String user) {
+    void removeMember(String room, String user) {
         store.delete(Keys.member(room, user));
         store.delete(Keys.userRoom(user, room));
         store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) - 1));
@@ -247,7 +267,7 @@ final class RoomCommands {
         return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
     }
 
-    private static ApplyResult.Rejected roomNotFound(String room) {
+    static ApplyResult.Rejected roomNotFound(String room) {
         return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
     }
 }

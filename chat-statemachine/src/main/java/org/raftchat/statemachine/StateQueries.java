@@ -139,7 +139,10 @@ final class StateQueries {
         if (get(Keys.room(room)) == null) {
             return ReadAccess.ROOM_NOT_FOUND;
         }
-        return isMember(room, user) ? ReadAccess.ALLOWED : ReadAccess.NOT_A_PARTICIPANT;
+        if (isMember(room, user)) {
+            return ReadAccess.ALLOWED;
+        }
+        return get(Keys.ban(room, user)) != null ? ReadAccess.BANNED : ReadAccess.NOT_A_PARTICIPANT;
     }
 
     /** Users with at least one online session, sorted. O(sessions). */
@@ -174,6 +177,18 @@ final class StateQueries {
             online[0] |= value != null && StoredValues.decodeSession(value).getOnline();
         });
         return online[0];
+    }
+
+    java.util.SortedMap<String, String> awayMessages(java.util.Collection<String> users) {
+        java.util.SortedMap<String, String> away = new java.util.TreeMap<>();
+        for (String user : users) {
+            byte[] value = get(Keys.user(user));
+            String message = value == null ? "" : StoredValues.decodeUser(user, value).getAwayMessage();
+            if (!message.isEmpty()) {
+                away.put(user, message);
+            }
+        }
+        return away;
     }
 
     /** The user's friends, sorted, each with whether they are online. */

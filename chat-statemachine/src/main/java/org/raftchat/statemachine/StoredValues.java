@@ -18,8 +18,14 @@ final class StoredValues {
     private StoredValues() {}
 
     static byte[] encodeRoom(String owner, String description, long createdAtMs, long createdLogIndex, boolean queue) {
+        return encodeRoom(owner, description, createdAtMs, createdLogIndex, queue, false);
+    }
+
+    static byte[] encodeRoom(String owner, String description, long createdAtMs, long createdLogIndex, boolean queue,
+                             boolean inviteOnly) {
         return StoredRoom.newBuilder()
                 .setQueue(queue)
+                .setInviteOnly(inviteOnly)
                 .setOwner(owner)
                 .setDescription(description)
                 .setCreatedAtMs(createdAtMs)
@@ -31,7 +37,11 @@ final class StoredValues {
     static RoomInfo decodeRoom(String name, byte[] value, int memberCount) {
         StoredRoom room = parse(() -> StoredRoom.parseFrom(value), "room '" + name + "'");
         return new RoomInfo(name, room.getOwner(), room.getDescription(), room.getCreatedAtMs(),
-                room.getCreatedLogIndex(), memberCount, room.getQueue());
+                room.getCreatedLogIndex(), memberCount, room.getQueue(), room.getInviteOnly());
+    }
+
+    static StoredRoom decodeStoredRoom(String name, byte[] value) {
+        return parse(() -> StoredRoom.parseFrom(value), "room '" + name + "'");
     }
 
     static StoredUser decodeUser(String name, byte[] value) {

@@ -48,6 +48,8 @@ class DeterminismTest {
                 result instanceof ApplyResult.Rejected rejected && rejected.reason() == Rejection.IDEMPOTENCY_KEY_REUSED);
         // The mix really expired sessions (not only no-op expiry commands).
         assertThat(oneByOne).anyMatch(r -> r instanceof ApplyResult.SessionsEnded ended && ended.sessions() > 0);
+        // Moderation took effect somewhere (not only refusals).
+        assertThat(oneByOne).anyMatch(r -> r instanceof ApplyResult.StandingChanged);
     }
 
     @Test
@@ -145,6 +147,9 @@ class DeterminismTest {
         if (kind == 9 && random.nextBoolean()) {
             return Command.newBuilder().setExpireSessions(org.raftchat.proto.v1.ExpireSessions.getDefaultInstance()).build();
         }
+        if (kind == 8) {
+            return moderation(random, room, user, USERS[random.nextInt(USERS.length)]);
+        }
         return TestLog.direct(user, USERS[random.nextInt(USERS.length)], "dm " + random.nextLong());
     }
 
@@ -155,6 +160,21 @@ class DeterminismTest {
         }
         return create.toBuilder().setCreateRoom(create.getCreateRoom().toBuilder().setQueuePolicy(org.raftchat.proto.v1.QueuePolicy
                 .newBuilder().setAckTimeoutMs(100 + random.nextInt(2_000)).setMaxDeliveries(1 + random.nextInt(3)))).build();
+    }
+
+    /** Owners (and others, refused) moderating: kicks and bans take consumers out of queue rooms too. */
+    private static Command moderation(Random random, String room, String user, String target) {
+        Command.Builder c = Command.newBuilder();
+        return switch (random.nextInt(6)) {
+            case 0 -> c.setKickFromRoom(org.raftchat.proto.v1.KickFromRoom.newBuilder().setRoom(room).setUser(user).setTarget(target)).build();
+            case 1 -> c.setBanFromRoom(org.raftchat.proto.v1.BanFromRoom.newBuilder().setRoom(room).setUser(user).setTarget(target)).build();
+            case 2 -> c.setUnbanFromRoom(org.raftchat.proto.v1.UnbanFromRoom.newBuilder().setRoom(room).setUser(user).setTarget(target)).build();
+            case 3 -> c.setInviteToRoom(org.raftchat.proto.v1.InviteToRoom.newBuilder().setRoom(room).setUser(user).setTarget(target)).build();
+            case 4 -> c.setSetRoomInviteOnly(org.raftchat.proto.v1.SetRoomInviteOnly.newBuilder().setRoom(room).setUser(user)
+                    .setInviteOnly(random.nextBoolean())).build();
+            default -> c.setSetRoomTopic(org.raftchat.proto.v1.SetRoomTopic.newBuilder().setRoom(room).setUser(user)
+                    .setTopic("topic " + random.nextInt(100))).build();
+        };
     }
 
     /** Sessions that expire, on a few devices per user, under a small cap: expiry and eviction in the mix. */

@@ -25,6 +25,16 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.raftchat.cli.ChatClientException.Category;
 import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.RoomSettingsResponse;
+import org.raftchat.proto.v1.SetRoomTopicRequest;
+import org.raftchat.proto.v1.SetRoomInviteOnlyRequest;
+import org.raftchat.proto.v1.ModerationRequest;
+import org.raftchat.proto.v1.ModerationResponse;
+import org.raftchat.proto.v1.SetAwayRequest;
+import org.raftchat.proto.v1.SetAwayResponse;
+import org.raftchat.proto.v1.SearchHistoryRequest;
+import org.raftchat.proto.v1.SearchHistoryResponse;
+import org.raftchat.proto.v1.ListOnlineResponse;
 import org.raftchat.proto.v1.AckQueueMessageRequest;
 import org.raftchat.proto.v1.AckQueueMessageResponse;
 import org.raftchat.proto.v1.ChatMessage;
@@ -259,16 +269,72 @@ public final class ChatClient implements AutoCloseable {
 
     /** {@code queue}: a work-queue room, each post going to exactly one consumer (see {@link #startConsuming}). */
     public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue) {
-        return createRoom(key, room, description, queue, org.raftchat.proto.v1.QueuePolicy.getDefaultInstance());
+        return createRoom(key, room, description, queue, false);
+    }
+
+    /** {@code inviteOnly}: only the owner and users the owner invites may join. */
+    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue, boolean inviteOnly) {
+        return createRoom(key, room, description, queue, inviteOnly, org.raftchat.proto.v1.QueuePolicy.getDefaultInstance());
     }
 
     /** A work-queue room with its ack timeout and delivery limit (zero fields: the cluster's defaults). */
     public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue,
                                          org.raftchat.proto.v1.QueuePolicy policy) {
+        return createRoom(key, room, description, queue, false, policy);
+    }
+
+    /** Every option of a new room: invite-only, and for a work queue its ack timeout and delivery limit. */
+    public CreateRoomResponse createRoom(IdempotencyKey key, String room, String description, boolean queue, boolean inviteOnly,
+                                         org.raftchat.proto.v1.QueuePolicy policy) {
         CreateRoomRequest request = CreateRoomRequest.newBuilder()
                 .setIdempotencyKey(key.value()).setRoom(room).setDescription(description).setQueue(queue)
-                .setQueuePolicy(policy).build();
+                .setInviteOnly(inviteOnly).setQueuePolicy(policy).build();
         return call("create room #" + room, Route.LEADER, key, stub -> stub.createRoom(request));
+    }
+
+    // ---- moderation (the room's owner), away, search ----
+
+    public RoomSettingsResponse setTopic(String room, String topic) {
+        IdempotencyKey key = IdempotencyKey.random();
+        SetRoomTopicRequest request = SetRoomTopicRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room)
+                .setTopic(topic).build();
+        return call("set the topic of #" + room, Route.LEADER, key, stub -> stub.setRoomTopic(request));
+    }
+
+    public RoomSettingsResponse setInviteOnly(String room, boolean inviteOnly) {
+        IdempotencyKey key = IdempotencyKey.random();
+        SetRoomInviteOnlyRequest request = SetRoomInviteOnlyRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room)
+                .setInviteOnly(inviteOnly).build();
+        return call("make #" + room + (inviteOnly ? " invite-only" : " open"), Route.LEADER, key, stub -> stub.setRoomInviteOnly(request));
+    }
+
+    /** What the room's owner can do to another user. */
+    public enum Moderation { INVITE, KICK, BAN, UNBAN }
+
+    public ModerationResponse moderate(Moderation action, String room, String user) {
+        IdempotencyKey key = IdempotencyKey.random();
+        ModerationRequest request = ModerationRequest.newBuilder().setIdempotencyKey(key.value()).setRoom(room).setUser(user).build();
+        String what = action.name().toLowerCase(java.util.Locale.ROOT) + " " + user + " in #" + room;
+        return call(what, Route.LEADER, key, stub -> switch (action) {
+            case INVITE -> stub.inviteToRoom(request);
+            case KICK -> stub.kickFromRoom(request);
+            case BAN -> stub.banFromRoom(request);
+            case UNBAN -> stub.unbanFromRoom(request);
+        });
+    }
+
+    /** Sets this user's away message; empty: back. */
+    public SetAwayResponse setAway(String message) {
+        IdempotencyKey key = IdempotencyKey.random();
+        SetAwayRequest request = SetAwayRequest.newBuilder().setIdempotencyKey(key.value()).setMessage(message).build();
+        return call(message.isEmpty() ? "mark back" : "mark away", Route.LEADER, key, stub -> stub.setAway(request));
+    }
+
+    /** Matches newest first; {@code beforeSeq} 0 searches from the newest message, {@code limit} 0 is the server's default. */
+    public SearchHistoryResponse search(ConversationRef conversation, String phrase, long beforeSeq, int limit) {
+        SearchHistoryRequest request = SearchHistoryRequest.newBuilder().setConversation(conversation).setPhrase(phrase)
+                .setBeforeSeq(beforeSeq).setLimit(limit).build();
+        return call("search " + Conversations.describe(conversation), Route.ANY, null, stub -> stub.searchHistory(request));
     }
 
     public ListRoomsResponse listRooms() {
@@ -340,7 +406,12 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public List<String> online() {
-        return call("list who is online", Route.ANY, null, stub -> stub.listOnline(ListOnlineRequest.getDefaultInstance())).getUsersList();
+        return onlineWithAway().getUsersList();
+    }
+
+    /** Who is online, and the away messages of those who set one. */
+    public ListOnlineResponse onlineWithAway() {
+        return call("list who is online", Route.ANY, null, stub -> stub.listOnline(ListOnlineRequest.getDefaultInstance()));
     }
 
     public FriendResponse addFriend(String friend) {

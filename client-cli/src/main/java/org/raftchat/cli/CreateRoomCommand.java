@@ -27,6 +27,9 @@ final class CreateRoomCommand extends ClientCommand {
             description = "With --queue: deliveries of one message before it goes to ROOM.dlq (1..100; default: the cluster's, 5).")
     int maxDeliveries;
 
+    @Option(names = "--invite-only", description = "Only you and users you invite ('raftchat invite ROOM USER') may join.")
+    boolean inviteOnly;
+
     @Override
     void validate() {
         if (!queue && (ackTimeoutSeconds != 0 || maxDeliveries != 0)) {
@@ -40,11 +43,12 @@ final class CreateRoomCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         QueuePolicy policy = QueuePolicy.newBuilder().setAckTimeoutMs(ackTimeoutSeconds * 1000L).setMaxDeliveries(maxDeliveries).build();
-        client.createRoom(IdempotencyKey.random(), room, description, queue, policy);
-        output().result(new Created(room, description, queue), "created " + (queue ? "work-queue room #" : "#") + room
-                + (queue ? " (dead letters go to #" + room + ".dlq)" : ""));
+        client.createRoom(IdempotencyKey.random(), room, description, queue, inviteOnly, policy);
+        output().result(new Created(room, description, queue, inviteOnly),
+                "created " + (inviteOnly ? "invite-only " : "") + (queue ? "work-queue room #" : "#") + room
+                        + (queue ? " (dead letters go to #" + room + ".dlq)" : ""));
         return ExitCodes.OK;
     }
 
-    record Created(String room, String description, boolean queue) { }
+    record Created(String room, String description, boolean queue, boolean inviteOnly) { }
 }

@@ -40,7 +40,8 @@ final class FriendsCommand extends ClientCommand {
                 List<Friend> friends = client.friends();
                 output().result(new Friends(friends.stream().map(JsonViews.FriendState::of).toList()), out -> {
                     for (Friend f : friends) {
-                        out.println(f.getUsername() + "\t" + (f.getOnline() ? "online" : "offline"));
+                        out.println(f.getUsername() + "\t" + (f.getOnline() ? "online" : "offline")
+                                + (f.getAwayMessage().isEmpty() ? "" : "\taway: " + f.getAwayMessage()));
                     }
                 });
             }

@@ -53,17 +53,18 @@ final class JsonViews {
         }
     }
 
-    record Room(String name, String description, String owner, int memberCount, boolean queue) {
+    record Room(String name, String description, String owner, int memberCount, boolean queue, boolean inviteOnly) {
 
         static Room of(RoomSummary r) {
-            return new Room(r.getName(), r.getDescription(), r.getOwner(), r.getMemberCount(), r.getQueue());
+            return new Room(r.getName(), r.getDescription(), r.getOwner(), r.getMemberCount(), r.getQueue(), r.getInviteOnly());
         }
     }
 
-    record FriendState(String username, boolean online) {
+    /** {@code away}: the friend's away message, absent when not away. */
+    record FriendState(String username, boolean online, String away) {
 
         static FriendState of(Friend f) {
-            return new FriendState(f.getUsername(), f.getOnline());
+            return new FriendState(f.getUsername(), f.getOnline(), f.getAwayMessage().isEmpty() ? null : f.getAwayMessage());
         }
     }
 

@@ -13,7 +13,7 @@ final class RoomsCommand extends ClientCommand {
         List<RoomSummary> rooms = client.listRooms().getRoomsList();
         output().result(new Rooms(rooms.stream().map(JsonViews.Room::of).toList()), out -> {
             for (RoomSummary room : rooms) {
-                out.println("#" + room.getName() + (room.getQueue() ? " (queue)" : "") + "\t" + room.getMemberCount()
+                out.println("#" + room.getName() + (room.getQueue() ? " (queue)" : "") + (room.getInviteOnly() ? " (invite-only)" : "") + "\t" + room.getMemberCount()
                         + " members\towner " + room.getOwner() + (room.getDescription().isEmpty() ? "" : "\t" + room.getDescription()));
             }
         });

@@ -1,10 +1,14 @@
 package org.raftchat.cli;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.raftchat.proto.v1.ListMembersResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "who", mixinStandardHelpOptions = true, description = "List the members of a room you are in, one per line.")
+@Command(name = "who", mixinStandardHelpOptions = true,
+        description = "List the members of a room you are in, one per line, with the away message of those who set one.")
 final class WhoCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "ROOM")
@@ -12,10 +16,15 @@ final class WhoCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        List<String> members = client.listMembers(room).getMembersList();
-        output().result(new Members(room, members), out -> members.forEach(out::println));
+        ListMembersResponse response = client.listMembers(room);
+        List<String> members = response.getMembersList();
+        Map<String, String> away = new TreeMap<>();
+        response.getAwayList().forEach(a -> away.put(a.getUsername(), a.getMessage()));
+        output().result(new Members(room, members, away), out -> members.forEach(user ->
+                out.println(away.containsKey(user) ? user + "\taway: " + away.get(user) : user)));
         return ExitCodes.OK;
     }
 
-    record Members(String room, List<String> members) { }
+    /** {@code away}: username to away message, for members who set one. */
+    record Members(String room, List<String> members, Map<String, String> away) { }
 }

@@ -143,10 +143,41 @@ class InteractiveSessionTest {
         await().until(() -> screen.messageLines().contains("[1] 12:00:01 bob: still here"));
     }
 
-    /** Lines typed by the test; everything printed, in order. */
+    @Test
+    void linesNamingTheUserAreHighlightedAndUnreadCountsThemApart() {
+        // Goal: a message naming alice is shown as a mention (highlight and bell); others are plain. /unread says how
+        // many unread messages of each conversation name her.
+        ConversationRef dm = Conversations.direct("alice", "bob");
+        cluster.chat.append(dm, "bob", "are you there, @alice?");
+        cluster.chat.append(dm, "bob", "never mind");
+        runSession();
+        await().until(() -> screen.printed().stream().anyMatch(l -> l.contains("#general =====")));
+
+        cluster.chat.append(GENERAL, "bob", "lunch?");
+        cluster.chat.append(GENERAL, "bob", "Alice: lunch?");
+        await().until(() -> screen.messageLines().size() == 2);
+        assertThat(screen.mentioned()).containsExactly("[2] 12:00:02 bob: Alice: lunch?");
+
+        screen.type("/unread");
+        await().until(() -> screen.printed().stream().anyMatch(l -> l.startsWith("* @alice,bob:")));
+        assertThat(screen.printed()).contains("* @alice,bob: 2 unread after [0], 1 naming you");
+    }
+
+    /** Lines typed by the test; everything printed, in order; lines shown as mentions apart too. */
     static final class FakeScreen implements Screen {
         private final BlockingQueue<String> typed = new LinkedBlockingQueue<>();
         private final List<String> printed = new CopyOnWriteArrayList<>();
+        private final List<String> mentioned = new CopyOnWriteArrayList<>();
+
+        List<String> mentioned() {
+            return List.copyOf(mentioned);
+        }
+
+        @Override
+        public void mention(String line) {
+            mentioned.add(line);
+            printed.add(line);
+        }
 
         void type(String line) {
             typed.add(line);

@@ -104,6 +104,11 @@ public final class Defaults {
     /** Generous for people typing; a bench or script spreads its load over several sessions. */
     public static final int MAX_REQUESTS_PER_SECOND_PER_SESSION = 500;
     public static final int MAX_DESCRIPTION_LENGTH = 256;
+    /** Longest search phrase and away message, in characters. */
+    public static final int MAX_SEARCH_PHRASE_LENGTH = 256;
+    public static final int MAX_AWAY_MESSAGE_LENGTH = 256;
+    /** One search call reads at most this many messages; the answer says where to go on (bounded work per read). */
+    public static final int MAX_SEARCH_SCANNED_MESSAGES = 10_000;
     public static final int MIN_PASSWORD_LENGTH = 8;
     public static final int MAX_PASSWORD_LENGTH = 128;
 

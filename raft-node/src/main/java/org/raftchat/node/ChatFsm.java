@@ -115,7 +115,7 @@ final class ChatFsm extends StateMachineAdapter {
 
     /**
      * Messages stored (MainHall's deletion notice included: its subscribers must get it) and rooms
-     * someone left or that were deleted, from one result and, for a group, from each of its results.
+     * someone left (or was kicked or banned from) or that were deleted, from one result and, for a group, from each of its results.
      */
     private static void collect(ApplyResult result, List<ChatMessage> stored, List<String> shrunkRooms) {
         if (result instanceof ApplyResult.MessageStored ms) {
@@ -125,6 +125,9 @@ final class ChatFsm extends StateMachineAdapter {
             shrunkRooms.add(deleted.room());
         } else if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
             shrunkRooms.add(changed.room());
+        } else if (result instanceof ApplyResult.StandingChanged kicked && !kicked.member()) {
+            // A kick or ban: the user's subscriptions to the room must end as a leave's do.
+            shrunkRooms.add(kicked.room());
         } else if (result instanceof ApplyResult.Batched batched) {
             batched.results().forEach(inner -> collect(inner, stored, shrunkRooms));
         }

@@ -99,6 +99,26 @@ import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.raftchat.statemachine.HistoryPage;
 import org.raftchat.statemachine.HistoryQuery;
+import org.raftchat.statemachine.RoomInfo;
+import org.raftchat.statemachine.SearchPage;
+import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.AwayUser;
+import org.raftchat.proto.v1.BanFromRoom;
+import org.raftchat.proto.v1.InviteToRoom;
+import org.raftchat.proto.v1.KickFromRoom;
+import org.raftchat.proto.v1.ModerationRequest;
+import org.raftchat.proto.v1.ModerationResponse;
+import org.raftchat.proto.v1.RoomSettingsResponse;
+import org.raftchat.proto.v1.SearchHistoryRequest;
+import org.raftchat.proto.v1.SearchHistoryResponse;
+import org.raftchat.proto.v1.SetAway;
+import org.raftchat.proto.v1.SetAwayRequest;
+import org.raftchat.proto.v1.SetAwayResponse;
+import org.raftchat.proto.v1.SetRoomInviteOnly;
+import org.raftchat.proto.v1.SetRoomInviteOnlyRequest;
+import org.raftchat.proto.v1.SetRoomTopic;
+import org.raftchat.proto.v1.SetRoomTopicRequest;
+import org.raftchat.proto.v1.UnbanFromRoom;
 
 /**
  * The client API of one node. Every call but Register, Login and GetClusterInfo first resolves the
@@ -224,10 +244,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             QueuePolicy policy = queueRequests.createRoomPolicy(room, request.getQueue(), request.getQueuePolicy());
             return asWriter(caller -> {
                 CreateRoom.Builder body = CreateRoom.newBuilder().setRoom(room).setCreator(caller.username())
-                        .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue());
+                        .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue())
+                        .setInviteOnly(request.getInviteOnly());
                 Command.Builder command = idempotency.keyed(Command.newBuilder()
                         .setCreateRoom(request.getQueue() ? body.setQueuePolicy(policy) : body),
-                        caller.username(), key, room, description, request.getQueue(), request.getQueuePolicy());
+                        caller.username(), key, room, description, request.getQueue(), request.getQueuePolicy(),
+                        request.getInviteOnly());
                 return proposer.propose(command).thenApply(result -> {
                     if (result instanceof ApplyResult.RoomCreated created) {
                         return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
@@ -243,8 +265,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
             ListRoomsResponse.Builder response = ListRoomsResponse.newBuilder();
             stateMachine.rooms().forEach(room -> response.addRooms(RoomSummary.newBuilder()
-                    .setName(room.name()).setDescription(room.description()).setOwner(room.creator())
-                    .setMemberCount(room.memberCount()).setQueue(room.queue())));
+                    .setName(room.name()).setDescription(visibleDescription(room, caller)).setOwner(room.creator())
+                    .setMemberCount(room.memberCount()).setQueue(room.queue()).setInviteOnly(room.inviteOnly())));
             return response.build();
         })));
     }
@@ -256,7 +278,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String room = validator.name("room", request.getRoom());
             return asWriter(caller -> proposeMembership(idempotency.keyed(Command.newBuilder()
                     .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits)),
-                    caller.username(), key, room)));
+                    caller.username(), key, room))
+                    // The topic as the leader has it now, read after the join applied: what the new member sees first.
+                    .thenApply(joined -> joined.toBuilder().setDescription(
+                            stateMachine.room(room).map(RoomInfo::description).orElse("")).build()));
         });
     }
 
@@ -276,7 +301,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             String room = validator.name("room", request.getRoom());
             return asCaller(caller -> afterBarrier(caller, () -> {
                 requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
-                return ListMembersResponse.newBuilder().addAllMembers(stateMachine.members(room)).build();
+                java.util.List<String> members = stateMachine.members(room);
+                ListMembersResponse.Builder response = ListMembersResponse.newBuilder().addAllMembers(members);
+                stateMachine.awayMessages(members).forEach((user, message) ->
+                        response.addAway(AwayUser.newBuilder().setUsername(user).setMessage(message)));
+                return response.build();
             }));
         });
     }
@@ -425,8 +454,13 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void listOnline(ListOnlineRequest request, StreamObserver<ListOnlineResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () ->
-                ListOnlineResponse.newBuilder().addAllUsers(stateMachine.online()).build())));
+        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
+            java.util.List<String> online = stateMachine.online();
+            ListOnlineResponse.Builder response = ListOnlineResponse.newBuilder().addAllUsers(online);
+            stateMachine.awayMessages(online).forEach((user, message) ->
+                    response.addAway(AwayUser.newBuilder().setUsername(user).setMessage(message)));
+            return response.build();
+        })));
     }
 
     @Override
@@ -456,8 +490,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void listFriends(ListFriendsRequest request, StreamObserver<ListFriendsResponse> out) {
         answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
             ListFriendsResponse.Builder response = ListFriendsResponse.newBuilder();
-            stateMachine.friends(caller.username()).forEach((name, online) ->
-                    response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)));
+            java.util.Map<String, Boolean> friends = stateMachine.friends(caller.username());
+            java.util.Map<String, String> away = stateMachine.awayMessages(friends.keySet());
+            friends.forEach((name, online) -> response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)
+                    .setAwayMessage(away.getOrDefault(name, ""))));
             return response.build();
         })));
     }
@@ -642,6 +678,124 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
         return stateMachine.queueStatus(room).orElseThrow(() -> GrpcErrors.failedPrecondition(
                 "room '" + room + "' is not a work queue (create one with 'raftchat create-room NAME --queue')"));
+    }
+
+    // ---- moderation, away, search ----
+
+    @Override
+    public void setRoomTopic(SetRoomTopicRequest request, StreamObserver<RoomSettingsResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            String topic = validator.topic(request.getTopic());
+            return asWriter(caller -> proposeSettings(idempotency.keyed(Command.newBuilder().setSetRoomTopic(
+                    SetRoomTopic.newBuilder().setRoom(room).setUser(caller.username()).setTopic(topic)),
+                    caller.username(), key, room, topic)));
+        });
+    }
+
+    @Override
+    public void setRoomInviteOnly(SetRoomInviteOnlyRequest request, StreamObserver<RoomSettingsResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            return asWriter(caller -> proposeSettings(idempotency.keyed(Command.newBuilder().setSetRoomInviteOnly(
+                    SetRoomInviteOnly.newBuilder().setRoom(room).setUser(caller.username()).setInviteOnly(request.getInviteOnly())),
+                    caller.username(), key, room, request.getInviteOnly())));
+        });
+    }
+
+    @Override
+    public void inviteToRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
+        moderate(request, out, (room, owner, target) -> Command.newBuilder()
+                .setInviteToRoom(InviteToRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+    }
+
+    @Override
+    public void kickFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
+        moderate(request, out, (room, owner, target) -> Command.newBuilder()
+                .setKickFromRoom(KickFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+    }
+
+    @Override
+    public void banFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
+        moderate(request, out, (room, owner, target) -> Command.newBuilder()
+                .setBanFromRoom(BanFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+    }
+
+    @Override
+    public void unbanFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
+        moderate(request, out, (room, owner, target) -> Command.newBuilder()
+                .setUnbanFromRoom(UnbanFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+    }
+
+    @Override
+    public void setAway(SetAwayRequest request, StreamObserver<SetAwayResponse> out) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String message = validator.awayMessage(request.getMessage());
+            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
+                    .setSetAway(SetAway.newBuilder().setUsername(caller.username()).setMessage(message)),
+                    caller.username(), key, message))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.AwaySet away) {
+                            return SetAwayResponse.newBuilder().setMessage(away.message()).build();
+                        }
+                        throw unexpected(result);
+                    }));
+        });
+    }
+
+    @Override
+    public void searchHistory(SearchHistoryRequest request, StreamObserver<SearchHistoryResponse> out) {
+        answer(out, () -> {
+            ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
+            String phrase = validator.searchPhrase(request.getPhrase());
+            long beforeSeq = validator.sequence("before_seq", request.getBeforeSeq());
+            int limit = validator.historyLimit(request.getLimit());
+            return asCaller(caller -> afterBarrier(caller, () -> {
+                requireReadable(conversation, caller);
+                SearchPage page = stateMachine.search(conversation, phrase, beforeSeq, limit, Defaults.MAX_SEARCH_SCANNED_MESSAGES);
+                return SearchHistoryResponse.newBuilder().addAllMessages(page.matches())
+                        .setNextBeforeSeq(page.nextBeforeSeq()).build();
+            }));
+        });
+    }
+
+    private interface ModerationCommand {
+        Command.Builder build(String room, String owner, String target);
+    }
+
+    private void moderate(ModerationRequest request, StreamObserver<ModerationResponse> out, ModerationCommand command) {
+        answer(out, () -> {
+            String key = validator.idempotencyKey(request.getIdempotencyKey());
+            String room = validator.name("room", request.getRoom());
+            String target = validator.name("user", request.getUser());
+            return asWriter(caller -> proposer.propose(idempotency.keyed(command.build(room, caller.username(), target),
+                    caller.username(), key, room, target))
+                    .thenApply(result -> {
+                        if (result instanceof ApplyResult.StandingChanged s) {
+                            return ModerationResponse.newBuilder().setRoom(s.room()).setUser(s.user()).setMember(s.member())
+                                    .setInvited(s.invited()).setBanned(s.banned()).build();
+                        }
+                        throw unexpected(result);
+                    }));
+        });
+    }
+
+    private CompletableFuture<RoomSettingsResponse> proposeSettings(Command.Builder command) {
+        return proposer.propose(command).thenApply(result -> {
+            if (result instanceof ApplyResult.RoomSettingsChanged changed) {
+                return RoomSettingsResponse.newBuilder().setRoom(changed.room()).setDescription(changed.description())
+                        .setInviteOnly(changed.inviteOnly()).build();
+            }
+            throw unexpected(result);
+        });
+    }
+
+    /** An invite-only room's description is for its members; others see only that it exists. */
+    private String visibleDescription(RoomInfo room, Caller caller) {
+        return !room.inviteOnly() || stateMachine.isMember(room.name(), caller.username()) ? room.description() : "";
     }
 
     // ---- helpers ----

@@ -58,7 +58,7 @@ final class GrpcErrors {
             case IDEMPOTENCY_KEY_REUSED -> io.grpc.Status.INVALID_ARGUMENT;
             case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND, SESSION_ID_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
             case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
-            case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR -> io.grpc.Status.PERMISSION_DENIED;
+            case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR, BANNED, NOT_INVITED -> io.grpc.Status.PERMISSION_DENIED;
             case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED, PASSWORD_CHANGED_MEANWHILE ->
                     io.grpc.Status.FAILED_PRECONDITION;
             case SESSION_NOT_FOUND -> io.grpc.Status.UNAUTHENTICATED;
@@ -122,6 +122,7 @@ final class GrpcErrors {
             case NOT_A_PARTICIPANT -> conversation.getKindCase() == ConversationRef.KindCase.ROOM
                     ? permissionDenied(user + " is not a member of room '" + conversation.getRoom() + "': join it first")
                     : permissionDenied("only its two participants may read a private conversation");
+            case BANNED -> permissionDenied(user + " is banned from room '" + conversation.getRoom() + "'");
         };
     }
 

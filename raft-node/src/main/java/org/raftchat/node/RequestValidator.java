@@ -99,6 +99,40 @@ final class RequestValidator {
         return description;
     }
 
+    /** A room topic: a description by another name (empty clears it). */
+    String topic(String topic) {
+        try {
+            return description(topic);
+        } catch (InvalidRequestException e) {
+            throw new InvalidRequestException("topic" + e.getMessage().substring("description".length()));
+        }
+    }
+
+    /** An away message: optional (empty: back), at most MAX_AWAY_MESSAGE_LENGTH characters, no control characters. */
+    String awayMessage(String message) {
+        if (message.length() > Defaults.MAX_AWAY_MESSAGE_LENGTH) {
+            throw new InvalidRequestException("message: at most " + Defaults.MAX_AWAY_MESSAGE_LENGTH + " characters");
+        }
+        if (message.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException("message: control characters are not allowed");
+        }
+        return message;
+    }
+
+    /** A search phrase: not blank, at most MAX_SEARCH_PHRASE_LENGTH characters, no control characters. */
+    String searchPhrase(String phrase) {
+        if (phrase.isBlank()) {
+            throw new InvalidRequestException("phrase: must not be empty");
+        }
+        if (phrase.length() > Defaults.MAX_SEARCH_PHRASE_LENGTH) {
+            throw new InvalidRequestException("phrase: at most " + Defaults.MAX_SEARCH_PHRASE_LENGTH + " characters");
+        }
+        if (phrase.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRequestException("phrase: control characters are not allowed");
+        }
+        return phrase;
+    }
+
     /** Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline and tab. */
     String text(String text) {
         if (text.isBlank()) {

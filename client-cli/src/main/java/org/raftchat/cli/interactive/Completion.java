@@ -12,7 +12,7 @@ import java.util.TreeSet;
 public final class Completion {
 
     private static final Set<String> ROOM_COMMANDS = Set.of("/join", "/part", "/delete", "/who");
-    private static final Set<String> USER_COMMANDS = Set.of("/msg", "/query");
+    private static final Set<String> USER_COMMANDS = Set.of("/msg", "/query", "/invite", "/kick", "/ban", "/unban");
 
     private Completion() {
     }
@@ -38,6 +38,9 @@ public final class Completion {
         }
         if (wordIndex == 1 && USER_COMMANDS.contains(command)) {
             return sorted(users);
+        }
+        if (command.equals("/inviteonly")) {
+            return wordIndex == 1 ? List.of("off", "on") : List.of();
         }
         if (command.equals("/friends")) {
             return wordIndex == 1 ? List.of("add", "list", "remove") : wordIndex == 2 ? sorted(users) : List.of();

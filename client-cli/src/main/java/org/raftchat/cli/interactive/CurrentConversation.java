@@ -50,6 +50,8 @@ final class CurrentConversation {
     private final Screen screen;
     private final String me;
     private final Function<ChatMessage, String> format;
+    /** Lines that name the user are shown highlighted, with the bell. */
+    private final Mentions mentions;
     /** Runs probes and resubscriptions. */
     private final ScheduledExecutorService scheduler;
     private final Object lock = new Object();
@@ -65,6 +67,12 @@ final class CurrentConversation {
 
     CurrentConversation(ChatClient client, Screen screen, String me, Function<ChatMessage, String> format,
             ScheduledExecutorService scheduler) {
+        this(client, screen, me, format, scheduler, new Mentions(me));
+    }
+
+    CurrentConversation(ChatClient client, Screen screen, String me, Function<ChatMessage, String> format,
+            ScheduledExecutorService scheduler, Mentions mentions) {
+        this.mentions = Objects.requireNonNull(mentions, "mentions");
         this.client = Objects.requireNonNull(client, "client");
         this.screen = Objects.requireNonNull(screen, "screen");
         this.me = Objects.requireNonNull(me, "me");
@@ -199,7 +207,7 @@ final class CurrentConversation {
             offer = view.offer(m);
         }
         if (offer instanceof ConversationView.Offer.Show shown) {
-            shown.lines().forEach(screen::print);
+            display(shown, m);
             lastShown.set(new ReadMark(ref, m.getSeq()));
         } else if (offer instanceof ConversationView.Offer.Gap gap) {
             screen.print("! messages " + (gap.afterSeq() + 1) + ".." + (gap.beforeSeq() - 1) + " of "
@@ -220,13 +228,30 @@ final class CurrentConversation {
                 }
                 for (ChatMessage m : page) {
                     if (m.getSeq() < gap.beforeSeq() && view(ref).offer(m) instanceof ConversationView.Offer.Show shown) {
-                        shown.lines().forEach(screen::print);
+                        display(shown, m);
                     }
                 }
                 after = page.get(page.size() - 1).getSeq();
             }
         } catch (ChatClientException e) {
             log.debug("gap fill failed", e);
+        }
+    }
+
+    /** A message as this screen shows it. */
+    String format(ChatMessage m) {
+        return format.apply(m);
+    }
+
+    /** The message's line is the last one shown (a marker may come first); highlighted if it names the user. */
+    private void display(ConversationView.Offer.Show shown, ChatMessage m) {
+        List<String> lines = shown.lines();
+        lines.subList(0, lines.size() - 1).forEach(screen::print);
+        String line = lines.get(lines.size() - 1);
+        if (mentions.mentions(m)) {
+            screen.mention(line);
+        } else {
+            screen.print(line);
         }
     }
 

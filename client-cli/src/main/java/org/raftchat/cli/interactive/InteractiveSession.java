@@ -69,8 +69,9 @@ public final class InteractiveSession {
         this.names = Objects.requireNonNull(names, "names");
         this.network = Tasks.daemonScheduler("raftchat-background");
         this.ticker = Tasks.daemonScheduler("raftchat-status");
-        this.conversation = new CurrentConversation(client, screen, me, format, network);
-        this.commands = new SessionCommands(client, screen, me, names, conversation);
+        Mentions mentions = new Mentions(me);
+        this.conversation = new CurrentConversation(client, screen, me, format, network, mentions);
+        this.commands = new SessionCommands(client, screen, me, names, conversation, mentions);
     }
 
     /** Runs until /quit or end of input; {@code start} is the first conversation shown. */
@@ -184,7 +185,7 @@ public final class InteractiveSession {
                 || counts.stream().anyMatch(c -> c.getConversation().equals(here)) || conversation.generation() != genAtStart) {
             return false;
         }
-        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, or left elsewhere); back to "
+        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, left elsewhere, kicked or banned); back to "
                 + Conversations.describe(hall));
         conversation.switchTo(hall);
         return true;

@@ -25,6 +25,7 @@ import org.jline.utils.Status;
 public final class JLineScreen implements Screen {
 
     private static final String SET_PROMPT_WIDGET = "raftchat-set-prompt";
+    private static final char BEL = '\u0007';
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -129,6 +130,14 @@ public final class JLineScreen implements Screen {
     @Override
     public synchronized void print(String line) {
         reader.printAbove(line);
+    }
+
+    @Override
+    public synchronized void mention(String line) {
+        reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)));
+        // BEL itself rather than the terminfo capability: every terminal rings (or flashes) on it, dumb ones too.
+        terminal.writer().write(BEL);
+        terminal.writer().flush();
     }
 
     @Override

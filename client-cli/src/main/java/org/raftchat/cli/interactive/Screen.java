@@ -19,6 +19,11 @@ public interface Screen extends AutoCloseable {
     /** Shows a line above the input line. */
     void print(String line);
 
+    /** Shows a line that names the user: highlighted, with the terminal bell, where the terminal can. */
+    default void mention(String line) {
+        print(line);
+    }
+
     /** Changes the prompt of a {@link #readLine} in progress (e.g. after a switch not typed by the user). */
     default void prompt(String prompt) {
     }

@@ -9,6 +9,8 @@ import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.Friend;
 import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.UnreadCount;
+import org.raftchat.proto.v1.ModerationResponse;
+import org.raftchat.proto.v1.SearchHistoryResponse;
 
 /**
  * Runs what the user typed: plain text is posted to the current conversation (and shown when it
@@ -22,8 +24,22 @@ final class SessionCommands {
     private final String me;
     private final KnownNames names;
     private final CurrentConversation conversation;
+    private final Mentions mentions;
+    /** The last /search: its conversation and phrase, and where the next page starts (0: done). */
+    private SearchState lastSearch;
+
+    private record SearchState(ConversationRef conversation, String phrase, long nextBeforeSeq) { }
+
+    /** /unread reads at most this many unread messages per conversation to count mentions. */
+    static final int MENTION_SCAN_MAX = 1000;
 
     SessionCommands(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation) {
+        this(client, screen, me, names, conversation, new Mentions(me));
+    }
+
+    SessionCommands(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation,
+            Mentions mentions) {
+        this.mentions = Objects.requireNonNull(mentions, "mentions");
         this.client = Objects.requireNonNull(client, "client");
         this.screen = Objects.requireNonNull(screen, "screen");
         this.me = Objects.requireNonNull(me, "me");
@@ -35,8 +51,11 @@ final class SessionCommands {
         if (command instanceof SlashCommand.Say say) {
             say(say.text());
         } else if (command instanceof SlashCommand.Join join) {
-            client.joinRoom(join.room());
+            String topic = client.joinRoom(join.room()).getDescription();
             names.addRooms(List.of(join.room()));
+            if (!topic.isEmpty()) {
+                screen.print("* topic of #" + join.room() + ": " + topic);
+            }
             conversation.switchTo(Conversations.room(join.room()));
         } else if (command instanceof SlashCommand.Part part) {
             part(part);
@@ -71,13 +90,15 @@ final class SessionCommands {
 
     private void executeMore(SlashCommand command) {
         if (command instanceof SlashCommand.Nick nick) {
-            screen.print("* your nickname is now " + client.setNickname(nick.nickname()).getNickname());
+            String nickname = client.setNickname(nick.nickname()).getNickname();
+            mentions.nickname(nickname);
+            screen.print("* your nickname is now " + nickname);
         } else if (command instanceof SlashCommand.Friends friends) {
             friends(friends);
         } else if (command instanceof SlashCommand.Online) {
-            List<String> online = client.online();
-            names.addUsers(online);
-            screen.print("* online: " + String.join(", ", online));
+            org.raftchat.proto.v1.ListOnlineResponse online = client.onlineWithAway();
+            names.addUsers(online.getUsersList());
+            screen.print("* online: " + withAway(online.getUsersList(), online.getAwayList()));
         } else if (command instanceof SlashCommand.History history) {
             conversation.showOlder(history.count());
         } else if (command instanceof SlashCommand.Unread) {
@@ -87,11 +108,71 @@ final class SessionCommands {
         } else if (command instanceof SlashCommand.Del del) {
             client.deleteMessage(conversation.current(), del.seq());
         } else if (command instanceof SlashCommand.Help) {
-            SlashCommands.USAGES.forEach(u -> screen.print(String.format("  %-9s %-20s %s", u.command(), u.arguments(), u.description())));
+            SlashCommands.USAGES.forEach(u -> screen.print(String.format("  %-11s %-20s %s", u.command(), u.arguments(), u.description())));
             screen.print("  Plain text goes to the current conversation; // at the start posts a line beginning with /.");
         } else if (command instanceof SlashCommand.Invalid invalid) {
             screen.print("! " + invalid.message());
+        } else {
+            executeModeration(command);
         }
+    }
+
+    private void executeModeration(SlashCommand command) {
+        if (command instanceof SlashCommand.Search search) {
+            search(search.phrase());
+        } else if (command instanceof SlashCommand.Away away) {
+            String message = client.setAway(away.message()).getMessage();
+            screen.print(message.isEmpty() ? "* you are back" : "* you are away: " + message);
+        } else if (command instanceof SlashCommand.Topic topic) {
+            currentRoom("/topic").ifPresent(room ->
+                    screen.print("* topic of #" + room + ": " + client.setTopic(room, topic.topic()).getDescription()));
+        } else if (command instanceof SlashCommand.InviteOnly inviteOnly) {
+            currentRoom("/inviteonly").ifPresent(room -> screen.print("* #" + room
+                    + (client.setInviteOnly(room, inviteOnly.on()).getInviteOnly() ? " is invite-only" : " is open to everyone")));
+        } else if (command instanceof SlashCommand.Moderate moderate) {
+            currentRoom("/" + moderate.action().name().toLowerCase(java.util.Locale.ROOT)).ifPresent(room -> {
+                ModerationResponse s = client.moderate(moderate.action(), room, moderate.user());
+                screen.print("* " + moderate.user() + " in #" + room + ": " + (s.getMember() ? "member" : "not a member")
+                        + (s.getInvited() ? ", invited" : "") + (s.getBanned() ? ", banned" : ""));
+            });
+        }
+    }
+
+    /** {@code alice, bob (away: lunch)}. */
+    static String withAway(List<String> users, List<org.raftchat.proto.v1.AwayUser> away) {
+        java.util.Map<String, String> messages = new java.util.HashMap<>();
+        away.forEach(a -> messages.put(a.getUsername(), a.getMessage()));
+        return String.join(", ", users.stream()
+                .map(u -> messages.containsKey(u) ? u + " (away: " + messages.get(u) + ")" : u).toList());
+    }
+
+    /** The current conversation's room; in a private conversation, says that {@code command} works in rooms only. */
+    private java.util.Optional<String> currentRoom(String command) {
+        ConversationRef here = conversation.current();
+        if (here.getKindCase() == ConversationRef.KindCase.ROOM) {
+            return java.util.Optional.of(here.getRoom());
+        }
+        screen.print("! " + command + " works in a room; /join or switch to one first");
+        return java.util.Optional.empty();
+    }
+
+    /** Newest matches first; the same /search again continues with older ones. */
+    private void search(String phrase) {
+        ConversationRef here = conversation.current();
+        long before = 0;
+        if (lastSearch != null && lastSearch.conversation().equals(here) && lastSearch.phrase().equals(phrase)) {
+            if (lastSearch.nextBeforeSeq() == 0) {
+                screen.print("* no older matches for \"" + phrase + "\" in " + Conversations.describe(here));
+                lastSearch = null;
+                return;
+            }
+            before = lastSearch.nextBeforeSeq();
+        }
+        SearchHistoryResponse page = client.search(here, phrase, before, SlashCommands.HISTORY_DEFAULT);
+        lastSearch = new SearchState(here, phrase, page.getNextBeforeSeq());
+        screen.print("* " + page.getMessagesCount() + " match(es) for \"" + phrase + "\" in " + Conversations.describe(here)
+                + (page.getNextBeforeSeq() == 0 ? "" : " (/search " + phrase + " again for older)"));
+        page.getMessagesList().forEach(m -> screen.print("  " + conversation.format(m)));
     }
 
     private void say(String text) {
@@ -132,9 +213,19 @@ final class SessionCommands {
             screen.print("* " + Conversations.describe(here) + ": " + here.getDirect().getUserA() + ", " + here.getDirect().getUserB());
             return;
         }
-        List<String> members = client.listMembers(room).getMembersList();
-        names.addUsers(members);
-        screen.print("* #" + room + ": " + String.join(", ", members));
+        org.raftchat.proto.v1.ListMembersResponse response = client.listMembers(room);
+        names.addUsers(response.getMembersList());
+        screen.print("* #" + room + ": " + withAway(response.getMembersList(), response.getAwayList()));
+    }
+
+    /**
+     * How many of the conversation's unread messages name the user, counted here from their text (the
+     * latest {@value #MENTION_SCAN_MAX} unread at most; messages edited or deleted since count as they are now).
+     */
+    private long mentionsAfter(UnreadCount count) {
+        int limit = (int) Math.min(count.getUnread(), MENTION_SCAN_MAX);
+        return client.readHistory(count.getConversation(), org.raftchat.cli.HistoryAnchor.latest(), limit).getMessagesList().stream()
+                .filter(m -> m.getSeq() > count.getReadSeq()).filter(mentions::mentions).count();
     }
 
     private void friends(SlashCommand.Friends friends) {
@@ -151,15 +242,19 @@ final class SessionCommands {
                 List<Friend> list = client.friends();
                 names.addUsers(list.stream().map(Friend::getUsername).toList());
                 screen.print(list.isEmpty() ? "* no friends yet (/friends add USER)" : "* friends: " + String.join(", ",
-                        list.stream().map(f -> f.getUsername() + (f.getOnline() ? " (online)" : " (offline)")).toList()));
+                        list.stream().map(f -> f.getUsername() + (f.getOnline() ? " (online" : " (offline")
+                                + (f.getAwayMessage().isEmpty() ? ")" : ", away: " + f.getAwayMessage() + ")")).toList()));
             }
         }
     }
 
     private void unread() {
         List<UnreadCount> counts = client.unread().getConversationsList();
-        counts.stream().filter(c -> c.getUnread() > 0).forEach(c -> screen.print("* " + Conversations.describe(c.getConversation())
-                + ": " + c.getUnread() + " unread after [" + c.getReadSeq() + "]"));
+        counts.stream().filter(c -> c.getUnread() > 0).forEach(c -> {
+            long named = mentionsAfter(c);
+            screen.print("* " + Conversations.describe(c.getConversation()) + ": " + c.getUnread() + " unread after ["
+                    + c.getReadSeq() + "]" + (named > 0 ? ", " + named + " naming you" : ""));
+        });
         if (counts.stream().noneMatch(c -> c.getUnread() > 0)) {
             screen.print("* nothing unread");
         }

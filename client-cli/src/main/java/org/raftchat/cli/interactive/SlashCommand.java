@@ -45,6 +45,20 @@ public sealed interface SlashCommand {
 
     record Del(long seq) implements SlashCommand { }
 
+    /** Search the current conversation; repeated with the same phrase, it goes on with older matches. */
+    record Search(String phrase) implements SlashCommand { }
+
+    /** Set the away message; empty means back. */
+    record Away(String message) implements SlashCommand { }
+
+    /** The current room's topic. */
+    record Topic(String topic) implements SlashCommand { }
+
+    record InviteOnly(boolean on) implements SlashCommand { }
+
+    /** Invite, kick, ban or unban a user in the current room. */
+    record Moderate(org.raftchat.cli.ChatClient.Moderation action, String user) implements SlashCommand { }
+
     record Help() implements SlashCommand { }
 
     record Quit() implements SlashCommand { }

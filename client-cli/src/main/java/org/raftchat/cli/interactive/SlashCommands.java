@@ -3,6 +3,7 @@ package org.raftchat.cli.interactive;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.raftchat.cli.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
 
 /**
@@ -25,7 +26,15 @@ public final class SlashCommands {
             new Usage("/friends", "[add|remove USER]", "list friends with online state, or change the list"),
             new Usage("/online", "", "who is online"),
             new Usage("/history", "[N]", "show N (default 20) older messages of this conversation"),
-            new Usage("/unread", "", "unread counts per conversation"),
+            new Usage("/unread", "", "unread counts per conversation, with how many name you"),
+            new Usage("/search", "PHRASE", "find messages here containing PHRASE (newest first; again for older)"),
+            new Usage("/away", "[MESSAGE]", "set your away message; /away alone: you are back"),
+            new Usage("/topic", "TEXT", "set this room's topic (owner only)"),
+            new Usage("/inviteonly", "on|off", "only invited users may join this room (owner only)"),
+            new Usage("/invite", "USER", "let USER join this room (owner only)"),
+            new Usage("/kick", "USER", "remove USER from this room (owner only)"),
+            new Usage("/ban", "USER", "remove USER and keep them out (owner only)"),
+            new Usage("/unban", "USER", "lift USER's ban (owner only)"),
             new Usage("/edit", "SEQ TEXT", "edit your message [SEQ] here"),
             new Usage("/del", "SEQ", "delete your message [SEQ] here"),
             new Usage("/help", "", "this list"),
@@ -84,6 +93,15 @@ public final class SlashCommands {
             case "/edit" -> edit(args, rest);
             case "/del" -> args.size() == 1 ? seq(args.get(0)).<SlashCommand>map(SlashCommand.Del::new).orElseGet(() -> usage("/del"))
                     : usage(name);
+            case "/search" -> rest.isEmpty() ? usage(name) : new SlashCommand.Search(rest);
+            case "/away" -> new SlashCommand.Away(rest);
+            case "/topic" -> rest.isEmpty() ? usage(name) : new SlashCommand.Topic(rest);
+            case "/inviteonly" -> args.size() == 1 && (args.get(0).equalsIgnoreCase("on") || args.get(0).equalsIgnoreCase("off"))
+                    ? new SlashCommand.InviteOnly(args.get(0).equalsIgnoreCase("on")) : usage(name);
+            case "/invite" -> oneName(name, args, user -> new SlashCommand.Moderate(ChatClient.Moderation.INVITE, user));
+            case "/kick" -> oneName(name, args, user -> new SlashCommand.Moderate(ChatClient.Moderation.KICK, user));
+            case "/ban" -> oneName(name, args, user -> new SlashCommand.Moderate(ChatClient.Moderation.BAN, user));
+            case "/unban" -> oneName(name, args, user -> new SlashCommand.Moderate(ChatClient.Moderation.UNBAN, user));
             case "/help", "/?" -> new SlashCommand.Help();
             case "/quit", "/exit" -> new SlashCommand.Quit();
             default -> new SlashCommand.Invalid("unknown command " + name + " (/help lists them; // posts a line starting with /)");

@@ -21,6 +21,9 @@ class CompletionTest {
         assertThat(Completion.candidates(List.of("/friends", ""), 1, ROOMS, USERS)).containsExactly("add", "list", "remove");
         assertThat(Completion.candidates(List.of("/friends", "add", ""), 2, ROOMS, USERS)).containsExactly("ann", "bob");
         assertThat(Completion.candidates(List.of("/msg", "bob", "hel"), 2, ROOMS, USERS)).isEmpty();
+        assertThat(Completion.candidates(List.of("/ban", ""), 1, ROOMS, USERS)).containsExactly("ann", "bob");
+        assertThat(Completion.candidates(List.of("/invite", "a"), 1, ROOMS, USERS)).containsExactly("ann", "bob");
+        assertThat(Completion.candidates(List.of("/inviteonly", ""), 1, ROOMS, USERS)).containsExactly("off", "on");
     }
 
     @Test

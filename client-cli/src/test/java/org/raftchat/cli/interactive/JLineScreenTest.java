@@ -70,4 +70,30 @@ class JLineScreenTest {
         assertThatCode(screen::close).doesNotThrowAnyException();
         keyboard.close();
     }
+
+    @Test
+    void aMentionIsPrintedAndRingsTheBell() throws Exception {
+        // Goal: a line naming the user reaches the terminal with the bell (BEL), also on a dumb terminal; a plain line
+        // does not ring. (The terminal writes asynchronously, hence the wait.)
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        ByteArrayOutputStream display = new ByteArrayOutputStream();
+        Terminal dumb = TerminalBuilder.builder().system(false).type(Terminal.TYPE_DUMB)
+                .streams(new java.io.PipedInputStream(keyboard), display).build();
+        JLineScreen screen = JLineScreen.open(dumb, dir.resolve("history"), new KnownNames());
+
+        screen.print("[1] 12:00:00 bob: lunch?");
+        screen.mention("[2] 12:00:01 bob: ann, lunch?");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> shown(display).contains("bob: lunch?")
+                && shown(display).contains("bob: ann, lunch?") && shown(display).contains("\u0007"));
+        assertThat(shown(display).chars().filter(c -> c == 7).count()).as("one bell, for the mention only").isEqualTo(1);
+        screen.close();
+        keyboard.close();
+    }
+
+    private static String shown(ByteArrayOutputStream display) {
+        synchronized (display) {
+            return display.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }

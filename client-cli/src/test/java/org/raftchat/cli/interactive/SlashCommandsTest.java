@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.raftchat.cli.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
 
 class SlashCommandsTest {
@@ -43,6 +44,27 @@ class SlashCommandsTest {
         assertThat(SlashCommands.parse("/del 3")).isEqualTo(new SlashCommand.Del(3));
         assertThat(SlashCommands.parse("/HELP")).isEqualTo(new SlashCommand.Help());
         assertThat(SlashCommands.parse("/quit")).isEqualTo(new SlashCommand.Quit());
+    }
+
+    @Test
+    void moderationAwayAndSearchCommandsParse() {
+        // Goal: the moderation, away and search commands map to their records; /away alone means back.
+        assertThat(SlashCommands.parse("/topic  release  planning ")).isEqualTo(new SlashCommand.Topic("release  planning"));
+        assertThat(SlashCommands.parse("/inviteonly ON")).isEqualTo(new SlashCommand.InviteOnly(true));
+        assertThat(SlashCommands.parse("/inviteonly off")).isEqualTo(new SlashCommand.InviteOnly(false));
+        assertThat(SlashCommands.parse("/invite bob")).isEqualTo(new SlashCommand.Moderate(ChatClient.Moderation.INVITE, "bob"));
+        assertThat(SlashCommands.parse("/kick bob")).isEqualTo(new SlashCommand.Moderate(ChatClient.Moderation.KICK, "bob"));
+        assertThat(SlashCommands.parse("/ban bob")).isEqualTo(new SlashCommand.Moderate(ChatClient.Moderation.BAN, "bob"));
+        assertThat(SlashCommands.parse("/unban bob")).isEqualTo(new SlashCommand.Moderate(ChatClient.Moderation.UNBAN, "bob"));
+        assertThat(SlashCommands.parse("/away gone  fishing")).isEqualTo(new SlashCommand.Away("gone  fishing"));
+        assertThat(SlashCommands.parse("/away")).isEqualTo(new SlashCommand.Away(""));
+        assertThat(SlashCommands.parse("/search the deploy")).isEqualTo(new SlashCommand.Search("the deploy"));
+
+        assertThat(SlashCommands.parse("/topic")).isEqualTo(new SlashCommand.Invalid("usage: /topic TEXT"));
+        assertThat(SlashCommands.parse("/inviteonly maybe")).isEqualTo(new SlashCommand.Invalid("usage: /inviteonly on|off"));
+        assertThat(SlashCommands.parse("/kick")).isEqualTo(new SlashCommand.Invalid("usage: /kick USER"));
+        assertThat(SlashCommands.parse("/ban a b")).isEqualTo(new SlashCommand.Invalid("usage: /ban USER"));
+        assertThat(SlashCommands.parse("/search")).isEqualTo(new SlashCommand.Invalid("usage: /search PHRASE"));
     }
 
     @Test
