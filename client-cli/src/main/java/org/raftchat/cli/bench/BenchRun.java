@@ -216,7 +216,7 @@ final class BenchRun {
             long began = System.nanoTime();
             progress.print("logging " + config.onlineSessions() + " online sessions in ... ");
             progress.flush();
-            onlineTokens.addAll(OnlineSessions.logIn(config.addresses(), options, credentials, config.onlineSessions()));
+            onlineTokens.addAll(OnlineSessions.logIn(config.addresses(), credentials, config.onlineSessions()));
             progress.printf(java.util.Locale.ROOT, "%.1f s%n", (System.nanoTime() - began) / 1e9);
             progress.flush();
         }

@@ -32,8 +32,15 @@ import org.raftchat.proto.v1.NotLeader;
 final class OnlineSessions implements AutoCloseable {
 
     static final String USER_PREFIX = "bench-online-";
-    /** Logins in parallel: each is a leader write with a password hash, so more only queue on the leader's two cores. */
-    static final int SETUP_THREADS = 8;
+    /**
+     * Logins in parallel. Register and login each hash the password on the leader (100,000 PBKDF2
+     * rounds, about 60 ms of a core), so 2,000 sessions cost the leader minutes of CPU however they
+     * are sent; more threads would only queue on its cores and run into call deadlines.
+     */
+    static final int SETUP_THREADS = 4;
+    /** A set-up call may wait behind the other threads' password hashes on a busy machine. */
+    static final Duration SETUP_CALL_DEADLINE = Duration.ofSeconds(15);
+    static final Duration SETUP_RETRY_BUDGET = Duration.ofSeconds(60);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final NodeChannels channels;
@@ -65,8 +72,9 @@ final class OnlineSessions implements AutoCloseable {
      * Registers (if new) and logs in users {@code bench-online-0 .. count-1}, {@value #SETUP_THREADS}
      * at a time, each thread with its own client. Returns their session tokens.
      */
-    static List<String> logIn(List<String> addresses, ClientOptions options, ChannelCredentials credentials, int count)
+    static List<String> logIn(List<String> addresses, ChannelCredentials credentials, int count)
             throws InterruptedException {
+        ClientOptions options = ClientOptions.defaults().withCallDeadline(SETUP_CALL_DEADLINE).withRetryBudget(SETUP_RETRY_BUDGET);
         ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
         try {
             List<Future<List<String>>> parts = new ArrayList<>();
