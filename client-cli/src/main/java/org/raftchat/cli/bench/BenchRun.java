@@ -114,9 +114,9 @@ final class BenchRun {
                     soak);
             long untilWindow = window.startNanos() - System.nanoTime();
             timer.schedule(() -> {
+                reporter.begin();
                 serverAtStart.set(ServerSample.take(nodes));
                 appliedAtStart.set(leaderAppliedIndex(channels, view.leader()));
-                reporter.begin();
             }, untilWindow, TimeUnit.NANOSECONDS);
             timer.scheduleAtFixedRate(reporter::tick, untilWindow + TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
 
@@ -218,6 +218,11 @@ final class BenchRun {
             progress.flush();
             onlineTokens.addAll(OnlineSessions.logIn(config.addresses(), credentials, config.onlineSessions()));
             progress.printf(java.util.Locale.ROOT, "%.1f s%n", (System.nanoTime() - began) / 1e9);
+            if (config.warmup().compareTo(Defaults.HEARTBEAT_INTERVAL) < 0) {
+                // Sessions that logged in long ago went offline; their first beat is a log entry of its own.
+                progress.println("  note: a warm-up shorter than the heartbeat interval (" + DurationConverter.format(Defaults.HEARTBEAT_INTERVAL)
+                        + ") lets sessions come back online inside the window, each with a log entry");
+            }
             progress.flush();
         }
         return view;

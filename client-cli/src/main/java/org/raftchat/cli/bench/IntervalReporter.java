@@ -60,7 +60,7 @@ final class IntervalReporter {
         beganNanos = lastLineNanos = System.nanoTime();
         lastLineAcks = counters.ackInWindow.sum();
         if (soak != null) {
-            soak.begin(beganNanos, lastLineAcks, failures());
+            soak.begin(window.startNanos(), lastLineAcks, failures());
         }
     }
 

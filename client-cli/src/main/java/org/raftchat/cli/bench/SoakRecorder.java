@@ -36,9 +36,9 @@ final class SoakRecorder {
         this.server = server;
     }
 
-    /** The window starts: the first row counts from here. */
-    void begin(long nowNanos, long acks, long errors) {
-        windowStartNanos = rowStartNanos = nowNanos;
+    /** The window starts (at {@code windowStartNanos}, which rows count from); {@code acks} and {@code errors} so far. */
+    void begin(long windowStartNanos, long acks, long errors) {
+        this.windowStartNanos = rowStartNanos = windowStartNanos;
         acksAtRowStart = acks;
         errorsAtRowStart = errors;
         serverAtRowStart = server.get();
@@ -56,8 +56,10 @@ final class SoakRecorder {
      * and {@code errors} are the run's totals so far. The row open at the window's end is left to {@link #finish}.
      */
     void tick(long nowNanos, long acks, long errors) {
-        if (nowNanos - rowStartNanos >= rowNanos && nowNanos - windowEndNanos < 0) {
-            close(nowNanos, acks, errors);
+        long rowEnd = rowStartNanos + rowNanos;
+        if (nowNanos - rowEnd >= 0 && nowNanos - windowEndNanos < 0) {
+            // Rows keep to the nominal grid (a minute, two ...), not to the tick that happened to close them.
+            close(rowEnd, acks, errors);
         }
     }
 
@@ -72,17 +74,17 @@ final class SoakRecorder {
         return List.copyOf(rows);
     }
 
-    private void close(long nowNanos, long acks, long errors) {
-        double seconds = (nowNanos - rowStartNanos) / 1e9;
+    private void close(long rowEndNanos, long acks, long errors) {
+        double seconds = (rowEndNanos - rowStartNanos) / 1e9;
         long rowAcks = acks - acksAtRowStart;
         ServerSample end = server.get();
         long cpuMicros = end.cpuMicrosSince(serverAtRowStart);
-        rows.add(new SoakRow(rows.size() + 1, round((nowNanos - windowStartNanos) / 1e9), round(rowAcks / seconds),
+        rows.add(new SoakRow(rows.size() + 1, round((rowEndNanos - windowStartNanos) / 1e9), round(rowAcks / seconds),
                 p99Ms(BenchResult.COMMIT), p99Ms(BenchResult.FOLLOWER_READ), p99Ms(BenchResult.DELIVERY), errors - errorsAtRowStart,
                 cpuMicros < 0 || rowAcks == 0 ? -1 : round((double) cpuMicros / rowAcks),
                 end.rssBytes() < 0 ? -1 : round(end.rssBytes() / 1048576.0),
                 end.diskBytes() < 0 ? -1 : round(end.diskBytes() / 1048576.0)));
-        rowStartNanos = nowNanos;
+        rowStartNanos = rowEndNanos;
         acksAtRowStart = acks;
         errorsAtRowStart = errors;
         serverAtRowStart = end;

@@ -97,6 +97,23 @@ class SoakRecorderTest {
     }
 
     @Test
+    void rowsKeepToTheGridWhenTheTickComesLate() {
+        // Goal: a tick 0.9 s late closes the row at its nominal end (10 s, 20 s), so rows stay comparable.
+        for (int i = 0; i < 3; i++) {
+            samples.add(ServerSample.NONE);
+        }
+        SoakRecorder soak = recorder(Duration.ofSeconds(10), 30 * SEC);
+        soak.begin(5 * SEC, 100, 0);    // the window starts 5 s into the run
+
+        soak.tick(15 * SEC - 1, 1_100, 0);  // just before the first row's end: stays open
+        soak.tick(15 * SEC + 900_000_000L, 1_190, 0);
+        soak.tick(25 * SEC + 1, 2_190, 0);
+
+        assertThat(soak.rows()).extracting(SoakRow::endS).containsExactly(10.0, 20.0);
+        assertThat(soak.rows()).extracting(SoakRow::ackedPerSec).containsExactly(109.0, 100.0);
+    }
+
+    @Test
     void csvHasOneLinePerRowAndLeavesUnknownsEmpty() {
         // Goal: soak.csv can be plotted as is: a header, one line per row, unknown figures as empty cells.
         List<SoakRow> rows = List.of(new SoakRow(1, 60, 1000, 8.5, 2.25, -1, 0, 120, 900, 12.5),
