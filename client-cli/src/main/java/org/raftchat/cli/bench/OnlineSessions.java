@@ -52,7 +52,6 @@ final class OnlineSessions implements AutoCloseable {
     final LongAdder sent = new LongAdder();
     final LongAdder acked = new LongAdder();
     final LongAdder errors = new LongAdder();
-    final LongAdder redirects = new LongAdder();
     private final RunCounters counters;
     private double owed;
     private ScheduledFuture<?> ticking;
@@ -135,11 +134,6 @@ final class OnlineSessions implements AutoCloseable {
         return sessions;
     }
 
-    /** Heartbeats per second, all sessions together: sessions / interval. */
-    double ratePerSec() {
-        return sessions / (interval.toNanos() / 1e9);
-    }
-
     private void beat(String address, boolean mayRedirect) {
         boolean measured = window.contains(System.nanoTime());
         if (measured) {
@@ -178,8 +172,7 @@ final class OnlineSessions implements AutoCloseable {
         if (mayRedirect && notLeader != null && !notLeader.getLeaderApiAddress().isEmpty()) {
             leader.follow(address, notLeader.getLeaderApiAddress());
             if (measured) {
-                redirects.increment();
-                sent.decrement();
+                sent.decrement(); // the resend counts instead
             }
             beat(notLeader.getLeaderApiAddress(), false);
             return;
