@@ -14,6 +14,21 @@
 #       Results: bench-results/<time>/<n>-<load>/ (result.json, *.hlog, percentiles.svg),
 #                bench-results/<time>/summary.md, and the nodes' logs in bench-results/<time>/logs/.
 #
+#   scripts/bench.sh mixed [--nodes 3|5] [--quick] [--read-mode safe|lease] [-- BENCH_OPTION...]
+#       The whole chat running (issue 12), one run: open loop 2,000 posts/s over 100 rooms, 4 readers on
+#       followers at 1,000 linearizable reads/s in all, 20 subscribers on followers, 2,000 online sessions
+#       heartbeating to the leader every 10 s; 20 s after a 15 s warm-up (--quick: 5 s after 2 s).
+#       Prints commit, read and delivery p99, errors, heartbeats, log entries in the window and server
+#       CPU per acknowledged post (all nodes, from /proc). Results: bench-results/<time>-mixed/.
+#
+#   scripts/bench.sh soak [--minutes M] [--nodes 3|5] [--read-mode safe|lease] [-- BENCH_OPTION...]
+#       A soak, one run: open loop 1,000 posts/s over 100 rooms, 4 readers at 500 reads/s, 20 subscribers,
+#       2,000 online sessions, for M minutes (default 30) after a 15 s warm-up. Per minute: p99 of commit,
+#       read and delivery, errors, server CPU per post, the nodes' RSS and bytes on disk; printed as a table
+#       at the end and written to bench-results/<time>-soak/soak/soak.csv (and result.json) for the curve.
+#
+#   Every run reads the nodes' CPU, memory and disk through `--run-dir` (the cluster's run dir).
+#
 #   scripts/bench.sh --jmh [-- JMH_OPTION...]
 #       The JMH micro-benchmarks of chat-statemachine (ApplyBatchBenchmark, CommandCodecBenchmark):
 #       1 fork, 3 warm-up and 3 measured iterations of 1 s each. JMH_OPTIONs go to org.openjdk.jmh.Main,
@@ -32,20 +47,25 @@ read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}"
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
-nodes=3 quick=0 jmh=0 read_mode=safe extra=()
+nodes=3 quick=0 jmh=0 read_mode=safe extra=() preset=suite soak_minutes=30
+case ${1:-} in
+  mixed|soak) preset=$1; shift ;;
+esac
 while [[ $# -gt 0 ]]; do
   case $1 in
+    --minutes) soak_minutes=${2:?--minutes needs a number}; shift 2 ;;
     --nodes) nodes=${2:?--nodes needs 3 or 5}; shift 2 ;;
     --quick) quick=1; shift ;;
     --read-mode) read_mode=${2:?--read-mode needs safe or lease}; shift 2 ;;
     --jmh) jmh=1; shift ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 [[ $nodes == 3 || $nodes == 5 ]] || die "--nodes must be 3 or 5"
 [[ $read_mode == safe || $read_mode == lease ]] || die "--read-mode must be safe or lease"
+[[ $soak_minutes =~ ^[1-9][0-9]*$ ]] || die "--minutes must be a whole number of minutes"
 command -v java >/dev/null || die "java not found: install a JDK 17"
 command -v mvn >/dev/null || die "mvn not found: install Maven 3.8+"
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -92,6 +112,7 @@ run_suite() {
   done
 
   out=$ROOT/bench-results/$stamp
+  [[ $preset == suite ]] || out=$out-$preset
   run_dir=$(mktemp -d "${TMPDIR:-/tmp}/raftchat-bench.XXXXXX")
   mkdir -p "$out"
   dev() { RAFTCHAT_READ_MODE=$read_mode RAFTCHAT_RUN_DIR=$run_dir RAFTCHAT_RAFT_PORT_BASE=$RAFT_PORT_BASE RAFTCHAT_API_PORT_BASE=$API_PORT_BASE "$ROOT/raftchat-dev" "$@"; }
@@ -111,14 +132,23 @@ run_suite() {
 
   local duration=20s warmup=5s
   if [[ $quick == 1 ]]; then duration=5s warmup=2s; fi
-  local runs=(
-    "1-open-500|--mode open --rate 500"
-    "2-open-2000|--mode open --rate 2000"
-    "3-closed-1|--mode closed --in-flight 1 --readers 0"
-    "4-closed-16|--mode closed --in-flight 16 --readers 0"
-    "5-closed-64|--mode closed --in-flight 64 --readers 0"
-    "6-open-500-reads-1000|--mode open --rate 500 --read-rate 1000"
-  )
+  local runs=()
+  case $preset in
+    suite) runs=(
+        "1-open-500|--mode open --rate 500"
+        "2-open-2000|--mode open --rate 2000"
+        "3-closed-1|--mode closed --in-flight 1 --readers 0"
+        "4-closed-16|--mode closed --in-flight 16 --readers 0"
+        "5-closed-64|--mode closed --in-flight 64 --readers 0"
+        "6-open-500-reads-1000|--mode open --rate 500 --read-rate 1000"
+      ) ;;
+    mixed)
+      [[ $quick == 1 ]] || warmup=15s
+      runs=("mixed|--mode open --rate 2000 --rooms 100 --readers 4 --read-rate 1000 --subscribers 20 --online-sessions 2000") ;;
+    soak)
+      warmup=15s
+      runs=("soak|--mode open --rate 1000 --rooms 100 --readers 4 --read-rate 500 --subscribers 20 --online-sessions 2000 --soak --soak-minutes $soak_minutes") ;;
+  esac
   # A fresh cluster's JVMs are still compiling the hot path: figures from the first seconds
   # measure the JIT, not RaftChat. Warm every node up with a closed-loop load first (not recorded).
   local cluster_warmup=60s
@@ -131,9 +161,12 @@ run_suite() {
     local name=${run%%|*} args
     read -r -a args <<< "${run#*|}"
     echo
-    echo "=== $name: ${args[*]} ($duration after $warmup warm-up, $nodes nodes)"
-    java "${JAVA_OPTS[@]}" -jar "$CLI_JAR" bench --cluster "$cluster" "${args[@]}" \
-        --duration "$duration" --warmup "$warmup" --output "$out/$name" "${extra[@]}" || failed+=("$name")
+    echo "=== $name: ${args[*]} ($( [[ $preset == soak ]] && echo "$soak_minutes min" || echo "$duration") after $warmup warm-up, $nodes nodes)"
+    # A soak's length is --soak-minutes; every other run's is --duration.
+    local length=(--duration "$duration")
+    [[ $preset == soak ]] && length=()
+    java "${JAVA_OPTS[@]}" -jar "$CLI_JAR" bench --cluster "$cluster" "${args[@]}" "${length[@]}" \
+        --warmup "$warmup" --run-dir "$run_dir" --output "$out/$name" "${extra[@]}" || failed+=("$name")
   done
 
   echo

@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
                 "Open loop times each write from its intended start (no coordinated omission)."})
 public final class BenchCommand implements Callable<Integer> {
 
+    static final int SOAK_MINUTES = 30;
+    static final int MAX_SOAK_MINUTES = 24 * 60;
+    static final Duration SOAK_ROW = Duration.ofMinutes(1);
+
     @Mixin
     ClusterOptions cluster;
 
@@ -75,6 +79,28 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Reads per second, all readers together. Default: ${DEFAULT-VALUE}.")
     int readRatePerSec;
 
+    @Option(names = "--online-sessions", paramLabel = "N", defaultValue = "0",
+            description = "Extra users, logged in before the load, each heartbeating to the leader every "
+                    + "10 s as the chat client does (counted apart from the posts). Default: ${DEFAULT-VALUE}.")
+    int onlineSessions;
+
+    @Option(names = "--soak", description = "A long run reported per row (a minute by default): p99 of commit, read and "
+            + "delivery, errors, and with --run-dir the nodes' CPU per post, memory and disk; a table at the end and soak.csv.")
+    boolean soak;
+
+    @Option(names = "--soak-minutes", paramLabel = "M",
+            description = "With --soak: the measured window in minutes (instead of --duration). Default: 30.")
+    Integer soakMinutes;
+
+    @Option(names = "--soak-row", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "With --soak: the length of one row. Default: 1m.")
+    Duration soakRow;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "A raftchat-dev run dir (pids/<id>.pid, data/<id>): the nodes' CPU per post, memory and disk are "
+                    + "read from /proc and the data dirs. scripts/bench.sh passes it.")
+    Path runDir;
+
     @Option(names = "--output", paramLabel = "DIR",
             description = "Where result.json, *.hlog and percentiles.svg go. Default: bench-results/<time>-<mode>-<N>.")
     Path output;
@@ -92,6 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
             BenchOutputs.write(config.outputDir(), outcome);
             out.println();
             out.print(ResultTable.render(outcome.result()));
+            if (config.soak()) {
+                out.println();
+                out.print(SoakTable.render(outcome.result().soak()));
+            }
             out.println("results: " + config.outputDir());
             out.flush();
             return ExitCodes.OK;
@@ -101,6 +131,18 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.of(e);
         }
+    }
+
+    /** A soak's window: --soak-minutes (30 unless given); --duration would be ambiguous next to it. */
+    private Duration soakWindow() {
+        if (spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
+            throw new IllegalArgumentException("--duration: a soak's length is --soak-minutes");
+        }
+        int minutes = soakMinutes != null ? soakMinutes : SOAK_MINUTES;
+        if (minutes < 1 || minutes > MAX_SOAK_MINUTES) {
+            throw new IllegalArgumentException("--soak-minutes: must be in 1.." + MAX_SOAK_MINUTES + ", got " + minutes);
+        }
+        return Duration.ofMinutes(minutes);
     }
 
     /** {@code --verbose} (from the cluster mixin): the setup client's retries, on stderr. */
@@ -116,8 +158,16 @@ public final class BenchCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + shape.label() + "-"
                         + (shape == LoadShape.OPEN ? ratePerSec : inFlight));
         try {
-            return new BenchConfig(addresses, shape, ratePerSec, inFlight, duration, warmup, rooms, messageBytes,
-                    subscribers, readers, readRatePerSec, dir);
+            Duration window = soak ? soakWindow() : duration;
+            Duration row = soak ? (soakRow != null ? soakRow : SOAK_ROW) : null;
+            if (!soak && (soakMinutes != null || soakRow != null)) {
+                throw new IllegalArgumentException((soakMinutes != null ? "--soak-minutes" : "--soak-row") + ": needs --soak");
+            }
+            if (runDir != null) {
+                NodeProcess.ofRunDir(runDir); // names the problem now (no pids/, no pid files), not after the set-up
+            }
+            return new BenchConfig(addresses, shape, ratePerSec, inFlight, window, warmup, rooms, messageBytes,
+                    subscribers, readers, readRatePerSec, dir, onlineSessions, row, runDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -22,10 +22,13 @@ import java.util.stream.IntStream;
  * @param readers         readers of the newest {@link #READ_PAGE} messages on followers
  * @param readRatePerSec  all readers together, reads per second (open loop)
  * @param outputDir       where result.json, the .hlog files and percentiles.svg go
+ * @param onlineSessions  extra users only heartbeating (an idle chat window each)
+ * @param soakRow         per-row figures (p99s, memory, disk) for every row of this length; null: none
+ * @param runDir          a raftchat-dev run dir naming the node processes (server CPU, memory, disk); null: not measured
  */
 public record BenchConfig(List<String> addresses, LoadShape shape, int ratePerSec, int inFlight, Duration duration,
                           Duration warmup, int rooms, int messageBytes, int subscribers, int readers, int readRatePerSec,
-                          Path outputDir) {
+                          Path outputDir, int onlineSessions, Duration soakRow, Path runDir) {
 
     /** The page a reader asks for: the newest 50 messages of a room. */
     public static final int READ_PAGE = 50;
@@ -41,6 +44,8 @@ public record BenchConfig(List<String> addresses, LoadShape shape, int ratePerSe
     /** Under the default 64 KiB inbound gRPC limit with room for the other fields. */
     static final int MAX_MESSAGE_BYTES = 60 * 1024;
     static final Duration MAX_DURATION = Duration.ofHours(24);
+    static final int MAX_ONLINE_SESSIONS = 100_000;
+    static final Duration MIN_SOAK_ROW = Duration.ofSeconds(1);
 
     public BenchConfig {
         Objects.requireNonNull(addresses, "addresses");
@@ -65,6 +70,23 @@ public record BenchConfig(List<String> addresses, LoadShape shape, int ratePerSe
         if (warmup.isNegative() || warmup.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("--warmup: must be >= 0 and <= 24h, got " + DurationConverter.format(warmup));
         }
+        requireIn("--online-sessions", onlineSessions, 0, MAX_ONLINE_SESSIONS);
+        if (soakRow != null && (soakRow.compareTo(MIN_SOAK_ROW) < 0 || soakRow.compareTo(duration) > 0)) {
+            throw new IllegalArgumentException("--soak-row: must be >= 1s and <= the measured window ("
+                    + DurationConverter.format(duration) + "), got " + DurationConverter.format(soakRow));
+        }
+    }
+
+    /** A plain run: no online sessions, no soak rows, no node processes read. */
+    public BenchConfig(List<String> addresses, LoadShape shape, int ratePerSec, int inFlight, Duration duration,
+                       Duration warmup, int rooms, int messageBytes, int subscribers, int readers, int readRatePerSec,
+                       Path outputDir) {
+        this(addresses, shape, ratePerSec, inFlight, duration, warmup, rooms, messageBytes, subscribers, readers,
+                readRatePerSec, outputDir, 0, null, null);
+    }
+
+    boolean soak() {
+        return soakRow != null;
     }
 
     public List<String> roomNames() {

@@ -2,7 +2,7 @@ package org.raftchat.cli.bench;
 
 import java.nio.file.Path;
 
-/** Writes what a run leaves besides its .hlog files (written while it runs): result.json and percentiles.svg. */
+/** Writes what a run leaves besides its .hlog files (written while it runs): result.json, percentiles.svg and, for a soak, soak.csv. */
 final class BenchOutputs {
 
     private BenchOutputs() {
@@ -14,5 +14,8 @@ final class BenchOutputs {
         String title = "RaftChat " + r.cluster().nodes() + " nodes, " + r.parameters().loadDescription() + ", "
                 + r.parameters().messageBytes() + "-byte messages (" + r.startedAt() + ")";
         PercentilePlot.write(dir.resolve(PercentilePlot.FILE_NAME), title, outcome.histograms());
+        if (!r.soak().isEmpty()) {
+            SoakTable.write(dir, r.soak());
+        }
     }
 }

@@ -16,9 +16,10 @@ import java.util.Objects;
  */
 public record BenchResult(int schemaVersion, String runId, String startedAt, Parameters parameters, Cluster cluster,
                           MachineInfo machine, double measuredSeconds, double throughputMsgsPerSec, Counts counts,
-                          Map<String, LatencySummary> latencyMs) {
+                          Map<String, LatencySummary> latencyMs, ServerUsage server, Presence presence, List<SoakRow> soak) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2 added server, presence and soak (absent, so null or empty, in results of version 1). */
+    public static final int SCHEMA_VERSION = 2;
     public static final String COMMIT = "commit";
     public static final String DELIVERY = "delivery";
     public static final String FOLLOWER_READ = "follower_read";
@@ -29,6 +30,15 @@ public record BenchResult(int schemaVersion, String runId, String startedAt, Par
         Objects.requireNonNull(machine, "machine");
         Objects.requireNonNull(counts, "counts");
         latencyMs = Collections.unmodifiableMap(new LinkedHashMap<>(latencyMs));
+        soak = soak == null ? List.of() : List.copyOf(soak);
+    }
+
+    /** A result without server figures, online sessions or soak rows. */
+    public BenchResult(int schemaVersion, String runId, String startedAt, Parameters parameters, Cluster cluster,
+                       MachineInfo machine, double measuredSeconds, double throughputMsgsPerSec, Counts counts,
+                       Map<String, LatencySummary> latencyMs) {
+        this(schemaVersion, runId, startedAt, parameters, cluster, machine, measuredSeconds, throughputMsgsPerSec, counts,
+                latencyMs, null, null, List.of());
     }
 
     public LatencySummary latency(String name) {
@@ -37,7 +47,8 @@ public record BenchResult(int schemaVersion, String runId, String startedAt, Par
 
     /** The run's parameters as plain values ({@link BenchConfig} minus the output directory). */
     public record Parameters(String mode, int ratePerSec, int inFlight, double durationS, double warmupS, int rooms,
-                             int messageBytes, int subscribers, int readers, int readRatePerSec, List<String> addresses) {
+                             int messageBytes, int subscribers, int readers, int readRatePerSec, List<String> addresses,
+                             int onlineSessions) {
 
         public Parameters {
             addresses = List.copyOf(addresses);
@@ -46,7 +57,7 @@ public record BenchResult(int schemaVersion, String runId, String startedAt, Par
         static Parameters of(BenchConfig c) {
             return new Parameters(c.shape().label(), c.ratePerSec(), c.inFlight(), c.duration().toMillis() / 1000.0,
                     c.warmup().toMillis() / 1000.0, c.rooms(), c.messageBytes(), c.subscribers(), c.readers(),
-                    c.readRatePerSec(), c.addresses());
+                    c.readRatePerSec(), c.addresses(), c.onlineSessions());
         }
 
         /** "open-500" or "closed-16". */
@@ -71,5 +82,35 @@ public record BenchResult(int schemaVersion, String runId, String startedAt, Par
         static Cluster of(ClusterView view) {
             return new Cluster(view.nodeIds().size(), view.leader(), view.followers(), view.nodeIds());
         }
+    }
+
+    /**
+     * What the nodes spent in the measured window, read from /proc (needs {@code --run-dir}).
+     *
+     * @param nodes            node processes read
+     * @param cpuSeconds       user + system CPU of all nodes in the window
+     * @param cpuPercent       the same as a share of one core (200 = two cores busy)
+     * @param cpuUsPerAck      server CPU per acknowledged post, microseconds (the issue's figure of merit)
+     * @param rssMb            resident memory of all nodes at the window's end, MiB
+     * @param diskMb           bytes under all data directories at the window's end, MiB
+     */
+    public record ServerUsage(int nodes, double cpuSeconds, double cpuPercent, double cpuUsPerAck, double rssMb,
+                              double diskMb) {
+    }
+
+    /**
+     * The online sessions' heartbeats in the measured window, and what the log took meanwhile.
+     *
+     * @param sessions        sessions heartbeating
+     * @param intervalS       each session's heartbeat interval
+     * @param heartbeats      heartbeats sent in the window
+     * @param heartbeatsOk    answered OK
+     * @param heartbeatErrors failed (after one redirect to the leader)
+     * @param logEntries      entries the leader applied in the window (its applied index, before and after);
+     *                        -1 if it could not be read or the leader changed
+     * @param logEntriesPerAck log entries per acknowledged post: 1 plus what presence and everything else costs
+     */
+    public record Presence(int sessions, double intervalS, long heartbeats, long heartbeatsOk, long heartbeatErrors,
+                           long logEntries, double logEntriesPerAck) {
     }
 }

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.raftchat.cli.ChatClient;
 import org.raftchat.cli.ClientOptions;
+import org.raftchat.config.Defaults;
+import org.raftchat.proto.v1.ClusterInfo;
+import org.raftchat.proto.v1.GetClusterInfoRequest;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One benchmark run against a running cluster: find the leader, create the rooms, open the
@@ -59,7 +64,9 @@ final class BenchRun {
         String runId = MessageText.newRunId();
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<String> sessionTokens = new ArrayList<>();
-        ClusterView view = prepareCluster(sessionTokens);
+        List<String> onlineTokens = new ArrayList<>();
+        ClusterView view = prepareCluster(sessionTokens, onlineTokens);
+        List<NodeProcess> nodes = config.runDir() == null ? List.of() : NodeProcess.ofRunDir(config.runDir());
         createOutputDir();
         progress.println("raftchat bench " + runId + ": " + config.loadDescription() + ", " + DurationConverter.format(config.duration())
                 + " after " + DurationConverter.format(config.warmup()) + " warm-up; leader " + view.leader()
@@ -76,6 +83,12 @@ final class BenchRun {
             return t;
         });
         MeasurementWindow window;
+        AtomicReference<ServerSample> serverAtStart = new AtomicReference<>(ServerSample.NONE);
+        AtomicLong appliedAtStart = new AtomicLong(-1);
+        ServerSample serverAtEnd;
+        long appliedAtEnd;
+        List<SoakRow> reporterRows;
+        OnlineSessions online = null;
         try (NodeChannels channels = new NodeChannels(sessionTokens, credentials);
              DeliveryProbe subscribers = new DeliveryProbe(channels, timer, runId, counters, delivery)) {
             for (Placement p : Placement.spread(config.subscribers(), view.readNodes(), config.roomNames())) {
@@ -95,20 +108,37 @@ final class BenchRun {
             FollowerReaders readers = new FollowerReaders(channels,
                     Placement.spread(config.readers(), view.readNodes(), config.roomNames()),
                     policy.callDeadline(), counters, read, window);
+            SoakRecorder soak = config.soak() ? new SoakRecorder(config.soakRow(), window.endNanos(), () -> ServerSample.take(nodes)) : null;
             IntervalReporter reporter = new IntervalReporter(config.outputDir(), List.of(commit, delivery, read), commit,
-                    counters, progress, "raftchat bench " + runId + ", " + config.loadDescription(), window, sender::outstanding);
+                    counters, progress, "raftchat bench " + runId + ", " + config.loadDescription(), window, sender::outstanding,
+                    soak);
             long untilWindow = window.startNanos() - System.nanoTime();
-            timer.schedule(reporter::begin, untilWindow, TimeUnit.NANOSECONDS);
+            timer.schedule(() -> {
+                reporter.begin();
+                serverAtStart.set(ServerSample.take(nodes));
+                appliedAtStart.set(leaderAppliedIndex(channels, view.leader()));
+            }, untilWindow, TimeUnit.NANOSECONDS);
             timer.scheduleAtFixedRate(reporter::tick, untilWindow + TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
 
             LoadDriver driver = LoadDriver.of(config, sender, loadStart, window.endNanos());
             readers.start(config.readRatePerSec(), loadStart, window.endNanos());
+            if (!onlineTokens.isEmpty()) {
+                online = new OnlineSessions(onlineTokens, credentials, new LeaderTracker(known, view.leader()),
+                        Defaults.HEARTBEAT_INTERVAL, policy.callDeadline(), window, counters);
+                online.start(timer, window.endNanos());
+            }
             driver.start();
             try {
                 driver.awaitEnd();
+                // The window is over: the nodes' CPU and the leader's log, before the drain adds to either.
+                serverAtEnd = ServerSample.take(nodes);
+                appliedAtEnd = leaderAppliedIndex(channels, view.leader());
                 readers.awaitEnd();
                 drain(sender, readers, counters);
             } finally {
+                if (online != null) {
+                    online.close();
+                }
                 driver.stop();
                 readers.stop();
                 sender.abandon();
@@ -116,6 +146,7 @@ final class BenchRun {
                 reporter.finish();
                 timer.shutdownNow();
             }
+            reporterRows = soak == null ? List.of() : soak.rows();
         }
         Map<String, Histogram> histograms = new LinkedHashMap<>();
         for (LatencyMetric metric : List.of(commit, delivery, read)) {
@@ -126,19 +157,75 @@ final class BenchRun {
         double throughput = counters.ackInWindow.sum() / window.seconds();
         BenchResult result = new BenchResult(BenchResult.SCHEMA_VERSION, runId, startedAt.toString(),
                 BenchResult.Parameters.of(config), BenchResult.Cluster.of(view), MachineInfo.current(), window.seconds(),
-                throughput, counters.snapshot(), latency);
+                throughput, counters.snapshot(), latency,
+                serverUsage(nodes.size(), serverAtStart.get(), serverAtEnd, counters.ackInWindow.sum()),
+                presence(online, appliedAtStart.get(), appliedAtEnd, counters.ackInWindow.sum()),
+                reporterRows);
         return new BenchOutcome(result, histograms);
     }
 
+    /** What the nodes spent in the window; null when no node process could be read. */
+    static BenchResult.ServerUsage serverUsage(int nodes, ServerSample start, ServerSample end, long acks) {
+        long cpuMicros = end.cpuMicrosSince(start);
+        if (cpuMicros < 0) {
+            return null;
+        }
+        double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
+        return new BenchResult.ServerUsage(nodes, round(cpuMicros / 1e6), round(100 * cpuMicros / 1e6 / seconds),
+                acks == 0 ? -1 : round((double) cpuMicros / acks), mib(end.rssBytes()), mib(end.diskBytes()));
+    }
+
+    private static BenchResult.Presence presence(OnlineSessions online, long appliedStart, long appliedEnd, long acks) {
+        long entries = appliedStart < 0 || appliedEnd < appliedStart ? -1 : appliedEnd - appliedStart;
+        double perAck = entries < 0 || acks == 0 ? -1 : round((double) entries / acks);
+        if (online == null) {
+            return new BenchResult.Presence(0, 0, 0, 0, 0, entries, perAck);
+        }
+        return new BenchResult.Presence(online.sessions(), Defaults.HEARTBEAT_INTERVAL.toMillis() / 1000.0,
+                online.sent.sum(), online.acked.sum(), online.errors.sum(), entries, perAck);
+    }
+
+    /** The leader's applied index, or -1 if it cannot say or no longer leads (entries counted across a change would mislead). */
+    private long leaderAppliedIndex(NodeChannels channels, String leader) {
+        try {
+            ClusterInfo info = channels.blocking(leader, policy.callDeadline()).getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
+            return info.getRole().contains("LEADER") ? info.getAppliedIndex() : -1;
+        } catch (RuntimeException unavailable) {
+            return -1;
+        }
+    }
+
+    private static double mib(long bytes) {
+        return bytes < 0 ? -1 : round(bytes / 1048576.0);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
     /** Finds the leader and followers, logs the simulated users in and creates the rooms, with the product client. */
-    private ClusterView prepareCluster(List<String> sessionTokens) throws InterruptedException {
+    private ClusterView prepareCluster(List<String> sessionTokens, List<String> onlineTokens) throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().withCallDeadline(Duration.ofSeconds(2))
                 .withRetryBudget(policy.budget());
+        ClusterView view;
         try (ChatClient client = new ChatClient(config.addresses(), options, credentials)) {
-            ClusterView view = ClusterProbe.probe(client, PROBE_PATIENCE);
+            view = ClusterProbe.probe(client, PROBE_PATIENCE);
             sessionTokens.addAll(BenchUsers.prepare(client, config.roomNames()));
-            return view;
         }
+        if (config.onlineSessions() > 0) {
+            long began = System.nanoTime();
+            progress.print("logging " + config.onlineSessions() + " online sessions in ... ");
+            progress.flush();
+            onlineTokens.addAll(OnlineSessions.logIn(config.addresses(), credentials, config.onlineSessions()));
+            progress.printf(java.util.Locale.ROOT, "%.1f s%n", (System.nanoTime() - began) / 1e9);
+            if (config.warmup().compareTo(Defaults.HEARTBEAT_INTERVAL) < 0) {
+                // Sessions that logged in long ago went offline; their first beat is a log entry of its own.
+                progress.println("  note: a warm-up shorter than the heartbeat interval (" + DurationConverter.format(Defaults.HEARTBEAT_INTERVAL)
+                        + ") lets sessions come back online inside the window, each with a log entry");
+            }
+            progress.flush();
+        }
+        return view;
     }
 
     /** Lets writes in flight finish (up to their retry budget), then reads, then deliveries on their way. */

@@ -27,6 +27,8 @@ final class IntervalReporter {
     private final MeasurementWindow window;
     private final LongSupplier outstandingWrites;
     private final List<HistogramLogFile> logs = new ArrayList<>();
+    /** Null unless the run is a soak. */
+    private final SoakRecorder soak;
     private final Histogram recentCommit = new Histogram(LatencyMetric.HIGHEST_MICROS, LatencyMetric.SIGNIFICANT_DIGITS);
     private long beganNanos;
     private long lastLineNanos;
@@ -35,7 +37,9 @@ final class IntervalReporter {
     private boolean finished;
 
     IntervalReporter(Path dir, List<LatencyMetric> metrics, LatencyMetric commit, RunCounters counters,
-                     PrintWriter progress, String comment, MeasurementWindow window, LongSupplier outstandingWrites) {
+                     PrintWriter progress, String comment, MeasurementWindow window, LongSupplier outstandingWrites,
+                     SoakRecorder soak) {
+        this.soak = soak;
         this.window = window;
         this.outstandingWrites = outstandingWrites;
         this.dir = dir;
@@ -55,6 +59,9 @@ final class IntervalReporter {
         }
         beganNanos = lastLineNanos = System.nanoTime();
         lastLineAcks = counters.ackInWindow.sum();
+        if (soak != null) {
+            soak.begin(window.startNanos(), lastLineAcks, failures());
+        }
     }
 
     synchronized void tick() {
@@ -67,6 +74,12 @@ final class IntervalReporter {
             if (metrics.get(i) == commit) {
                 recentCommit.add(interval);
             }
+            if (soak != null) {
+                soak.add(metrics.get(i).name(), interval);
+            }
+        }
+        if (soak != null) {
+            soak.tick(System.nanoTime(), counters.ackInWindow.sum(), failures());
         }
         if (++ticks % TICKS_PER_LINE == 0) {
             printLine();
@@ -82,8 +95,16 @@ final class IntervalReporter {
             begin();
         }
         tick();
+        if (soak != null) {
+            soak.finish(counters.ackInWindow.sum(), failures());
+        }
         finished = true;
         logs.forEach(HistogramLogFile::close);
+    }
+
+    /** Writes and reads that failed for good. */
+    private long failures() {
+        return counters.errors.sum() + counters.readErrors.sum();
     }
 
     private void printLine() {

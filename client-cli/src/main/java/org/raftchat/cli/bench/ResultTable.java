@@ -43,10 +43,35 @@ final class ResultTable {
         out.append(String.format(Locale.ROOT, "deliveries %d   subscription errors %d   follower reads %d   read errors %d"
                         + "   client send lag max %s ms%n",
                 c.deliveries(), c.subscriptionErrors(), c.reads(), c.readErrors(), TextTables.ms(c.sendLagMaxMs())));
+        out.append(server(r.server()));
+        out.append(presence(r.presence()));
         c.failuresByKind().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 out.append(String.format(Locale.ROOT, "failed attempts: %s x%d, e.g. %s%n",
                         e.getKey(), e.getValue(), c.failureExamples().getOrDefault(e.getKey(), "?"))));
         return out.toString();
+    }
+
+    /** Server CPU per acknowledged post: the figure of merit, summed over the nodes. */
+    private static String server(BenchResult.ServerUsage s) {
+        if (s == null) {
+            return "server CPU: not measured (needs --run-dir with the nodes' pid files)" + System.lineSeparator();
+        }
+        return String.format(Locale.ROOT, "server CPU %s µs per acked post (%d nodes, %.1f%% of one core)   RSS %.0f MiB   disk %.1f MiB%n",
+                s.cpuUsPerAck() < 0 ? NO_DATA : String.format(Locale.ROOT, "%.0f", s.cpuUsPerAck()), s.nodes(), s.cpuPercent(),
+                s.rssMb(), s.diskMb());
+    }
+
+    private static String presence(BenchResult.Presence p) {
+        if (p == null) {
+            return "";
+        }
+        String entries = p.logEntries() < 0 ? "log entries in window: unknown (leader changed or unreadable)"
+                : String.format(Locale.ROOT, "log entries in window %d (%.2f per acked post)", p.logEntries(), p.logEntriesPerAck());
+        if (p.sessions() == 0) {
+            return entries + System.lineSeparator();
+        }
+        return String.format(Locale.ROOT, "online sessions %d (heartbeat every %s s): heartbeats %d, ok %d, errors %d   %s%n",
+                p.sessions(), num(p.intervalS()), p.heartbeats(), p.heartbeatsOk(), p.heartbeatErrors(), entries);
     }
 
     private static String readers(BenchResult.Parameters p) {

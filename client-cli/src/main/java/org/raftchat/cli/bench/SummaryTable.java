@@ -10,7 +10,7 @@ final class SummaryTable {
 
     static final String FILE_NAME = "summary.md";
     static final List<String> HEADER = List.of("run", "nodes", "load", "msgs/s", "commit p50", "p90", "p99", "p99.9", "max",
-            "delivery p50", "delivery p99", "read p50", "read p99", "errors", "retries");
+            "delivery p50", "delivery p99", "read p50", "read p99", "errors", "retries", "server cpu µs/msg");
 
     /** One run of a suite: its directory name and its result. */
     record Row(String name, BenchResult result) {
@@ -51,7 +51,13 @@ final class SummaryTable {
                 ms(commit, commit.p50()), ms(commit, commit.p90()), ms(commit, commit.p99()), ms(commit, commit.p999()),
                 ms(commit, commit.max()), ms(delivery, delivery.p50()), ms(delivery, delivery.p99()),
                 ms(read, read.p50()), ms(read, read.p99()),
-                Long.toString(r.counts().errors()), Long.toString(r.counts().retries()));
+                Long.toString(r.counts().errors()), Long.toString(r.counts().retries()), cpuPerMsg(r));
+    }
+
+    /** Server CPU (all nodes) per acknowledged message, when the run could read the nodes' /proc. */
+    private static String cpuPerMsg(BenchResult r) {
+        return r.server() == null || r.server().cpuUsPerAck() < 0 ? ResultTable.NO_DATA
+                : String.format(Locale.ROOT, "%.0f", r.server().cpuUsPerAck());
     }
 
     private static String ms(LatencySummary summary, double value) {

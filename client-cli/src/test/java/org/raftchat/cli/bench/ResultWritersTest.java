@@ -61,6 +61,27 @@ class ResultWritersTest {
     }
 
     @Test
+    void serverCpuPresenceAndSoakRowsAreWrittenReadBackAndShown() {
+        // Goal: a mixed soak's server CPU per post, heartbeats, log entries and rows survive result.json and
+        // appear in the run's table and the suite summary.
+        BenchResult result = SampleResults.mixedSoak();
+        Path file = dir.resolve("result.json");
+        ResultJson.write(file, result);
+
+        assertThat(ResultJson.read(file)).isEqualTo(result);
+        assertThat(ResultTable.render(result)).contains("server CPU 233 µs per acked post (3 nodes, 11.7% of one core)",
+                "online sessions 2000 (heartbeat every 10 s): heartbeats 4000, ok 3998, errors 2",
+                "log entries in window 10100 (1.01 per acked post)");
+        assertThat(SummaryTable.markdown(List.of(new SummaryTable.Row("mixed", result)))).containsPattern("server cpu µs/msg \\|\\n").containsPattern("\\| +233 \\|");
+    }
+
+    @Test
+    void aResultWithoutServerFiguresSaysWhy() {
+        // Goal: without --run-dir the table says CPU was not measured rather than printing a made-up 0.
+        assertThat(ResultTable.render(SampleResults.result(LoadShape.OPEN))).contains("server CPU: not measured");
+    }
+
+    @Test
     void theTableShowsEachLatencyRowAndTheCounts() {
         // Goal: the terminal table has p50/p90/p99/p99.9/max per latency, throughput, errors and retries; no data shows as "-".
         String table = ResultTable.render(SampleResults.result(LoadShape.OPEN));

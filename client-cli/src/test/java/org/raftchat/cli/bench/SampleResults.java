@@ -41,6 +41,17 @@ final class SampleResults {
                 BenchResult.Parameters.of(config(shape)), BenchResult.Cluster.of(view), machine, 20.0, 499.5, counts, latency);
     }
 
+    /** {@link #result} of a mixed soak: with server figures, 2,000 online sessions and two soak rows. */
+    static BenchResult mixedSoak() {
+        BenchResult r = result(LoadShape.OPEN);
+        return new BenchResult(r.schemaVersion(), r.runId(), r.startedAt(), r.parameters(), r.cluster(), r.machine(),
+                r.measuredSeconds(), r.throughputMsgsPerSec(), r.counts(), r.latencyMs(),
+                new BenchResult.ServerUsage(3, 2.33, 11.65, 233.0, 912.5, 48.25),
+                new BenchResult.Presence(2000, 10, 4000, 3998, 2, 10_100, 1.01),
+                List.of(new SoakRow(1, 10, 500, 9.5, 2.25, 14, 0, 230, 900, 40),
+                        new SoakRow(2, 20, 499, 9.75, 2.5, 15, 2, 236, 912.5, 48.25)));
+    }
+
     private static Histogram uniform(long fromMicros, long toMicros) {
         Histogram h = new Histogram(LatencyMetric.HIGHEST_MICROS, LatencyMetric.SIGNIFICANT_DIGITS);
         for (long v = fromMicros; v <= toMicros; v += 10) {
