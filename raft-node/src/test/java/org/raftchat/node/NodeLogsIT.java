@@ -56,6 +56,7 @@ class NodeLogsIT {
                 assertThat(files.map(f -> f.getFileName().toString()))
                         .as(node.id() + " rolled files").anyMatch(f -> f.matches(node.id() + "\\.\\d{4}-\\d\\d-\\d\\d\\.\\d+\\.log\\.gz"));
             }
+            assertNoLogbackComplaint(logs, node.id());
         }
     }
 
@@ -86,6 +87,7 @@ class NodeLogsIT {
         });
         assertThat(events).anySatisfy(e -> assertThat(e.path("formattedMessage").asText()).contains("Node " + leader + " started"));
         assertThat(events).anySatisfy(e -> assertThat(e.path("threadName").asText()).startsWith("JRaft-"));
+        assertNoLogbackComplaint(cluster.logFile(leader).getParent(), leader);
     }
 
     /** The last lines each node wrote, to see why a cluster did not come up. */
@@ -100,6 +102,15 @@ class NodeLogsIT {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * logback found nothing wrong in its configuration: on a warning or an error it skips what it
+     * could not build (e.g. an appender) and prints its status lines on the node's stdout.
+     */
+    private static void assertNoLogbackComplaint(Path logs, String id) throws IOException {
+        assertThat(Files.readString(logs.resolve(id + ".out"))).as(id + ".out")
+                .doesNotContain("|-WARN in ch.qos.logback").doesNotContain("|-ERROR in ch.qos.logback");
     }
 
     /** A stack trace's lines belong to the line above them. */
