@@ -19,6 +19,9 @@
 # RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the base image has it) with its wall clock
 #   offset by what /run/raftchat/faketime says (e.g. "+30s", "-300s"; re-read every second). The
 #   monotonic clock stays true. The chaos tests' clock nemesis rewrites the file.
+# RAFTCHAT_SLOW_DISK=true: preload libraftchat-slowsync (docker/slowsync.c): every fsync/fdatasync
+#   first sleeps the milliseconds in /run/raftchat/slow-fsync-ms (0 or absent: none). The chaos
+#   tests' slow-disk nemesis writes the file.
 # `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
 #
 # Environment: NODE_ID, CLUSTER_FILE (/etc/raftchat/cluster.yaml), JAVA_OPTS,
@@ -83,6 +86,21 @@ EXIT_STORAGE_FAILED=75
 EXIT_DATA_CORRUPT=74
 BACKOFF_S=1
 STARTED_AT=0
+
+SLOWSYNC_LIB=/usr/local/lib/libraftchat-slowsync.so
+if [[ ${RAFTCHAT_SLOW_DISK:-false} == true ]]; then
+  if [[ -f $SLOWSYNC_LIB ]]; then
+    # One LD_PRELOAD for both shims: space-separated.
+    if ((${#FAKETIME_ENV[@]})); then
+      FAKETIME_ENV[0]="LD_PRELOAD=$FAKETIME_LIB $SLOWSYNC_LIB"
+    else
+      FAKETIME_ENV=(LD_PRELOAD="$SLOWSYNC_LIB")
+    fi
+    touch "$STATE/slow-disk-active"   # what the slow-disk nemesis checks before it claims to slow fsync
+  else
+    log "WARNING: RAFTCHAT_SLOW_DISK=true but $SLOWSYNC_LIB is missing; fsync at full speed"
+  fi
+fi
 
 start_java() {
   STARTED_AT=$SECONDS

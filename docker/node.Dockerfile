@@ -30,6 +30,8 @@ COPY raft-node/target/raft-node.jar /opt/raftchat/raft-node.jar
 COPY docker/node-entrypoint.sh /usr/local/bin/raftchat-node-entrypoint
 COPY docker/node-ctl.sh /usr/local/bin/raftchat-node-ctl
 COPY docker/netdelay.py /usr/local/bin/raftchat-netdelay
+# The slow-disk nemesis's fsync shim (docker/slowsync.c, compiled by scripts/build-node-image.sh).
+COPY target/docker/libraftchat-slowsync.so /usr/local/lib/libraftchat-slowsync.so
 RUN chmod 755 /usr/local/bin/raftchat-node-entrypoint /usr/local/bin/raftchat-node-ctl /usr/local/bin/raftchat-netdelay
 
 # NODE_ID selects the node in CLUSTER_FILE (mount or copy the cluster file there). The node's data

@@ -54,6 +54,13 @@ elif ! docker image inspect "$BASE" >/dev/null 2>&1; then
   fi
 fi
 
+# The slow-disk nemesis's fsync shim (docker/slowsync.c), compiled here: the base image has no compiler.
+SHIM_DIR=$ROOT/target/docker
+mkdir -p "$SHIM_DIR"
+command -v gcc >/dev/null || die "gcc is needed to build docker/slowsync.c (apt-get install gcc)"
+gcc -shared -fPIC -O2 -Wall -o "$SHIM_DIR/libraftchat-slowsync.so" "$ROOT/docker/slowsync.c" -ldl \
+  || die "compiling docker/slowsync.c failed"
+
 say "building $TAG from docker/node.Dockerfile with BASE_IMAGE=$BASE ..."
 t0=$SECONDS
 JAR_SHA=$(sha256sum "$JAR" | cut -c1-64)
@@ -61,7 +68,7 @@ JAR_SHA=$(sha256sum "$JAR" | cut -c1-64)
 # --pull=false: never re-pull the base.
 LOG=$(mktemp /tmp/build-node-image.XXXXXX.log)
 if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/netdelay.py \
-         raft-node/target/raft-node.jar raft-node/target/lib \
+         target/docker/libraftchat-slowsync.so raft-node/target/raft-node.jar raft-node/target/lib \
      | DOCKER_BUILDKIT=0 docker build --pull=false -f docker/node.Dockerfile \
          --build-arg BASE_IMAGE="$BASE" --build-arg RAFT_NODE_JAR_SHA256="$JAR_SHA" \
          -t "$TAG" - >"$LOG" 2>&1; then

@@ -186,6 +186,7 @@ public final class ChaosRun {
                 cluster.unpause(id);
             }
             cluster.resetClock(id);
+            cluster.restoreFsync(id);
             if (!cluster.isNodeRunning(id)) {
                 cluster.restartNode(id);
             }

@@ -210,6 +210,8 @@ public final class DockerCluster implements AutoCloseable {
                 .withEnv("RAFTCHAT_ADMIN_TOKEN", adminToken)
                 // The JVM's wall clock under libfaketime, at offset +0 until a clock nemesis moves it.
                 .withEnv("RAFTCHAT_FAKETIME", "true")
+                // fsync/fdatasync through the slow-disk shim, at full speed until the slow-disk nemesis slows it.
+                .withEnv("RAFTCHAT_SLOW_DISK", "true")
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withIpv4Address(ip);
@@ -605,6 +607,18 @@ public final class DockerCluster implements AutoCloseable {
     public void resetClock(String id) {
         execWhenRunning(id, "sh", "-c", "(test -f /run/raftchat/strobe.pid && kill $(cat /run/raftchat/strobe.pid) 2>/dev/null; rm -f /run/raftchat/strobe.pid; true)"
                 + " && echo +0 > " + FAKETIME_FILE + ".tmp && mv " + FAKETIME_FILE + ".tmp " + FAKETIME_FILE);
+    }
+
+    private static final String SLOW_FSYNC_FILE = "/run/raftchat/slow-fsync-ms";
+
+    /** Every fsync/fdatasync of the node's JVM waits {@code delayMs} first (the shim re-reads it within 200 ms). */
+    public void slowFsync(String id, long delayMs) {
+        exec(id, "sh", "-c", "test -e /run/raftchat/slow-disk-active || { echo 'the slow-disk shim is not active in this image' >&2; exit 1; }"
+                + " && echo " + delayMs + " > " + SLOW_FSYNC_FILE + ".tmp && mv " + SLOW_FSYNC_FILE + ".tmp " + SLOW_FSYNC_FILE);
+    }
+
+    public void restoreFsync(String id) {
+        execWhenRunning(id, "rm", "-f", SLOW_FSYNC_FILE);
     }
 
     /** Writes each node's container log to {@code dir/<id>.log}. */

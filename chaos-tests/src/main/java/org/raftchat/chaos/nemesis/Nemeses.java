@@ -25,6 +25,7 @@ public final class Nemeses {
             () -> new ClockNemesis(ClockNemesis.Mode.STROBE),
             DiskNemesis::full,
             DiskNemesis::corrupt,
+            SlowDiskNemesis::new,
             RollingRestartNemesis::new);
 
     /** "mix" stands for all of them. */
