@@ -187,7 +187,14 @@ public final class ChaosRun {
             }
             cluster.resetClock(id);
             cluster.restoreFsync(id);
-            if (!cluster.isNodeRunning(id)) {
+            if (cluster.stoppedOnCorruptData(id)) {
+                // A disk-corrupt heal that could not finish (no leader then): do what it would have done.
+                try {
+                    LOG.info("final heal: {} stopped on corrupt data; {}", id, cluster.replaceReplica(id));
+                } catch (RuntimeException e) {
+                    LOG.warn("final heal: replacing {} failed; its reads will be missing: {}", id, e.toString());
+                }
+            } else if (!cluster.isNodeRunning(id)) {
                 cluster.restartNode(id);
             }
         }

@@ -291,19 +291,26 @@ public final class DockerCluster implements AutoCloseable {
 
     /** Removes a node from the Raft configuration through the leader; returns the members after. */
     public List<String> removeNode(String id) {
-        return changeMembership(id, true);
+        return changeMembership(id, true, MEMBERSHIP_TIMEOUT);
     }
 
     public List<String> addNode(String id) {
-        return changeMembership(id, false);
+        return changeMembership(id, false, MEMBERSHIP_TIMEOUT);
     }
 
-    private List<String> changeMembership(String id, boolean remove) {
+    /** Elections may be under way: a few attempts on whoever leads then, within this in all. */
+    private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A replaced replica must get back in, or the next lost replica costs the quorum: under load an
+     * add can meet several elections (and the new member needs a whole snapshot) before it commits.
+     */
+    private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(120);
+
+    private List<String> changeMembership(String id, boolean remove, Duration timeout) {
         MembershipRequest request = MembershipRequest.newBuilder().setNodeId(id).build();
         RuntimeException last = null;
-        // Elections may be under way; a few attempts on whoever leads then, within 30 s in all.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (int attempt = 0; attempt < 10 && System.nanoTime() < deadline; attempt++) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
             String leader = awaitLeader(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             try {
                 var admin = channels.admin(leader, 15_000);
@@ -384,7 +391,7 @@ public final class DockerCluster implements AutoCloseable {
      * catches up from the others by snapshot. Returns what it did.
      */
     public String replaceReplica(String id) {
-        List<String> members = removeNode(id);
+        List<String> members = changeMembership(id, true, REPLACEMENT_TIMEOUT);
         if (isNodeRunning(id)) {
             exec(id, "raftchat-node-ctl", "kill", "KILL");
         }
@@ -392,8 +399,14 @@ public final class DockerCluster implements AutoCloseable {
         exec(id, "sh", "-c", "find /data/" + id + " -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +");
         exec(id, "raftchat-node-ctl", "start");
         held.remove(id);
-        List<String> after = addNode(id);
+        List<String> after = changeMembership(id, false, REPLACEMENT_TIMEOUT);
         return "removed " + id + " (members " + members + "), wiped its data, started it empty, added it back (members " + after + ")";
+    }
+
+    /** Its JVM is down because it found its data corrupt (exit code 74): only a replacement brings it back. */
+    public boolean stoppedOnCorruptData(String id) {
+        ExecResult status = execResult(id, "raftchat-node-ctl", "status");
+        return status.getExitCode() != 0 && status.getStdout().strip().endsWith("last exit code 74");
     }
 
     public boolean isNodeRunning(String id) {
