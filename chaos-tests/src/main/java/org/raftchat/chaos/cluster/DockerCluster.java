@@ -526,7 +526,8 @@ public final class DockerCluster implements AutoCloseable {
     /** Delays what {@code id} sends to the other nodes. This kernel has no netem; see docker/netdelay.py. */
     public void delay(String id, int delayMs, int jitterMs) {
         String peers = nodeIds().stream().filter(p -> !p.equals(id)).map(this::ip).collect(Collectors.joining(","));
-        exec(id, "raftchat-netdelay", "start", "--delay-ms", String.valueOf(delayMs), "--jitter-ms", String.valueOf(jitterMs),
+        // A paused node (pause-leader overlapping) gets its delay when unpaused: docker exec is refused meanwhile.
+        execWhenRunning(id, "raftchat-netdelay", "start", "--delay-ms", String.valueOf(delayMs), "--jitter-ms", String.valueOf(jitterMs),
                 "--to", peers);
     }
 
