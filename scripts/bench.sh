@@ -35,7 +35,9 @@
 #       e.g. `-- ApplyBatch -p batchSize=64` or `-- -prof gc`. Results: bench-results/<time>-jmh/.
 #
 # Environment: BENCH_RAFT_PORT_BASE, BENCH_API_PORT_BASE (default 17100, 19100), BENCH_JAVA_OPTS
-# (the bench client's JVM options, default -Xms256m -Xmx1g).
+# (the bench client's JVM options, default -Xms256m -Xmx1g), BENCH_ONLINE_SESSIONS (mixed and soak,
+# default 2000: each logs in once before the run, three password hashes on the leader, which takes
+# minutes on two cores).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,6 +46,7 @@ CLI_JAR=$ROOT/client-cli/target/client-cli.jar
 RAFT_PORT_BASE=${BENCH_RAFT_PORT_BASE:-17100}
 API_PORT_BASE=${BENCH_API_PORT_BASE:-19100}
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:--Xms256m -Xmx1g}"
+online_sessions=${BENCH_ONLINE_SESSIONS:-2000}
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
@@ -144,10 +147,10 @@ run_suite() {
       ) ;;
     mixed)
       [[ $quick == 1 ]] || warmup=15s
-      runs=("mixed|--mode open --rate 2000 --rooms 100 --readers 4 --read-rate 1000 --subscribers 20 --online-sessions 2000") ;;
+      runs=("mixed|--mode open --rate 2000 --rooms 100 --readers 4 --read-rate 1000 --subscribers 20 --online-sessions $online_sessions") ;;
     soak)
       warmup=15s
-      runs=("soak|--mode open --rate 1000 --rooms 100 --readers 4 --read-rate 500 --subscribers 20 --online-sessions 2000 --soak --soak-minutes $soak_minutes") ;;
+      runs=("soak|--mode open --rate 1000 --rooms 100 --readers 4 --read-rate 500 --subscribers 20 --online-sessions $online_sessions --soak --soak-minutes $soak_minutes") ;;
   esac
   # A fresh cluster's JVMs are still compiling the hot path: figures from the first seconds
   # measure the JIT, not RaftChat. Warm every node up with a closed-loop load first (not recorded).
