@@ -27,15 +27,23 @@ public record FatalError(String reason, boolean dataCorrupt) {
 
     /** From an exception that stopped the node (at start-up, when opening its storage). */
     static FatalError fromException(Throwable error) {
-        boolean corrupt = false;
+        boolean corrupt = isRocksDbCorruption(error);
         Throwable root = error;
         for (Throwable t = error; t != null; t = t.getCause()) {
-            corrupt |= t instanceof RocksDBException r && r.getStatus() != null
-                    && r.getStatus().getCode() == Status.Code.Corruption
-                    || mentionsCorruption(t.getMessage());
+            corrupt |= mentionsCorruption(t.getMessage());
             root = t;
         }
         return new FatalError(root == error ? String.valueOf(error) : error + ", caused by " + root, corrupt);
+    }
+
+    /** Whether RocksDB's status code anywhere in the cause chain says "Corruption". */
+    static boolean isRocksDbCorruption(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RocksDBException r && r.getStatus() != null && r.getStatus().getCode() == Status.Code.Corruption) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean mentionsCorruption(String text) {

@@ -15,7 +15,6 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +103,7 @@ final class StorageCheck {
                 }
             }
         } catch (RocksDBException e) {
-            if (immutable && Files.isDirectory(dir) && !isCorruption(e)) {
+            if (immutable && Files.isDirectory(dir) && !FatalError.isRocksDbCorruption(e)) {
                 corrupt.add(dir + ": cannot be opened: " + e.getMessage());
             } else {
                 record(dir.toString(), e, corrupt);
@@ -113,20 +112,11 @@ final class StorageCheck {
     }
 
     private static void record(String what, Exception e, List<String> corrupt) {
-        if (isCorruption(e)) {
+        if (FatalError.isRocksDbCorruption(e)) {
             corrupt.add(what + ": " + e.getMessage());
         } else {
             LOG.warn("Storage check could not read {} in full ({}); not counted as corruption", what, e.getMessage());
         }
-    }
-
-    static boolean isCorruption(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RocksDBException r && r.getStatus() != null && r.getStatus().getCode() == Status.Code.Corruption) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<Path> snapshotStateDirs() {
