@@ -99,6 +99,10 @@ public final class Defaults {
     public static final int MAX_INBOUND_GRPC_BYTES = 64 * 1024;
     public static final int MAX_PENDING_PROPOSALS = 16_384;
     public static final int MAX_SUBSCRIPTIONS_PER_NODE = 10_000;
+    /** A client streams the conversations it shows, a few at a time, and maybe a work queue or two. */
+    public static final int MAX_SUBSCRIPTIONS_PER_SESSION = 16;
+    /** Four devices' worth of sessions at the per-session cap; a node's 10,000 then need 150 users or more. */
+    public static final int MAX_SUBSCRIPTIONS_PER_USER = 64;
     public static final int MAX_ROOMS_PER_USER = 100;
     public static final int MAX_MEMBERS_PER_ROOM = 1_000;
     /** Generous for people typing; a bench or script spreads its load over several sessions. */

@@ -21,6 +21,9 @@ package org.raftchat.config;
  * @param idempotencyWindowMs   how long (leader time) a user's idempotency key stays bound to its request
  *                              and result; a retry after that is a new request. The leader stamps it into
  *                              each keyed command, so changing it affects only later commands
+ * @param maxSubscriptionsPerSession server streams (Subscribe and StreamQueue) one session may hold open on one node
+ * @param maxSubscriptionsPerUser server streams one user may hold open on one node, over all their sessions;
+ *                              at least maxSubscriptionsPerSession
  */
 public record Limits(
         int maxMessageBytes,
@@ -37,7 +40,9 @@ public record Limits(
         int maxDescriptionLength,
         int presenceTimeoutMs,
         int idempotencyWindowMs,
-        LoginThrottling loginThrottling) {
+        LoginThrottling loginThrottling,
+        int maxSubscriptionsPerSession,
+        int maxSubscriptionsPerUser) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -55,6 +60,12 @@ public record Limits(
         requirePositive("presenceTimeoutMs", presenceTimeoutMs);
         requirePositive("idempotencyWindowMs", idempotencyWindowMs);
         java.util.Objects.requireNonNull(loginThrottling, "loginThrottling");
+        requirePositive("maxSubscriptionsPerSession", maxSubscriptionsPerSession);
+        requirePositive("maxSubscriptionsPerUser", maxSubscriptionsPerUser);
+        if (maxSubscriptionsPerSession > maxSubscriptionsPerUser) {
+            throw new IllegalArgumentException("limits.maxSubscriptionsPerSession: must not exceed maxSubscriptionsPerUser ("
+                    + maxSubscriptionsPerUser + ")");
+        }
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -79,35 +90,49 @@ public record Limits(
                 Defaults.MAX_DESCRIPTION_LENGTH,
                 Defaults.PRESENCE_TIMEOUT_MS,
                 Defaults.IDEMPOTENCY_WINDOW_MS,
-                LoginThrottling.defaults());
+                LoginThrottling.defaults(),
+                Defaults.MAX_SUBSCRIPTIONS_PER_SESSION,
+                Defaults.MAX_SUBSCRIPTIONS_PER_USER);
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling);
+                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling,
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
     }
 
     /** These limits with another idempotency window (tests shorten it to see records pruned). */
     public Limits withIdempotencyWindowMs(int windowMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling,
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
     }
 
     /** These limits with another login throttle. */
     public Limits withLoginThrottling(LoginThrottling throttling) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling,
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
+    }
+
+    /** These limits with other per-session and per-user stream caps (tests lower them). */
+    public Limits withSubscriptionsPerSessionAndUser(int perSession, int perUser) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
+                perSession, perUser);
     }
 
     private static void requirePositive(String field, int value) {

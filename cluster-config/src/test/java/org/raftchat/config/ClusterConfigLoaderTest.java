@@ -105,6 +105,21 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void subscriptionCapsPerSessionAndUserHaveDefaultsAndMustNest() throws Exception {
+        // Goal: the per-session and per-user stream caps are settings with defaults; a session cap above the
+        // user cap (which it could never reach) is refused by name.
+        Limits defaults = ClusterConfigLoader.parse(THREE_NODES, dir).limits();
+        assertThat(defaults.maxSubscriptionsPerSession()).isEqualTo(Defaults.MAX_SUBSCRIPTIONS_PER_SESSION);
+        assertThat(defaults.maxSubscriptionsPerUser()).isEqualTo(Defaults.MAX_SUBSCRIPTIONS_PER_USER);
+        String set = THREE_NODES.replace("maxMessageBytes: 2048", "maxSubscriptionsPerSession: 4\n  maxSubscriptionsPerUser: 8");
+        Limits tuned = ClusterConfigLoader.parse(set, dir).limits();
+        assertThat(tuned.maxSubscriptionsPerSession()).isEqualTo(4);
+        assertThat(tuned.maxSubscriptionsPerUser()).isEqualTo(8);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(set.replace("PerUser: 8", "PerUser: 3"), dir))
+                .hasMessageContaining("limits.maxSubscriptionsPerSession: must not exceed maxSubscriptionsPerUser (3)");
+    }
+
+    @Test
     void idempotencyWindowDefaultsToADayAndIsBounded() throws Exception {
         // Goal: the window is a setting with its default here, and a window too short or too long is refused.
         assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).limits().idempotencyWindowMs()).isEqualTo(24 * 60 * 60 * 1000);
