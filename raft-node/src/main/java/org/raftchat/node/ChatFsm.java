@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.raftchat.node.metrics.NodeMetrics;
@@ -88,17 +90,20 @@ final class ChatFsm extends StateMachineAdapter {
         }
         metrics.batchApplied(entries.size(), System.nanoTime() - startNanos);
         answerProposers(closures, results);
-        // One walk over the results: the messages to wake subscribers for, and rooms that lost readers.
-        List<ChatMessage> stored = new ArrayList<>();
-        List<String> shrunk = new ArrayList<>();
-        results.forEach(result -> collect(result, stored, shrunk));
+        // One walk over the results: the messages to wake subscribers for, rooms that lost readers, and
+        // users whose sessions ended.
+        Wakeups wakeups = new Wakeups();
+        results.forEach(wakeups::collect);
         // Work-queue side effects of any command (an ack, an expiry, a logout...): queue streams to wake,
         // dead letters for the subscribers of dead-letter rooms.
-        queueEffects.forEach(effects -> stored.addAll(effects.deadLetters()));
-        subscriptions.onStored(stored);
+        queueEffects.forEach(effects -> wakeups.stored.addAll(effects.deadLetters()));
+        subscriptions.onStored(wakeups.stored);
         queueEffects.forEach(effects -> subscriptions.onQueuesChanged(effects.changedQueues()));
-        if (!shrunk.isEmpty()) {
-            subscriptions.onRoomsShrunk(shrunk);
+        if (!wakeups.shrunkRooms.isEmpty()) {
+            subscriptions.onRoomsShrunk(wakeups.shrunkRooms);
+        }
+        if (wakeups.anyUsersSessionsEnded || !wakeups.sessionsEndedOf.isEmpty()) {
+            subscriptions.onSessionsEnded(wakeups.sessionsEndedOf, wakeups.anyUsersSessionsEnded);
         }
     }
 
@@ -113,23 +118,44 @@ final class ChatFsm extends StateMachineAdapter {
         }
     }
 
-    /**
-     * Messages stored (MainHall's deletion notice included: its subscribers must get it) and rooms
-     * someone left (or was kicked or banned from) or that were deleted, from one result and, for a group, from each of its results.
-     */
-    private static void collect(ApplyResult result, List<ChatMessage> stored, List<String> shrunkRooms) {
-        if (result instanceof ApplyResult.MessageStored ms) {
-            stored.add(ms.message());
-        } else if (result instanceof ApplyResult.RoomDeleted deleted) {
-            stored.add(deleted.notice());
-            shrunkRooms.add(deleted.room());
-        } else if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
-            shrunkRooms.add(changed.room());
-        } else if (result instanceof ApplyResult.StandingChanged kicked && !kicked.member()) {
-            // A kick or ban: the user's subscriptions to the room must end as a leave's do.
-            shrunkRooms.add(kicked.room());
-        } else if (result instanceof ApplyResult.Batched batched) {
-            batched.results().forEach(inner -> collect(inner, stored, shrunkRooms));
+    /** What an apply batch's results mean for the streams this replica serves. */
+    private static final class Wakeups {
+        /** Messages stored (MainHall's deletion notice included: its subscribers must get it). */
+        final List<ChatMessage> stored = new ArrayList<>();
+        /** Rooms someone left (or was kicked or banned from) or that were deleted. */
+        final List<String> shrunkRooms = new ArrayList<>();
+        /** Users some of whose sessions may have ended: their streams must end with them, at once. */
+        final Set<String> sessionsEndedOf = new HashSet<>();
+        /** An expiry ended sessions of any users. */
+        boolean anyUsersSessionsEnded;
+
+        void collect(ApplyResult result) {
+            if (result instanceof ApplyResult.MessageStored ms) {
+                stored.add(ms.message());
+            } else if (result instanceof ApplyResult.RoomDeleted deleted) {
+                stored.add(deleted.notice());
+                shrunkRooms.add(deleted.room());
+            } else if (result instanceof ApplyResult.MembershipChanged changed && !changed.member()) {
+                shrunkRooms.add(changed.room());
+            } else if (result instanceof ApplyResult.StandingChanged kicked && !kicked.member()) {
+                // A kick or ban: the user's subscriptions to the room must end as a leave's do.
+                shrunkRooms.add(kicked.room());
+            } else if (result instanceof ApplyResult.SessionClosed closed) {
+                sessionsEndedOf.add(closed.username());
+            } else if (result instanceof ApplyResult.SessionOpened opened) {
+                // A login replaces the device's earlier session and may end the user's least active one (the cap).
+                sessionsEndedOf.add(opened.username());
+            } else if (result instanceof ApplyResult.PasswordChanged changed && changed.sessionsEnded() > 0) {
+                sessionsEndedOf.add(changed.username());
+            } else if (result instanceof ApplyResult.SessionsEnded ended && ended.sessions() > 0) {
+                if (ended.username().isEmpty()) {
+                    anyUsersSessionsEnded = true;
+                } else {
+                    sessionsEndedOf.add(ended.username());
+                }
+            } else if (result instanceof ApplyResult.Batched batched) {
+                batched.results().forEach(this::collect);
+            }
         }
     }
 

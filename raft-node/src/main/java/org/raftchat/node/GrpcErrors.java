@@ -175,6 +175,17 @@ final class GrpcErrors {
                 .asRuntimeException();
     }
 
+    /** A fixed cap (LimitReached): retrying does not help, closing one of the caller's streams does. */
+    static StatusRuntimeException tooManySubscriptionsPerSession(int max) {
+        return limitReached("this session already holds " + max + " open subscriptions (Subscribe and StreamQueue streams) "
+                + "on this node, the most one session may: close another subscription first");
+    }
+
+    static StatusRuntimeException tooManySubscriptionsPerUser(String user, int max) {
+        return limitReached("user '" + user + "' already holds " + max + " open subscriptions on this node over all their "
+                + "sessions, the most one user may: close another subscription (on any of their devices) first");
+    }
+
     static StatusRuntimeException adminDisabled() {
         return io.grpc.Status.UNAUTHENTICATED.withDescription("the admin API is disabled on this node: no admin token is "
                 + "configured (adminTokenFile in the cluster file, --admin-token-file or $RAFTCHAT_ADMIN_TOKEN)").asRuntimeException();

@@ -113,7 +113,7 @@ public final class RaftChatNode implements AutoCloseable {
         this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
         this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
-        this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits().maxSubscriptionsPerNode());
+        this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits());
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, onFatalError);
