@@ -39,7 +39,7 @@ public final class ClusterConfigLoader {
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
             "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs",
-            "idempotencyWindowMs", "loginThrottling");
+            "idempotencyWindowMs", "loginThrottling", "maxUnauthenticatedCallsPerSecondPerAddress");
     private static final Set<String> LOGIN_THROTTLING_FIELDS = Set.of("freeFailuresPerUser", "freeFailuresPerAddress",
             "baseLockoutMs", "maxLockoutMs", "forgetAfterMs", "maxRecords");
 
@@ -184,7 +184,9 @@ public final class ClusterConfigLoader {
                 integer(node, "maxDescriptionLength", at, d.maxDescriptionLength(), 1, 4096),
                 integer(node, "presenceTimeoutMs", at, d.presenceTimeoutMs(), 600, 3_600_000),
                 integer(node, "idempotencyWindowMs", at, d.idempotencyWindowMs(), 1_000, Defaults.MAX_IDEMPOTENCY_WINDOW_MS),
-                loginThrottling(node.get("loginThrottling"), d.loginThrottling()));
+                loginThrottling(node.get("loginThrottling"), d.loginThrottling()),
+                integer(node, "maxUnauthenticatedCallsPerSecondPerAddress", at, d.maxUnauthenticatedCallsPerSecondPerAddress(),
+                        1, 1_000_000));
     }
 
     private static LoginThrottling loginThrottling(JsonNode node, LoginThrottling d) {

@@ -21,6 +21,10 @@ package org.raftchat.config;
  * @param idempotencyWindowMs   how long (leader time) a user's idempotency key stays bound to its request
  *                              and result; a retry after that is a new request. The leader stamps it into
  *                              each keyed command, so changing it affects only later commands
+ * @param loginThrottling       how wrong passwords are counted and locked out
+ * @param maxUnauthenticatedCallsPerSecondPerAddress calls without a session (register, log in, cluster
+ *                              status, a token this node cannot check without a read barrier) one client
+ *                              IP address may make per second on one node before RESOURCE_EXHAUSTED
  */
 public record Limits(
         int maxMessageBytes,
@@ -37,7 +41,8 @@ public record Limits(
         int maxDescriptionLength,
         int presenceTimeoutMs,
         int idempotencyWindowMs,
-        LoginThrottling loginThrottling) {
+        LoginThrottling loginThrottling,
+        int maxUnauthenticatedCallsPerSecondPerAddress) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -55,6 +60,7 @@ public record Limits(
         requirePositive("presenceTimeoutMs", presenceTimeoutMs);
         requirePositive("idempotencyWindowMs", idempotencyWindowMs);
         java.util.Objects.requireNonNull(loginThrottling, "loginThrottling");
+        requirePositive("maxUnauthenticatedCallsPerSecondPerAddress", maxUnauthenticatedCallsPerSecondPerAddress);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -79,35 +85,48 @@ public record Limits(
                 Defaults.MAX_DESCRIPTION_LENGTH,
                 Defaults.PRESENCE_TIMEOUT_MS,
                 Defaults.IDEMPOTENCY_WINDOW_MS,
-                LoginThrottling.defaults());
+                LoginThrottling.defaults(),
+                Defaults.MAX_UNAUTHENTICATED_CALLS_PER_SECOND_PER_ADDRESS);
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling);
+                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
+                maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling,
+                maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another idempotency window (tests shorten it to see records pruned). */
     public Limits withIdempotencyWindowMs(int windowMs) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling,
+                maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another login throttle. */
     public Limits withLoginThrottling(LoginThrottling throttling) {
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling);
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling,
+                maxUnauthenticatedCallsPerSecondPerAddress);
+    }
+
+    /** These limits with another budget of calls without a session per client address (tests lower it). */
+    public Limits withMaxUnauthenticatedCallsPerSecondPerAddress(int perSecond) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
+                perSecond);
     }
 
     private static void requirePositive(String field, int value) {

@@ -87,6 +87,7 @@ public final class RaftChatNode implements AutoCloseable {
     private final ExecutorService subscriptionExecutor;
     private final ScheduledExecutorService timer;
     private final ExecutorService proposalSubmitter;
+    private final PasswordWork passwordWork;
     private final SubscriptionHub subscriptions;
     private final ChatFsm fsm;
     private final ExecutorService raftRpcExecutor;
@@ -113,6 +114,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
         this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
+        this.passwordWork = new PasswordWork(Defaults.PASSWORD_WORK_THREADS, Defaults.PASSWORD_WORK_QUEUE,
+                named("passwords-" + self.id()));
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits().maxSubscriptionsPerNode());
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
@@ -143,9 +146,12 @@ public final class RaftChatNode implements AutoCloseable {
                 leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
                         // The time apply will stamp: never behind the state's last time.
                         () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
-                new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor, config.sessions());
-        Authenticator authenticator = new Authenticator(stateMachine, reads,
-                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions());
+        AddressRateLimiter unauthenticatedCalls = new AddressRateLimiter(
+                config.limits().maxUnauthenticatedCallsPerSecondPerAddress(), System::nanoTime);
+        Authenticator authenticator = new Authenticator(stateMachine::session, stateMachine::appliedIndex, reads,
+                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime),
+                unauthenticatedCalls, responseExecutor);
         HeardSessions heardSessions = new HeardSessions(System::nanoTime);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
                 subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
@@ -165,7 +171,8 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), new ClientAddress(), grpcMetrics))
+                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(unauthenticatedCalls), new ClientAddress(),
+                        grpcMetrics))
                 .addService(ServerInterceptors.intercept(
                         new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor,
@@ -491,6 +498,7 @@ public final class RaftChatNode implements AutoCloseable {
         raftRpcExecutor.shutdownNow();
         timer.shutdownNow();
         proposalSubmitter.shutdownNow();
+        passwordWork.close();
         subscriptionExecutor.shutdownNow();
         responseExecutor.shutdown();
         awaitQuietly(() -> responseExecutor.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
