@@ -80,6 +80,17 @@ final class GrpcErrors {
         return StatusProto.toStatusRuntimeException(status);
     }
 
+    /** A request whose bytes are not the method's request message (not protobuf, a string that is not UTF-8). */
+    static StatusRuntimeException unparsableRequest(String messageType, String why) {
+        return invalid("the request is not a valid " + messageType + " (" + why + "); nothing was done");
+    }
+
+    /** A request over limits.maxInboundGrpcBytes: final (a LimitReached detail), the same request will never fit. */
+    static StatusRuntimeException requestTooLarge(long sizeBytes, int maxBytes) {
+        return limitReached("the request is " + (sizeBytes >= 0 ? sizeBytes + " bytes" : "larger than that")
+                + "; this cluster takes requests of at most " + maxBytes + " bytes (limits.maxInboundGrpcBytes)");
+    }
+
     /** The password pool's queue is full: a moment's overload, so RESOURCE_EXHAUSTED with a retry delay, no LimitReached. */
     static StatusRuntimeException passwordWorkBusy(int queued) {
         return retryLater("this node already has " + queued + " password checks waiting; retry in a moment",

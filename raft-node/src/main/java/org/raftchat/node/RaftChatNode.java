@@ -159,7 +159,9 @@ public final class RaftChatNode implements AutoCloseable {
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
                         ServerTls.credentials(config.tls(), self.id()))
-                .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
+                // Above the limit, so that a request somewhat over it reaches RequestParsing's check and gets
+                // its LimitReached detail; the transport's own refusal could carry none.
+                .maxInboundMessageSize(RequestParsing.transportLimitBytes(config.limits().maxInboundGrpcBytes()))
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 // Chat handlers only validate and hand off (propose, read barrier), so they run on the
                 // transport thread: one thread switch fewer per call, which is much of a call's cost on
@@ -171,12 +173,14 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(unauthenticatedCalls), new ClientAddress(),
-                        grpcMetrics))
                 .addService(ServerInterceptors.intercept(
-                        new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
+                        RequestParsing.guard(service.bindService(), config.limits().maxInboundGrpcBytes()),
+                        new AuthInterceptor(unauthenticatedCalls), new ClientAddress(), grpcMetrics))
+                .addService(ServerInterceptors.intercept(
+                        RequestParsing.guard(new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor,
-                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)),
+                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)).bindService(),
+                                config.limits().maxInboundGrpcBytes()),
                         new AdminAuthInterceptor(adminToken), grpcMetrics))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance())

@@ -74,6 +74,46 @@ class UntrustedInputIT {
     }
 
     @Test
+    void badBytesAnswerInvalidArgumentAndOversizedRequestsCarryLimitReached() {
+        // Goal: a body that is not protobuf, or a string field that is not UTF-8, is refused with
+        // INVALID_ARGUMENT and no stack trace in the log; a request over maxInboundGrpcBytes gets
+        // RESOURCE_EXHAUSTED with the LimitReached detail (so clients do not retry it); none is stored.
+        String leader = cluster.awaitLeader().id();
+        Api.createRoom(cluster.blockingStub(leader), ROOM);
+        Channel channel = cluster.channel(leader);
+        CallOptions asTester = CallOptions.DEFAULT.withCallCredentials(cluster.session())
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+        MethodDescriptor<byte[], byte[]> post = raw(ChatServiceGrpc.getPostRoomMessageMethod());
+        grpcLog.records.clear();
+
+        StatusRuntimeException notProtobuf = call(channel, post, asTester, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02});
+        assertThat(notProtobuf.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(notProtobuf.getStatus().getDescription()).contains("PostRoomMessageRequest");
+
+        StatusRuntimeException badUtf8 = call(channel, post, asTester, withInvalidUtf8Text());
+        assertThat(badUtf8.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(badUtf8.getStatus().getDescription()).containsIgnoringCase("UTF-8");
+
+        // The same on a call that needs no session.
+        StatusRuntimeException badRegister = call(channel, raw(ChatServiceGrpc.getRegisterMethod()),
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {0x0a, 0x7f});
+        assertThat(badRegister.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        int max = cluster.config().limits().maxInboundGrpcBytes();
+        byte[] oversized = PostRoomMessageRequest.newBuilder().setIdempotencyKey("too-big").setRoom(ROOM)
+                .setText("x".repeat(max + 1000)).build().toByteArray();
+        StatusRuntimeException tooBig = call(channel, post, asTester, oversized);
+        assertThat(tooBig.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        com.google.rpc.Status rich = StatusProto.fromThrowable(tooBig);
+        assertThat(rich).as("a rich status").isNotNull();
+        assertThat(rich.getDetailsList()).anyMatch(d -> d.is(LimitReached.class));
+
+        // Nothing was stored, and the node logged no warning or stack trace for any of it.
+        assertThat(Api.allMessages(cluster.blockingStub(leader), ROOM)).isEmpty();
+        assertThat(grpcLog.records).as("io.grpc log records at WARNING or above").isEmpty();
+    }
+
+    @Test
     void forgedTokensCostNoReadBarrierBeyondTheAddressBudget() throws Exception {
         // Goal: tokens nobody issued do not buy unbounded ReadIndex rounds. A forged token the local state
         // already decides is refused without a barrier; one it cannot decide is charged to the client
@@ -109,6 +149,54 @@ class UntrustedInputIT {
         assertThat(exhausted).as("forged tokens refused by the address budget").isPositive();
         assertThat(barriers).as("read barriers paid for forged tokens").isLessThanOrEqualTo(unauthenticated);
     }
+
+    /** A PostRoomMessageRequest whose text (field 4) holds bytes that are not UTF-8. */
+    private static byte[] withInvalidUtf8Text() {
+        byte[] valid = PostRoomMessageRequest.newBuilder().setIdempotencyKey("bad-utf8").setRoom(ROOM).setText("AB")
+                .build().toByteArray();
+        byte[] text = "AB".getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(valid, text);
+        byte[] bad = valid.clone();
+        bad[at] = (byte) 0xc3; // a lead byte ...
+        bad[at + 1] = (byte) 0x28; // ... followed by no continuation byte
+        return bad;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    private static StatusRuntimeException call(Channel channel, MethodDescriptor<byte[], byte[]> method, CallOptions options,
+                                               byte[] body) {
+        return catchThrowableOfType(() -> ClientCalls.blockingUnaryCall(channel, method, options, body),
+                StatusRuntimeException.class);
+    }
+
+    /** The method with byte[] on the wire both ways: the client sends exactly the bytes given. */
+    private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
+        return method.toBuilder(BYTES, BYTES).build();
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
 
     private double readBarriers(String id) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
