@@ -48,14 +48,25 @@ public final class GrpcFailures {
                 || code == Status.Code.RESOURCE_EXHAUSTED;
     }
 
-    /** RESOURCE_EXHAUSTED for a fixed limit (rooms per user, members per room): retrying does not help. */
+    /**
+     * RESOURCE_EXHAUSTED for a fixed limit (rooms per user, members per room, request size): retrying
+     * does not help. Nodes say so with a LimitReached detail; a request far over the size limit is cut
+     * off by grpc-java's transport before any node code sees it, with only its own words.
+     */
     static boolean limitReached(Throwable e) {
-        if (Status.fromThrowable(e).getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+        Status status = Status.fromThrowable(e);
+        if (status.getCode() != Status.Code.RESOURCE_EXHAUSTED) {
             return false;
+        }
+        if (status.getDescription() != null && status.getDescription().startsWith(TRANSPORT_SIZE_LIMIT)) {
+            return true;
         }
         com.google.rpc.Status rich = StatusProto.fromThrowable(e);
         return rich != null && rich.getDetailsList().stream().anyMatch(d -> d.is(org.raftchat.proto.v1.LimitReached.class));
     }
+
+    /** How grpc-java's deframer words a message over its size limit (io.grpc.internal.MessageDeframer). */
+    private static final String TRANSPORT_SIZE_LIMIT = "gRPC message exceeds maximum size";
 
     /** Codes that end a subscription: asking another node the same question gets the same answer. */
     static boolean finalForSubscription(Status.Code code) {

@@ -98,6 +98,36 @@ class ChatClientTest {
     }
 
     @Test
+    void limitReachedIsFinalAndNotRetried() {
+        // Goal: RESOURCE_EXHAUSTED with a LimitReached detail (an oversized request, a fixed limit) is
+        // answered after one attempt: the same request would be refused again.
+        cluster.chat.createRoom("general");
+        leader.richWriteFailures.add(io.grpc.protobuf.StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE).setMessage("the request is too large")
+                .addDetails(com.google.protobuf.Any.pack(org.raftchat.proto.v1.LimitReached.newBuilder()
+                        .setDescription("the request is too large").build()))
+                .build()));
+        try (ChatClient client = cluster.client()) {
+            assertThatThrownBy(() -> client.postRoomMessage("general", "hi"))
+                    .isInstanceOfSatisfying(ChatClientException.class, e -> assertThat(e.category()).isEqualTo(Category.REJECTED));
+            assertThat(leader.keysSeen).hasSize(1);
+        }
+    }
+
+    @Test
+    void requestCutOffByTheTransportSizeLimitIsFinal() {
+        // Goal: a request far over the node's limit is refused by grpc-java's transport, which cannot add
+        // LimitReached; the client recognises its words and does not send the same bytes again.
+        cluster.chat.createRoom("general");
+        leader.writeFailures.add(Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size 262144: 300000"));
+        try (ChatClient client = cluster.client()) {
+            assertThatThrownBy(() -> client.postRoomMessage("general", "hi"))
+                    .isInstanceOfSatisfying(ChatClientException.class, e -> assertThat(e.category()).isEqualTo(Category.REJECTED));
+            assertThat(leader.keysSeen).hasSize(1);
+        }
+    }
+
+    @Test
     void notFoundIsFinalAndNotRetried() {
         // Goal: a business refusal comes back at once with its category and the server's words, after one attempt.
         try (ChatClient client = cluster.client()) {

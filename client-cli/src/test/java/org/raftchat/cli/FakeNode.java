@@ -79,6 +79,8 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     volatile String redirectTo;
     /** Failures answered to the next writes, one each, before they are served. */
     final ConcurrentLinkedDeque<Status> writeFailures = new ConcurrentLinkedDeque<>();
+    /** Failures with details (trailers), answered before {@link #writeFailures}. */
+    final ConcurrentLinkedDeque<StatusRuntimeException> richWriteFailures = new ConcurrentLinkedDeque<>();
     /** When set, every write fails with it. */
     volatile Status alwaysFailWrites;
     final ConcurrentLinkedDeque<Status> readFailures = new ConcurrentLinkedDeque<>();
@@ -413,6 +415,10 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     private <T> void write(String key, StreamObserver<T> out, Supplier<T> apply) {
         keysSeen.add(key);
         try {
+            StatusRuntimeException rich = richWriteFailures.poll();
+            if (rich != null) {
+                throw rich;
+            }
             Status failure = alwaysFailWrites != null ? alwaysFailWrites : writeFailures.poll();
             if (failure != null) {
                 throw failure.asRuntimeException();

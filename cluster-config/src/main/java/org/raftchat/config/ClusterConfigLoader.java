@@ -39,7 +39,8 @@ public final class ClusterConfigLoader {
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
             "maxInboundGrpcBytes", "maxPendingProposals", "maxSubscriptionsPerNode", "maxRoomsPerUser", "maxMembersPerRoom",
             "maxRequestsPerSecondPerSession", "maxDescriptionLength", "presenceTimeoutMs",
-            "idempotencyWindowMs", "loginThrottling", "maxSubscriptionsPerSession", "maxSubscriptionsPerUser");
+            "idempotencyWindowMs", "loginThrottling", "maxSubscriptionsPerSession", "maxSubscriptionsPerUser",
+            "maxUnauthenticatedCallsPerSecondPerAddress");
     private static final Set<String> LOGIN_THROTTLING_FIELDS = Set.of("freeFailuresPerUser", "freeFailuresPerAddress",
             "baseLockoutMs", "maxLockoutMs", "forgetAfterMs", "maxRecords");
 
@@ -186,7 +187,9 @@ public final class ClusterConfigLoader {
                 integer(node, "idempotencyWindowMs", at, d.idempotencyWindowMs(), 1_000, Defaults.MAX_IDEMPOTENCY_WINDOW_MS),
                 loginThrottling(node.get("loginThrottling"), d.loginThrottling()),
                 integer(node, "maxSubscriptionsPerSession", at, d.maxSubscriptionsPerSession(), 1, max),
-                integer(node, "maxSubscriptionsPerUser", at, d.maxSubscriptionsPerUser(), 1, max));
+                integer(node, "maxSubscriptionsPerUser", at, d.maxSubscriptionsPerUser(), 1, max),
+                integer(node, "maxUnauthenticatedCallsPerSecondPerAddress", at, d.maxUnauthenticatedCallsPerSecondPerAddress(),
+                        1, 1_000_000));
     }
 
     private static LoginThrottling loginThrottling(JsonNode node, LoginThrottling d) {

@@ -168,4 +168,16 @@ public final class Defaults {
     public static final java.time.Duration SESSION_EXPIRY_CHECK_MAX = java.time.Duration.ofMinutes(1);
     /** Bytes of randomness in a session token (before base64url). */
     public static final int SESSION_TOKEN_BYTES = 32;
+    /**
+     * Calls without a session (register, log in, cluster status, a session token this node must ask the
+     * leader about) one client IP address may make per second on one node; a burst of one second's worth.
+     * Far above what people behind one address type, far below what the password pool can hash.
+     */
+    public static final int MAX_UNAUTHENTICATED_CALLS_PER_SECOND_PER_ADDRESS = 50;
+    /** Threads that hash and check passwords: the slow work of register, login and password changes. */
+    public static final int PASSWORD_WORK_THREADS = 2;
+    /** Password jobs waiting for those threads at most (about a second's work); beyond, RESOURCE_EXHAUSTED. */
+    public static final int PASSWORD_WORK_QUEUE = 32;
+    /** The retry delay a refusal for a full password queue suggests. */
+    public static final java.time.Duration PASSWORD_WORK_RETRY_DELAY = java.time.Duration.ofMillis(500);
 }

@@ -21,9 +21,13 @@ package org.raftchat.config;
  * @param idempotencyWindowMs   how long (leader time) a user's idempotency key stays bound to its request
  *                              and result; a retry after that is a new request. The leader stamps it into
  *                              each keyed command, so changing it affects only later commands
+ * @param loginThrottling       how wrong passwords are counted and locked out
  * @param maxSubscriptionsPerSession server streams (Subscribe and StreamQueue) one session may hold open on one node
  * @param maxSubscriptionsPerUser server streams one user may hold open on one node, over all their sessions;
  *                              at least maxSubscriptionsPerSession
+ * @param maxUnauthenticatedCallsPerSecondPerAddress calls without a session (register, log in, cluster
+ *                              status, a token this node cannot check without a read barrier) one client
+ *                              IP address may make per second on one node before RESOURCE_EXHAUSTED
  */
 public record Limits(
         int maxMessageBytes,
@@ -42,7 +46,8 @@ public record Limits(
         int idempotencyWindowMs,
         LoginThrottling loginThrottling,
         int maxSubscriptionsPerSession,
-        int maxSubscriptionsPerUser) {
+        int maxSubscriptionsPerUser,
+        int maxUnauthenticatedCallsPerSecondPerAddress) {
 
     public Limits {
         requirePositive("maxMessageBytes", maxMessageBytes);
@@ -66,6 +71,7 @@ public record Limits(
             throw new IllegalArgumentException("limits.maxSubscriptionsPerSession: must not exceed maxSubscriptionsPerUser ("
                     + maxSubscriptionsPerUser + ")");
         }
+        requirePositive("maxUnauthenticatedCallsPerSecondPerAddress", maxUnauthenticatedCallsPerSecondPerAddress);
         if (defaultHistoryPage > maxHistoryPage) {
             throw new IllegalArgumentException("limits.defaultHistoryPage: must not exceed maxHistoryPage (" + maxHistoryPage + ")");
         }
@@ -92,7 +98,8 @@ public record Limits(
                 Defaults.IDEMPOTENCY_WINDOW_MS,
                 LoginThrottling.defaults(),
                 Defaults.MAX_SUBSCRIPTIONS_PER_SESSION,
-                Defaults.MAX_SUBSCRIPTIONS_PER_USER);
+                Defaults.MAX_SUBSCRIPTIONS_PER_USER,
+                Defaults.MAX_UNAUTHENTICATED_CALLS_PER_SECOND_PER_ADDRESS);
     }
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
@@ -100,7 +107,7 @@ public record Limits(
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
                 perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another presence timeout. */
@@ -108,7 +115,7 @@ public record Limits(
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
                 maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another idempotency window (tests shorten it to see records pruned). */
@@ -116,7 +123,7 @@ public record Limits(
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
                 maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with another login throttle. */
@@ -124,7 +131,7 @@ public record Limits(
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
                 maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser);
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
     }
 
     /** These limits with other per-session and per-user stream caps (tests lower them). */
@@ -132,7 +139,15 @@ public record Limits(
         return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
                 maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
                 maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
-                perSession, perUser);
+                perSession, perUser, maxUnauthenticatedCallsPerSecondPerAddress);
+    }
+
+    /** These limits with another budget of calls without a session per client address (tests lower it). */
+    public Limits withMaxUnauthenticatedCallsPerSecondPerAddress(int perSecond) {
+        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
+                maxSubscriptionsPerSession, maxSubscriptionsPerUser, perSecond);
     }
 
     private static void requirePositive(String field, int value) {

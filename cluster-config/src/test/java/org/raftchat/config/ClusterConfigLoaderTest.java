@@ -168,6 +168,16 @@ class ClusterConfigLoaderTest {
     }
 
     @Test
+    void readsTheBudgetOfCallsWithoutASessionPerAddress() throws Exception {
+        assertThat(ClusterConfigLoader.parse(THREE_NODES, dir).limits().maxUnauthenticatedCallsPerSecondPerAddress())
+                .isEqualTo(Defaults.MAX_UNAUTHENTICATED_CALLS_PER_SECOND_PER_ADDRESS);
+        assertThat(ClusterConfigLoader.parse(THREE_NODES + "limits: {maxUnauthenticatedCallsPerSecondPerAddress: 7}\n", dir)
+                .limits().maxUnauthenticatedCallsPerSecondPerAddress()).isEqualTo(7);
+        assertThatThrownBy(() -> ClusterConfigLoader.parse(THREE_NODES + "limits: {maxUnauthenticatedCallsPerSecondPerAddress: 0}\n", dir))
+                .hasMessageContaining("limits.maxUnauthenticatedCallsPerSecondPerAddress");
+    }
+
+    @Test
     void reportsTheFileNameWhenLoading() throws Exception {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, "nodes: 3");

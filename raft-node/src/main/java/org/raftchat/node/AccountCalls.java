@@ -34,25 +34,28 @@ import org.raftchat.statemachine.UserInfo;
 /**
  * Register, log in, log out, change nickname. Secrets are handled here, on the leader, before
  * anything is proposed: the password hash and the session token are random-salted or random, and
- * only the hash and the token's digest enter the log.
+ * only the hash and the token's digest enter the log. Every password hash and check runs on
+ * {@link PasswordWork}'s bounded pool, never on the transport thread or the pool read barriers use.
  */
 final class AccountCalls {
 
     private final RequestValidator validator;
     private final Proposer proposer;
-    private final LinearizableReads reads;
+    private final ReadBarrier reads;
     private final ChatStateMachine stateMachine;
     private final Passwords passwords;
     private final SessionTokens tokens;
     private final LeaderGate leaderGate;
     private final LoginThrottle loginThrottle;
     private final IdempotencyStamp idempotency;
+    private final PasswordWork passwordWork;
     private final Executor executor;
     private final SessionPolicy sessionPolicy;
 
-    AccountCalls(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
+    AccountCalls(RequestValidator validator, Proposer proposer, ReadBarrier reads, ChatStateMachine stateMachine,
                  Passwords passwords, SessionTokens tokens, LeaderGate leaderGate, LoginThrottle loginThrottle,
-                 IdempotencyStamp idempotency, Executor executor, SessionPolicy sessionPolicy) {
+                 IdempotencyStamp idempotency, PasswordWork passwordWork, Executor executor, SessionPolicy sessionPolicy) {
+        this.passwordWork = passwordWork;
         this.sessionPolicy = sessionPolicy;
         this.validator = validator;
         this.proposer = proposer;
@@ -71,13 +74,12 @@ final class AccountCalls {
         String username = validator.username(request.getUsername());
         String password = validator.password(request.getPassword());
         leaderGate.requireLeader();
-        // The slow hashes run on the executor: chat calls run on the gRPC transport thread, which must not block.
         // The key belongs to the name being registered; the request is the name and the password, which
         // enters the fingerprint only through a slow hash (the random-salted one differs on every retry).
-        return CompletableFuture.supplyAsync(() -> idempotency.keyed(Command.newBuilder()
+        return passwordWork.submit(() -> idempotency.keyed(Command.newBuilder()
                         .setRegisterUser(org.raftchat.proto.v1.RegisterUser.newBuilder()
                                 .setUsername(username).setPasswordHash(passwords.hash(password))),
-                        username, key, username, passwords.fingerprint(username, password)), executor)
+                        username, key, username, passwords.fingerprint(username, password)))
                 .thenCompose(proposer::propose)
                 .thenApply(result -> {
             if (result instanceof ApplyResult.UserRegistered registered) {
@@ -104,14 +106,14 @@ final class AccountCalls {
         LoginThrottle.Attempt attempt = loginThrottle.begin(username, clientAddress);
         CompletableFuture<LoginResponse> answer;
         try {
-            answer = reads.barrier().thenComposeAsync(ready -> {
+            answer = reads.barrier().thenCompose(ready -> passwordWork.submit(() -> {
                 loginThrottle.requireNotLocked(username, clientAddress);
                 Optional<UserInfo> user = stateMachine.user(username);
                 if (!passwords.matches(password, user.map(UserInfo::passwordHash).orElse(null))) {
                     return recordFailure(username, clientAddress);
                 }
                 return clearFailures(username, clientAddress).thenCompose(cleared -> openSession(username, deviceId));
-            }, executor);
+            })).thenCompose(decided -> decided);
         } catch (RuntimeException e) {
             attempt.close();
             throw e;
@@ -141,16 +143,16 @@ final class AccountCalls {
     }
 
     private CompletableFuture<LoginResponse> openSession(String username, String deviceId) {
-        String token = tokens.newToken();
+        String secret = tokens.newSecret();
         Command.Builder command = Command.newBuilder().setOpenSession(OpenSession.newBuilder()
                 .setUsername(username)
                 .setDeviceId(deviceId)
-                .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(token)))
+                .setTokenSha256(ByteString.copyFrom(SessionTokens.sha256(secret)))
                 // The leader's policy goes into the log: every replica ends the session at the same leader time.
                 .setIdleTimeoutMs(sessionPolicy.idleTimeout().toMillis())
                 .setMaxLifetimeMs(sessionPolicy.maxLifetime().toMillis())
                 .setMaxSessionsPerUser(sessionPolicy.maxPerUser()));
-        return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, token), executor);
+        return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, secret), executor);
     }
 
     CompletableFuture<LogoutResponse> logout(String key, Caller caller) {
@@ -199,7 +201,7 @@ final class AccountCalls {
         LoginThrottle.Attempt attempt = loginThrottle.begin(username, clientAddress);
         CompletableFuture<ChangePasswordResponse> answer;
         try {
-            answer = reads.barrier().thenComposeAsync(ready -> {
+            answer = reads.barrier().thenCompose(ready -> passwordWork.submit(() -> {
                 loginThrottle.requireNotLocked(username, clientAddress);
                 String storedHash = stateMachine.user(username).map(UserInfo::passwordHash)
                         .orElseThrow(() -> GrpcErrors.userNotFound(username));
@@ -219,7 +221,7 @@ final class AccountCalls {
                         .<ChangePasswordResponse>handle((result, error) -> {
                             throw GrpcErrors.wrongOldPassword();
                         });
-            }, executor);
+            })).thenCompose(decided -> decided);
         } catch (RuntimeException e) {
             attempt.close();
             throw e;
@@ -260,13 +262,16 @@ final class AccountCalls {
         });
     }
 
-    /** The token goes to the client only once its session is committed and applied here. */
-    private LoginResponse loggedIn(ApplyResult result, String token) {
+    /**
+     * The token goes to the client only once its session is committed and applied here; with it goes
+     * the applied index of now, at or past the session's entry (see {@link SessionTokens}).
+     */
+    private LoginResponse loggedIn(ApplyResult result, String secret) {
         if (!(result instanceof ApplyResult.SessionOpened opened)) {
             throw ChatGrpcService.unexpected(result);
         }
         return LoginResponse.newBuilder()
-                .setToken(token)
+                .setToken(SessionTokens.issue(secret, stateMachine.appliedIndex()))
                 .setUsername(opened.username())
                 .setNickname(opened.nickname())
                 .addAllUnread(stateMachine.unread(opened.username()).stream().filter(c -> c.getUnread() > 0).toList())

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.raftchat.proto.v1.ChatServiceGrpc;
@@ -14,7 +15,8 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
  * Takes the bearer token from the "authorization" metadata and hands it to the service through the
  * call's {@link Context}. Calls that need a session and carry no well-formed token end here with
  * UNAUTHENTICATED; whether the token belongs to a live session is checked by {@link Authenticator}
- * against the replicated state.
+ * against the replicated state. Calls that need no session are charged to the client address's
+ * budget here, before their request is even read (must run inside {@link ClientAddress}).
  */
 final class AuthInterceptor implements ServerInterceptor {
 
@@ -22,17 +24,33 @@ final class AuthInterceptor implements ServerInterceptor {
     static final Context.Key<String> TOKEN = Context.key("raftchat-session-token");
 
     private static final String BEARER = "Bearer ";
-    private static final Pattern TOKEN_SYNTAX = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    /** A secret, then (tokens issued since they carry one) '.' and the applied index: see {@link SessionTokens}. */
+    private static final Pattern TOKEN_SYNTAX = Pattern.compile("[A-Za-z0-9_-]{16,128}(\\.[0-9]{1,18})?");
     /** The calls anyone may make: the way in, and the cluster's own status. */
     private static final Set<String> PUBLIC_METHODS = Set.of(
             ChatServiceGrpc.getRegisterMethod().getFullMethodName(),
             ChatServiceGrpc.getLoginMethod().getFullMethodName(),
             ChatServiceGrpc.getGetClusterInfoMethod().getFullMethodName());
 
+    private final AddressRateLimiter unauthenticatedCalls;
+
+    AuthInterceptor(AddressRateLimiter unauthenticatedCalls) {
+        this.unauthenticatedCalls = unauthenticatedCalls;
+    }
+
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
-        if (PUBLIC_METHODS.contains(method) || !method.startsWith(ChatServiceGrpc.SERVICE_NAME + "/")) {
+        if (!method.startsWith(ChatServiceGrpc.SERVICE_NAME + "/")) {
+            return next.startCall(call, headers);
+        }
+        if (PUBLIC_METHODS.contains(method)) {
+            try {
+                unauthenticatedCalls.charge(ClientAddress.current());
+            } catch (StatusRuntimeException overBudget) {
+                call.close(overBudget.getStatus(), overBudget.getTrailers() == null ? new Metadata() : overBudget.getTrailers());
+                return new ServerCall.Listener<>() { };
+            }
             return next.startCall(call, headers);
         }
         String header = headers.get(AUTHORIZATION);

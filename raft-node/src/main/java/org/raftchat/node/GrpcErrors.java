@@ -4,8 +4,11 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
+import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.LimitReached;
 import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.proto.v1.ConversationRef;
@@ -73,6 +76,41 @@ final class GrpcErrors {
                 .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
                 .setMessage(description)
                 .addDetails(Any.pack(LimitReached.newBuilder().setDescription(description).build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /** A request whose bytes are not the method's request message (not protobuf, a string that is not UTF-8). */
+    static StatusRuntimeException unparsableRequest(String messageType, String why) {
+        return invalid("the request is not a valid " + messageType + " (" + why + "); nothing was done");
+    }
+
+    /** A request over limits.maxInboundGrpcBytes: final (a LimitReached detail), the same request will never fit. */
+    static StatusRuntimeException requestTooLarge(long sizeBytes, int maxBytes) {
+        return limitReached("the request is " + (sizeBytes >= 0 ? sizeBytes + " bytes" : "larger than that")
+                + "; this cluster takes requests of at most " + maxBytes + " bytes (limits.maxInboundGrpcBytes)");
+    }
+
+    /** The password pool's queue is full: a moment's overload, so RESOURCE_EXHAUSTED with a retry delay, no LimitReached. */
+    static StatusRuntimeException passwordWorkBusy(int queued) {
+        return retryLater("this node already has " + queued + " password checks waiting; retry in a moment",
+                Defaults.PASSWORD_WORK_RETRY_DELAY);
+    }
+
+    /** A client address over its budget of calls without a session: transient, so a retry delay and no LimitReached. */
+    static StatusRuntimeException tooManyUnauthenticatedCalls(int perSecond, Duration retryAfter) {
+        return retryLater("more than " + perSecond + " calls per second without a session (register, log in, cluster "
+                + "status, unknown session tokens) from this address; retry after " + Math.max(1, retryAfter.toMillis())
+                + " ms", retryAfter);
+    }
+
+    /** RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail: worth the same request again after {@code delay}. */
+    private static StatusRuntimeException retryLater(String description, Duration delay) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+                .setMessage(description)
+                .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                        .setSeconds(delay.getSeconds()).setNanos(delay.getNano())).build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
     }

@@ -15,7 +15,7 @@ import org.raftchat.node.metrics.NodeMetrics;
  * leader's commit index as of the call (SOFAJRaft's ReadIndex), so a local read after it sees every
  * write acknowledged before the call began. Works on followers too.
  */
-final class LinearizableReads {
+final class LinearizableReads implements ReadBarrier {
 
     private static final byte[] NO_CONTEXT = new byte[0];
     /** A leader answers EAGAIN until it has committed an entry in its term; that takes one round trip. */
@@ -39,7 +39,8 @@ final class LinearizableReads {
         this.metrics = metrics;
     }
 
-    CompletableFuture<Void> barrier() {
+    @Override
+    public CompletableFuture<Void> barrier() {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         long startNanos = System.nanoTime();
         attempt(ready, startNanos + timeout.toNanos(), "");

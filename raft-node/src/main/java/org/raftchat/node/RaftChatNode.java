@@ -87,6 +87,7 @@ public final class RaftChatNode implements AutoCloseable {
     private final ExecutorService subscriptionExecutor;
     private final ScheduledExecutorService timer;
     private final ExecutorService proposalSubmitter;
+    private final PasswordWork passwordWork;
     private final SubscriptionHub subscriptions;
     private final ChatFsm fsm;
     private final ExecutorService raftRpcExecutor;
@@ -113,6 +114,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
         this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
+        this.passwordWork = new PasswordWork(Defaults.PASSWORD_WORK_THREADS, Defaults.PASSWORD_WORK_QUEUE,
+                named("passwords-" + self.id()));
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits());
         this.metrics = new NodeMetrics();
         this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
@@ -143,9 +146,12 @@ public final class RaftChatNode implements AutoCloseable {
                 leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
                         // The time apply will stamp: never behind the state's last time.
                         () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
-                new IdempotencyStamp(config.limits().idempotencyWindowMs()), responseExecutor, config.sessions());
-        Authenticator authenticator = new Authenticator(stateMachine, reads,
-                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime), responseExecutor);
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions());
+        AddressRateLimiter unauthenticatedCalls = new AddressRateLimiter(
+                config.limits().maxUnauthenticatedCallsPerSecondPerAddress(), System::nanoTime);
+        Authenticator authenticator = new Authenticator(stateMachine::session, stateMachine::appliedIndex, reads,
+                new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime),
+                unauthenticatedCalls, responseExecutor);
         HeardSessions heardSessions = new HeardSessions(System::nanoTime);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
                 subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
@@ -153,7 +159,9 @@ public final class RaftChatNode implements AutoCloseable {
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
                         ServerTls.credentials(config.tls(), self.id()))
-                .maxInboundMessageSize(config.limits().maxInboundGrpcBytes())
+                // Above the limit, so that a request somewhat over it reaches RequestParsing's check and gets
+                // its LimitReached detail; the transport's own refusal could carry none.
+                .maxInboundMessageSize(RequestParsing.transportLimitBytes(config.limits().maxInboundGrpcBytes()))
                 .permitKeepAliveTime(Defaults.KEEPALIVE_MIN_PERMITTED.toMillis(), TimeUnit.MILLISECONDS)
                 // Chat handlers only validate and hand off (propose, read barrier), so they run on the
                 // transport thread: one thread switch fewer per call, which is much of a call's cost on
@@ -165,11 +173,14 @@ public final class RaftChatNode implements AutoCloseable {
                         return call.getMethodDescriptor().getServiceName().equals(ChatServiceGrpc.SERVICE_NAME) ? null : responseExecutor;
                     }
                 })
-                .addService(ServerInterceptors.intercept(service, new AuthInterceptor(), new ClientAddress(), grpcMetrics))
                 .addService(ServerInterceptors.intercept(
-                        new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
+                        RequestParsing.guard(service.bindService(), config.limits().maxInboundGrpcBytes()),
+                        new AuthInterceptor(unauthenticatedCalls), new ClientAddress(), grpcMetrics))
+                .addService(ServerInterceptors.intercept(
+                        RequestParsing.guard(new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor,
-                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)),
+                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)).bindService(),
+                                config.limits().maxInboundGrpcBytes()),
                         new AdminAuthInterceptor(adminToken), grpcMetrics))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -491,6 +502,7 @@ public final class RaftChatNode implements AutoCloseable {
         raftRpcExecutor.shutdownNow();
         timer.shutdownNow();
         proposalSubmitter.shutdownNow();
+        passwordWork.close();
         subscriptionExecutor.shutdownNow();
         responseExecutor.shutdown();
         awaitQuietly(() -> responseExecutor.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
