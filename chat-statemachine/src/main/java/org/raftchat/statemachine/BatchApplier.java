@@ -19,7 +19,8 @@ import org.rocksdb.WriteBatchWithIndex;
  * Applies one batch of entries into a {@link WriteBatchWithIndex}, reading through it so that every
  * entry sees the effects of the entries before it in the same batch (rooms, seq counters,
  * idempotency keys). Writes nothing to the database itself: the caller commits the batch, or drops
- * it when a {@link CorruptLogException} escapes.
+ * it when an exception escapes ({@link CorruptLogException},
+ * {@link StateMachineException}, {@link ApplyFailedException}).
  *
  * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
  */
@@ -130,7 +131,22 @@ final class BatchApplier implements ApplyStore {
         }
     }
 
+    /**
+     * One command; an unexpected exception becomes an {@link ApplyFailedException} naming the entry
+     * and the command, so the replica that stops can say which one. Corruption and storage failures
+     * pass through as they are: they have their own repairs.
+     */
     private ApplyResult applyCommand(long index, Command command) {
+        try {
+            return applyKnownCommand(index, command);
+        } catch (CorruptLogException | StateMachineException | ApplyFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApplyFailedException(index, command.getBodyCase().name(), e);
+        }
+    }
+
+    private ApplyResult applyKnownCommand(long index, Command command) {
         boolean keyed = !command.getIdempotencyKey().isEmpty();
         long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
         if (keyed) {

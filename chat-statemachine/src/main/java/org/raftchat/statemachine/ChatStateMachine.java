@@ -136,6 +136,8 @@ public final class ChatStateMachine implements AutoCloseable {
      *   <li>Each entry sees the effects of earlier entries of the same batch (rooms, seqs, idempotency keys).
      *   <li>If an entry cannot be decoded, has no body, or its index is not above the previous entry's,
      *       throws {@link CorruptLogException} and writes nothing of the batch.
+     *   <li>If a command fails unexpectedly (a bug), throws {@link ApplyFailedException} naming its
+     *       entry and kind, and writes nothing of the batch; a storage failure is a {@link StateMachineException}.
      * </ul>
      *
      * <p>Meant for one applying thread; concurrent calls are serialized.
