@@ -32,11 +32,13 @@ final class BatchApplier implements ApplyStore {
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
-    private final QueueCommands queues = new QueueCommands(this);
-    private final RoomCommands rooms = new RoomCommands(this, queues);
+    private final List<KeyRange> erasedRanges = new ArrayList<>();
+    private final TextErasure erasure = new TextErasure(this);
+    private final QueueCommands queues = new QueueCommands(this, erasure);
+    private final RoomCommands rooms = new RoomCommands(this, queues, erasure);
     private final SessionCommands sessions = new SessionCommands(this, queues);
     private final AccountCommands accounts = new AccountCommands(this, rooms, sessions);
-    private final MessageCommands messages = new MessageCommands(this, rooms);
+    private final MessageCommands messages = new MessageCommands(this, rooms, queues, erasure);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
     private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
     private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
@@ -252,6 +254,16 @@ final class BatchApplier implements ApplyStore {
         put(Keys.message(conversationKey, seq), message.toByteArray());
         put(counterKey, Keys.longBytes(seq));
         return new ApplyResult.MessageStored(message);
+    }
+
+    @Override
+    public void textErased(byte[] from, byte[] to) {
+        erasedRanges.add(new KeyRange(from, to));
+    }
+
+    /** Key ranges whose old versions held text that this batch deleted (see {@link ApplyStore#textErased}). */
+    List<KeyRange> erasedRanges() {
+        return erasedRanges;
     }
 
     @Override
