@@ -159,6 +159,24 @@ class DeletedTextTest {
         assertStateHolds("a note in the dead-letter room");
     }
 
+    @Test
+    void aDeadLetterRoomDeletedAndCreatedAgainKeepsItsNewMessagesWhenAQueueMessageIsDeleted() throws Exception {
+        // Goal: where a copy was is forgotten with the dead-letter room, so a delete never tombstones another room's message.
+        deadLetter("jobs", "POISON-h6n2");
+        apply(deleteRoom("jobs.dlq", "alice"));
+        apply(createRoom("jobs.dlq", "bob"));
+        apply(post("jobs.dlq", "bob", "bob's own first message"));
+
+        apply(delete(roomRef("jobs"), "alice", 1));
+
+        assertGone("h6n2");
+        assertThat(machine.history(roomRef("jobs.dlq"), new HistoryQuery.Latest(10)).messages())
+                .singleElement().satisfies(message -> {
+                    assertThat(message.getText()).isEqualTo("bob's own first message");
+                    assertThat(message.getDeleted()).isFalse();
+                });
+    }
+
     /** Queue {@code room} (one delivery allowed) whose message 1, {@code text} by alice, went to the dead-letter room. */
     private void deadLetter(String room, String text) throws Exception {
         Command queue = TestLog.createQueue(room, "alice");
