@@ -113,7 +113,7 @@ final class ChatFsm extends StateMachineAdapter {
                 ? "log index " + bug.index() + " (" + bug.commandKind() + ")"
                 : "log entries " + first + ".." + last;
         LOG.error("Stopping this replica: applying {} failed ({}): {}. It applies nothing more in this process; {}",
-                where, error.cause().label(), e.getCause() != null && e instanceof ApplyFailedException ? e.getCause() : e,
+                where, error.cause().label(), e instanceof ApplyFailedException ? e.getCause() : e,
                 whatNext(error.cause()), e);
         return error;
     }
