@@ -15,6 +15,7 @@
 #   75  storage failed (full disk, failed write): started again after a back-off (1 s, doubling to
 #       10 s while it keeps failing within a minute), as systemd's Restart= would
 #   74  its data is corrupt: left down; replace the replica (see docs/operations.md)
+#   70  a bug in apply (every replica fails on the same entry): left down; a restart would loop
 # RAFTCHAT_AUTOSTART=false: do not start the JVM until `raftchat-node-ctl start`.
 # RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the base image has it) with its wall clock
 #   offset by what /run/raftchat/faketime says (e.g. "+30s", "-300s"; re-read every second). The
@@ -84,6 +85,7 @@ fi
 
 EXIT_STORAGE_FAILED=75
 EXIT_DATA_CORRUPT=74
+EXIT_APPLY_BUG=70
 BACKOFF_S=1
 STARTED_AT=0
 
@@ -163,6 +165,8 @@ while :; do
     fi
     if [[ $ON_EXIT != exit ]] && ((rc == EXIT_DATA_CORRUPT)); then
       log "node stopped: its data is corrupt (see its log). Not restarting: replace the replica (remove-node, wipe its data, start, add-node)"
+    elif [[ $ON_EXIT != exit ]] && ((rc == EXIT_APPLY_BUG)); then
+      log "node stopped: a bug in apply (see its log). Not restarting: it would fail on the same entry again; start a fixed build"
     else
       case $ON_EXIT in
         exit) log "RAFTCHAT_ON_EXIT=exit: container exits"; exit "$rc" ;;

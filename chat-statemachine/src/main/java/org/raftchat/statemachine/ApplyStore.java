@@ -24,6 +24,12 @@ interface ApplyStore {
     /** The first {@code limit} keys starting with {@code prefix}, in key order, batch writes included. */
     List<byte[]> keysWithPrefix(byte[] prefix, int limit);
 
+    /**
+     * Keys in [{@code from}, {@code to}) lost text (a delete, or a tombstone over a message): their
+     * old versions are purged from RocksDB's tables before the next checkpoint. Changes no state.
+     */
+    void textErased(byte[] from, byte[] to);
+
     /** Appends a message to a conversation (assigning the next seq) and returns it. */
     ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs);
 

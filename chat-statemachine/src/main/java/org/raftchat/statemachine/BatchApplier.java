@@ -19,7 +19,8 @@ import org.rocksdb.WriteBatchWithIndex;
  * Applies one batch of entries into a {@link WriteBatchWithIndex}, reading through it so that every
  * entry sees the effects of the entries before it in the same batch (rooms, seq counters,
  * idempotency keys). Writes nothing to the database itself: the caller commits the batch, or drops
- * it when a {@link CorruptLogException} escapes.
+ * it when an exception escapes ({@link CorruptLogException},
+ * {@link StateMachineException}, {@link ApplyFailedException}).
  *
  * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
  */
@@ -31,11 +32,13 @@ final class BatchApplier implements ApplyStore {
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
-    private final QueueCommands queues = new QueueCommands(this);
-    private final RoomCommands rooms = new RoomCommands(this, queues);
+    private final List<KeyRange> erasedRanges = new ArrayList<>();
+    private final TextErasure erasure = new TextErasure(this);
+    private final QueueCommands queues = new QueueCommands(this, erasure);
+    private final RoomCommands rooms = new RoomCommands(this, queues, erasure);
     private final SessionCommands sessions = new SessionCommands(this, queues);
     private final AccountCommands accounts = new AccountCommands(this, rooms, sessions);
-    private final MessageCommands messages = new MessageCommands(this, rooms);
+    private final MessageCommands messages = new MessageCommands(this, rooms, queues, erasure);
     private final PresenceCommands presence = new PresenceCommands(this, queues);
     private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
     private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
@@ -130,7 +133,22 @@ final class BatchApplier implements ApplyStore {
         }
     }
 
+    /**
+     * One command; an unexpected exception becomes an {@link ApplyFailedException} naming the entry
+     * and the command, so the replica that stops can say which one. Corruption and storage failures
+     * pass through as they are: they have their own repairs.
+     */
     private ApplyResult applyCommand(long index, Command command) {
+        try {
+            return applyKnownCommand(index, command);
+        } catch (CorruptLogException | StateMachineException | ApplyFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ApplyFailedException(index, command.getBodyCase().name(), e);
+        }
+    }
+
+    private ApplyResult applyKnownCommand(long index, Command command) {
         boolean keyed = !command.getIdempotencyKey().isEmpty();
         long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
         if (keyed) {
@@ -236,6 +254,16 @@ final class BatchApplier implements ApplyStore {
         put(Keys.message(conversationKey, seq), message.toByteArray());
         put(counterKey, Keys.longBytes(seq));
         return new ApplyResult.MessageStored(message);
+    }
+
+    @Override
+    public void textErased(byte[] from, byte[] to) {
+        erasedRanges.add(new KeyRange(from, to));
+    }
+
+    /** Key ranges whose old versions held text that this batch deleted (see {@link ApplyStore#textErased}). */
+    List<KeyRange> erasedRanges() {
+        return erasedRanges;
     }
 
     @Override

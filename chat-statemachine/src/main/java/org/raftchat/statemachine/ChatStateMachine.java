@@ -19,6 +19,7 @@ import org.raftchat.proto.v1.QueueDelivery;
 import org.raftchat.proto.v1.QueueStatus;
 import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
@@ -73,6 +74,14 @@ public final class ChatStateMachine implements AutoCloseable {
     private RocksDB db;
     private volatile long appliedIndex;
     private volatile long lastTimestampMs;
+    /**
+     * Key ranges whose text applied batches deleted since the last checkpoint. RocksDB keeps a key's
+     * old versions in its tables until a compaction passes over both, so a checkpoint (a snapshot's
+     * files) would still hold the text; {@link #checkpointTo} compacts these ranges first. Guarded by
+     * {@link #writerLock}; kept in memory only, so after a restart a range not yet compacted waits for
+     * RocksDB's own compactions.
+     */
+    private final List<KeyRange> erasedSinceCheckpoint = new java.util.ArrayList<>();
 
     private ChatStateMachine(Path dbDir) {
         this.dbDir = dbDir;
@@ -136,6 +145,8 @@ public final class ChatStateMachine implements AutoCloseable {
      *   <li>Each entry sees the effects of earlier entries of the same batch (rooms, seqs, idempotency keys).
      *   <li>If an entry cannot be decoded, has no body, or its index is not above the previous entry's,
      *       throws {@link CorruptLogException} and writes nothing of the batch.
+     *   <li>If a command fails unexpectedly (a bug), throws {@link ApplyFailedException} naming its
+     *       entry and kind, and writes nothing of the batch; a storage failure is a {@link StateMachineException}.
      * </ul>
      *
      * <p>Meant for one applying thread; concurrent calls are serialized.
@@ -160,6 +171,7 @@ public final class ChatStateMachine implements AutoCloseable {
                 BatchApplier applier = new BatchApplier(db, batch, readOptions, appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
+                erasedSinceCheckpoint.addAll(applier.erasedRanges());
                 log.debug("Applied {} entries up to index {}", entries.size(), appliedIndex);
                 QueueEffects effects = new QueueEffects(applier.queueEffects().changedQueues(), applier.queueEffects().deadLetters());
                 if (!effects.isEmpty()) {
@@ -410,6 +422,7 @@ public final class ChatStateMachine implements AutoCloseable {
             try (Checkpoint checkpoint = Checkpoint.create(db)) {
                 createParent(target);
                 flush(); // without a WAL, only flushed data is in the checkpoint's files
+                purgeErasedText();
                 checkpoint.createCheckpoint(target.toString());
             } catch (RocksDBException e) {
                 throw new StateMachineException("cannot write checkpoint to " + target, e);
@@ -434,6 +447,7 @@ public final class ChatStateMachine implements AutoCloseable {
             ensureOpen();
             stage(source, staging);
             swapIn(staging);
+            erasedSinceCheckpoint.clear(); // ranges of the state just replaced
         } finally {
             writerLock.unlock();
         }
@@ -462,6 +476,42 @@ public final class ChatStateMachine implements AutoCloseable {
             stateLock.writeLock().unlock();
             writerLock.unlock();
         }
+    }
+
+    /**
+     * Compacts the ranges whose text was deleted since the last checkpoint, so no table the checkpoint
+     * links still holds an old version with the text. Only those ranges: a delete costs a rewrite of the
+     * few tables that overlap its keys, not of the database. Changes no state.
+     */
+    private void purgeErasedText() throws RocksDBException {
+        if (erasedSinceCheckpoint.isEmpty()) {
+            return;
+        }
+        try (CompactRangeOptions options = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+            for (KeyRange range : mergedErasedRanges()) {
+                db.compactRange(db.getDefaultColumnFamily(), range.from(), range.to(), options);
+            }
+        }
+        log.debug("Purged the old versions of {} deleted key ranges before a checkpoint", erasedSinceCheckpoint.size());
+        erasedSinceCheckpoint.clear();
+    }
+
+    /** The erased ranges, sorted and with overlapping or touching ones merged: one compaction each. */
+    private List<KeyRange> mergedErasedRanges() {
+        List<KeyRange> sorted = new java.util.ArrayList<>(erasedSinceCheckpoint);
+        sorted.sort((a, b) -> java.util.Arrays.compareUnsigned(a.from(), b.from()));
+        List<KeyRange> merged = new java.util.ArrayList<>();
+        for (KeyRange range : sorted) {
+            KeyRange last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && java.util.Arrays.compareUnsigned(range.from(), last.to()) <= 0) {
+                byte[] to = java.util.Arrays.compareUnsigned(range.to(), last.to()) > 0 ? range.to() : last.to();
+                merged.set(merged.size() - 1, new KeyRange(last.from(), to));
+            } else {
+                merged.add(range);
+            }
+        }
+        return merged;
     }
 
     private void commit(WriteBatchWithIndex batch, BatchApplier applier) {

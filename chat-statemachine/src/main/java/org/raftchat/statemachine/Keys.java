@@ -36,6 +36,8 @@ import org.raftchat.proto.v1.ConversationRef;
  * 'l' time(8) login key           -> empty                             (login failure records by last failure, for pruning)
  * 'b' str(room) utf8(user)        -> empty                        (users banned from a room)
  * 'i' str(room) utf8(user)        -> empty                        (users invited to a room)
+ * 'E' conv seq(8) event_seq(8)    -> empty                        (the EDIT events of message seq)
+ * 'D' str(queue_room) seq(8)      -> 8-byte seq in ROOM.dlq       (a queue message's dead-letter copy)
  *
  * bytes(x) = len(4) x
  * conv = 'r' len(4) utf8(room)
@@ -74,6 +76,8 @@ final class Keys {
     static final byte LOGIN_FAILURES_BY_TIME = 'l';
     static final byte BAN = 'b';
     static final byte INVITATION = 'i';
+    static final byte EDIT_EVENT = 'E';
+    static final byte DEAD_LETTER_COPY = 'D';
 
     static final byte[] APPLIED_INDEX = tagged(META, "applied_index");
     static final byte[] LAST_TIMESTAMP_MS = tagged(META, "last_timestamp_ms");
@@ -325,6 +329,30 @@ final class Keys {
         return concat(messagePrefix(conversation), longBytes(seq));
     }
 
+    /** Every edit-event key of one conversation starts with this. */
+    static byte[] editEventsPrefix(byte[] conversation) {
+        return concat(new byte[] {EDIT_EVENT}, conversation);
+    }
+
+    /** Every edit-event key of message {@code seq} starts with this; the event's seq follows. */
+    static byte[] editEventsOf(byte[] conversation, long seq) {
+        return concat(editEventsPrefix(conversation), longBytes(seq));
+    }
+
+    static byte[] editEvent(byte[] conversation, long seq, long eventSeq) {
+        return concat(editEventsOf(conversation, seq), longBytes(eventSeq));
+    }
+
+    /** Every dead-letter-copy key of a queue room starts with this; the queue seq follows. */
+    static byte[] deadLetterCopiesPrefix(String queueRoom) {
+        return stringPrefix(DEAD_LETTER_COPY, queueRoom);
+    }
+
+    static byte[] deadLetterCopy(String queueRoom, long seq) {
+        return concat(deadLetterCopiesPrefix(queueRoom), longBytes(seq));
+    }
+
+    /** The seq at the end of a message, edit-event or dead-letter-copy key. */
     static long seqOf(byte[] messageKey) {
         return ByteBuffer.wrap(messageKey, messageKey.length - Long.BYTES, Long.BYTES).getLong();
     }

@@ -9,16 +9,21 @@ import org.raftchat.proto.v1.MessageKind;
 /**
  * Edits and deletes by a message's author. Both update the original in place (latest text marked
  * edited, or a tombstone with no text) and append an event that refers to it, so history shows the
- * current state and subscribers learn of the change in sequence order.
+ * current state and subscribers learn of the change in sequence order. A delete leaves no text of
+ * the message in the state: its edit events and its dead-letter copy become tombstones too.
  */
 final class MessageCommands {
 
     private final ApplyStore store;
     private final RoomCommands rooms;
+    private final QueueCommands queues;
+    private final TextErasure erasure;
 
-    MessageCommands(ApplyStore store, RoomCommands rooms) {
+    MessageCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues, TextErasure erasure) {
         this.store = store;
         this.rooms = rooms;
+        this.queues = queues;
+        this.erasure = erasure;
     }
 
     ApplyResult edit(long index, long timestampMs, EditMessage body) {
@@ -28,8 +33,11 @@ final class MessageCommands {
             return original.refusal;
         }
         store.put(original.key, original.message.toBuilder().setText(body.getText()).setEdited(true).build().toByteArray());
-        return appendEvent(event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()),
-                index, timestampMs);
+        ApplyResult.MessageStored event = appendEvent(
+                event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()), index, timestampMs);
+        // The event repeats the text: deleting the message must find it.
+        erasure.editAppended(Keys.conversation(conversation), body.getSeq(), event.message().getSeq());
+        return event;
     }
 
     ApplyResult delete(long index, long timestampMs, DeleteMessage body) {
@@ -38,7 +46,11 @@ final class MessageCommands {
         if (original.refusal != null) {
             return original.refusal;
         }
-        store.put(original.key, original.message.toBuilder().setText("").setEdited(false).setDeleted(true).build().toByteArray());
+        // The text goes from everywhere apply put it: the message, its edit events, a dead-letter copy.
+        erasure.erase(Keys.conversation(conversation), body.getSeq());
+        if (conversation.hasRoom()) {
+            queues.messageDeleted(conversation.getRoom(), body.getSeq());
+        }
         return appendEvent(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
     }
 

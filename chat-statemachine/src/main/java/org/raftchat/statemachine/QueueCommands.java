@@ -51,8 +51,11 @@ final class QueueCommands {
     private final Set<String> changedQueues = new LinkedHashSet<>();
     private final List<ChatMessage> deadLetters = new ArrayList<>();
 
-    QueueCommands(ApplyStore store) {
+    private final TextErasure erasure;
+
+    QueueCommands(ApplyStore store, TextErasure erasure) {
         this.store = store;
+        this.erasure = erasure;
     }
 
     /** The dead-letter room of queue {@code room}. */
@@ -211,8 +214,29 @@ final class QueueCommands {
         }
     }
 
-    /** The room is being deleted: its queue state goes with it (its dead-letter room stays, an ordinary room). */
+    /** Message {@code seq} of {@code room} was deleted: so is the text of its dead-letter copy, if it has one. */
+    void messageDeleted(String room, long seq) {
+        byte[] copyKey = Keys.deadLetterCopy(room, seq);
+        byte[] copySeq = store.get(copyKey);
+        if (copySeq != null) {
+            erasure.erase(Keys.conversation(Conversations.room(deadLetterRoom(room))), Keys.readLong(copySeq));
+            store.delete(copyKey);
+        }
+    }
+
+    /**
+     * The room is being deleted: its queue state goes with it, and the text of its messages' dead-letter
+     * copies (its dead-letter room stays, an ordinary room, with tombstones where they were). When the
+     * room is itself a dead-letter room, its queue's copies are gone with it: forget where they were.
+     */
     void roomDeleted(String room) {
+        for (byte[] copyKey : store.keysWithPrefix(Keys.deadLetterCopiesPrefix(room))) {
+            messageDeleted(room, Keys.seqOf(copyKey));
+        }
+        if (room.endsWith(WellKnown.DEAD_LETTER_SUFFIX)) {
+            String queueRoom = room.substring(0, room.length() - WellKnown.DEAD_LETTER_SUFFIX.length());
+            store.keysWithPrefix(Keys.deadLetterCopiesPrefix(queueRoom)).forEach(store::delete);
+        }
         StoredQueue queue = load(room);
         if (queue == null) {
             return;
@@ -299,7 +323,10 @@ final class QueueCommands {
         ChatMessage message = StoredValues.parseMessage(original);
         ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(Conversations.room(deadLetterRoom(room)))
                 .setAuthor(message.getAuthor()).setText(message.getText()).setRefersToSeq(seq);
-        deadLetters.add(store.appendMessage(draft, index, nowMs).message());
+        ChatMessage copy = store.appendMessage(draft, index, nowMs).message();
+        deadLetters.add(copy);
+        // The copy repeats the text: deleting the message (or its room) must find it.
+        store.put(Keys.deadLetterCopy(room, seq), Keys.longBytes(copy.getSeq()));
     }
 
     /**

@@ -18,10 +18,12 @@ final class RoomCommands {
 
     private final ApplyStore store;
     private final QueueCommands queues;
+    private final TextErasure erasure;
 
-    RoomCommands(ApplyStore store, QueueCommands queues) {
+    RoomCommands(ApplyStore store, QueueCommands queues, TextErasure erasure) {
         this.store = store;
         this.queues = queues;
+        this.erasure = erasure;
     }
 
     ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
@@ -129,7 +131,10 @@ final class RoomCommands {
         return new ApplyResult.MembershipChanged(room, user, false, memberCount(room));
     }
 
-    /** Deletes the room, its members, messages and read positions; MainHall gets a notice. */
+    /**
+     * Deletes the room, its members, messages (no text of them stays: dead-letter copies become
+     * tombstones) and read positions; MainHall gets a notice.
+     */
     ApplyResult delete(long index, long timestampMs, DeleteRoom body) {
         String room = body.getRoom();
         byte[] value = store.get(Keys.room(room));
@@ -156,6 +161,7 @@ final class RoomCommands {
         queues.roomDeleted(room);
         store.delete(Keys.room(room));
         store.keysWithPrefix(Keys.messagePrefix(conversation)).forEach(store::delete);
+        erasure.conversationDeleted(conversation);
         store.delete(Keys.counter(conversation));
         String text = "room #" + room + " was deleted by its owner " + owner + "; its " + members.size()
                 + (members.size() == 1 ? " member is" : " members are") + " still here in MainHall";

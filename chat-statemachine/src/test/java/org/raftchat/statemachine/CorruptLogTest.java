@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.raftchat.statemachine.TestLog.createRoom;
 import static org.raftchat.statemachine.TestLog.entry;
+import static org.raftchat.statemachine.TestLog.group;
 import static org.raftchat.statemachine.TestLog.post;
 import static org.raftchat.statemachine.TestLog.roomRef;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.proto.v1.Command;
+import org.raftchat.proto.v1.DeleteMessage;
+import org.raftchat.proto.v1.EditMessage;
 
 class CorruptLogTest {
 
@@ -93,6 +96,38 @@ class CorruptLogTest {
         // Goal: Raft indexes start at 1; index 0 cannot come from a real log.
         assertThatThrownBy(() -> machine.applyBatch(List.of(entry(0, post("general", "a", "x")))))
                 .isInstanceOf(CorruptLogException.class);
+        assertNothingWritten();
+    }
+
+    @Test
+    void aCommandThatFailsUnexpectedlyStopsTheBatchNamingItsEntryAndKind() {
+        // Goal: an exception apply did not expect (here an edit naming no conversation, which the leader's
+        // validation never lets in) is not thrown raw: it names the entry and the command, and nothing is written.
+        Command noConversation = Command.newBuilder().setEditMessage(
+                EditMessage.newBuilder().setUser("alice").setSeq(1).setText("new")).build();
+        List<LogEntry> batch = List.of(entry(2, post("general", "alice", "valid")), entry(3, noConversation));
+
+        assertThatThrownBy(() -> machine.applyBatch(batch))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.index()).isEqualTo(3);
+                    assertThat(e.commandKind()).isEqualTo("EDIT_MESSAGE");
+                    assertThat(e).hasCauseInstanceOf(IllegalArgumentException.class);
+                })
+                .hasMessageContaining("log entry 3 (EDIT_MESSAGE)");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aFailingCommandInsideAGroupNamesItsEntry() {
+        // Goal: a group-committed entry fails as a whole, and the error names the entry that holds the command.
+        Command noConversation = Command.newBuilder().setDeleteMessage(
+                DeleteMessage.newBuilder().setUser("alice").setSeq(1)).build();
+
+        assertThatThrownBy(() -> machine.applyBatch(List.of(entry(2, group(post("general", "alice", "valid"), noConversation)))))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.index()).isEqualTo(2);
+                    assertThat(e.commandKind()).isEqualTo("DELETE_MESSAGE");
+                });
         assertNothingWritten();
     }
 

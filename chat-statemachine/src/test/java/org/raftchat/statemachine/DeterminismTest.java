@@ -48,6 +48,11 @@ class DeterminismTest {
                 result instanceof ApplyResult.Rejected rejected && rejected.reason() == Rejection.IDEMPOTENCY_KEY_REUSED);
         // The mix really expired sessions (not only no-op expiry commands).
         assertThat(oneByOne).anyMatch(r -> r instanceof ApplyResult.SessionsEnded ended && ended.sessions() > 0);
+        // Edits and deletes took effect somewhere (not only refusals).
+        for (org.raftchat.proto.v1.MessageKind kind : List.of(org.raftchat.proto.v1.MessageKind.EDIT, org.raftchat.proto.v1.MessageKind.DELETE)) {
+            assertThat(oneByOne).as("%s applied", kind)
+                    .anyMatch(r -> r instanceof ApplyResult.MessageStored stored && stored.message().getKind() == kind);
+        }
         // Moderation took effect somewhere (not only refusals).
         assertThat(oneByOne).anyMatch(r -> r instanceof ApplyResult.StandingChanged);
     }
@@ -121,6 +126,17 @@ class DeterminismTest {
         }
         if (kind == 3) {
             return TestLog.markRead(user, TestLog.roomRef(room), random.nextInt(10));
+        }
+        if (kind == 7) {
+            // Edits and deletes of earlier posts (mostly refused: another author's, or no such seq): their
+            // edit-event and dead-letter-copy indexes must come out the same whatever the batching.
+            org.raftchat.proto.v1.ConversationRef where = TestLog.roomRef(room);
+            long seq = 1 + random.nextInt(20);
+            return random.nextBoolean()
+                    ? Command.newBuilder().setEditMessage(org.raftchat.proto.v1.EditMessage.newBuilder()
+                            .setConversation(where).setUser(user).setSeq(seq).setText("edit " + random.nextLong())).build()
+                    : Command.newBuilder().setDeleteMessage(org.raftchat.proto.v1.DeleteMessage.newBuilder()
+                            .setConversation(where).setUser(user).setSeq(seq)).build();
         }
         if (kind < 8) {
             return TestLog.post(room, user, "text " + random.nextLong());

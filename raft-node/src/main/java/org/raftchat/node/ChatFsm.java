@@ -21,10 +21,10 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.statemachine.ApplyFailedException;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.QueueEffects;
 import org.raftchat.statemachine.ChatStateMachine;
-import org.raftchat.statemachine.CorruptLogException;
 import org.raftchat.statemachine.LogEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +49,8 @@ final class ChatFsm extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private volatile long currentTerm = 0;
     private volatile String fatalError;
-    /** What made apply fail, if that is what stopped the replica. */
-    private volatile Throwable applyFailure;
+    /** Why apply failed, if that is what stopped the replica. */
+    private volatile FatalError applyFailure;
     private final java.util.concurrent.atomic.AtomicInteger snapshotsInstalled = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<FatalError> onFatalError;
 
@@ -79,13 +79,12 @@ final class ChatFsm extends StateMachineAdapter {
         long startNanos = System.nanoTime();
         try {
             results = stateMachine.applyBatch(entries, queueEffects::add);
-        } catch (CorruptLogException | org.raftchat.statemachine.StateMachineException e) {
-            // Never log-and-skip: a replica that cannot apply an entry must stop, or it would diverge.
-            fatalError = e.getMessage();
-            applyFailure = e;
-            LOG.error("Stopping this replica: cannot apply log entries {}..{}: {}. It applies nothing more in this process.",
-                    entries.get(0).index(), entries.get(entries.size() - 1).index(), e.getMessage(), e);
-            it.setErrorAndRollback(entries.size(), new Status(RaftError.ESTATEMACHINE, e.getMessage()));
+        } catch (RuntimeException e) {
+            // Never log-and-skip, whatever the failure (a corrupt entry, a failed disk, a bug): a replica
+            // that cannot apply an entry must stop, or it would diverge. The batch wrote nothing, and the
+            // rollback keeps SOFAJRaft's applied index before it too.
+            FatalError error = stopApplying(entries, e);
+            it.setErrorAndRollback(entries.size(), new Status(RaftError.ESTATEMACHINE, "%s", error.reason()));
             return;
         }
         metrics.batchApplied(entries.size(), System.nanoTime() - startNanos);
@@ -105,6 +104,32 @@ final class ChatFsm extends StateMachineAdapter {
         if (wakeups.anyUsersSessionsEnded || !wakeups.sessionsEndedOf.isEmpty()) {
             subscriptions.onSessionsEnded(wakeups.sessionsEndedOf, wakeups.anyUsersSessionsEnded);
         }
+    }
+
+    /** Records why this replica stops (health reads it), counts it and says so in one log line. */
+    private FatalError stopApplying(List<LogEntry> entries, RuntimeException e) {
+        long first = entries.get(0).index();
+        long last = entries.get(entries.size() - 1).index();
+        FatalError error = FatalError.fromApplyFailure(e, first, last);
+        applyFailure = error;
+        fatalError = error.reason();
+        metrics.applyFailed(error.cause().label());
+        String where = e instanceof ApplyFailedException bug
+                ? "log index " + bug.index() + " (" + bug.commandKind() + ")"
+                : "log entries " + first + ".." + last;
+        LOG.error("Stopping this replica: applying {} failed ({}): {}. It applies nothing more in this process; {}",
+                where, error.cause().label(), e instanceof ApplyFailedException ? e.getCause() : e,
+                whatNext(error.cause()), e);
+        return error;
+    }
+
+    private static String whatNext(FatalError.Cause cause) {
+        return switch (cause) {
+            case APPLY_BUG -> "apply is deterministic, so every replica fails on this entry alike and a restart would only "
+                    + "fail again: run a build that fixes the bug";
+            case DATA_CORRUPT -> "replace the replica (remove it, wipe its data, add it back)";
+            case STORAGE_FAILED -> "fix the disk and start it again";
+        };
     }
 
     private static void answerProposers(List<Closure> closures, List<ApplyResult> results) {
@@ -232,11 +257,16 @@ final class ChatFsm extends StateMachineAdapter {
 
     @Override
     public void onError(RaftException e) {
+        FatalError stoppedApplying = applyFailure;
+        if (stoppedApplying != null) {
+            // Already said, with the entry and the stack trace: one line per failure, not one per callback.
+            // What apply threw also says more (the command, RocksDB's "Corruption") than SOFAJRaft's status text.
+            onFatalError.accept(stoppedApplying);
+            return;
+        }
         fatalError = e.getStatus().toString();
         LOG.error("Raft node entered the error state and stopped applying: {}", e.getStatus(), e);
-        // An apply failure's exception says more (RocksDB's "Corruption") than SOFAJRaft's status text.
-        Throwable cause = applyFailure;
-        onFatalError.accept(cause != null ? FatalError.fromException(cause) : FatalError.fromRaftStatus(fatalError));
+        onFatalError.accept(FatalError.fromRaftStatus(fatalError));
     }
 
     /** The term this node leads, or -1: it accepts writes only once its FSM has started leading. */

@@ -73,8 +73,8 @@ final class LocalAdminView implements AdminGrpcService.Local {
                 .setLeaderId(knownLeader.get().leaderId())
                 .setMember(introspection.isMember())
                 .setFirstLogIndex(positions.firstLogIndex())
-                .setLastLogIndex(node.getLastLogIndex())
-                .setCommittedIndex(node.getLastCommittedIndex())
+                .setLastLogIndex(introspection.lastLogIndex())
+                .setCommittedIndex(introspection.committedIndex())
                 .setAppliedIndex(stateMachine.appliedIndex())
                 .setSnapshotIndex(positions.snapshotIndex());
         if (includeDigest) {

@@ -69,6 +69,14 @@ public final class NodeMain implements Callable<Integer> {
      * Replace the replica: remove it from the cluster, wipe its data directory, add it back.
      */
     static final int EXIT_DATA_CORRUPT = 74;
+    /**
+     * Exit code (EX_SOFTWARE) when apply threw on a committed entry: a bug, not damaged data. Not 74:
+     * its repair (wipe and re-add the replica) would throw away good data and fail again, because the
+     * new replica applies the same entry with the same code and apply is deterministic, so every replica
+     * stops on it alike. Not 75: a supervisor restarting it would loop on the same entry. Stay down
+     * until a build that fixes the bug runs; the data on disk is intact and replays from where it stopped.
+     */
+    static final int EXIT_APPLY_BUG = 70;
     /** Both the storage check and the Raft error state may report: exit once. */
     private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long the exit may take (shutdown hooks) before the process halts anyway. */
@@ -155,17 +163,25 @@ public final class NodeMain implements Callable<Integer> {
         exit.start();
     }
 
-    private static int exitCode(FatalError error) {
-        return error.dataCorrupt() ? EXIT_DATA_CORRUPT : EXIT_STORAGE_FAILED;
+    static int exitCode(FatalError error) {
+        return switch (error.cause()) {
+            case STORAGE_FAILED -> EXIT_STORAGE_FAILED;
+            case DATA_CORRUPT -> EXIT_DATA_CORRUPT;
+            case APPLY_BUG -> EXIT_APPLY_BUG;
+        };
     }
 
     private String whatNext(FatalError error) {
-        return error.dataCorrupt()
-                ? "its data on disk is corrupt (" + error.reason() + "). Restarting will not help: replace the replica "
-                        + "(raftchat admin remove-node " + nodeId + ", wipe its data directory, start it, "
-                        + "raftchat admin add-node " + nodeId + "); it then catches up from the others."
-                : "storage failed (" + error.reason() + "). Free or fix the disk and start it again; "
-                        + "it catches up from the others by replaying the log.";
+        return switch (error.cause()) {
+            case DATA_CORRUPT -> "its data on disk is corrupt (" + error.reason() + "). Restarting will not help: replace the replica "
+                    + "(raftchat admin remove-node " + nodeId + ", wipe its data directory, start it, "
+                    + "raftchat admin add-node " + nodeId + "); it then catches up from the others.";
+            case STORAGE_FAILED -> "storage failed (" + error.reason() + "). Free or fix the disk and start it again; "
+                    + "it catches up from the others by replaying the log.";
+            case APPLY_BUG -> "applying a committed entry failed on a bug (" + error.reason() + "). Every replica fails on "
+                    + "that entry alike: neither restarting nor replacing the replica helps, and its data is intact. "
+                    + "Keep it down and start it with a build that fixes the bug; it then applies on from that entry.";
+        };
     }
 
     private static void sleepQuietly(long millis) {

@@ -412,6 +412,11 @@ public final class RaftChatNode implements AutoCloseable {
         return fsm.leaderTerm() >= 0;
     }
 
+    /** SOFAJRaft's node, for tests in this package that must put entries into the log past validation. */
+    Node raftNode() {
+        return node;
+    }
+
     public long appliedIndex() {
         return stateMachine.appliedIndex();
     }
@@ -530,12 +535,12 @@ public final class RaftChatNode implements AutoCloseable {
 
         @Override
         public long lastLogIndex() {
-            return node.getLastLogIndex();
+            return introspection.lastLogIndex();
         }
 
         @Override
         public long committedIndex() {
-            return node.getLastCommittedIndex();
+            return introspection.committedIndex();
         }
 
         @Override

@@ -18,11 +18,13 @@ final class RaftIntrospection {
 
     /** LogManagerImpl describes its storage as "storage: [first, last]". */
     private static final Pattern STORAGE = Pattern.compile("storage: \\[(\\d+), *(\\d+)]");
+    /** BallotBox describes "lastCommittedIndex: N". */
+    private static final Pattern COMMITTED_INDEX = Pattern.compile("lastCommittedIndex: *(\\d+)");
     /** SnapshotExecutorImpl describes "lastSnapshotIndex: N". */
     private static final Pattern SNAPSHOT_INDEX = Pattern.compile("lastSnapshotIndex: *(\\d+)");
 
     /** Log and snapshot positions; -1 where SOFAJRaft's description did not say. */
-    record LogPositions(long firstLogIndex, long snapshotIndex) { }
+    record LogPositions(long firstLogIndex, long lastLogIndex, long committedIndex, long snapshotIndex) { }
 
     private final Node node;
     private final PeerId self;
@@ -47,6 +49,27 @@ final class RaftIntrospection {
         return node instanceof NodeImpl impl ? Optional.ofNullable(impl.getCurrentConf()) : Optional.empty();
     }
 
+    /**
+     * The index of the last entry in the log. SOFAJRaft refuses to say once the node is in the error
+     * state, which is when an operator most needs status and metrics: then its log storage's description says.
+     */
+    long lastLogIndex() {
+        try {
+            return node.getLastLogIndex();
+        } catch (IllegalStateException notActive) {
+            return logPositions().lastLogIndex();
+        }
+    }
+
+    /** The index of the last committed entry; in the error state, as {@link #lastLogIndex()}, the one SOFAJRaft describes. */
+    long committedIndex() {
+        try {
+            return node.getLastCommittedIndex();
+        } catch (IllegalStateException notActive) {
+            return logPositions().committedIndex();
+        }
+    }
+
     LogPositions logPositions() {
         StringBuilder text = new StringBuilder();
         node.describe(new Describer.Printer() {
@@ -68,7 +91,9 @@ final class RaftIntrospection {
     static LogPositions parse(CharSequence description) {
         Matcher storage = STORAGE.matcher(description);
         Matcher snapshot = SNAPSHOT_INDEX.matcher(description);
-        return new LogPositions(storage.find() ? Long.parseLong(storage.group(1)) : -1,
-                snapshot.find() ? Long.parseLong(snapshot.group(1)) : -1);
+        Matcher committed = COMMITTED_INDEX.matcher(description);
+        boolean found = storage.find();
+        return new LogPositions(found ? Long.parseLong(storage.group(1)) : -1, found ? Long.parseLong(storage.group(2)) : -1,
+                committed.find() ? Long.parseLong(committed.group(1)) : -1, snapshot.find() ? Long.parseLong(snapshot.group(1)) : -1);
     }
 }

@@ -67,7 +67,7 @@ final class StorageCheck {
             return true;
         }
         LOG.error("Storage check found corrupt data: {}", corrupt);
-        onCorrupt.accept(new FatalError(String.join("; ", corrupt), true));
+        onCorrupt.accept(new FatalError(String.join("; ", corrupt), FatalError.Cause.DATA_CORRUPT));
         return false;
     }
 

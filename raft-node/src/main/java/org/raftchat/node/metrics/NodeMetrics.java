@@ -41,6 +41,7 @@ public final class NodeMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter appliedEntries;
     private final Histogram applyBatchSeconds;
+    private final Counter applyFailures;
     private final CounterDataPoint proposalsCommitted;
     private final CounterDataPoint proposalsFailed;
     private final Histogram commitSeconds;
@@ -64,6 +65,13 @@ public final class NodeMetrics {
                 .help("Committed log entries applied to this replica's state machine").register(registry);
         applyBatchSeconds = latency("raftchat_apply_batch_seconds",
                 "Time to apply one batch of committed entries to RocksDB (one WriteBatch)");
+        applyFailures = Counter.builder().name("raftchat_apply_failures")
+                .help("Times applying committed entries failed and stopped this replica (it then applies nothing more "
+                        + "in this process), by cause: storage_failed, data_corrupt (a damaged table or an undecodable "
+                        + "entry) or apply_bug (apply threw: every replica fails on that entry alike)")
+                .labelNames("cause").register(registry);
+        // Zero from the start, so an alert on an increase sees the first failure.
+        java.util.List.of("storage_failed", "data_corrupt", "apply_bug").forEach(applyFailures::labelValues);
         Counter proposals = Counter.builder().name("raftchat_proposals")
                 .help("Commands this node proposed as leader, by outcome: committed (applied here) or failed "
                         + "(not leader, queue full, timed out: see raftchat_grpc_requests_total for the status)")
@@ -144,6 +152,11 @@ public final class NodeMetrics {
     public void batchApplied(int count, long elapsedNanos) {
         appliedEntries.inc(count);
         applyBatchSeconds.observe(elapsedNanos / NANOS_PER_SECOND);
+    }
+
+    /** On the FSM thread: applying a batch failed with {@code cause} (a {@code FatalError.Cause} label) and the replica stops. */
+    public void applyFailed(String cause) {
+        applyFailures.labelValues(cause).inc();
     }
 
     /** A command is being proposed; returns the start time to pass to {@link #proposalFinished}. */

@@ -1,0 +1,4 @@
+package org.raftchat.statemachine;
+
+/** The keys in [{@code from}, {@code to}). */
+record KeyRange(byte[] from, byte[] to) { }
