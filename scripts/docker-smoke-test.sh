@@ -211,7 +211,7 @@ if [[ ${COMPOSE:-1} != 0 ]]; then
     # Prometheus (its address is fixed in docker/compose.yaml): the 3 nodes up, the alert rules loaded.
     local up rules deadline=$((SECONDS + 60))
     while ((SECONDS < deadline)); do
-      up=$(curl -s 'http://172.29.7.20:9090/api/v1/query?query=sum(up{job="raftchat"})' | grep -oE '"value":\[[0-9.]+,"[0-9]+"\]' | grep -oE '"[0-9]+"\]' | tr -dc 0-9 || true)
+      up=$(curl -sg 'http://172.29.7.20:9090/api/v1/query?query=sum(up{job="raftchat"})' | grep -oE '"value":\[[0-9.]+,"[0-9]+"\]' | grep -oE '"[0-9]+"\]' | tr -dc 0-9 || true)
       [[ $up == 3 ]] && break
       sleep 3
     done
