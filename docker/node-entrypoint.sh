@@ -17,10 +17,10 @@
 #   74  its data is corrupt: left down; replace the replica (see docs/operations.md)
 #   70  a bug in apply (every replica fails on the same entry): left down; a restart would loop
 # RAFTCHAT_AUTOSTART=false: do not start the JVM until `raftchat-node-ctl start`.
-# RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the base image has it) with its wall clock
+# RAFTCHAT_FAKETIME=true: run the JVM under libfaketime (the chaos image has it) with its wall clock
 #   offset by what /run/raftchat/faketime says (e.g. "+30s", "-300s"; re-read every second). The
 #   monotonic clock stays true. The chaos tests' clock nemesis rewrites the file.
-# RAFTCHAT_SLOW_DISK=true: preload libraftchat-slowsync (docker/slowsync.c): every fsync/fdatasync
+# RAFTCHAT_SLOW_DISK=true: preload libraftchat-slowsync (docker/slowsync.c, chaos image only): every fsync/fdatasync
 #   first sleeps the milliseconds in /run/raftchat/slow-fsync-ms (0 or absent: none). The chaos
 #   tests' slow-disk nemesis writes the file.
 # `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
@@ -79,7 +79,7 @@ if [[ ${RAFTCHAT_FAKETIME:-false} == true ]]; then
                   FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0)
     touch "$STATE/faketime-active"   # what the clock nemesis checks before it claims to skew a clock
   else
-    log "WARNING: RAFTCHAT_FAKETIME=true but libfaketime is not installed (scripts/build-base-image.sh adds it); real clock"
+    log "WARNING: RAFTCHAT_FAKETIME=true but libfaketime is not installed (only the chaos image, scripts/build-chaos-image.sh, has it); real clock"
   fi
 fi
 

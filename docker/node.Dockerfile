@@ -1,42 +1,40 @@
-# RaftChat node image: one node JVM under a small supervisor (docker/node-entrypoint.sh).
+# RaftChat node image (production): one node JVM under a small supervisor (docker/node-entrypoint.sh),
+# as the non-root user raftchat (uid/gid 10001), with a health check. No fault-injection tools:
+# those are in raftchat/node-chaos (docker/node-chaos.Dockerfile, FROM this image).
 #
 # Build context = the REPOSITORY ROOT (paths below are relative to it), after `mvn package`
 # (it copies raft-node/target/raft-node.jar and raft-node/target/lib/; .dockerignore sends only those
 # and the scripts below), e.g.
 #   docker build -f docker/node.Dockerfile -t raftchat/node:dev .
-#   docker build -f docker/node.Dockerfile --build-arg BASE_IMAGE=raftchat/base:bookworm -t raftchat/node:dev .
+#   docker build -f docker/node.Dockerfile --build-arg BASE_IMAGE=raftchat/base:bookworm-slim -t raftchat/node:dev .
 # scripts/build-node-image.sh sends only the files listed below as the context (not the whole
 # repository) and defaults to the locally imported base image (no registry needed).
 #
-# BASE_IMAGE: any image with java 17 on PATH and bash. eclipse-temurin:17-jre (Ubuntu) is what
-# users with a registry get; it lacks iptables/iproute2/procps, which are then installed with apt.
-# raftchat/base:bookworm (scripts/build-base-image.sh) already has them: no network needed.
+# BASE_IMAGE: any image with java 17 on PATH, bash, coreutils and useradd: eclipse-temurin:17-jre
+# (what users with a registry get) or raftchat/base:bookworm-slim (scripts/build-base-image.sh).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 FROM ${BASE_IMAGE}
 
-# Tools for fault injection inside the container (needs --cap-add NET_ADMIN at run time):
-# iptables (partitions), iproute2 `tc` (rate limits; netem where the kernel has it), procps
-# (pkill/ps), python3 for raftchat-netdelay (latency through NFQUEUE where the kernel has no netem).
-RUN if ! command -v iptables >/dev/null || ! command -v tc >/dev/null || ! command -v pkill >/dev/null \
-       || ! command -v python3 >/dev/null; then \
-      apt-get update \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iptables iproute2 procps python3-minimal \
-      && rm -rf /var/lib/apt/lists/*; \
-    fi \
-    && mkdir -p /opt/raftchat /etc/raftchat /data /run/raftchat
+# A fixed uid/gid, so that volumes and bind mounts can be prepared for it (chown 10001 DIR) and it
+# stays the same across rebuilds. It owns /data (a new named volume mounted there copies the
+# ownership) and /run/raftchat (the supervisor's control files).
+ARG RAFTCHAT_UID=10001
+RUN groupadd --system --gid ${RAFTCHAT_UID} raftchat \
+    && useradd --system --uid ${RAFTCHAT_UID} --gid raftchat --home-dir /data --no-create-home --shell /usr/sbin/nologin raftchat \
+    && mkdir -p /opt/raftchat /etc/raftchat /data /run/raftchat \
+    && chown raftchat:raftchat /data /run/raftchat
 
 COPY raft-node/target/lib/ /opt/raftchat/lib/
 COPY raft-node/target/raft-node.jar /opt/raftchat/raft-node.jar
 COPY docker/node-entrypoint.sh /usr/local/bin/raftchat-node-entrypoint
 COPY docker/node-ctl.sh /usr/local/bin/raftchat-node-ctl
-COPY docker/netdelay.py /usr/local/bin/raftchat-netdelay
-# The slow-disk nemesis's fsync shim (docker/slowsync.c, compiled by scripts/build-node-image.sh).
-COPY target/docker/libraftchat-slowsync.so /usr/local/lib/libraftchat-slowsync.so
-RUN chmod 755 /usr/local/bin/raftchat-node-entrypoint /usr/local/bin/raftchat-node-ctl /usr/local/bin/raftchat-netdelay
+COPY docker/node-health.sh /usr/local/bin/raftchat-node-health
+RUN chmod 755 /usr/local/bin/raftchat-node-entrypoint /usr/local/bin/raftchat-node-ctl /usr/local/bin/raftchat-node-health
 
 # NODE_ID selects the node in CLUSTER_FILE (mount or copy the cluster file there). The node's data
 # dir is whatever the cluster file says; use /data/<id> (the container's writable layer, kept
 # across JVM kills and `docker stop`/`docker start`; mount a volume at /data to keep it longer).
+# RAFTCHAT_ADMIN_TOKEN (unset here): the admin API's token; without one the node refuses admin calls.
 ENV NODE_ID="" \
     CLUSTER_FILE=/etc/raftchat/cluster.yaml \
     JAVA_OPTS="-Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError" \
@@ -47,6 +45,13 @@ WORKDIR /data
 # (TLS when the cluster file has a tls section; mount the certificates, e.g. at /etc/raftchat/tls),
 # and Prometheus metrics (GET /metrics).
 EXPOSE 7000 9000 10000
+
+# Healthy = the node's JVM runs and is a LEADER or FOLLOWER that applies (not a candidate, not in
+# the error state), read from its /metrics (docker/node-health.sh says why not the gRPC health
+# service). The first election on a busy host can take a minute: hence the start period.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 CMD ["/usr/local/bin/raftchat-node-health"]
+
+USER raftchat
 
 # Provenance (set by scripts/build-node-image.sh; last, so they do not invalidate earlier layers).
 ARG BASE_IMAGE

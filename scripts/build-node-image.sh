@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the RaftChat node image from docker/node.Dockerfile without pulling anything.
+# Builds the RaftChat node image (production: non-root, no chaos tools) from docker/node.Dockerfile
+# without pulling anything. The chaos tests' image is built on top of it by scripts/build-chaos-image.sh.
 #
 #   scripts/build-node-image.sh [--base NAME:TAG] [--tag NAME:TAG] [--allow-pull]
 #
-#   --base   base image (default raftchat/base:bookworm, built by scripts/build-base-image.sh if
+#   --base   base image (default raftchat/base:bookworm-slim, built by scripts/build-base-image.sh if
 #            missing). Must be local unless --allow-pull (e.g. --base eclipse-temurin:17-jre
 #            --allow-pull on a machine with a registry).
 #   --tag    image to build (default raftchat/node:dev)
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BASE=raftchat/base:bookworm
+BASE=raftchat/base:bookworm-slim
 TAG=raftchat/node:dev
 ALLOW_PULL=0
 while (($#)); do
@@ -24,7 +25,7 @@ while (($#)); do
     --tag) TAG=${2:?--tag needs NAME:TAG}; shift 2 ;;
     --tag=*) TAG=${1#--tag=}; shift ;;
     --allow-pull) ALLOW_PULL=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "build-node-image: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +45,7 @@ if [[ ! -f $JAR || ! -d $LIB ]]; then
 fi
 
 if [[ $BASE == raftchat/base:* ]]; then
-  # Builds it if missing, rebuilds it if its package list changed (e.g. libfaketime for the clock nemesis).
+  # Builds it if missing, rebuilds it if its package list changed.
   "$ROOT/scripts/build-base-image.sh" "$BASE"
 elif ! docker image inspect "$BASE" >/dev/null 2>&1; then
   if ((ALLOW_PULL)); then
@@ -54,21 +55,14 @@ elif ! docker image inspect "$BASE" >/dev/null 2>&1; then
   fi
 fi
 
-# The slow-disk nemesis's fsync shim (docker/slowsync.c), compiled here: the base image has no compiler.
-SHIM_DIR=$ROOT/target/docker
-mkdir -p "$SHIM_DIR"
-command -v gcc >/dev/null || die "gcc is needed to build docker/slowsync.c (apt-get install gcc)"
-gcc -shared -fPIC -O2 -Wall -o "$SHIM_DIR/libraftchat-slowsync.so" "$ROOT/docker/slowsync.c" -ldl \
-  || die "compiling docker/slowsync.c failed"
-
 say "building $TAG from docker/node.Dockerfile with BASE_IMAGE=$BASE ..."
 t0=$SECONDS
 JAR_SHA=$(sha256sum "$JAR" | cut -c1-64)
 # DOCKER_BUILDKIT=0: the classic builder is built into every engine/CLI (no buildx plugin here);
 # --pull=false: never re-pull the base.
 LOG=$(mktemp /tmp/build-node-image.XXXXXX.log)
-if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/netdelay.py \
-         target/docker/libraftchat-slowsync.so raft-node/target/raft-node.jar raft-node/target/lib \
+if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/node-health.sh \
+         raft-node/target/raft-node.jar raft-node/target/lib \
      | DOCKER_BUILDKIT=0 docker build --pull=false -f docker/node.Dockerfile \
          --build-arg BASE_IMAGE="$BASE" --build-arg RAFT_NODE_JAR_SHA256="$JAR_SHA" \
          -t "$TAG" - >"$LOG" 2>&1; then

@@ -10,7 +10,8 @@
 #          A+B overlaps B with A's window, e.g. partition-majority+pause-leader.
 # With no options: 5 nodes, every nemesis once, a random seed (printed). The report lands in
 # chaos-tests/target/chaos/<nodes>-nodes-seed-<seed>/report.html with history.jsonl, verdict.json
-# and the node logs. Installs and starts a Docker engine and builds the images if needed (root).
+# and the node logs. Installs and starts a Docker engine and builds the images if needed (root):
+# the node image and the chaos image on top of it (scripts/build-chaos-image.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 args=()
@@ -29,5 +30,5 @@ done
 "$ROOT/scripts/build-base-image.sh"
 cd "$ROOT"
 mvn -q -DskipTests install
-"$ROOT/scripts/build-node-image.sh"
+"$ROOT/scripts/build-chaos-image.sh"
 exec mvn -Pchaos -pl chaos-tests verify "${args[@]}"

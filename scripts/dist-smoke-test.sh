@@ -58,6 +58,7 @@ check "metrics on every node" "all=1; for i in 1 2 3; do curl -sf -o $WORK/metri
 check "build info metric" "curl -sf -o $WORK/metrics.txt http://127.0.0.1:\$((API_BASE + 1001))/metrics && grep -q '^raftchat_build_info{' $WORK/metrics.txt"
 check "versions name the build" "$HOME_DIR/bin/raftchat --version | grep -Eq '^raftchat [0-9].*\((commit [0-9a-f]{12}|unknown commit)\)' && $HOME_DIR/bin/raftchat-node --version | grep -q '^raftchat-node [0-9]'"
 check "bash completion installed" "bash -c 'source $HOME_DIR/completion/raftchat.bash && complete -p raftchat'"
+check "man pages installed" "MANPAGER=cat MANWIDTH=100 LANG=C man -l $HOME_DIR/share/man/man1/raftchat.1 | grep -q 'raftchat - ' && [[ -f $HOME_DIR/share/man/man1/raftchat-node.1 && -f $HOME_DIR/share/man/man1/raftchat-send.1 ]]"
 check "monitoring files shipped" "[[ -f $HOME_DIR/monitoring/prometheus.yml && -f $HOME_DIR/monitoring/raftchat-alerts.yml && -f $HOME_DIR/monitoring/grafana-dashboard.json ]]"
 check "one log file per node" "for i in 1 2 3; do grep -q \"\\[n\$i\\]\" $HOME_DIR/logs/n\$i.log; done"
 echo "$passed passed, $failed failed"

@@ -41,7 +41,11 @@ import org.testcontainers.utility.DockerImageName;
 public final class DockerCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerCluster.class);
-    public static final String DEFAULT_IMAGE = "raftchat/node:dev";
+    /**
+     * The chaos image (docker/node-chaos.Dockerfile): the production node image plus iptables, tc,
+     * python3, libfaketime and the fsync shim, run as root. The production image has none of them.
+     */
+    public static final String DEFAULT_IMAGE = "raftchat/node-chaos:dev";
     private static final int RAFT_PORT = 7000;
     private static final int API_PORT = 9000;
 
