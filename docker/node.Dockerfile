@@ -30,9 +30,13 @@ COPY raft-node/target/raft-node.jar /opt/raftchat/raft-node.jar
 COPY docker/node-entrypoint.sh /usr/local/bin/raftchat-node-entrypoint
 COPY docker/node-ctl.sh /usr/local/bin/raftchat-node-ctl
 COPY docker/netdelay.py /usr/local/bin/raftchat-netdelay
-# The slow-disk nemesis's fsync shim (docker/slowsync.c, compiled by scripts/build-node-image.sh).
+# The slow-disk and power-loss nemeses' shims (docker/slowsync.c, docker/powerloss.c, compiled by
+# scripts/build-node-image.sh) and the tool that cuts files back to their last sync.
 COPY target/docker/libraftchat-slowsync.so /usr/local/lib/libraftchat-slowsync.so
-RUN chmod 755 /usr/local/bin/raftchat-node-entrypoint /usr/local/bin/raftchat-node-ctl /usr/local/bin/raftchat-netdelay
+COPY target/docker/libraftchat-powerloss.so /usr/local/lib/libraftchat-powerloss.so
+COPY docker/power-cut.py /usr/local/bin/raftchat-power-cut
+RUN chmod 755 /usr/local/bin/raftchat-node-entrypoint /usr/local/bin/raftchat-node-ctl /usr/local/bin/raftchat-netdelay \
+      /usr/local/bin/raftchat-power-cut
 
 # NODE_ID selects the node in CLUSTER_FILE (mount or copy the cluster file there). The node's data
 # dir is whatever the cluster file says; use /data/<id> (the container's writable layer, kept

@@ -54,12 +54,15 @@ elif ! docker image inspect "$BASE" >/dev/null 2>&1; then
   fi
 fi
 
-# The slow-disk nemesis's fsync shim (docker/slowsync.c), compiled here: the base image has no compiler.
+# The chaos nemeses' LD_PRELOAD shims, compiled here: the base image has no compiler.
+# slowsync.c: slow fsync (slow-disk); powerloss.c: what each sync made durable (power-loss).
 SHIM_DIR=$ROOT/target/docker
 mkdir -p "$SHIM_DIR"
-command -v gcc >/dev/null || die "gcc is needed to build docker/slowsync.c (apt-get install gcc)"
-gcc -shared -fPIC -O2 -Wall -o "$SHIM_DIR/libraftchat-slowsync.so" "$ROOT/docker/slowsync.c" -ldl \
-  || die "compiling docker/slowsync.c failed"
+command -v gcc >/dev/null || die "gcc is needed to build the fsync shims in docker/ (apt-get install gcc)"
+for shim in slowsync powerloss; do
+  gcc -shared -fPIC -O2 -Wall -o "$SHIM_DIR/libraftchat-$shim.so" "$ROOT/docker/$shim.c" -ldl -lpthread \
+    || die "compiling docker/$shim.c failed"
+done
 
 say "building $TAG from docker/node.Dockerfile with BASE_IMAGE=$BASE ..."
 t0=$SECONDS
@@ -67,8 +70,8 @@ JAR_SHA=$(sha256sum "$JAR" | cut -c1-64)
 # DOCKER_BUILDKIT=0: the classic builder is built into every engine/CLI (no buildx plugin here);
 # --pull=false: never re-pull the base.
 LOG=$(mktemp /tmp/build-node-image.XXXXXX.log)
-if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/netdelay.py \
-         target/docker/libraftchat-slowsync.so raft-node/target/raft-node.jar raft-node/target/lib \
+if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/netdelay.py docker/power-cut.py \
+         target/docker/libraftchat-slowsync.so target/docker/libraftchat-powerloss.so raft-node/target/raft-node.jar raft-node/target/lib \
      | DOCKER_BUILDKIT=0 docker build --pull=false -f docker/node.Dockerfile \
          --build-arg BASE_IMAGE="$BASE" --build-arg RAFT_NODE_JAR_SHA256="$JAR_SHA" \
          -t "$TAG" - >"$LOG" 2>&1; then
