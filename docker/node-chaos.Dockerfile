@@ -6,6 +6,8 @@
 #                            and the byte flip of the disk-corrupt nemesis
 #   libfaketime              the clock nemeses (RAFTCHAT_FAKETIME=true, see docker/node-entrypoint.sh)
 #   libraftchat-slowsync.so  the slow-disk nemesis's fsync shim (docker/slowsync.c; RAFTCHAT_SLOW_DISK=true)
+#   libraftchat-powerloss.so the power-loss nemeses' sync ledger (docker/powerloss.c; RAFTCHAT_POWER_LOSS=true)
+#                            and raftchat-power-cut (docker/power-cut.py), which cuts files back to it
 # Never deploy it.
 #
 # Runs as ROOT, unlike the node image: iptables and the NFQUEUE daemon need root (CAP_NET_ADMIN in
@@ -27,7 +29,9 @@ RUN DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
     && ls /usr/lib/*/faketime/libfaketime.so.1
 COPY docker/netdelay.py /usr/local/bin/raftchat-netdelay
 COPY target/docker/libraftchat-slowsync.so /usr/local/lib/libraftchat-slowsync.so
-RUN chmod 755 /usr/local/bin/raftchat-netdelay
+COPY target/docker/libraftchat-powerloss.so /usr/local/lib/libraftchat-powerloss.so
+COPY docker/power-cut.py /usr/local/bin/raftchat-power-cut
+RUN chmod 755 /usr/local/bin/raftchat-netdelay /usr/local/bin/raftchat-power-cut
 # The runs kill, pause and partition nodes on purpose, and wait on the node's log themselves: a
 # health check would only add a process per container every few seconds on a busy machine.
 HEALTHCHECK NONE

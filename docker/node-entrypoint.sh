@@ -23,6 +23,10 @@
 # RAFTCHAT_SLOW_DISK=true: preload libraftchat-slowsync (docker/slowsync.c, chaos image only): every fsync/fdatasync
 #   first sleeps the milliseconds in /run/raftchat/slow-fsync-ms (0 or absent: none). The chaos
 #   tests' slow-disk nemesis writes the file.
+# RAFTCHAT_POWER_LOSS=true: preload libraftchat-powerloss (docker/powerloss.c, chaos image only), which records in
+#   /run/raftchat/powerloss/ledger how much of each file under RAFTCHAT_POWERLOSS_DIR (/data) a sync
+#   made durable; each start begins a fresh ledger listing the files on disk. After a kill -9,
+#   raftchat-power-cut (docker/power-cut.py) cuts the files back to that: the chaos tests' power-loss nemesis.
 # `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
 #
 # Environment: NODE_ID, CLUSTER_FILE (/etc/raftchat/cluster.yaml), JAVA_OPTS,
@@ -68,14 +72,14 @@ on_term() {
 }
 trap on_term TERM INT
 
-FAKETIME_ENV=()
+JVM_ENV=()   # environment of the JVM only: LD_PRELOAD of the shims, libfaketime settings
 if [[ ${RAFTCHAT_FAKETIME:-false} == true ]]; then
   FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
   if [[ -n $FAKETIME_LIB ]]; then
     [[ -f $STATE/faketime ]] || echo "+0" >"$STATE/faketime"
     # FAKETIME_FORCE_MONOTONIC_FIX=0: with the fix, libfaketime's pthread_cond_timedwait returns at once
     # for the JVM's monotonic condition variables (every timed wait spins: a 30x slower start, cores busy).
-    FAKETIME_ENV=(LD_PRELOAD="$FAKETIME_LIB" FAKETIME_TIMESTAMP_FILE="$STATE/faketime" FAKETIME_CACHE_DURATION=1
+    JVM_ENV=(LD_PRELOAD="$FAKETIME_LIB" FAKETIME_TIMESTAMP_FILE="$STATE/faketime" FAKETIME_CACHE_DURATION=1
                   FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0)
     touch "$STATE/faketime-active"   # what the clock nemesis checks before it claims to skew a clock
   else
@@ -89,25 +93,50 @@ EXIT_APPLY_BUG=70
 BACKOFF_S=1
 STARTED_AT=0
 
+# One LD_PRELOAD for every shim: space-separated, libfaketime first.
+preload() {
+  if ((${#JVM_ENV[@]})) && [[ ${JVM_ENV[0]} == LD_PRELOAD=* ]]; then
+    JVM_ENV[0]="${JVM_ENV[0]} $1"
+  else
+    JVM_ENV=(LD_PRELOAD="$1" "${JVM_ENV[@]}")
+  fi
+}
+
 SLOWSYNC_LIB=/usr/local/lib/libraftchat-slowsync.so
 if [[ ${RAFTCHAT_SLOW_DISK:-false} == true ]]; then
   if [[ -f $SLOWSYNC_LIB ]]; then
-    # One LD_PRELOAD for both shims: space-separated.
-    if ((${#FAKETIME_ENV[@]})); then
-      FAKETIME_ENV[0]="LD_PRELOAD=$FAKETIME_LIB $SLOWSYNC_LIB"
-    else
-      FAKETIME_ENV=(LD_PRELOAD="$SLOWSYNC_LIB")
-    fi
+    preload "$SLOWSYNC_LIB"
     touch "$STATE/slow-disk-active"   # what the slow-disk nemesis checks before it claims to slow fsync
   else
     log "WARNING: RAFTCHAT_SLOW_DISK=true but $SLOWSYNC_LIB is missing; fsync at full speed"
   fi
 fi
 
+POWERLOSS_LIB=/usr/local/lib/libraftchat-powerloss.so
+POWERLOSS_LEDGER=$STATE/powerloss/ledger
+POWER_LOSS=false
+if [[ ${RAFTCHAT_POWER_LOSS:-false} == true ]]; then
+  if [[ -f $POWERLOSS_LIB ]]; then
+    preload "$POWERLOSS_LIB"
+    POWER_LOSS=true
+  else
+    log "WARNING: RAFTCHAT_POWER_LOSS=true but $POWERLOSS_LIB is missing; a power cut cannot be simulated"
+  fi
+fi
+
+# What is on disk when the JVM starts is durable (the power came back): the ledger starts from it.
+start_ledger() {
+  local dir=${RAFTCHAT_POWERLOSS_DIR:-/data}
+  mkdir -p "$STATE/powerloss"
+  find "$dir" -path '*/logs' -prune -o -type f -printf 'S\t%i\t%s\t%p\n' >"$POWERLOSS_LEDGER.tmp" 2>/dev/null
+  mv "$POWERLOSS_LEDGER.tmp" "$POWERLOSS_LEDGER"
+}
+
 start_java() {
   STARTED_AT=$SECONDS
+  if [[ $POWER_LOSS == true ]]; then start_ledger; fi
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-  env "${FAKETIME_ENV[@]}" java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
+  env "${JVM_ENV[@]}" java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
   JAVA_PID=$!
   echo "$JAVA_PID" >"$PID_FILE"
   rm -f "$START_FLAG"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the chaos tests' image (docker/node-chaos.Dockerfile): the node image plus the tools the
-# nemeses run inside the containers (iptables, tc, python3, libfaketime, the fsync shim). Builds the
+# nemeses run inside the containers (iptables, tc, python3, libfaketime, the fsync shims). Builds the
 # node image first (scripts/build-node-image.sh, and the base image if missing). Never pulls.
 #
 #   scripts/build-chaos-image.sh [--base NAME:TAG] [--node-tag NAME:TAG] [--tag NAME:TAG]
@@ -11,7 +11,7 @@
 #
 # The packages come as .debs downloaded once per base image into target/docker/chaos-debs (apt in a
 # throwaway container of the base, from the mirror in its sources.list): the chaos image is rebuilt
-# after every node build, and that needs no network. Needs gcc for docker/slowsync.c.
+# after every node build, and that needs no network. Needs gcc for docker/slowsync.c and powerloss.c.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,12 +35,15 @@ die() { echo "build-chaos-image: ERROR: $*" >&2; exit 1; }
 
 "$ROOT/scripts/build-node-image.sh" --base "$BASE" --tag "$NODE_TAG"
 
-# The slow-disk nemesis's fsync shim (docker/slowsync.c): the images have no compiler.
+# The nemeses' LD_PRELOAD shims, compiled here: the images have no compiler.
+# slowsync.c: slow fsync (slow-disk); powerloss.c: what each sync made durable (power-loss).
 OUT=$ROOT/target/docker
 mkdir -p "$OUT"
-command -v gcc >/dev/null || die "gcc is needed to build docker/slowsync.c (apt-get install gcc libc6-dev)"
-gcc -shared -fPIC -O2 -Wall -o "$OUT/libraftchat-slowsync.so" "$ROOT/docker/slowsync.c" -ldl \
-  || die "compiling docker/slowsync.c failed"
+command -v gcc >/dev/null || die "gcc is needed to build the shims in docker/ (apt-get install gcc libc6-dev)"
+for shim in slowsync powerloss; do
+  gcc -shared -fPIC -O2 -Wall -o "$OUT/libraftchat-$shim.so" "$ROOT/docker/$shim.c" -ldl -lpthread \
+    || die "compiling docker/$shim.c failed"
+done
 
 # The .debs, resolved against the node image's own package set (the base's): downloaded again
 # only when the base image or the package list changes.
@@ -67,7 +70,8 @@ fi
 say "building $TAG from docker/node-chaos.Dockerfile on $NODE_TAG ..."
 t0=$SECONDS
 LOG=$(mktemp /tmp/build-chaos-image.XXXXXX.log)
-if ! tar -C "$ROOT" -c docker/node-chaos.Dockerfile docker/netdelay.py target/docker/libraftchat-slowsync.so target/docker/chaos-debs \
+if ! tar -C "$ROOT" -c docker/node-chaos.Dockerfile docker/netdelay.py docker/power-cut.py \
+         target/docker/libraftchat-slowsync.so target/docker/libraftchat-powerloss.so target/docker/chaos-debs \
      | DOCKER_BUILDKIT=0 docker build --pull=false -f docker/node-chaos.Dockerfile --build-arg NODE_IMAGE="$NODE_TAG" \
          -t "$TAG" - >"$LOG" 2>&1; then
   grep -v -e 'legacy builder is deprecated' -e 'BuildKit is currently disabled' -e '^ *environment-variable' "$LOG" | tail -30 >&2

@@ -6,7 +6,7 @@
 #
 # Nemeses: kill-leader kill-random pause-leader partition-leader partition-majority
 #          partition-bridge partition-ring latency packet-loss membership clock-skew clock-jump
-#          clock-strobe disk-full disk-corrupt, or mix (all of them, some windows overlapping).
+#          clock-strobe disk-full disk-corrupt slow-disk power-loss power-loss-all rolling-restart, or mix (all of them, some windows overlapping).
 #          A+B overlaps B with A's window, e.g. partition-majority+pause-leader.
 # With no options: 5 nodes, every nemesis once, a random seed (printed). The report lands in
 # chaos-tests/target/chaos/<nodes>-nodes-seed-<seed>/report.html with history.jsonl, verdict.json

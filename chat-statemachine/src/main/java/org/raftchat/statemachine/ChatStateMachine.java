@@ -95,6 +95,7 @@ public final class ChatStateMachine implements AutoCloseable {
         ChatStateMachine machine = new ChatStateMachine(dbDir.toAbsolutePath().normalize());
         try {
             Files.createDirectories(machine.dbDir);
+            machine.discardInterruptedRestore();
             machine.openDb();
         } catch (IOException e) {
             machine.writeOptions.close();
@@ -441,7 +442,7 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public void restoreFrom(Path checkpointDir) {
         Path source = validCheckpoint(checkpointDir);
-        Path staging = dbDir.resolveSibling(dbDir.getFileName() + RESTORE_STAGING_SUFFIX);
+        Path staging = restoreStaging();
         writerLock.lock();
         try {
             ensureOpen();
@@ -576,6 +577,29 @@ public final class ChatStateMachine implements AutoCloseable {
         return source;
     }
 
+    private Path restoreStaging() {
+        return dbDir.resolveSibling(dbDir.getFileName() + RESTORE_STAGING_SUFFIX);
+    }
+
+    /**
+     * A staging directory left at start-up means a restore stopped half-way (a crash or a power failure
+     * between emptying the database directory and moving the checkpoint in, say), so what is in the
+     * database directory may be neither the old state nor the new. The state is derived data: start
+     * empty (applied index 0), and Raft loads its latest snapshot and replays the log after it.
+     */
+    private void discardInterruptedRestore() throws IOException {
+        Path staging = restoreStaging();
+        if (!Files.exists(staging)) {
+            return;
+        }
+        log.warn("A restore of the chat state from a snapshot was interrupted ({} is left); starting from an empty "
+                + "state in {}: Raft loads its latest snapshot and replays the log after it", staging, dbDir);
+        DirectoryFiles.deleteChildren(dbDir);
+        DirectoryFiles.sync(dbDir);
+        DirectoryFiles.deleteTree(staging);
+        DirectoryFiles.sync(dbDir.getParent());
+    }
+
     /** Copies the checkpoint before closing anything, so a failed copy leaves the current state in service. */
     private static void stage(Path source, Path staging) {
         try {
@@ -593,6 +617,7 @@ public final class ChatStateMachine implements AutoCloseable {
             DirectoryFiles.deleteChildren(dbDir);
             DirectoryFiles.moveChildren(staging, dbDir);
             DirectoryFiles.deleteTree(staging);
+            DirectoryFiles.sync(dbDir.getParent()); // else the staging directory may come back after a power failure
             openDb();
         } catch (IOException e) {
             throw new StateMachineException("cannot replace " + dbDir + " with the checkpoint; state machine unusable", e);

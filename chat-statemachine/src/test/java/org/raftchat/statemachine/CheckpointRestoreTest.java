@@ -60,6 +60,32 @@ class CheckpointRestoreTest {
     }
 
     @Test
+    void aRestoreInterruptedHalfWayIsDiscardedAtTheNextOpen() throws IOException {
+        // Goal: a crash or power failure between emptying the database and moving the checkpoint in
+        // leaves a database directory that is neither state; the next open starts empty (Raft then loads
+        // its snapshot and replays) instead of refusing to start on a half-moved database.
+        Path db = dir.resolve("db");
+        try (ChatStateMachine machine = ChatStateMachine.open(db)) {
+            machine.applyBatch(log);
+            machine.checkpointTo(dir.resolve("cp"));
+        }
+        Path staging = dir.resolve("db.restoring");
+        copy(dir.resolve("cp"), staging);
+        try (var files = Files.list(db)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".sst")).toList()) {
+                Files.delete(f); // the half-way point: some of the old files gone, none of the new moved in
+            }
+        }
+
+        try (ChatStateMachine reopened = ChatStateMachine.open(db)) {
+            assertThat(reopened.appliedIndex()).isZero();
+            assertThat(staging).doesNotExist();
+            reopened.restoreFrom(dir.resolve("cp"));
+            assertThat(reopened.appliedIndex()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void restoreReplacesNewerState() {
         // Goal: restoring an older checkpoint discards whatever the instance held, including later entries.
         try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {

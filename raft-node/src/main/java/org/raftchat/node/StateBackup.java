@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -194,11 +196,14 @@ final class StateBackup {
             }
             Path target = Files.createDirectories(Path.of(writer.getPath(), ChatFsm.SNAPSHOT_SUBDIR));
             for (Path f : stateFiles(checkpoint)) {
-                Files.copy(f, target.resolve(f.getFileName()));
+                Path copy = target.resolve(f.getFileName());
+                Files.copy(f, copy);
+                fsync(copy); // the snapshot is the new cluster's only copy of the data until its nodes start
                 if (!writer.addFile(STATE_PREFIX + f.getFileName())) {
                     throw new IOException("the snapshot writer refused " + f.getFileName());
                 }
             }
+            fsync(target);
             SnapshotMeta meta = SnapshotMeta.newBuilder()
                     .setLastIncludedIndex(appliedIndex)
                     .setLastIncludedTerm(RESTORED_TERM)
@@ -210,6 +215,13 @@ final class StateBackup {
             writer.close();
         } finally {
             storage.shutdown();
+        }
+    }
+
+    /** A file's data, or a directory's entries, on disk (Linux lets a directory be opened for this). */
+    private static void fsync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

@@ -216,6 +216,8 @@ public final class DockerCluster implements AutoCloseable {
                 .withEnv("RAFTCHAT_FAKETIME", "true")
                 // fsync/fdatasync through the slow-disk shim, at full speed until the slow-disk nemesis slows it.
                 .withEnv("RAFTCHAT_SLOW_DISK", "true")
+                // Each sync recorded, so the power-loss nemesis can cut files back to what was durable.
+                .withEnv("RAFTCHAT_POWER_LOSS", "true")
                 .withCopyToContainer(Transferable.of(clusterFile), "/etc/raftchat/cluster.yaml")
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withIpv4Address(ip);
@@ -339,6 +341,19 @@ public final class DockerCluster implements AutoCloseable {
     public void killNode(String id) {
         exec(id, "raftchat-node-ctl", "kill", "KILL");
         held.add(id);
+    }
+
+    /**
+     * After {@link #killNode}: cuts the node's files back to what its syncs made durable, as a power
+     * failure would (raftchat-power-cut in the image). Returns what it cut.
+     */
+    public String cutPower(String id) {
+        ExecResult result = execResult(id, "raftchat-power-cut");
+        if (result.getExitCode() != 0) {
+            throw new IllegalStateException("on " + id + ": raftchat-power-cut exited " + result.getExitCode() + ": "
+                    + result.getStderr().strip());
+        }
+        return result.getStdout().strip();
     }
 
     /** SIGTERM to the node's JVM: it hands leadership over if it leads, then exits; waits until it has. */

@@ -26,6 +26,8 @@ public final class Nemeses {
             DiskNemesis::full,
             DiskNemesis::corrupt,
             SlowDiskNemesis::new,
+            PowerLossNemesis::oneNode,
+            PowerLossNemesis::wholeCluster,
             RollingRestartNemesis::new);
 
     /** "mix" stands for all of them. */
