@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.Limits;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CreateRoom;
@@ -60,7 +61,7 @@ class ChatFsmApplyFailureTest {
     void start() {
         stateMachine = ChatStateMachine.open(dir.resolve("state"));
         pumps = Executors.newSingleThreadExecutor();
-        fsm = new ChatFsm(stateMachine, new SubscriptionHub(stateMachine, pumps, 10), metrics, fatalErrors::add);
+        fsm = new ChatFsm(stateMachine, new SubscriptionHub(stateMachine, pumps, Limits.defaults()), metrics, fatalErrors::add);
         logLines.start();
         ((Logger) LoggerFactory.getLogger(ChatFsm.class)).addAppender(logLines);
     }
