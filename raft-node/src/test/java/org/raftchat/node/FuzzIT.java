@@ -56,6 +56,11 @@ import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChangePasswordRequest;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ConsumeRequest;
+import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.ListMembersRequest;
+import org.raftchat.proto.v1.ReadHistoryRequest;
+import org.raftchat.proto.v1.SearchHistoryRequest;
+import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.ListRoomsRequest;
 import org.raftchat.proto.v1.ListSessionsRequest;
@@ -186,8 +191,9 @@ class FuzzIT {
         Api.createRoom(Api.as(anonymous, fuzzers.get("fz2").token), "ops");
 
         generator = new RandomRequests(
-                List.of("alice", "bob", "fz1", "fz2", "fz3", "system", "nobody", "ALICE", "alice "),
-                List.of("MainHall", "lobby", "ops", "closed", "vault", "nowhere", "lobby.dlq", "work", "work.dlq"),
+                // alice, bob and vault (whose messages nobody else may read) come up more often than the rest.
+                List.of("alice", "bob", "alice", "bob", "alice", "bob", "fz1", "fz2", "fz3", "system", "nobody", "ALICE", "alice "),
+                List.of("MainHall", "lobby", "ops", "closed", "vault", "vault", "vault", "nowhere", "lobby.dlq", "work", "work.dlq"),
                 aliceSessions,
                 List.of(TestSession.PASSWORD, "another password", "short", secretPassword.substring(0, 10)),
                 recentKeys);
@@ -278,6 +284,7 @@ class FuzzIT {
                         .as("health of %s", node.id()).isEqualTo(ServingStatus.SERVING);
             }
             assertStoredRoomsAreValid();
+            assertNoFuzzerReadsTheSecrets();
             System.out.printf("FuzzIT: %d inputs tried in %d s (%d refusals probed for state changes, %d not probed: a queue "
                             + "delivery may expire or an unconfirmed write commit meanwhile), %d replicas converged at applied index %d%n",
                     tries.get(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos), probed.get(), inconclusive.get(),
@@ -289,6 +296,37 @@ class FuzzIT {
                 cluster.close();
             }
             deleteRecursively(dataRoot);
+        }
+    }
+
+    /**
+     * After all that fuzzing (which may have changed memberships, invitations, bans and sessions), every
+     * way to read alice and bob's private conversation and alice's invite-only room is still closed to
+     * each fuzzing user, on every node.
+     */
+    private static void assertNoFuzzerReadsTheSecrets() {
+        ensureSessions();
+        List<ConversationRef> secrets = List.of(Api.direct("alice", "bob"), Api.direct("bob", "alice"), Api.room("vault"));
+        List<Map.Entry<MethodDescriptor<?, ?>, Message>> reads = new ArrayList<>();
+        for (ConversationRef secret : secrets) {
+            reads.add(Map.entry(ChatServiceGrpc.getReadHistoryMethod(), ReadHistoryRequest.newBuilder().setConversation(secret).build()));
+            reads.add(Map.entry(ChatServiceGrpc.getSearchHistoryMethod(),
+                    SearchHistoryRequest.newBuilder().setConversation(secret).setPhrase("only").build()));
+            reads.add(Map.entry(ChatServiceGrpc.getSubscribeMethod(), SubscribeRequest.newBuilder().setConversation(secret).build()));
+        }
+        reads.add(Map.entry(ChatServiceGrpc.getListMembersMethod(), ListMembersRequest.newBuilder().setRoom("vault").build()));
+        for (Fuzzer fuzzer : fuzzers.values()) {
+            for (RaftChatNode node : cluster.runningNodes()) {
+                for (var read : reads) {
+                    RawCall.Outcome outcome = RawCall.call(cluster.channel(node.id()), RawCall.asBytes(read.getKey()),
+                            read.getValue().toByteArray(), headers(Auth.OWN, fuzzer.token, new Random()), CALL_DEADLINE, STREAM_WINDOW);
+                    Supplier<String> what = () -> read.getKey().getBareMethodName() + " " + TextFormat.printer().shortDebugString(read.getValue())
+                            + " as " + fuzzer.name + " on " + node.id() + " -> " + outcome.code() + ": " + outcome.description();
+                    assertThat(outcome.code()).as(() -> "a fuzzing user read a conversation it is not part of: " + what.get())
+                            .isEqualTo(Code.PERMISSION_DENIED.name());
+                    assertNoMarker(outcome, what);
+                }
+            }
         }
     }
 

@@ -126,7 +126,8 @@ public record RandomRequests(List<String> users, List<String> rooms, List<String
                     : String.format("%012x", random.nextLong() & 0xffff_ffff_ffffL);
             case "device_id" -> "device-" + random.nextInt(3);
             case "idempotency_key" -> idempotencyKey(random);
-            case "text", "description", "topic", "message", "phrase" -> random.nextBoolean() ? "hello " + random.nextInt(100) : string(random);
+            case "phrase" -> random.nextBoolean() ? "only" : string(random);
+            case "text", "description", "topic", "message" -> random.nextBoolean() ? "hello " + random.nextInt(100) : string(random);
             default -> string(random);
         };
     }
@@ -135,6 +136,7 @@ public record RandomRequests(List<String> users, List<String> rooms, List<String
         return switch (fieldName) {
             case "room", "username", "user", "recipient", "friend", "user_a", "user_b", "nickname", "password",
                     "old_password", "new_password", "session_id", "device_id", "idempotency_key" -> pooled(fieldName, random);
+            case "phrase" -> "only";
             default -> "hello " + random.nextInt(100);
         };
     }
