@@ -404,8 +404,11 @@ public final class ChatStateMachine implements AutoCloseable {
         return asReader(() -> digest(false));
     }
 
-    /** Like {@link #stateDigest()} but without the bookkeeping keys (applied index, last timestamp). */
-    byte[] contentDigest() {
+    /**
+     * Like {@link #stateDigest()} but without the bookkeeping keys (applied index, last timestamp): equal
+     * before and after entries that were applied but changed nothing (refused commands).
+     */
+    public byte[] contentDigest() {
         return asReader(() -> digest(true));
     }
 

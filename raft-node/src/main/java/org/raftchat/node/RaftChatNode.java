@@ -426,6 +426,11 @@ public final class RaftChatNode implements AutoCloseable {
         return stateMachine.stateDigest();
     }
 
+    /** {@link #stateDigest()} without the applied index and last timestamp: unchanged by refused commands. */
+    public byte[] contentDigest() {
+        return stateMachine.contentDigest();
+    }
+
     /** Asks SOFAJRaft for a snapshot now (normally it takes one every snapshot interval). */
     public void snapshotNow(com.alipay.sofa.jraft.Closure done) {
         node.snapshot(done);
