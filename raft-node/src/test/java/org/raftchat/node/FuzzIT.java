@@ -33,7 +33,6 @@ import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -91,13 +90,8 @@ class FuzzIT {
             Code.ALREADY_EXISTS, Code.PERMISSION_DENIED, Code.FAILED_PRECONDITION, Code.RESOURCE_EXHAUSTED, Code.UNAUTHENTICATED,
             Code.UNAVAILABLE));
 
-    /**
-     * TODO(defect 8): request bytes that do not parse come back UNKNOWN today (grpc-java's default for
-     * a marshaller exception); once the fix for defect 8 is merged they are INVALID_ARGUMENT: make this
-     * {@code DOCUMENTED} to tighten the check.
-     */
-    static final Set<Code> DOCUMENTED_FOR_DAMAGED_BYTES = Collections.unmodifiableSet(
-            Stream.concat(DOCUMENTED.stream(), Stream.of(Code.UNKNOWN)).collect(Collectors.toCollection(() -> EnumSet.noneOf(Code.class))));
+    /** Request bytes that do not parse answer INVALID_ARGUMENT (RequestParsing), like any other bad request. */
+    static final Set<Code> DOCUMENTED_FOR_DAMAGED_BYTES = DOCUMENTED;
 
     /**
      * Calls whose refusal is recorded on purpose: a wrong password (at login, or as the old password of a
