@@ -12,10 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.node.testing.Api;
+import org.raftchat.node.testing.RawCall;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -83,7 +81,7 @@ class UntrustedInputIT {
         Channel channel = cluster.channel(leader);
         CallOptions asTester = CallOptions.DEFAULT.withCallCredentials(cluster.session())
                 .withDeadlineAfter(10, TimeUnit.SECONDS);
-        MethodDescriptor<byte[], byte[]> post = raw(ChatServiceGrpc.getPostRoomMessageMethod());
+        MethodDescriptor<byte[], byte[]> post = RawCall.asBytes(ChatServiceGrpc.getPostRoomMessageMethod());
         grpcLog.records.clear();
 
         StatusRuntimeException notProtobuf = call(channel, post, asTester, new byte[] {(byte) 0xff, (byte) 0xff, 0x01, 0x02});
@@ -95,7 +93,7 @@ class UntrustedInputIT {
         assertThat(badUtf8.getStatus().getDescription()).containsIgnoringCase("UTF-8");
 
         // The same on a call that needs no session.
-        StatusRuntimeException badRegister = call(channel, raw(ChatServiceGrpc.getRegisterMethod()),
+        StatusRuntimeException badRegister = call(channel, RawCall.asBytes(ChatServiceGrpc.getRegisterMethod()),
                 CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {0x0a, 0x7f});
         assertThat(badRegister.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
@@ -176,27 +174,6 @@ class UntrustedInputIT {
         return catchThrowableOfType(() -> ClientCalls.blockingUnaryCall(channel, method, options, body),
                 StatusRuntimeException.class);
     }
-
-    /** The method with byte[] on the wire both ways: the client sends exactly the bytes given. */
-    private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
-        return method.toBuilder(BYTES, BYTES).build();
-    }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     private double readBarriers(String id) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
