@@ -55,8 +55,17 @@ public final class Nemeses {
             for (String part : parts) {
                 byName(part);
             }
+            if (parts.length == 2 && takesEveryNode(parts[0])) {
+                throw new IllegalArgumentException("'" + entry + "': " + parts[0] + " takes every node, so nothing can run inside "
+                        + "its window; put it second (" + parts[1] + "+" + parts[0] + ")");
+            }
         }
         return List.copyOf(names);
+    }
+
+    /** Whether the named nemesis breaks every free node (nothing can be composed inside it); false for unknown names. */
+    public static boolean takesEveryNode(String name) {
+        return ALL.stream().map(Supplier::get).anyMatch(n -> n.name().equals(name) && n.takesEveryNode());
     }
 
     /** Whether the schedule draws overlapping windows on its own: the mix does. */

@@ -17,6 +17,11 @@ public interface Nemesis {
 
     void heal(DockerCluster cluster);
 
+    /** Whether it breaks every node no other fault holds: then no fault can be composed inside its window. */
+    default boolean takesEveryNode() {
+        return false;
+    }
+
     /**
      * The current leader, or a random node when there is none, among the nodes another fault does
      * not hold (paused or killed): with overlapping faults, a node is broken by one nemesis at a time.

@@ -48,6 +48,11 @@ public final class PowerLossNemesis implements Nemesis {
     }
 
     @Override
+    public boolean takesEveryNode() {
+        return wholeCluster;
+    }
+
+    @Override
     public String inject(DockerCluster cluster, Random random) {
         victims.addAll(wholeCluster ? cluster.freeNodes() : List.of(Nemesis.leaderOrRandom(cluster, random)));
         if (victims.isEmpty()) {

@@ -56,7 +56,9 @@ public record Schedule(long seed, List<Step> steps) {
             long endMs = atMs + faultMs;
             String companion = parts.length > 1 ? parts[1] : null;
             // The mix's first window is always composed, so even a short run (CI's) overlaps two faults.
-            if (companion == null && composeRandomly && entries.size() > 1 && (steps.size() == 1 || random.nextDouble() < COMPOSE_PROBABILITY)) {
+            // A fault that takes every node leaves none for a companion: it is never the outer window.
+            if (companion == null && composeRandomly && entries.size() > 1 && !Nemeses.takesEveryNode(parts[0])
+                    && (steps.size() == 1 || random.nextDouble() < COMPOSE_PROBABILITY)) {
                 List<String> others = entries.stream().filter(n -> !n.equals(parts[0]) && !n.contains("+")).toList();
                 companion = others.get(random.nextInt(others.size()));
             }

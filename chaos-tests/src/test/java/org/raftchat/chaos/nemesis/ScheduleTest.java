@@ -46,6 +46,23 @@ class ScheduleTest {
     }
 
     @Test
+    void nothingIsComposedInsideAFaultThatTakesEveryNode() {
+        // Goal: power-loss-all holds every node, so a fault drawn inside its window could not be injected
+        // (seed 2026120301's 30-minute run drew disk-full inside it); the mix never composes into it.
+        for (long seed = 0; seed < 200; seed++) {
+            Schedule schedule = Schedule.generate(seed, Nemeses.names(), Duration.ofMinutes(10), new Random(seed), true);
+            for (Schedule.Step s : schedule.steps()) {
+                if (s.overlaps() >= 0) {
+                    assertThat(schedule.steps().get(s.overlaps()).nemesis()).as("seed %d", seed).isNotEqualTo("power-loss-all");
+                }
+            }
+        }
+        assertThatThrownBy(() -> Nemeses.expand(List.of("power-loss-all+kill-leader")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("put it second");
+        assertThat(Nemeses.expand(List.of("kill-leader+power-loss-all"))).containsExactly("kill-leader+power-loss-all");
+    }
+
+    @Test
     void withoutCompositionWindowsNeverOverlap() {
         Schedule schedule = Schedule.generate(7, Nemeses.names(), Duration.ofMinutes(5), new Random(7));
         List<Schedule.Step> steps = schedule.steps();
