@@ -165,9 +165,7 @@ final class ReadChecks {
     /** What the reads completed so far have seen: each key with the first read that saw it, and the highest last seq. */
     private static final class Observed {
         private final Map<String, OpPair> firstSeenBy = new LinkedHashMap<>();
-        /** The seq at which a read saw each key. */
-        private final Map<String, Long> seqSeen = new LinkedHashMap<>();
-        /** The same keys by seq, so a read is compared with its own window, not with every key ever seen. */
+        /** The same keys by the seq at which a read first saw them, so a read is compared with its own window, not with every key ever seen. */
         private final NavigableMap<Long, List<String>> keysBySeq = new TreeMap<>();
         private OpPair highest;
 
@@ -175,8 +173,7 @@ final class ReadChecks {
             List<String> keys = read.completion().readKeys();
             long first = lastSeq(read) - keys.size() + 1;
             for (int i = 0; i < keys.size(); i++) {
-                firstSeenBy.putIfAbsent(keys.get(i), read);
-                if (seqSeen.putIfAbsent(keys.get(i), first + i) == null) {
+                if (firstSeenBy.putIfAbsent(keys.get(i), read) == null) {
                     keysBySeq.computeIfAbsent(first + i, seq -> new ArrayList<>(1)).add(keys.get(i));
                 }
             }
