@@ -1,5 +1,7 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.AdminClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.AdminClient;
 import java.util.function.BiFunction;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.MembershipRequest;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.AdminClient;
 import org.raftchat.proto.v1.SnapshotResult;
 import org.raftchat.proto.v1.TriggerSnapshotRequest;
 import org.raftchat.proto.v1.TriggerSnapshotResponse;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.AdminClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.AdminClient;
 import org.raftchat.proto.v1.TransferLeadershipRequest;
 import org.raftchat.proto.v1.TransferLeadershipResponse;
 import picocli.CommandLine.Command;

@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.Conversations;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.raftchat.cli.interactive.InteractiveSession;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.io.InputStream;
 import java.time.ZoneId;
 import java.util.Map;

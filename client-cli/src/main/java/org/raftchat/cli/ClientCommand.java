@@ -1,5 +1,7 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

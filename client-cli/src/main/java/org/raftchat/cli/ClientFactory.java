@@ -1,5 +1,7 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ClientOptions;
 import io.grpc.ChannelCredentials;
 import java.util.List;
 

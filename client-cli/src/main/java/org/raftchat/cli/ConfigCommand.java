@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.IdempotencyKey;
 import org.raftchat.proto.v1.QueuePolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

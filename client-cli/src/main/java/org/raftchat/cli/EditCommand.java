@@ -1,5 +1,7 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.Conversations;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.ArgGroup;

@@ -1,6 +1,7 @@
 package org.raftchat.cli;
 
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ChatClientException.Category;
 import picocli.CommandLine.ParameterException;
 
 /**

@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.Conversations;
 import org.raftchat.config.Defaults;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

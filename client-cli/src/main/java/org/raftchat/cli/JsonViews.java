@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.Conversations;
 import java.time.Instant;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.ModerationResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

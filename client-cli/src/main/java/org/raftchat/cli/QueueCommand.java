@@ -1,5 +1,10 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.GrpcFailures;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.Conversations;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Executors;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.raftchat.cli.bench.BenchCommand;

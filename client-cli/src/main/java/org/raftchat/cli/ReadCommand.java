@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.Conversations;
 import java.util.ArrayList;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
@@ -21,7 +24,7 @@ final class ReadCommand extends ClientCommand {
     int run(ChatClient client) {
         ConversationRef ref = conversation.ref(spec);
         long readSeq = client.unread().getConversationsList().stream()
-                .filter(c -> c.getConversation().equals(org.raftchat.cli.Conversations.canonical(ref)))
+                .filter(c -> c.getConversation().equals(org.raftchat.client.Conversations.canonical(ref)))
                 .mapToLong(UnreadCount::getReadSeq).findFirst().orElse(0);
         long last = readSeq;
         List<ChatMessage> unread = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;

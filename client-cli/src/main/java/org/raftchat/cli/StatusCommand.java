@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.GrpcFailures;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;

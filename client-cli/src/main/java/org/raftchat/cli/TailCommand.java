@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.Subscription;
 import org.raftchat.proto.v1.ConversationRef;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

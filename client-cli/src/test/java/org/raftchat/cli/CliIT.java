@@ -1,5 +1,9 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.Subscription;
+import org.raftchat.client.SubscriptionListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

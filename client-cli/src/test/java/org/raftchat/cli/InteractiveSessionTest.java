@@ -1,5 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.FakeCluster;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.Conversations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

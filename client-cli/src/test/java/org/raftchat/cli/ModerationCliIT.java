@@ -1,5 +1,10 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.Conversations;
+import org.raftchat.client.Subscription;
+import org.raftchat.client.SubscriptionListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,9 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.FakeCluster;
+import org.raftchat.client.FakeNode;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.Conversations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -145,7 +149,7 @@ class RaftChatCliTest {
     @Test
     void unreachableClusterExitsWithUnavailable() throws IOException {
         // Goal: a cluster nobody listens on exits 4 with a message that says how to start one.
-        String closed = "127.0.0.1:" + ChatClientTest.closedPort();
+        String closed = "127.0.0.1:" + FakeCluster.closedPort();
         CommandLine cli = new CommandLine(new RaftChatCli(new CliContext(
                 addresses -> new ChatClient(addresses, FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1))), withSession(Map.of()),
                 new ByteArrayInputStream(new byte[0]), ZoneOffset.UTC)));

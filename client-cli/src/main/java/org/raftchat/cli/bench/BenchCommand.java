@@ -7,7 +7,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.raftchat.cli.ChatClientException;
+import org.raftchat.client.ChatClientException;
 import org.raftchat.cli.ClusterOptions;
 import org.raftchat.cli.ExitCodes;
 import org.slf4j.LoggerFactory;

@@ -2,10 +2,10 @@ package org.raftchat.cli.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.raftchat.cli.ChatClient;
-import org.raftchat.cli.ChatClientException;
-import org.raftchat.cli.ChatClientException.Category;
-import org.raftchat.cli.IdempotencyKey;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ChatClientException.Category;
+import org.raftchat.client.IdempotencyKey;
 
 /**
  * The bench's simulated users, set up once before the load: each is registered (if new), logged in,

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.raftchat.cli.ChatClient;
-import org.raftchat.cli.ChatClientException;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.proto.v1.ClusterInfo;
 
 /**

@@ -2,7 +2,7 @@ package org.raftchat.cli.bench;
 
 import io.grpc.Status;
 import java.util.Optional;
-import org.raftchat.cli.GrpcFailures;
+import org.raftchat.client.GrpcFailures;
 import org.raftchat.proto.v1.NotLeader;
 
 /**

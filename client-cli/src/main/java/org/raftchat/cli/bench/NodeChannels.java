@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.raftchat.cli.ChatClient;
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
 /**

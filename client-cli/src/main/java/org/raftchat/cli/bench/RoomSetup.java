@@ -3,10 +3,10 @@ package org.raftchat.cli.bench;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
-import org.raftchat.cli.ChatClient;
-import org.raftchat.cli.ChatClientException;
-import org.raftchat.cli.ChatClientException.Category;
-import org.raftchat.cli.IdempotencyKey;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ChatClientException.Category;
+import org.raftchat.client.IdempotencyKey;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 

@@ -2,9 +2,9 @@ package org.raftchat.cli.interactive;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.raftchat.cli.ChatClient;
-import org.raftchat.cli.ChatClientException;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.proto.v1.LoginResponse;
 
 /**

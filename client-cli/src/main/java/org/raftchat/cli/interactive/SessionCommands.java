@@ -1,9 +1,11 @@
 package org.raftchat.cli.interactive;
 
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.HistoryAnchor;
 import java.util.List;
 import java.util.Objects;
-import org.raftchat.cli.ChatClient;
-import org.raftchat.cli.Conversations;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.Conversations;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.Friend;
@@ -15,7 +17,7 @@ import org.raftchat.proto.v1.SearchHistoryResponse;
 /**
  * Runs what the user typed: plain text is posted to the current conversation (and shown when it
  * comes back through the subscription, with its seq), slash commands call the cluster and print
- * their answer. A refused call throws {@link org.raftchat.cli.ChatClientException}; the caller shows it.
+ * their answer. A refused call throws {@link org.raftchat.client.ChatClientException}; the caller shows it.
  */
 final class SessionCommands {
 
@@ -224,7 +226,7 @@ final class SessionCommands {
      */
     private long mentionsAfter(UnreadCount count) {
         int limit = (int) Math.min(count.getUnread(), MENTION_SCAN_MAX);
-        return client.readHistory(count.getConversation(), org.raftchat.cli.HistoryAnchor.latest(), limit).getMessagesList().stream()
+        return client.readHistory(count.getConversation(), org.raftchat.client.HistoryAnchor.latest(), limit).getMessagesList().stream()
                 .filter(m -> m.getSeq() > count.getReadSeq()).filter(mentions::mentions).count();
     }
 

@@ -1,5 +1,6 @@
 package org.raftchat.cli.interactive;
 
+import org.raftchat.client.ChatClient;
 import java.util.Optional;
 
 /** One line typed into the chat screen, parsed: plain text to post, or a slash command. */
@@ -57,7 +58,7 @@ public sealed interface SlashCommand {
     record InviteOnly(boolean on) implements SlashCommand { }
 
     /** Invite, kick, ban or unban a user in the current room. */
-    record Moderate(org.raftchat.cli.ChatClient.Moderation action, String user) implements SlashCommand { }
+    record Moderate(org.raftchat.client.ChatClient.Moderation action, String user) implements SlashCommand { }
 
     record Help() implements SlashCommand { }
 

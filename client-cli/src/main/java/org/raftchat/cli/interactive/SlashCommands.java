@@ -3,7 +3,7 @@ package org.raftchat.cli.interactive;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.raftchat.cli.ChatClient;
+import org.raftchat.client.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.raftchat.cli.Conversations;
+import org.raftchat.client.Conversations;
 import org.raftchat.cli.interactive.ConversationView.Offer;
 import org.raftchat.proto.v1.ChatMessage;
 

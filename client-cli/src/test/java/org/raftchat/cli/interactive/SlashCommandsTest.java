@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.raftchat.cli.ChatClient;
+import org.raftchat.client.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
 
 class SlashCommandsTest {

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -8,7 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Optional;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.proto.v1.NotLeader;
 
 /** The one place that reads gRPC failures: what they mean and whether trying again can help. */
@@ -78,7 +78,7 @@ public final class GrpcFailures {
     }
 
     /** The channel failed before any node saw the request: nothing listens there, or the name does not resolve. */
-    static boolean unreachable(Status status) {
+    public static boolean unreachable(Status status) {
         if (status.getCode() != Status.Code.UNAVAILABLE) {
             return false;
         }
@@ -96,7 +96,7 @@ public final class GrpcFailures {
                 || (status.getCode() == Status.Code.UNAVAILABLE && !unreachable(status));
     }
 
-    static Category category(Status.Code code) {
+    public static Category category(Status.Code code) {
         return switch (code) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> Category.INVALID;
             case NOT_FOUND -> Category.NOT_FOUND;
@@ -120,7 +120,7 @@ public final class GrpcFailures {
     }
 
     /** Why a node did not answer, in a few words: "connection refused", "unknown host", or the status. */
-    static String shortReason(Status status) {
+    public static String shortReason(Status status) {
         for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return "connection refused";
@@ -133,7 +133,7 @@ public final class GrpcFailures {
     }
 
     /** One line for logs and messages: "UNAVAILABLE: io exception (Connection refused: /127.0.0.1:9101)". */
-    static String describe(Status status) {
+    public static String describe(Status status) {
         StringBuilder s = new StringBuilder(status.getCode().name());
         if (status.getDescription() != null) {
             s.append(": ").append(status.getDescription());

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import java.util.function.Consumer;
 import org.raftchat.proto.v1.ChatMessage;

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.config.AdminToken;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.AdminServiceGrpc;
@@ -28,7 +28,7 @@ import org.raftchat.proto.v1.NotLeader;
  * change or transfer whose answer was lost may have happened, so it is reported, not repeated.
  * Calls any node can answer ({@link #onAnyNode}) go to the first node that accepts the connection.
  */
-final class AdminClient implements AutoCloseable {
+public final class AdminClient implements AutoCloseable {
 
     private static final Duration PAUSE = Duration.ofMillis(200);
 
@@ -38,14 +38,14 @@ final class AdminClient implements AutoCloseable {
     private final Function<String, ManagedChannel> channelFactory;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-    AdminClient(List<String> addresses, AdminToken token, Duration deadline, Function<String, ManagedChannel> channelFactory) {
+    public AdminClient(List<String> addresses, AdminToken token, Duration deadline, Function<String, ManagedChannel> channelFactory) {
         this.addresses = List.copyOf(addresses);
         this.token = Objects.requireNonNull(token, "token");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.channelFactory = Objects.requireNonNull(channelFactory, "channelFactory");
     }
 
-    <T> T onLeader(String what, Function<AdminServiceBlockingStub, T> call) {
+    public <T> T onLeader(String what, Function<AdminServiceBlockingStub, T> call) {
         long giveUp = System.nanoTime() + Defaults.CLIENT_RETRY_BUDGET.toNanos();
         String target = addresses.get(0);
         List<String> failures = new ArrayList<>();
@@ -69,7 +69,7 @@ final class AdminClient implements AutoCloseable {
         }
     }
 
-    <T> T onAnyNode(String what, Function<AdminServiceBlockingStub, T> call) {
+    public <T> T onAnyNode(String what, Function<AdminServiceBlockingStub, T> call) {
         List<String> failures = new ArrayList<>();
         for (String address : addresses) {
             try {

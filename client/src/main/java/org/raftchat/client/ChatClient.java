@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 
 import io.grpc.ConnectivityState;
@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.RoomSettingsResponse;
 import org.raftchat.proto.v1.SetRoomTopicRequest;
@@ -135,7 +135,7 @@ public final class ChatClient implements AutoCloseable {
         this(addresses, options, InsecureChannelCredentials.create());
     }
 
-    /** A client whose channels use these credentials (TLS, see {@link ClusterOptions#credentials}). */
+    /** A client whose channels use these credentials (plaintext or TLS). */
     public ChatClient(List<String> addresses, ClientOptions options, ChannelCredentials credentials) {
         this(addresses, options, address -> newChannel(address, credentials));
     }
@@ -470,7 +470,7 @@ public final class ChatClient implements AutoCloseable {
      * above {@code afterDeliveryId}, then each new one, until it fails or is closed. The caller
      * resumes on another node ({@link #nextAddress}) from the last delivery id it handled.
      */
-    QueueStream streamQueue(String address, String room, long afterDeliveryId) {
+    public QueueStream streamQueue(String address, String room, long afterDeliveryId) {
         io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
         org.raftchat.proto.v1.StreamQueueRequest request = org.raftchat.proto.v1.StreamQueueRequest.newBuilder()
                 .setRoom(room).setAfterDeliveryId(afterDeliveryId).build();
@@ -486,7 +486,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** A StreamQueue stream: iterate it (blocking) on one thread; closing it ends the call. */
-    record QueueStream(java.util.Iterator<org.raftchat.proto.v1.QueueDelivery> deliveries,
+    public record QueueStream(java.util.Iterator<org.raftchat.proto.v1.QueueDelivery> deliveries,
                        io.grpc.Context.CancellableContext context) implements AutoCloseable {
         @Override
         public void close() {
@@ -495,7 +495,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** The node the client last talked to (where a stream is best opened). */
-    String currentAddress() {
+    public String currentAddress() {
         return current;
     }
 
@@ -784,7 +784,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** The configured address after {@code address}, wrapping around; the first one for unknown addresses. */
-    String nextAddress(String address) {
+    public String nextAddress(String address) {
         int i = addresses.indexOf(address);
         return addresses.get((i + 1) % addresses.size());
     }
@@ -831,7 +831,7 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
+    public static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
         return Grpc.newChannelBuilder("dns:///" + address, credentials)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .userAgent("raftchat-cli")
@@ -840,7 +840,7 @@ public final class ChatClient implements AutoCloseable {
                 .build();
     }
 
-    static String format(Duration d) {
+    public static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 /**
  * Where a history page starts: the newest messages, the newest before a seq, or the oldest after one.

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 /**
  * A live feed of one conversation, started by {@link ChatClient#subscribe}. It survives node

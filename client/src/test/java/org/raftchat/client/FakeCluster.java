@@ -1,10 +1,11 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,18 +16,18 @@ import java.util.UUID;
  * In-process fake nodes that share one {@link FakeChat}. Node 0 leads; the others redirect to it.
  * Addresses look like host:port so they pass the CLI's validation; each test gets unique ones.
  */
-final class FakeCluster implements AutoCloseable {
+public final class FakeCluster implements AutoCloseable {
 
     /** Quick to give up, so failure tests finish in well under a second. */
-    static final ClientOptions FAST = new ClientOptions(Duration.ofSeconds(2), Duration.ofMillis(400),
+    public static final ClientOptions FAST = new ClientOptions(Duration.ofSeconds(2), Duration.ofMillis(400),
             Duration.ofMillis(5), Duration.ofMillis(40));
 
-    final FakeChat chat = new FakeChat();
-    final List<FakeNode> nodes = new ArrayList<>();
+    public final FakeChat chat = new FakeChat();
+    public final List<FakeNode> nodes = new ArrayList<>();
     private final List<Server> servers = new ArrayList<>();
     private final String prefix = "fake-" + UUID.randomUUID().toString().substring(0, 8);
 
-    FakeCluster(int size) {
+    public FakeCluster(int size) {
         for (int i = 0; i < size; i++) {
             FakeNode node = new FakeNode("n" + (i + 1), prefix + "-n" + (i + 1) + ":" + (9101 + i), chat);
             nodes.add(node);
@@ -41,28 +42,35 @@ final class FakeCluster implements AutoCloseable {
         }
     }
 
-    FakeNode node(int i) {
+    public FakeNode node(int i) {
         return nodes.get(i);
     }
 
-    List<String> addresses() {
+    public List<String> addresses() {
         return nodes.stream().map(n -> n.address).toList();
     }
 
     /** An address in this cluster's namespace where no server listens (a node that is down). */
-    String downAddress() {
+    public String downAddress() {
         return prefix + "-down:9999";
     }
 
-    static ManagedChannel channel(String address) {
+    /** A loopback port nobody listens on (it was free a moment ago). */
+    public static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static ManagedChannel channel(String address) {
         return InProcessChannelBuilder.forName(address).directExecutor().build();
     }
 
-    ChatClient client(List<String> addresses, ClientOptions options) {
+    public ChatClient client(List<String> addresses, ClientOptions options) {
         return new ChatClient(addresses, options, FakeCluster::channel);
     }
 
-    ChatClient client() {
+    public ChatClient client() {
         return client(addresses(), FAST);
     }
 

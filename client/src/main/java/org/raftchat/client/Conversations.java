@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DirectPair;

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -17,10 +17,10 @@ import org.raftchat.proto.v1.ReadHistoryResponse;
  * The "replicated state" the fake nodes of one test share: rooms, messages and the answers given
  * per idempotency key, so a retried write is stored once, as the real cluster promises.
  */
-final class FakeChat {
+public final class FakeChat {
 
     /** 2024-01-01T12:00:00Z; message n is stamped n seconds later. */
-    static final long EPOCH_MS = 1_704_110_400_000L;
+    public static final long EPOCH_MS = 1_704_110_400_000L;
 
     private final Set<String> rooms = new HashSet<>();
     private final Map<String, List<ChatMessage>> messages = new HashMap<>();
@@ -30,7 +30,7 @@ final class FakeChat {
 
     private record Live(String conversation, ServerCallStreamObserver<ChatMessage> out) { }
 
-    static String key(ConversationRef ref) {
+    public static String key(ConversationRef ref) {
         return Conversations.describe(ref.getKindCase() == ConversationRef.KindCase.DIRECT
                 ? Conversations.direct(
                         min(ref.getDirect().getUserA(), ref.getDirect().getUserB()),
@@ -38,25 +38,25 @@ final class FakeChat {
                 : ref);
     }
 
-    synchronized void createRoom(String room) {
+    public synchronized void createRoom(String room) {
         rooms.add(room);
         logIndex++;
     }
 
-    synchronized boolean roomExists(String room) {
+    public synchronized boolean roomExists(String room) {
         return rooms.contains(room);
     }
 
-    synchronized Object answerFor(String idempotencyKey) {
+    public synchronized Object answerFor(String idempotencyKey) {
         return answersByKey.get(idempotencyKey);
     }
 
-    synchronized void remember(String idempotencyKey, Object answer) {
+    public synchronized void remember(String idempotencyKey, Object answer) {
         answersByKey.put(idempotencyKey, answer);
     }
 
     /** Appends and pushes to live subscribers of the conversation. */
-    synchronized ChatMessage append(ConversationRef ref, String author, String text) {
+    public synchronized ChatMessage append(ConversationRef ref, String author, String text) {
         List<ChatMessage> list = messages.computeIfAbsent(key(ref), k -> new ArrayList<>());
         long seq = list.size() + 1;
         ChatMessage m = ChatMessage.newBuilder().setConversation(ref).setSeq(seq).setAuthor(author).setText(text)
@@ -70,11 +70,11 @@ final class FakeChat {
         return m;
     }
 
-    synchronized List<ChatMessage> all(ConversationRef ref) {
+    public synchronized List<ChatMessage> all(ConversationRef ref) {
         return List.copyOf(messages.getOrDefault(key(ref), List.of()));
     }
 
-    synchronized ReadHistoryResponse read(ReadHistoryRequest r) {
+    public synchronized ReadHistoryResponse read(ReadHistoryRequest r) {
         List<ChatMessage> all = all(r.getConversation());
         int limit = r.getLimit() == 0 ? 50 : r.getLimit();
         List<ChatMessage> page = switch (r.getAnchorCase()) {
@@ -86,7 +86,7 @@ final class FakeChat {
     }
 
     /** Registers a live subscriber atomically with the backfill it was just sent. */
-    synchronized void follow(ConversationRef ref, ServerCallStreamObserver<ChatMessage> out) {
+    public synchronized void follow(ConversationRef ref, ServerCallStreamObserver<ChatMessage> out) {
         Live l = new Live(key(ref), out);
         live.add(l);
         out.setOnCancelHandler(() -> {
@@ -96,7 +96,7 @@ final class FakeChat {
         });
     }
 
-    synchronized void endLiveStreams(Status status) {
+    public synchronized void endLiveStreams(Status status) {
         for (Live l : List.copyOf(live)) {
             l.out().onError(status.asRuntimeException());
         }
@@ -107,12 +107,12 @@ final class FakeChat {
 
     private final Map<String, Long> readSeqs = new HashMap<>();
 
-    synchronized List<String> rooms() {
+    public synchronized List<String> rooms() {
         return rooms.stream().sorted().toList();
     }
 
     /** Appends an EDIT or DELETE event about message {@code refersTo}, and marks that message. */
-    synchronized ChatMessage appendEvent(ConversationRef ref, String author, org.raftchat.proto.v1.MessageKind kind,
+    public synchronized ChatMessage appendEvent(ConversationRef ref, String author, org.raftchat.proto.v1.MessageKind kind,
                                          long refersTo, String text) {
         List<ChatMessage> list = messages.computeIfAbsent(key(ref), k -> new ArrayList<>());
         ChatMessage original = list.get((int) refersTo - 1);
@@ -127,7 +127,7 @@ final class FakeChat {
     }
 
     /** Every conversation with messages, with the reader's position (one reader: the fake keeps one position each). */
-    synchronized List<org.raftchat.proto.v1.UnreadCount> unread() {
+    public synchronized List<org.raftchat.proto.v1.UnreadCount> unread() {
         List<org.raftchat.proto.v1.UnreadCount> counts = new ArrayList<>();
         messages.keySet().stream().sorted().forEach(k -> {
             List<ChatMessage> list = messages.get(k);
@@ -139,7 +139,7 @@ final class FakeChat {
         return counts;
     }
 
-    synchronized long markRead(ConversationRef ref, long seq) {
+    public synchronized long markRead(ConversationRef ref, long seq) {
         return readSeqs.merge(key(ref), seq, Math::max);
     }
 

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
@@ -69,44 +69,44 @@ import org.raftchat.proto.v1.SetNicknameResponse;
  * A scriptable stand-in for one node: a leader that serves writes from the shared {@link FakeChat},
  * or a follower that answers NotLeader, plus knobs for the failures the client must survive.
  */
-final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
+public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
 
-    final String id;
-    final String address;
+    public final String id;
+    public final String address;
     private final FakeChat chat;
 
     /** null: this node leads. Otherwise it is a follower whose hint is this address ("" = no leader known). */
-    volatile String redirectTo;
+    public volatile String redirectTo;
     /** Failures answered to the next writes, one each, before they are served. */
-    final ConcurrentLinkedDeque<Status> writeFailures = new ConcurrentLinkedDeque<>();
+    public final ConcurrentLinkedDeque<Status> writeFailures = new ConcurrentLinkedDeque<>();
     /** Failures with details (trailers), answered before {@link #writeFailures}. */
-    final ConcurrentLinkedDeque<StatusRuntimeException> richWriteFailures = new ConcurrentLinkedDeque<>();
+    public final ConcurrentLinkedDeque<StatusRuntimeException> richWriteFailures = new ConcurrentLinkedDeque<>();
     /** When set, every write fails with it. */
-    volatile Status alwaysFailWrites;
-    final ConcurrentLinkedDeque<Status> readFailures = new ConcurrentLinkedDeque<>();
+    public volatile Status alwaysFailWrites;
+    public final ConcurrentLinkedDeque<Status> readFailures = new ConcurrentLinkedDeque<>();
 
     /** Subscribe: end the stream with UNAVAILABLE after this many new messages (-1: stay open and go live). */
-    volatile int breakAfter = -1;
+    public volatile int breakAfter = -1;
     /** Subscribe: first resend this many messages at or below after_seq, as a node that lags behind the client might. */
-    volatile int resendOld;
+    public volatile int resendOld;
     /** Subscribe: never send these seqs (a broken server). */
-    volatile Set<Long> omit = Set.of();
+    public volatile Set<Long> omit = Set.of();
 
-    final List<String> keysSeen = new CopyOnWriteArrayList<>();
-    final List<Long> subscribedAfter = new CopyOnWriteArrayList<>();
+    public final List<String> keysSeen = new CopyOnWriteArrayList<>();
+    public final List<Long> subscribedAfter = new CopyOnWriteArrayList<>();
 
-    FakeNode(String id, String address, FakeChat chat) {
+    public FakeNode(String id, String address, FakeChat chat) {
         this.id = id;
         this.address = address;
         this.chat = chat;
     }
 
     /** The caller's name, from a "Bearer token-NAME" header; the fake does not check passwords. */
-    static final Context.Key<String> CALLER = Context.key("fake-caller");
+    public static final Context.Key<String> CALLER = Context.key("fake-caller");
     /** The caller when a call carries no token (tests of the client's retry rules do not log in). */
-    static final String DEFAULT_CALLER = "alice";
+    public static final String DEFAULT_CALLER = "alice";
 
-    static ServerInterceptor callerInterceptor() {
+    public static ServerInterceptor callerInterceptor() {
         Metadata.Key<String> authorization = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
         return new ServerInterceptor() {
             @Override
@@ -119,7 +119,7 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
         };
     }
 
-    static String caller() {
+    public static String caller() {
         return CALLER.get() == null ? DEFAULT_CALLER : CALLER.get();
     }
 
@@ -235,10 +235,10 @@ final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     }
 
     /** The fake's sessions of the caller: "laptop" is the calling one. */
-    static final String LAPTOP_SESSION = "a1b2c3d4e5f6";
-    static final String PHONE_SESSION = "0123456789ab";
+    public static final String LAPTOP_SESSION = "a1b2c3d4e5f6";
+    public static final String PHONE_SESSION = "0123456789ab";
     /** The last password change the fake accepted: old and new password. */
-    volatile List<String> lastPasswordChange;
+    public volatile List<String> lastPasswordChange;
 
     @Override
     public void listSessions(org.raftchat.proto.v1.ListSessionsRequest r, StreamObserver<org.raftchat.proto.v1.ListSessionsResponse> out) {

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.SubscribeRequest;

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package org.raftchat.cli;
+package org.raftchat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,14 +8,13 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.Status;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.raftchat.cli.ChatClientException.Category;
+import org.raftchat.client.ChatClientException.Category;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ReadHistoryResponse;
 
@@ -190,7 +189,7 @@ class ChatClientTest {
     @Test
     void unreachableClusterSaysSoAndHowToStartIt() throws IOException {
         // Goal: nothing listening anywhere gives one actionable message naming the addresses.
-        String closed = "127.0.0.1:" + closedPort();
+        String closed = "127.0.0.1:" + FakeCluster.closedPort();
         try (ChatClient client = new ChatClient(List.of(closed), FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(1)))) {
             assertThatThrownBy(() -> client.postRoomMessage("general", "hi"))
                     .isInstanceOfSatisfying(ChatClientException.class, e -> {
@@ -204,7 +203,7 @@ class ChatClientTest {
     @Test
     void nodeThatStartsDuringTheRetryBudgetIsReached() throws Exception {
         // Goal: a node that comes up while a write is retrying gets it; gRPC's own reconnect delay must not get in the way.
-        int port = closedPort();
+        int port = FakeCluster.closedPort();
         FakeNode late = new FakeNode("n1", "127.0.0.1:" + port, cluster.chat);
         cluster.chat.createRoom("general");
         ClientOptions patient = FakeCluster.FAST.withRetryBudget(Duration.ofSeconds(10));
@@ -262,11 +261,5 @@ class ChatClientTest {
         assertThatThrownBy(() -> new ChatClient(List.of("localhost"), FakeCluster.FAST))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not host:port");
         assertThat(ChatClient.requireAddress("[::1]:9101")).isEqualTo("[::1]:9101");
-    }
-
-    static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
