@@ -3,7 +3,6 @@ package org.raftchat.cli;
 import org.raftchat.client.AdminClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.raftchat.proto.v1.ClusterStatusResponse;

@@ -1,6 +1,6 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
+import org.raftchat.client.ClusterConnection;
 import org.raftchat.client.ChatClientException;
 import org.raftchat.client.AdminClient;
 import java.io.PrintWriter;
@@ -36,7 +36,7 @@ abstract class AdminSubcommand implements Callable<Integer> {
         CliContext context = admin.root.context();
         List<String> addresses = cluster.addresses(context.env());
         AdminToken token = adminOptions.token(context.env(), cluster.clusterFile());
-        try (AdminClient client = new AdminClient(addresses, token, Defaults.ADMIN_CALL_DEADLINE, address -> ChatClient.newChannel(address, cluster.credentials(context.env())))) {
+        try (AdminClient client = new AdminClient(addresses, token, Defaults.ADMIN_CALL_DEADLINE, address -> ClusterConnection.newChannel(address, cluster.credentials(context.env())))) {
             return run(client);
         } catch (ChatClientException e) {
             // A failure is JSON when json was asked for (admin status takes -o text|json).

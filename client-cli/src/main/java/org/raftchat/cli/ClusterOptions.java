@@ -1,6 +1,6 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
+import org.raftchat.client.ClusterConnection;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -182,7 +182,7 @@ public final class ClusterOptions {
                 continue;
             }
             try {
-                addresses.add(ChatClient.requireAddress(address));
+                addresses.add(ClusterConnection.requireAddress(address));
             } catch (IllegalArgumentException e) {
                 throw usage(source + ": " + e.getMessage());
             }

@@ -1,6 +1,6 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
+import org.raftchat.client.ClusterConnection;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +123,7 @@ final class ConfigCommand implements Callable<Integer> {
     private void checkAddresses(String addresses) {
         for (String address : Arrays.asList(addresses.split(","))) {
             try {
-                ChatClient.requireAddress(address.strip());
+                ClusterConnection.requireAddress(address.strip());
             } catch (IllegalArgumentException e) {
                 throw usage(UserConfig.CLUSTER + ": " + e.getMessage());
             }

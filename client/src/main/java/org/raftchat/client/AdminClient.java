@@ -63,7 +63,7 @@ public final class AdminClient implements AutoCloseable {
             }
             if (System.nanoTime() > giveUp) {
                 throw new ChatClientException(Category.UNAVAILABLE, what + ": no leader answered within "
-                        + ChatClient.format(Defaults.CLIENT_RETRY_BUDGET) + " (" + String.join("; ", last(failures)) + ")");
+                        + ClusterConnection.format(Defaults.CLIENT_RETRY_BUDGET) + " (" + String.join("; ", last(failures)) + ")");
             }
             pause();
         }

@@ -1,29 +1,17 @@
 package org.raftchat.client;
 
 
-import io.grpc.ConnectivityState;
-import io.grpc.Grpc;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.raftchat.client.ChatClientException.Category;
+import org.raftchat.client.ClusterConnection.Route;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.RoomSettingsResponse;
 import org.raftchat.proto.v1.SetRoomTopicRequest;
@@ -78,17 +66,15 @@ import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.RoomMembershipResponse;
 import org.raftchat.proto.v1.SetNicknameRequest;
 import org.raftchat.proto.v1.SetNicknameResponse;
-import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The RaftChat client: finds the leader, retries what can be retried, and keeps subscriptions
- * alive across node failures.
+ * The RaftChat client API: one typed method per RPC over a {@link ClusterConnection} (which finds
+ * the leader and retries what can be retried), and subscriptions that stay alive across node
+ * failures ({@link ResumingSubscription}, over the same connection).
  *
  * <p>Guarantees:
  * <ul>
@@ -105,30 +91,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatClient implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ChatClient.class);
-
-    /** Leader hints may name nodes outside the configured list; this caps the channels they can open. */
-    private static final int MAX_EXTRA_CHANNELS = 16;
-    /** A full history page (1000 messages of up to 4 KiB) exceeds gRPC's 4 MiB default. */
-    private static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
-
-    private final List<String> addresses;
-    private final ClientOptions options;
-    private final Function<String, ManagedChannel> channelFactory;
-    private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private final Set<ResumingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler;
-    private final Object lifecycle = new Object();
-
-    /** The node we believe leads; null when unknown. Writes go here first. */
-    private volatile String leader;
-    /** The node that last answered; reads and subscriptions go here first. */
-    private volatile String current;
-    private volatile boolean closed;
-    /** The session calls go as; null before login. */
-    private volatile BearerCredentials credentials;
+    private final ClusterConnection connection;
 
     /** A client with plaintext gRPC channels to the given "host:port" API addresses. */
     public ChatClient(List<String> addresses, ClientOptions options) {
@@ -137,7 +100,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** A client whose channels use these credentials (plaintext or TLS). */
     public ChatClient(List<String> addresses, ClientOptions options, ChannelCredentials credentials) {
-        this(addresses, options, address -> newChannel(address, credentials));
+        this(addresses, options, address -> ClusterConnection.newChannel(address, credentials));
     }
 
     public ChatClient(List<String> addresses) {
@@ -146,49 +109,27 @@ public final class ChatClient implements AutoCloseable {
 
     /** For tests: {@code channelFactory} builds the channel for one address (e.g. an in-process channel). */
     ChatClient(List<String> addresses, ClientOptions options, Function<String, ManagedChannel> channelFactory) {
-        Objects.requireNonNull(addresses, "addresses");
-        this.addresses = List.copyOf(new LinkedHashSet<>(addresses.stream().map(ChatClient::requireAddress).toList()));
-        if (this.addresses.isEmpty()) {
-            throw new IllegalArgumentException("addresses: at least one host:port is required");
-        }
-        this.options = Objects.requireNonNull(options, "options");
-        this.channelFactory = Objects.requireNonNull(channelFactory, "channelFactory");
-        this.current = this.addresses.get(0);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "raftchat-client-reconnect");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /** Checks "host:port" (IPv6 in brackets) and returns it unchanged. */
-    public static String requireAddress(String address) {
-        Objects.requireNonNull(address, "address");
-        var m = HOST_PORT.matcher(address.trim());
-        if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65_535) {
-            throw new IllegalArgumentException("'" + address + "' is not host:port (e.g. 127.0.0.1:9101)");
-        }
-        return address.trim();
+        this.connection = new ClusterConnection(addresses, options, channelFactory);
     }
 
     public List<String> addresses() {
-        return addresses;
+        return connection.addresses();
     }
 
     public ClientOptions options() {
-        return options;
+        return connection.options();
     }
 
     /** The API address of the node this client believes leads, if it has learned one. */
     public Optional<String> believedLeader() {
-        return Optional.ofNullable(leader);
+        return connection.believedLeader();
     }
 
     // ---- accounts ----
 
     /** Calls go as this session from now on ("authorization: Bearer token"); null calls anonymously. */
     public void useSession(String token) {
-        this.credentials = token == null ? null : new BearerCredentials(token);
+        connection.useSession(token);
     }
 
     public RegisterResponse register(String username, String password) {
@@ -474,9 +415,7 @@ public final class ChatClient implements AutoCloseable {
         io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
         org.raftchat.proto.v1.StreamQueueRequest request = org.raftchat.proto.v1.StreamQueueRequest.newBuilder()
                 .setRoom(room).setAfterDeliveryId(afterDeliveryId).build();
-        ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel(address));
-        BearerCredentials session = credentials;
-        ChatServiceGrpc.ChatServiceBlockingStub authenticated = session == null ? stub : stub.withCallCredentials(session);
+        ChatServiceGrpc.ChatServiceBlockingStub authenticated = connection.blockingStub(address);
         io.grpc.Context previous = context.attach();
         try {
             return new QueueStream(authenticated.streamQueue(request), context);
@@ -496,7 +435,12 @@ public final class ChatClient implements AutoCloseable {
 
     /** The node the client last talked to (where a stream is best opened). */
     public String currentAddress() {
-        return current;
+        return connection.currentAddress();
+    }
+
+    /** The configured address after {@code address}, wrapping around; the first one for unknown addresses. */
+    public String nextAddress(String address) {
+        return connection.nextAddress(address);
     }
 
     /** The messages assigned to this session and not acknowledged yet, oldest first. */
@@ -551,10 +495,10 @@ public final class ChatClient implements AutoCloseable {
 
     /** What one node says about itself and the leader; one attempt, no retry (a down node is an answer). */
     public ClusterInfo clusterInfo(String address) {
-        String target = requireAddress(address);
+        String target = ClusterConnection.requireAddress(address);
         try {
-            ClusterInfo info = stub(target, options.callDeadline()).getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
-            learnLeader(info);
+            ClusterInfo info = connection.stub(target, connection.options().callDeadline()).getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
+            connection.learnLeader(info);
             return info;
         } catch (StatusRuntimeException e) {
             Status status = e.getStatus();
@@ -576,10 +520,10 @@ public final class ChatClient implements AutoCloseable {
         }
         Objects.requireNonNull(conversation, "conversation");
         Objects.requireNonNull(listener, "listener");
-        ensureOpen();
-        ResumingSubscription subscription = new ResumingSubscription(this, conversation, afterSeq, listener);
-        subscriptions.add(subscription);
-        subscription.start(current);
+        connection.ensureOpen();
+        ResumingSubscription subscription = new ResumingSubscription(connection, conversation, afterSeq, listener);
+        connection.track(subscription);
+        subscription.start(connection.currentAddress());
         return subscription;
     }
 
@@ -589,258 +533,10 @@ public final class ChatClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<ManagedChannel> toClose;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            toClose = new ArrayList<>(channels.values());
-        }
-        subscriptions.forEach(ResumingSubscription::close);
-        scheduler.shutdownNow();
-        toClose.forEach(ManagedChannel::shutdown);
-        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
-        for (ManagedChannel channel : toClose) {
-            try {
-                if (!channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    channel.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                channel.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        connection.close();
     }
-
-    // ---- the retry loop ----
-
-    /** Where a call goes first: writes to the believed leader, reads to the node that last answered. */
-    private enum Route { LEADER, ANY }
 
     private <T> T call(String what, Route route, IdempotencyKey key, Function<ChatServiceGrpc.ChatServiceBlockingStub, T> rpc) {
-        ensureOpen();
-        Attempts attempts = new Attempts(what, key);
-        Backoff backoff = new Backoff(options.backoffMin(), options.backoffMax());
-        long deadlineNanos = System.nanoTime() + options.retryBudget().toNanos();
-        // Nodes tried since the last pause: moving on to an untried node needs no pause, coming back does.
-        Set<String> triedSincePause = new HashSet<>();
-        String target = route == Route.LEADER && leader != null ? leader : current;
-        while (true) {
-            long remainingNanos = deadlineNanos - System.nanoTime();
-            if (remainingNanos <= 0) {
-                throw attempts.exhausted(options.retryBudget());
-            }
-            triedSincePause.add(target);
-            try {
-                Duration attemptDeadline = Duration.ofNanos(Math.min(options.callDeadline().toNanos(), remainingNanos));
-                T result = rpc.apply(stub(target, attemptDeadline));
-                current = target;
-                if (route == Route.LEADER) {
-                    leader = target;
-                }
-                return result;
-            } catch (StatusRuntimeException e) {
-                attempts.record(target, e.getStatus(), reached(target, e.getStatus()));
-                String next = nextTarget(route, target, e, what);
-                log.debug("{}: attempt {} on {} failed ({}); next: {}{}", what, attempts.count, target,
-                        GrpcFailures.describe(e.getStatus()), next, key == null ? "" : " with key " + key);
-                if (triedSincePause.contains(next)) {
-                    pause(backoff.next(), deadlineNanos, attempts);
-                    triedSincePause.clear();
-                }
-                target = next;
-            }
-        }
-    }
-
-    /** Where to send the same request next, or a final {@link ChatClientException}. */
-    private String nextTarget(Route route, String target, StatusRuntimeException e, String what) {
-        Status.Code code = e.getStatus().getCode();
-        Optional<NotLeader> notLeader = GrpcFailures.notLeader(e);
-        if (notLeader.isPresent()) {
-            String hint = notLeader.get().getLeaderApiAddress();
-            if (!hint.isEmpty() && !hint.equals(target) && acceptableHint(hint)) {
-                leader = hint;
-                return hint;
-            }
-            forgetLeader(target);
-            return nextAddress(target);
-        }
-        if (GrpcFailures.limitReached(e)) {
-            throw new ChatClientException(Category.REJECTED, e.getStatus().getDescription(), e);
-        }
-        if (!GrpcFailures.retryable(code)) {
-            throw GrpcFailures.toException(e, what);
-        }
-        if (code == Status.Code.RESOURCE_EXHAUSTED && route == Route.LEADER) {
-            return target; // the leader is busy, not gone: only it can take the write
-        }
-        forgetLeader(target);
-        return nextAddress(target);
-    }
-
-    private boolean acceptableHint(String hint) {
-        try {
-            requireAddress(hint);
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-        return addresses.contains(hint) || channels.containsKey(hint)
-                || channels.size() < addresses.size() + MAX_EXTRA_CHANNELS;
-    }
-
-    /**
-     * Whether a failed attempt got as far as a node. Only for wording the give-up message: a
-     * channel that is not READY after UNAVAILABLE or DEADLINE_EXCEEDED never connected (nothing
-     * listens, or the host is cut off).
-     */
-    private boolean reached(String address, Status status) {
-        if (GrpcFailures.unreachable(status)) {
-            return false;
-        }
-        if (status.getCode() != Status.Code.UNAVAILABLE && status.getCode() != Status.Code.DEADLINE_EXCEEDED) {
-            return true;
-        }
-        ManagedChannel channel = channels.get(address);
-        return channel == null || channel.getState(false) == ConnectivityState.READY;
-    }
-
-    private void forgetLeader(String target) {
-        if (target.equals(leader)) {
-            leader = null;
-        }
-    }
-
-    private void pause(Duration pause, long deadlineNanos, Attempts attempts) {
-        if (System.nanoTime() + pause.toNanos() >= deadlineNanos) {
-            throw attempts.exhausted(options.retryBudget());
-        }
-        try {
-            Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatClientException(Category.CANCELLED, attempts.what + ": interrupted while retrying", e);
-        }
-    }
-
-    /** What the attempts of one logical call saw, to explain a give-up in words a user can act on. */
-    private final class Attempts {
-        final String what;
-        final IdempotencyKey key;
-        final Set<String> tried = new LinkedHashSet<>();
-        int count;
-        boolean anyReached;
-        boolean maybeStored;
-        String lastAddress;
-        Status lastStatus;
-
-        Attempts(String what, IdempotencyKey key) {
-            this.what = what;
-            this.key = key;
-        }
-
-        void record(String address, Status status, boolean reached) {
-            count++;
-            tried.add(address);
-            lastAddress = address;
-            lastStatus = status;
-            anyReached |= reached;
-            maybeStored |= key != null && GrpcFailures.outcomeUnknown(status);
-        }
-
-        ChatClientException exhausted(Duration budget) {
-            String message;
-            if (count == 0) {
-                message = what + ": no attempt fit in the retry budget of " + format(budget);
-            } else if (!anyReached) {
-                message = "no node reachable at " + String.join(", ", tried) + ": is the cluster running? (./raftchat-dev up)";
-            } else {
-                message = what + ": gave up after " + count + " attempt" + (count == 1 ? "" : "s") + " in "
-                        + format(budget) + "; last answer from " + lastAddress + ": " + GrpcFailures.describe(lastStatus)
-                        + (maybeStored ? "" : ". Is a majority of the nodes up? (raftchat status)");
-            }
-            if (maybeStored) {
-                message += ". The write may or may not be stored; retrying it with idempotency key " + key
-                        + " stores it at most once";
-            }
-            return new ChatClientException(Category.UNAVAILABLE, message);
-        }
-    }
-
-    // ---- plumbing shared with subscriptions ----
-
-    ChatServiceGrpc.ChatServiceBlockingStub stub(String address, Duration deadline) {
-        ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel(address))
-                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        BearerCredentials session = credentials;
-        return session == null ? stub : stub.withCallCredentials(session);
-    }
-
-    ChatServiceGrpc.ChatServiceStub asyncStub(String address) {
-        ChatServiceGrpc.ChatServiceStub stub = ChatServiceGrpc.newStub(channel(address));
-        BearerCredentials session = credentials;
-        return session == null ? stub : stub.withCallCredentials(session);
-    }
-
-    /** The configured address after {@code address}, wrapping around; the first one for unknown addresses. */
-    public String nextAddress(String address) {
-        int i = addresses.indexOf(address);
-        return addresses.get((i + 1) % addresses.size());
-    }
-
-    /** Records that {@code address} served a call, so the next read or subscription starts there. */
-    void answeredBy(String address) {
-        current = address;
-    }
-
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
-    void forget(ResumingSubscription subscription) {
-        subscriptions.remove(subscription);
-    }
-
-    private ManagedChannel channel(String address) {
-        ensureOpen();
-        ManagedChannel channel = channels.get(address);
-        if (channel == null) {
-            synchronized (lifecycle) {
-                ensureOpen();
-                channel = channels.computeIfAbsent(address, channelFactory);
-            }
-        }
-        // gRPC waits up to minutes between reconnects to a failed node; our own backoff already paces us.
-        if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            channel.resetConnectBackoff();
-        }
-        return channel;
-    }
-
-    private void learnLeader(ClusterInfo info) {
-        String hint = info.getLeaderApiAddress();
-        if (!hint.isEmpty() && acceptableHint(hint)) {
-            leader = hint;
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new ChatClientException(Category.CANCELLED, "the client is closed");
-        }
-    }
-
-    public static ManagedChannel newChannel(String address, ChannelCredentials credentials) {
-        return Grpc.newChannelBuilder("dns:///" + address, credentials)
-                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .userAgent("raftchat-cli")
-                .keepAliveTime(Defaults.KEEPALIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(Defaults.KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .build();
-    }
-
-    public static String format(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return connection.call(what, route, key, rpc);
     }
 }

@@ -27,7 +27,7 @@ final class ResumingSubscription implements Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(ResumingSubscription.class);
 
-    private final ChatClient client;
+    private final ClusterConnection connection;
     private final ConversationRef conversation;
     private final String name;
     private final SubscriptionListener listener;
@@ -49,13 +49,13 @@ final class ResumingSubscription implements Subscription {
     private ScheduledFuture<?> pendingReconnect;
     private boolean closed;
 
-    ResumingSubscription(ChatClient client, ConversationRef conversation, long afterSeq, SubscriptionListener listener) {
-        this.client = client;
+    ResumingSubscription(ClusterConnection connection, ConversationRef conversation, long afterSeq, SubscriptionListener listener) {
+        this.connection = connection;
         this.conversation = conversation;
         this.name = Conversations.describe(conversation);
         this.listener = listener;
         this.lastSeq = afterSeq;
-        this.backoff = new Backoff(client.options().backoffMin(), client.options().backoffMax());
+        this.backoff = new Backoff(connection.options().backoffMin(), connection.options().backoffMax());
     }
 
     @Override
@@ -86,7 +86,7 @@ final class ResumingSubscription implements Subscription {
                 pendingReconnect.cancel(false);
             }
         }
-        client.forget(this);
+        connection.forget(this);
         cancel(toCancel, "subscription closed");
     }
 
@@ -110,7 +110,7 @@ final class ResumingSubscription implements Subscription {
         }
         log.debug("subscribing to {} on {} after seq {}", name, target, request.getAfterSeq());
         try {
-            client.asyncStub(target).subscribe(request, new Observer(id, target));
+            connection.asyncStub(target).subscribe(request, new Observer(id, target));
         } catch (ChatClientException clientClosed) {
             close();
             return;
@@ -194,7 +194,7 @@ final class ResumingSubscription implements Subscription {
             safely(() -> listener.onResumed(resumedOn, resumedAfter));
         }
         lastSeq = message.getSeq();
-        client.answeredBy(address);
+        connection.answeredBy(address);
         safely(() -> listener.onMessage(message));
     }
 
@@ -211,7 +211,7 @@ final class ResumingSubscription implements Subscription {
                 return;
             }
             long now = System.nanoTime();
-            boolean wasWorking = deliveredOnStream || now - openedAtNanos >= client.options().callDeadline().toNanos();
+            boolean wasWorking = deliveredOnStream || now - openedAtNanos >= connection.options().callDeadline().toNanos();
             if (wasWorking) {
                 failingSinceNanos = now; // a stream that lived was connected: a fresh run of failures starts here
                 attempt = 0;
@@ -219,14 +219,14 @@ final class ResumingSubscription implements Subscription {
             } else if (failingSinceNanos < 0) {
                 failingSinceNanos = openedAtNanos;
             }
-            Duration budget = client.options().retryBudget();
+            Duration budget = connection.options().retryBudget();
             if (now - failingSinceNanos >= budget.toNanos()) {
                 fail(new ChatClientException(Category.UNAVAILABLE, "lost " + name + ": no node served it for "
-                        + ChatClient.format(budget) + " (last: " + target + ": " + GrpcFailures.describe(status)
+                        + ClusterConnection.format(budget) + " (last: " + target + ": " + GrpcFailures.describe(status)
                         + "). Is the cluster running? (raftchat status)"));
                 return;
             }
-            String next = client.nextAddress(target);
+            String next = connection.nextAddress(target);
             Duration pause = backoff.next();
             announceResume = true;
             int thisAttempt = ++attempt;
@@ -236,7 +236,7 @@ final class ResumingSubscription implements Subscription {
                     + "); reconnecting to " + next));
             safely(() -> listener.onReconnecting(target, next, thisAttempt, pause));
             try {
-                pendingReconnect = client.scheduler().schedule(() -> open(next), pause.toNanos(), TimeUnit.NANOSECONDS);
+                pendingReconnect = connection.scheduler().schedule(() -> open(next), pause.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException clientClosed) {
                 closed = true;
             }
@@ -248,7 +248,7 @@ final class ResumingSubscription implements Subscription {
         closed = true;
         stream = null;
         log.debug("{}: subscription ended: {}", name, error.getMessage());
-        client.forget(this);
+        connection.forget(this);
         safely(() -> listener.onError(error));
     }
 

@@ -260,6 +260,6 @@ class ChatClientTest {
         // Goal: a malformed address is rejected when the client is built, not at the first call.
         assertThatThrownBy(() -> new ChatClient(List.of("localhost"), FakeCluster.FAST))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not host:port");
-        assertThat(ChatClient.requireAddress("[::1]:9101")).isEqualTo("[::1]:9101");
+        assertThat(ClusterConnection.requireAddress("[::1]:9101")).isEqualTo("[::1]:9101");
     }
 }

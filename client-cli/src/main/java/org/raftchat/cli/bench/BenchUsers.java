@@ -5,7 +5,6 @@ import java.util.List;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
 import org.raftchat.client.ChatClientException.Category;
-import org.raftchat.client.IdempotencyKey;
 
 /**
  * The bench's simulated users, set up once before the load: each is registered (if new), logged in,

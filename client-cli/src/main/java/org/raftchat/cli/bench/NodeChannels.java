@@ -1,5 +1,6 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.client.ClusterConnection;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
 /**
@@ -89,7 +89,7 @@ final class NodeChannels implements AutoCloseable {
         if (channels.size() >= MAX_CHANNELS) {
             throw new IllegalStateException("more than " + MAX_CHANNELS + " node addresses seen; not opening one to " + address);
         }
-        return channels.computeIfAbsent(ChatClient.requireAddress(address), this::open);
+        return channels.computeIfAbsent(ClusterConnection.requireAddress(address), this::open);
     }
 
     private ManagedChannel open(String address) {
