@@ -114,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchConfig config = config(cluster.addresses(System.getenv()));
         PrintWriter out = spec.commandLine().getOut();
         try {
-            BenchOutcome outcome = new BenchRun(config, RetryPolicy.defaults(), out, cluster.credentials(System.getenv())).run();
+            BenchOutcome outcome = new BenchRun(config, BenchRun.RETRY_OPTIONS, out, cluster.credentials(System.getenv())).run();
             BenchOutputs.write(config.outputDir(), outcome);
             out.println();
             out.print(ResultTable.render(outcome.result()));

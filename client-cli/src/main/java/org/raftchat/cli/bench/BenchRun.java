@@ -37,6 +37,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BenchRun {
 
     private static final Duration PROBE_PATIENCE = Duration.ofSeconds(15);
+    /**
+     * How the bench's own writes are retried: the product client's deadline and budget; shorter
+     * pauses, as a busy leader usually frees up within milliseconds.
+     */
+    static final ClientOptions RETRY_OPTIONS = ClientOptions.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(500));
     private static final Duration TICK = Duration.ofSeconds(1);
     /** After the last write, how long to wait for deliveries that are still on their way. */
     private static final Duration DELIVERY_GRACE = Duration.ofSeconds(2);
@@ -44,16 +49,16 @@ final class BenchRun {
     private static final Duration DELIVERY_QUIET = Duration.ofMillis(300);
 
     private final BenchConfig config;
-    private final RetryPolicy policy;
+    private final ClientOptions policy;
     private final PrintWriter progress;
     private final ChannelCredentials credentials;
 
-    BenchRun(BenchConfig config, RetryPolicy policy, PrintWriter progress) {
+    BenchRun(BenchConfig config, ClientOptions policy, PrintWriter progress) {
         this(config, policy, progress, InsecureChannelCredentials.create());
     }
 
     /** {@code credentials}: how every channel of the run is secured (plaintext or TLS). */
-    BenchRun(BenchConfig config, RetryPolicy policy, PrintWriter progress, ChannelCredentials credentials) {
+    BenchRun(BenchConfig config, ClientOptions policy, PrintWriter progress, ChannelCredentials credentials) {
         this.credentials = credentials;
         this.config = config;
         this.policy = policy;
@@ -206,7 +211,7 @@ final class BenchRun {
     /** Finds the leader and followers, logs the simulated users in and creates the rooms, with the product client. */
     private ClusterView prepareCluster(List<String> sessionTokens, List<String> onlineTokens) throws InterruptedException {
         ClientOptions options = ClientOptions.defaults().withCallDeadline(Duration.ofSeconds(2))
-                .withRetryBudget(policy.budget());
+                .withRetryBudget(policy.retryBudget());
         ClusterView view;
         try (ChatClient client = new ChatClient(config.addresses(), options, credentials)) {
             view = ClusterProbe.probe(client, PROBE_PATIENCE);
@@ -230,7 +235,7 @@ final class BenchRun {
 
     /** Lets writes in flight finish (up to their retry budget), then reads, then deliveries on their way. */
     private void drain(PostSender sender, FollowerReaders readers, RunCounters counters) throws InterruptedException {
-        int writesLeft = sender.awaitIdle(policy.budget().plusSeconds(1));
+        int writesLeft = sender.awaitIdle(policy.retryBudget().plusSeconds(1));
         readers.awaitIdle(policy.callDeadline().plusSeconds(1));
         long graceEnd = System.nanoTime() + DELIVERY_GRACE.toNanos();
         long seen = -1;

@@ -1,5 +1,7 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.client.ClientOptions;
+import org.raftchat.client.Backoff;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +38,8 @@ final class PostSender {
     private final NodeChannels channels;
     private final LeaderTracker leader;
     private final ScheduledExecutorService timer;
-    private final RetryPolicy policy;
+    private final ClientOptions policy;
+    private final Backoff backoff;
     private final RunCounters counters;
     private final LatencyMetric commit;
     private final MeasurementWindow window;
@@ -47,13 +50,14 @@ final class PostSender {
     private final AtomicInteger measuredOutstanding = new AtomicInteger();
     private volatile boolean abandoned;
 
-    PostSender(NodeChannels channels, LeaderTracker leader, ScheduledExecutorService timer, RetryPolicy policy,
+    PostSender(NodeChannels channels, LeaderTracker leader, ScheduledExecutorService timer, ClientOptions policy,
                RunCounters counters, LatencyMetric commit, MeasurementWindow window, List<String> rooms,
                String runId, int messageBytes) {
         this.channels = channels;
         this.leader = leader;
         this.timer = timer;
         this.policy = policy;
+        this.backoff = new Backoff(policy.backoffMin(), policy.backoffMax());
         this.counters = counters;
         this.commit = commit;
         this.window = window;
@@ -114,6 +118,11 @@ final class PostSender {
         }
     }
 
+    /** The pause before retry number {@code retry} of one write (writes count their own retries: they run on callbacks). */
+    private long pauseNanos(int retry) {
+        return backoff.pause(retry).toNanos();
+    }
+
     private void later(Runnable task, long delayNanos) {
         try {
             timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
@@ -138,7 +147,7 @@ final class PostSender {
             this.intendedStartNanos = intendedStartNanos;
             this.measured = measured;
             this.onDone = onDone;
-            this.giveUpNanos = System.nanoTime() + policy.budget().toNanos();
+            this.giveUpNanos = System.nanoTime() + policy.retryBudget().toNanos();
         }
 
         void send(String address) {
@@ -197,10 +206,10 @@ final class PostSender {
             redirects++;
             if (!hint.isEmpty() && !hint.equals(target)) {
                 leader.follow(target, hint);
-                resend(hint, redirects <= FREE_REDIRECTS ? 0 : policy.pauseNanos(redirects - FREE_REDIRECTS));
+                resend(hint, redirects <= FREE_REDIRECTS ? 0 : pauseNanos(redirects - FREE_REDIRECTS));
             } else {
                 // No leader known yet (an election is on): ask around after a pause.
-                resend(leader.moveOn(target), policy.pauseNanos(redirects));
+                resend(leader.moveOn(target), pauseNanos(redirects));
             }
         }
 
@@ -212,13 +221,13 @@ final class PostSender {
             boolean busy = io.grpc.Status.fromThrowable(failure).getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED;
             // A busy leader is still the leader; anything else may mean it is gone.
             String next = busy ? target : leader.moveOn(target);
-            resend(next, policy.pauseNanos(retries));
+            resend(next, pauseNanos(retries));
         }
 
         private void resend(String address, long pauseNanos) {
             if (System.nanoTime() + pauseNanos - giveUpNanos >= 0) {
                 giveUp("RETRY_BUDGET", "gave up after " + (retries + redirects + 1) + " attempts in "
-                        + DurationConverter.format(policy.budget()));
+                        + DurationConverter.format(policy.retryBudget()));
             } else if (pauseNanos == 0) {
                 send(address);
             } else {

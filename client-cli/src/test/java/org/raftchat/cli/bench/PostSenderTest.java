@@ -1,5 +1,6 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.client.ClientOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -80,7 +81,7 @@ class PostSenderTest {
         long now = System.nanoTime();
         MeasurementWindow window = new MeasurementWindow(now - 1_000_000_000L, now + 60_000_000_000L);
         PostSender sender = new PostSender(channels, new LeaderTracker(List.of(follower, leader), follower), timer,
-                new RetryPolicy(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofMillis(1), Duration.ofMillis(5)),
+                new ClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofMillis(1), Duration.ofMillis(5)),
                 counters, commit, window, List.of("bench-0", "bench-1"), "run123", 128);
         AtomicInteger done = new AtomicInteger();
 
@@ -111,7 +112,7 @@ class PostSenderTest {
         String leader = node(List.of(Status.NOT_FOUND.withDescription("room 'bench-0' does not exist")), seen, "");
         RunCounters counters = new RunCounters();
         long now = System.nanoTime();
-        PostSender sender = new PostSender(channels, new LeaderTracker(List.of(leader), leader), timer, RetryPolicy.defaults(),
+        PostSender sender = new PostSender(channels, new LeaderTracker(List.of(leader), leader), timer, BenchRun.RETRY_OPTIONS,
                 counters, new LatencyMetric("commit"), new MeasurementWindow(now - 1_000_000_000L, now + 60_000_000_000L),
                 List.of("bench-0"), "run123", 128);
         AtomicInteger done = new AtomicInteger();
@@ -133,7 +134,7 @@ class PostSenderTest {
         RunCounters counters = new RunCounters();
         LatencyMetric commit = new LatencyMetric("commit");
         long now = System.nanoTime();
-        PostSender sender = new PostSender(channels, new LeaderTracker(List.of(leader), leader), timer, RetryPolicy.defaults(),
+        PostSender sender = new PostSender(channels, new LeaderTracker(List.of(leader), leader), timer, BenchRun.RETRY_OPTIONS,
                 counters, commit, new MeasurementWindow(now + 60_000_000_000L, now + 120_000_000_000L),
                 List.of("bench-0"), "run123", 128);
         AtomicInteger done = new AtomicInteger();
