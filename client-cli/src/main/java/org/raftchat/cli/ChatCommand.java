@@ -2,7 +2,7 @@ package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.raftchat.cli.interactive.InteractiveSession;
@@ -51,10 +51,10 @@ final class ChatCommand extends ClientCommand {
             if (user.isEmpty()) {
                 return ExitCodes.AUTH;
             }
-            ConversationRef start = Conversations.room(InteractiveSession.MAIN_HALL);
+            ConversationRef start = ConversationRefs.room(InteractiveSession.MAIN_HALL);
             if (room != null) {
                 client.joinRoom(room);
-                start = Conversations.room(room);
+                start = ConversationRefs.room(room);
             }
             new InteractiveSession(client, screen, user.get(), m -> MessageLines.format(m, root.context().zone()), names)
                     .run(start);

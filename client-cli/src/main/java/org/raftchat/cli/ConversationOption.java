@@ -1,6 +1,6 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.util.Arrays;
 import java.util.List;
 import org.raftchat.proto.v1.ConversationRef;
@@ -20,12 +20,12 @@ final class ConversationOption {
 
     ConversationRef ref(CommandSpec spec) {
         if (room != null) {
-            return Conversations.room(room);
+            return ConversationRefs.room(room);
         }
         List<String> users = Arrays.stream(dm.split(",", -1)).map(String::strip).toList();
         if (users.size() != 2 || users.get(0).isEmpty() || users.get(1).isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--dm: expected two users as USER,USER, got '" + dm + "'");
         }
-        return Conversations.direct(users.get(0), users.get(1));
+        return ConversationRefs.direct(users.get(0), users.get(1));
     }
 }

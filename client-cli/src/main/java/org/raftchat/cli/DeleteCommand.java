@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ final class DeleteCommand extends ClientCommand {
     int run(ChatClient client) {
         ChatMessage event = client.deleteMessage(conversation.ref(spec), seq);
         output().result(JsonViews.Message.of(event),
-                "deleted [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
+                "deleted [" + seq + "] in " + ConversationRefs.describe(event.getConversation()) + " seq=" + event.getSeq());
         return ExitCodes.OK;
     }
 }

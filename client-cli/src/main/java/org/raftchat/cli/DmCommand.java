@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ final class DmCommand extends ClientCommand {
     @Override
     int run(ChatClient client) {
         ChatMessage m = client.sendDirectMessage(to, String.join(" ", words));
-        output().result(JsonViews.Message.of(m), Conversations.describe(Conversations.direct(username, to)) + " seq=" + m.getSeq());
+        output().result(JsonViews.Message.of(m), ConversationRefs.describe(ConversationRefs.direct(username, to)) + " seq=" + m.getSeq());
         return ExitCodes.OK;
     }
 }

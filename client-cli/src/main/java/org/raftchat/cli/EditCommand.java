@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.ArgGroup;
@@ -26,7 +26,7 @@ final class EditCommand extends ClientCommand {
     int run(ChatClient client) {
         ChatMessage event = client.editMessage(conversation.ref(spec), seq, String.join(" ", words));
         output().result(JsonViews.Message.of(event),
-                "edited [" + seq + "] in " + Conversations.describe(event.getConversation()) + " seq=" + event.getSeq());
+                "edited [" + seq + "] in " + ConversationRefs.describe(event.getConversation()) + " seq=" + event.getSeq());
         return ExitCodes.OK;
     }
 }

@@ -2,7 +2,7 @@ package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.HistoryAnchor;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.config.Defaults;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
@@ -51,7 +51,7 @@ final class HistoryCommand extends ClientCommand {
     int run(ChatClient client) {
         ConversationRef ref = conversation.ref(spec);
         ReadHistoryResponse page = client.readHistory(ref, anchor(), limit == null ? 0 : limit);
-        Page result = new Page(Conversations.describe(Conversations.canonical(ref)), page.getLastSeq(),
+        Page result = new Page(ConversationRefs.describe(ConversationRefs.canonical(ref)), page.getLastSeq(),
                 JsonViews.Message.of(page.getMessagesList()));
         output().result(result, out -> {
             for (ChatMessage m : page.getMessagesList()) {

@@ -1,6 +1,6 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.time.Instant;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
@@ -11,7 +11,7 @@ import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.UnreadCount;
 
 /**
- * What {@code --output json} prints, as records with stable camelCase field names. Conversations are
+ * What {@code --output json} prints, as records with stable camelCase field names. ConversationRefs are
  * named as in text output: {@code #room} or {@code @alice,bob}. A field that is null is left out.
  */
 final class JsonViews {
@@ -34,7 +34,7 @@ final class JsonViews {
 
         static Message of(ChatMessage m) {
             boolean event = m.getKind() == MessageKind.EDIT || m.getKind() == MessageKind.DELETE;
-            return new Message(Conversations.describe(m.getConversation()), m.getSeq(), m.getKind().name(), m.getAuthor(),
+            return new Message(ConversationRefs.describe(m.getConversation()), m.getSeq(), m.getKind().name(), m.getAuthor(),
                     m.getText(), m.getTimestampMs(), Instant.ofEpochMilli(m.getTimestampMs()).toString(), m.getEdited(),
                     m.getDeleted(), event ? m.getRefersToSeq() : null, m.getLogIndex());
         }
@@ -49,7 +49,7 @@ final class JsonViews {
 
         static List<Unread> of(List<UnreadCount> counts) {
             return counts.stream().filter(c -> c.getUnread() > 0)
-                    .map(c -> new Unread(Conversations.describe(c.getConversation()), c.getUnread(), c.getReadSeq(), c.getLastSeq()))
+                    .map(c -> new Unread(ConversationRefs.describe(c.getConversation()), c.getUnread(), c.getReadSeq(), c.getLastSeq()))
                     .toList();
         }
     }

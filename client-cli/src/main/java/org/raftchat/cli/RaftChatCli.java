@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
                 RoomsCommand.class, CreateRoomCommand.class, JoinCommand.class, LeaveCommand.class, WhoCommand.class,
                 DeleteRoomCommand.class, SendCommand.class, DmCommand.class, HistoryCommand.class, UnreadCommand.class,
                 ReadCommand.class, EditCommand.class, DeleteCommand.class, FriendsCommand.class, OnlineCommand.class,
-                TailCommand.class, QueueCommand.class, TopicCommand.class, InviteOnlyCommand.class,
+                TailCommand.class, WorkQueueCommand.class, TopicCommand.class, InviteOnlyCommand.class,
                 ModerationCommand.Invite.class, ModerationCommand.Kick.class, ModerationCommand.Ban.class,
                 ModerationCommand.Unban.class, AwayCommand.class, SearchCommand.class, StatusCommand.class, ConfigCommand.class, ChatCommand.class,
                 BenchCommand.class, AdminCommand.class,

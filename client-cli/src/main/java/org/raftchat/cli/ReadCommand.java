@@ -2,7 +2,7 @@ package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.HistoryAnchor;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.util.ArrayList;
 import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
@@ -24,7 +24,7 @@ final class ReadCommand extends ClientCommand {
     int run(ChatClient client) {
         ConversationRef ref = conversation.ref(spec);
         long readSeq = client.unread().getConversationsList().stream()
-                .filter(c -> c.getConversation().equals(org.raftchat.client.Conversations.canonical(ref)))
+                .filter(c -> c.getConversation().equals(org.raftchat.client.ConversationRefs.canonical(ref)))
                 .mapToLong(UnreadCount::getReadSeq).findFirst().orElse(0);
         long last = readSeq;
         List<ChatMessage> unread = new ArrayList<>();
@@ -40,11 +40,11 @@ final class ReadCommand extends ClientCommand {
         if (last > readSeq) {
             client.markRead(ref, last);
         }
-        Read result = new Read(Conversations.describe(Conversations.canonical(ref)), last, JsonViews.Message.of(unread));
+        Read result = new Read(ConversationRefs.describe(ConversationRefs.canonical(ref)), last, JsonViews.Message.of(unread));
         output().result(result, out -> {
             unread.forEach(m -> out.println(MessageLines.format(m, root.context().zone())));
             if (unread.isEmpty()) {
-                out.println("nothing unread in " + Conversations.describe(ref));
+                out.println("nothing unread in " + ConversationRefs.describe(ref));
             }
         });
         return ExitCodes.OK;

@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.util.List;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
@@ -45,12 +45,12 @@ final class SearchCommand extends ClientCommand {
 
     @Override
     int run(ChatClient client) {
-        ConversationRef conversation = target.startsWith("@") ? Conversations.direct(username, target.substring(1))
-                : Conversations.room(target.startsWith("#") ? target.substring(1) : target);
+        ConversationRef conversation = target.startsWith("@") ? ConversationRefs.direct(username, target.substring(1))
+                : ConversationRefs.room(target.startsWith("#") ? target.substring(1) : target);
         SearchHistoryResponse page = client.search(conversation, String.join(" ", words), before == null ? 0 : before,
                 limit == null ? 0 : limit);
         long next = page.getNextBeforeSeq();
-        output().result(new Matches(Conversations.describe(Conversations.canonical(conversation)),
+        output().result(new Matches(ConversationRefs.describe(ConversationRefs.canonical(conversation)),
                 JsonViews.Message.of(page.getMessagesList()), next == 0 ? null : next), out -> {
             for (ChatMessage m : page.getMessagesList()) {
                 out.println(MessageLines.format(m, root.context().zone()));

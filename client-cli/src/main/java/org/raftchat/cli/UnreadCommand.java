@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.io.PrintWriter;
 import java.util.List;
 import org.raftchat.proto.v1.UnreadCount;
@@ -27,7 +27,7 @@ final class UnreadCommand extends ClientCommand {
             out.println("nothing unread");
         }
         for (UnreadCount c : unread) {
-            out.println(Conversations.describe(c.getConversation()) + " " + c.getUnread() + " unread (after seq " + c.getReadSeq() + ")");
+            out.println(ConversationRefs.describe(c.getConversation()) + " " + c.getUnread() + " unread (after seq " + c.getReadSeq() + ")");
         }
     }
 }

@@ -2,7 +2,7 @@ package org.raftchat.cli;
 
 import org.raftchat.client.FakeCluster;
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +28,7 @@ import org.raftchat.proto.v1.ConversationRef;
 /** The chat screen's logic against in-process fake nodes, with a scripted screen instead of a terminal. */
 class InteractiveSessionTest {
 
-    private static final ConversationRef GENERAL = Conversations.room("general");
+    private static final ConversationRef GENERAL = ConversationRefs.room("general");
     private static final String EOF = "\u0004";
 
     FakeCluster cluster;
@@ -126,7 +126,7 @@ class InteractiveSessionTest {
 
         await().until(() -> screen.printed().stream().anyMatch(l -> l.startsWith("! unknown command /dance")));
         assertThat(screen.printed()).containsSubsequence("> /msg bob psst", "> /dance");
-        assertThat(cluster.chat.all(Conversations.direct("alice", "bob"))).extracting(m -> m.getText()).containsExactly("psst");
+        assertThat(cluster.chat.all(ConversationRefs.direct("alice", "bob"))).extracting(m -> m.getText()).containsExactly("psst");
         assertThat(screen.printed()).contains("* sent to @bob as [1] (/query bob to go there)");
         assertThat(cluster.chat.all(GENERAL)).isEmpty();
     }
@@ -150,7 +150,7 @@ class InteractiveSessionTest {
     void linesNamingTheUserAreHighlightedAndUnreadCountsThemApart() {
         // Goal: a message naming alice is shown as a mention (highlight and bell); others are plain. /unread says how
         // many unread messages of each conversation name her.
-        ConversationRef dm = Conversations.direct("alice", "bob");
+        ConversationRef dm = ConversationRefs.direct("alice", "bob");
         cluster.chat.append(dm, "bob", "are you there, @alice?");
         cluster.chat.append(dm, "bob", "never mind");
         runSession();

@@ -2,7 +2,7 @@ package org.raftchat.cli;
 
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.client.Subscription;
 import org.raftchat.client.SubscriptionListener;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +103,7 @@ class ModerationCliIT {
         AtomicReference<ChatClientException> ended = new AtomicReference<>();
         try (ChatClient bob = new ChatClient(List.of(follower))) {
             bob.login("bob", PASSWORD, "tail");
-            try (Subscription tail = bob.subscribe(Conversations.room("ops"), 0, new SubscriptionListener() {
+            try (Subscription tail = bob.subscribe(ConversationRefs.room("ops"), 0, new SubscriptionListener() {
                 @Override
                 public void onMessage(ChatMessage message) {
                     seen.add(message);

@@ -3,7 +3,7 @@ package org.raftchat.cli;
 import org.raftchat.client.FakeCluster;
 import org.raftchat.client.FakeNode;
 import org.raftchat.client.FakeChat;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +45,7 @@ class OneShotJsonTest {
         cluster.chat.createRoom("general");
         for (String text : texts) {
             String[] authorText = text.split(": ", 2);
-            cluster.chat.append(Conversations.room("general"), authorText[0], authorText[1]);
+            cluster.chat.append(ConversationRefs.room("general"), authorText[0], authorText[1]);
         }
     }
 

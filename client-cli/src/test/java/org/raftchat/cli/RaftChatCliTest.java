@@ -3,7 +3,7 @@ package org.raftchat.cli;
 import org.raftchat.client.FakeCluster;
 import org.raftchat.client.FakeNode;
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,7 +76,7 @@ class RaftChatCliTest {
         cluster.chat.createRoom("general");
         for (String text : texts) {
             String[] authorText = text.split(": ", 2);
-            cluster.chat.append(Conversations.room("general"), authorText[0], authorText[1]);
+            cluster.chat.append(ConversationRefs.room("general"), authorText[0], authorText[1]);
         }
     }
 
@@ -116,7 +116,7 @@ class RaftChatCliTest {
 
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).isEqualTo("#general seq=2" + System.lineSeparator());
-        assertThat(cluster.chat.all(Conversations.room("general")).get(1).getText()).isEqualTo("hello there");
+        assertThat(cluster.chat.all(ConversationRefs.room("general")).get(1).getText()).isEqualTo("hello there");
     }
 
     @Test
@@ -177,7 +177,7 @@ class RaftChatCliTest {
     @Test
     void historyOfADirectConversation() {
         // Goal: --dm a,b reads the private conversation regardless of the order the users are named in.
-        cluster.chat.append(Conversations.direct("alice", "bob"), "alice", "psst");
+        cluster.chat.append(ConversationRefs.direct("alice", "bob"), "alice", "psst");
 
         assertThat(run("history", "--cluster", clusterArg, "--dm", "bob,alice")).isEqualTo(ExitCodes.OK);
         assertThat(out.toString().lines()).containsExactly("[1] 12:00:01 alice: psst");
@@ -253,7 +253,7 @@ class RaftChatCliTest {
         CompletableFuture<Integer> tail = CompletableFuture.supplyAsync(
                 () -> run("tail", "--cluster", clusterArg, "--room", "general", "--count", "1"));
         await().atMost(Duration.ofSeconds(5)).until(() -> !cluster.node(0).subscribedAfter.isEmpty());
-        cluster.chat.append(Conversations.room("general"), "carol", "new");
+        cluster.chat.append(ConversationRefs.room("general"), "carol", "new");
 
         assertThat(tail.get(5, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
         assertThat(cluster.node(0).subscribedAfter).containsExactly(2L);
@@ -309,7 +309,7 @@ class RaftChatCliTest {
         assertThat(new SessionStore(other).load()).contains(new SessionStore.Saved("bob", "token-bob"));
         seedGeneral();
         assertThat(run(env, new ByteArrayInputStream(new byte[0]), "send", "--cluster", clusterArg, "--room", "general", "hi")).isZero();
-        assertThat(cluster.chat.all(Conversations.room("general")).get(0).getAuthor()).isEqualTo("bob");
+        assertThat(cluster.chat.all(ConversationRefs.room("general")).get(0).getAuthor()).isEqualTo("bob");
     }
 
     @Test

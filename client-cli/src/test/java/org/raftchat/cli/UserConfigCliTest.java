@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
 import org.raftchat.client.FakeCluster;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -128,7 +128,7 @@ class UserConfigCliTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(configDir))).isEqualTo("rwx------");
         assertThat(cli.run("send", "--cluster", clusterArg, "--room", "general", "hi")).isZero();
-        assertThat(cluster.chat.all(Conversations.room("general")).get(0).getAuthor()).isEqualTo("bob");
+        assertThat(cluster.chat.all(ConversationRefs.room("general")).get(0).getAuthor()).isEqualTo("bob");
         assertThat(shown().get("loggedInAs").asText()).isEqualTo("bob");
         assertThat(shown().get("sessionFile").get("value").asText()).isEqualTo(session.toString());
     }
@@ -157,7 +157,7 @@ class UserConfigCliTest {
         new SessionStore(legacy).save(new SessionStore.Saved("carol", "token-carol"));
 
         assertThat(cli.run("send", "--cluster", clusterArg, "--room", "general", "old session")).as(cli.err()).isZero();
-        assertThat(cluster.chat.all(Conversations.room("general")).get(0).getAuthor()).isEqualTo("carol");
+        assertThat(cluster.chat.all(ConversationRefs.room("general")).get(0).getAuthor()).isEqualTo("carol");
 
         assertThat(cli.run("login", "--cluster", clusterArg, "--user", "carol")).isZero();
         assertThat(legacy).doesNotExist();

@@ -275,7 +275,7 @@ public final class ChatClient implements AutoCloseable {
     public SearchHistoryResponse search(ConversationRef conversation, String phrase, long beforeSeq, int limit) {
         SearchHistoryRequest request = SearchHistoryRequest.newBuilder().setConversation(conversation).setPhrase(phrase)
                 .setBeforeSeq(beforeSeq).setLimit(limit).build();
-        return call("search " + Conversations.describe(conversation), Route.ANY, null, stub -> stub.searchHistory(request));
+        return call("search " + ConversationRefs.describe(conversation), Route.ANY, null, stub -> stub.searchHistory(request));
     }
 
     public ListRoomsResponse listRooms() {
@@ -469,7 +469,7 @@ public final class ChatClient implements AutoCloseable {
         IdempotencyKey key = IdempotencyKey.random();
         MarkReadRequest request = MarkReadRequest.newBuilder()
                 .setIdempotencyKey(key.value()).setConversation(conversation).setSeq(seq).build();
-        return call("mark " + Conversations.describe(conversation) + " read", Route.LEADER, key, stub -> stub.markRead(request));
+        return call("mark " + ConversationRefs.describe(conversation) + " read", Route.LEADER, key, stub -> stub.markRead(request));
     }
 
     // ---- reads ----
@@ -490,7 +490,7 @@ public final class ChatClient implements AutoCloseable {
             case LATEST -> { }
         }
         ReadHistoryRequest built = request.build();
-        return call("read " + Conversations.describe(conversation), Route.ANY, null, stub -> stub.readHistory(built));
+        return call("read " + ConversationRefs.describe(conversation), Route.ANY, null, stub -> stub.readHistory(built));
     }
 
     /** What one node says about itself and the leader; one attempt, no retry (a down node is an answer). */

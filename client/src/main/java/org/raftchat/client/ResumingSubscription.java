@@ -52,7 +52,7 @@ final class ResumingSubscription implements Subscription {
     ResumingSubscription(ClusterConnection connection, ConversationRef conversation, long afterSeq, SubscriptionListener listener) {
         this.connection = connection;
         this.conversation = conversation;
-        this.name = Conversations.describe(conversation);
+        this.name = ConversationRefs.describe(conversation);
         this.listener = listener;
         this.lastSeq = afterSeq;
         this.backoff = new Backoff(connection.options().backoffMin(), connection.options().backoffMax());

@@ -68,7 +68,7 @@ class ChatClientTest {
             assertThat(leader.keysSeen).hasSize(3);
             assertThat(leader.keysSeen.get(1)).isEqualTo(leader.keysSeen.get(0));
             assertThat(leader.keysSeen.get(2)).isEqualTo(leader.keysSeen.get(0));
-            assertThat(cluster.chat.all(Conversations.room("general"))).hasSize(1);
+            assertThat(cluster.chat.all(ConversationRefs.room("general"))).hasSize(1);
         }
     }
 
@@ -175,11 +175,11 @@ class ChatClientTest {
     void historyReadFailsOverToTheNextNode() {
         // Goal: reads go to any node; an UNAVAILABLE one is skipped for the next.
         cluster.chat.createRoom("general");
-        cluster.chat.append(Conversations.room("general"), "alice", "one");
-        cluster.chat.append(Conversations.room("general"), "bob", "two");
+        cluster.chat.append(ConversationRefs.room("general"), "alice", "one");
+        cluster.chat.append(ConversationRefs.room("general"), "bob", "two");
         leader.readFailures.add(Status.UNAVAILABLE.withDescription("read barrier timed out"));
         try (ChatClient client = cluster.client()) {
-            ReadHistoryResponse page = client.readHistory(Conversations.room("general"), HistoryAnchor.after(1), 10);
+            ReadHistoryResponse page = client.readHistory(ConversationRefs.room("general"), HistoryAnchor.after(1), 10);
 
             assertThat(page.getMessagesList()).extracting(ChatMessage::getText).containsExactly("two");
             assertThat(page.getLastSeq()).isEqualTo(2);
@@ -237,7 +237,7 @@ class ChatClientTest {
     void inProcessNodesThatDoNotExistAreUnreachableToo() {
         // Goal: the give-up message tells "nothing answered" apart from "nodes answered but refused to serve".
         try (ChatClient client = cluster.client(List.of(cluster.downAddress()), FakeCluster.FAST)) {
-            assertThatThrownBy(() -> client.readHistory(Conversations.room("general"), HistoryAnchor.latest(), 0))
+            assertThatThrownBy(() -> client.readHistory(ConversationRefs.room("general"), HistoryAnchor.latest(), 0))
                     .hasMessage("no node reachable at " + cluster.downAddress()
                             + ": is the cluster running? (./raftchat-dev up)");
         }

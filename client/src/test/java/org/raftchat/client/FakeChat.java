@@ -31,8 +31,8 @@ public final class FakeChat {
     private record Live(String conversation, ServerCallStreamObserver<ChatMessage> out) { }
 
     public static String key(ConversationRef ref) {
-        return Conversations.describe(ref.getKindCase() == ConversationRef.KindCase.DIRECT
-                ? Conversations.direct(
+        return ConversationRefs.describe(ref.getKindCase() == ConversationRef.KindCase.DIRECT
+                ? ConversationRefs.direct(
                         min(ref.getDirect().getUserA(), ref.getDirect().getUserB()),
                         max(ref.getDirect().getUserA(), ref.getDirect().getUserB()))
                 : ref);

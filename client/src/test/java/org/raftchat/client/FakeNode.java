@@ -157,7 +157,7 @@ public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
             if (!chat.roomExists(r.getRoom())) {
                 throw Status.NOT_FOUND.withDescription("room '" + r.getRoom() + "' does not exist").asRuntimeException();
             }
-            ChatMessage m = chat.append(Conversations.room(r.getRoom()), author, r.getText());
+            ChatMessage m = chat.append(ConversationRefs.room(r.getRoom()), author, r.getText());
             return PostMessageResponse.newBuilder().setMessage(m).build();
         });
     }
@@ -166,7 +166,7 @@ public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     public void sendDirectMessage(SendDirectMessageRequest r, StreamObserver<PostMessageResponse> out) {
         String sender = caller();
         write(r.getIdempotencyKey(), out, () -> {
-            ChatMessage m = chat.append(Conversations.direct(sender, r.getRecipient()), sender, r.getText());
+            ChatMessage m = chat.append(ConversationRefs.direct(sender, r.getRecipient()), sender, r.getText());
             return PostMessageResponse.newBuilder().setMessage(m).build();
         });
     }
@@ -397,7 +397,7 @@ public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     private org.raftchat.proto.v1.ConversationRef ownMessage(org.raftchat.proto.v1.ConversationRef ref, long seq, String caller) {
         List<ChatMessage> all = chat.all(ref);
         if (seq < 1 || seq > all.size()) {
-            throw Status.NOT_FOUND.withDescription("no message " + seq + " in " + Conversations.describe(ref)).asRuntimeException();
+            throw Status.NOT_FOUND.withDescription("no message " + seq + " in " + ConversationRefs.describe(ref)).asRuntimeException();
         }
         if (!all.get((int) seq - 1).getAuthor().equals(caller)) {
             throw Status.PERMISSION_DENIED.withDescription("only its author (" + all.get((int) seq - 1).getAuthor()

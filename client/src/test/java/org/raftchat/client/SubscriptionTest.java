@@ -17,7 +17,7 @@ import org.raftchat.proto.v1.ConversationRef;
 class SubscriptionTest {
 
     private final FakeCluster cluster = new FakeCluster(2);
-    private final ConversationRef general = Conversations.room("general");
+    private final ConversationRef general = ConversationRefs.room("general");
     private final Recorder recorder = new Recorder();
 
     /** Everything a listener was told, in order. */
@@ -133,7 +133,7 @@ class SubscriptionTest {
     void unknownRoomEndsTheSubscription() {
         // Goal: NOT_FOUND is final for a subscription too: no reconnect loop.
         try (ChatClient client = cluster.client();
-             Subscription sub = client.subscribe(Conversations.room("nowhere"), 0, recorder)) {
+             Subscription sub = client.subscribe(ConversationRefs.room("nowhere"), 0, recorder)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.errors.isEmpty());
 
             assertThat(recorder.errors.get(0).category()).isEqualTo(Category.NOT_FOUND);

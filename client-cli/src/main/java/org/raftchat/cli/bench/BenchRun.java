@@ -94,7 +94,7 @@ final class BenchRun {
         long appliedAtEnd;
         List<SoakRow> reporterRows;
         OnlineSessions online = null;
-        try (NodeChannels channels = new NodeChannels(sessionTokens, credentials);
+        try (BenchChannels channels = new BenchChannels(sessionTokens, credentials);
              DeliveryProbe subscribers = new DeliveryProbe(channels, timer, runId, counters, delivery)) {
             for (Placement p : Placement.spread(config.subscribers(), view.readNodes(), config.roomNames())) {
                 subscribers.open(p, RoomSetup.lastSeq(channels, p.address(), p.room(), policy.callDeadline()));
@@ -191,7 +191,7 @@ final class BenchRun {
     }
 
     /** The leader's applied index, or -1 if it cannot say or no longer leads (entries counted across a change would mislead). */
-    private long leaderAppliedIndex(NodeChannels channels, String leader) {
+    private long leaderAppliedIndex(BenchChannels channels, String leader) {
         try {
             ClusterInfo info = channels.blocking(leader, policy.callDeadline()).getClusterInfo(GetClusterInfoRequest.getDefaultInstance());
             return info.getRole().contains("LEADER") ? info.getAppliedIndex() : -1;

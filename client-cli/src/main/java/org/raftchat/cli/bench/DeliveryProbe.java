@@ -21,7 +21,7 @@ final class DeliveryProbe implements AutoCloseable {
 
     private static final long REOPEN_PAUSE_MS = 200;
 
-    private final NodeChannels channels;
+    private final BenchChannels channels;
     private final ScheduledExecutorService timer;
     private final String runId;
     private final RunCounters counters;
@@ -30,7 +30,7 @@ final class DeliveryProbe implements AutoCloseable {
     private volatile MeasurementWindow window;
     private volatile boolean closed;
 
-    DeliveryProbe(NodeChannels channels, ScheduledExecutorService timer, String runId, RunCounters counters, LatencyMetric latency) {
+    DeliveryProbe(BenchChannels channels, ScheduledExecutorService timer, String runId, RunCounters counters, LatencyMetric latency) {
         this.channels = channels;
         this.timer = timer;
         this.runId = runId;

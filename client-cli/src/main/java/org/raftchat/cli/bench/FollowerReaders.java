@@ -16,7 +16,7 @@ import org.raftchat.proto.v1.ReadHistoryResponse;
  */
 final class FollowerReaders {
 
-    private final NodeChannels channels;
+    private final BenchChannels channels;
     private final List<Placement> placements;
     private final Duration callDeadline;
     private final RunCounters counters;
@@ -26,7 +26,7 @@ final class FollowerReaders {
     private OpenLoopPacer pacer;
     private volatile boolean abandoned;
 
-    FollowerReaders(NodeChannels channels, List<Placement> placements, Duration callDeadline, RunCounters counters,
+    FollowerReaders(BenchChannels channels, List<Placement> placements, Duration callDeadline, RunCounters counters,
                     LatencyMetric latency, MeasurementWindow window) {
         this.channels = channels;
         this.placements = List.copyOf(placements);

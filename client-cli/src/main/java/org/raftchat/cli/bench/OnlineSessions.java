@@ -43,7 +43,7 @@ final class OnlineSessions implements AutoCloseable {
     static final Duration SETUP_RETRY_BUDGET = Duration.ofSeconds(60);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final NodeChannels channels;
+    private final BenchChannels channels;
     private final LeaderTracker leader;
     private final Duration interval;
     private final Duration callDeadline;
@@ -58,7 +58,7 @@ final class OnlineSessions implements AutoCloseable {
 
     OnlineSessions(List<String> tokens, ChannelCredentials credentials, LeaderTracker leader, Duration interval,
                    Duration callDeadline, MeasurementWindow window, RunCounters counters) {
-        this.channels = new NodeChannels(tokens, credentials);
+        this.channels = new BenchChannels(tokens, credentials);
         this.sessions = tokens.size();
         this.leader = leader;
         this.interval = interval;

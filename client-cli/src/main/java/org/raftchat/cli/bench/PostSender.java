@@ -35,7 +35,7 @@ final class PostSender {
     /** Redirects with a hint are immediate; after this many in one write (nodes disagreeing), pause between them. */
     private static final int FREE_REDIRECTS = 3;
 
-    private final NodeChannels channels;
+    private final BenchChannels channels;
     private final LeaderTracker leader;
     private final ScheduledExecutorService timer;
     private final ClientOptions policy;
@@ -50,7 +50,7 @@ final class PostSender {
     private final AtomicInteger measuredOutstanding = new AtomicInteger();
     private volatile boolean abandoned;
 
-    PostSender(NodeChannels channels, LeaderTracker leader, ScheduledExecutorService timer, ClientOptions policy,
+    PostSender(BenchChannels channels, LeaderTracker leader, ScheduledExecutorService timer, ClientOptions policy,
                RunCounters counters, LatencyMetric commit, MeasurementWindow window, List<String> rooms,
                String runId, int messageBytes) {
         this.channels = channels;

@@ -39,7 +39,7 @@ final class RoomSetup {
      * The room's last seq as {@code address} sees it (a linearizable read there), so a subscription
      * from it gets only new messages. Retries briefly: a node may not serve reads right after an election.
      */
-    static long lastSeq(NodeChannels channels, String address, String room, Duration callDeadline) throws InterruptedException {
+    static long lastSeq(BenchChannels channels, String address, String room, Duration callDeadline) throws InterruptedException {
         ReadHistoryRequest request = ReadHistoryRequest.newBuilder()
                 .setConversation(ConversationRef.newBuilder().setRoom(room)).setLimit(1).build();
         StatusRuntimeException last = null;

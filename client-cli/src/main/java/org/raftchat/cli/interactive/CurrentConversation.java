@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.client.HistoryAnchor;
 import org.raftchat.client.Subscription;
 import org.raftchat.client.SubscriptionListener;
@@ -103,13 +103,13 @@ final class CurrentConversation {
             before = view(ref).olderThan();
         }
         if (before <= 1) {
-            screen.print("* nothing older in " + Conversations.describe(ref));
+            screen.print("* nothing older in " + ConversationRefs.describe(ref));
             return;
         }
         ReadHistoryResponse page = client.readHistory(ref, HistoryAnchor.before(before), count);
         synchronized (lock) {
             List<String> lines = view(ref).olderPage(page.getMessagesList());
-            screen.print("------------------------- earlier in " + Conversations.describe(ref) + " -------------------------");
+            screen.print("------------------------- earlier in " + ConversationRefs.describe(ref) + " -------------------------");
             lines.forEach(screen::print);
             screen.print("------------------------- end of earlier -------------------------");
         }
@@ -133,7 +133,7 @@ final class CurrentConversation {
      * then follows it live from the last shown seq.
      */
     void switchTo(ConversationRef target) {
-        ConversationRef ref = Conversations.canonical(target);
+        ConversationRef ref = ConversationRefs.canonical(target);
         long readSeq = readPosition(ref);
         Subscription old;
         ConversationRef previous;
@@ -144,7 +144,7 @@ final class CurrentConversation {
             subscription = null;
             current = ref;
             gen = ++generation;
-            screen.print("========================= " + Conversations.describe(ref) + " =========================");
+            screen.print("========================= " + ConversationRefs.describe(ref) + " =========================");
             view(ref).enter(readSeq, CONTEXT_MESSAGES);
         }
         if (old != null) {
@@ -158,7 +158,7 @@ final class CurrentConversation {
                 throw e;
             }
             // E.g. /query of an unknown user: say why and go back rather than sit in a conversation that cannot load.
-            screen.print("! cannot show " + Conversations.describe(ref) + ": " + e.getMessage());
+            screen.print("! cannot show " + ConversationRefs.describe(ref) + ": " + e.getMessage());
             switchTo(previous);
         }
     }
@@ -211,13 +211,13 @@ final class CurrentConversation {
             lastShown.set(new ReadMark(ref, m.getSeq()));
         } else if (offer instanceof ConversationView.Offer.Gap gap) {
             screen.print("! messages " + (gap.afterSeq() + 1) + ".." + (gap.beforeSeq() - 1) + " of "
-                    + Conversations.describe(ref) + " could not be read; [" + m.getSeq() + "] is held back");
+                    + ConversationRefs.describe(ref) + " could not be read; [" + m.getSeq() + "] is held back");
         }
     }
 
     /** Reads the missing messages from history (any node, linearizable) and shows them; the caller holds the lock. */
     private void fillGap(ConversationRef ref, ConversationView.Offer.Gap gap) {
-        log.debug("{}: filling seq {}..{} from history", Conversations.describe(ref), gap.afterSeq() + 1, gap.beforeSeq() - 1);
+        log.debug("{}: filling seq {}..{} from history", ConversationRefs.describe(ref), gap.afterSeq() + 1, gap.beforeSeq() - 1);
         try {
             long after = gap.afterSeq();
             while (after < gap.beforeSeq() - 1) {
@@ -269,7 +269,7 @@ final class CurrentConversation {
     private long readPosition(ConversationRef ref) {
         try {
             return client.unread().getConversationsList().stream()
-                    .filter(c -> Conversations.canonical(c.getConversation()).equals(ref))
+                    .filter(c -> ConversationRefs.canonical(c.getConversation()).equals(ref))
                     .mapToLong(UnreadCount::getReadSeq).findFirst().orElse(0);
         } catch (ChatClientException e) {
             return 0;
@@ -332,7 +332,7 @@ final class CurrentConversation {
         public void onResumed(String address, long afterSeq) {
             // The end of an outage; its start is told by onReconnecting, its attempts by the status line.
             if (!stale()) {
-                screen.print("* resumed " + Conversations.describe(ref) + " on " + address + " after [" + afterSeq + "]");
+                screen.print("* resumed " + ConversationRefs.describe(ref) + " on " + address + " after [" + afterSeq + "]");
             }
         }
 
@@ -345,9 +345,9 @@ final class CurrentConversation {
             switch (error.category()) {
                 case NOT_FOUND, PERMISSION_DENIED -> {
                     // The room was deleted or we are no longer in it: following it again cannot work.
-                    ConversationRef hall = Conversations.room(InteractiveSession.MAIN_HALL);
-                    screen.print("! " + Conversations.describe(ref) + ": " + error.getMessage()
-                            + (ref.equals(hall) ? "" : "; back to " + Conversations.describe(hall)));
+                    ConversationRef hall = ConversationRefs.room(InteractiveSession.MAIN_HALL);
+                    screen.print("! " + ConversationRefs.describe(ref) + ": " + error.getMessage()
+                            + (ref.equals(hall) ? "" : "; back to " + ConversationRefs.describe(hall)));
                     if (!ref.equals(hall)) {
                         Tasks.schedule(scheduler, () -> {
                             if (gen == generation()) {
@@ -358,7 +358,7 @@ final class CurrentConversation {
                 }
                 case UNAUTHENTICATED -> screen.print("! the session has ended (" + error.getMessage() + "); /quit and log in again");
                 default -> {
-                    screen.print("! live updates of " + Conversations.describe(ref) + " stopped: " + error.getMessage()
+                    screen.print("! live updates of " + ConversationRefs.describe(ref) + " stopped: " + error.getMessage()
                             + "; starting again in " + RESUBSCRIBE_PAUSE.toSeconds() + " s");
                     Tasks.schedule(scheduler, () -> resubscribe(ref, gen), RESUBSCRIBE_PAUSE);
                 }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
@@ -124,7 +124,7 @@ public final class InteractiveSession {
         try {
             ConversationRef ref = conversation.current();
             if (ref != null) {
-                screen.status(StatusLine.render(me, Conversations.describe(ref), conversation.connection(), unreadElsewhere, Instant.now()));
+                screen.status(StatusLine.render(me, ConversationRefs.describe(ref), conversation.connection(), unreadElsewhere, Instant.now()));
             }
         } catch (RuntimeException e) {
             log.debug("status redraw failed", e);
@@ -157,7 +157,7 @@ public final class InteractiveSession {
         }
         Map<String, Long> elsewhere = new LinkedHashMap<>();
         for (UnreadCount count : counts) {
-            ConversationRef ref = Conversations.canonical(count.getConversation());
+            ConversationRef ref = ConversationRefs.canonical(count.getConversation());
             if (ref.getKindCase() == ConversationRef.KindCase.DIRECT) {
                 names.addUsers(List.of(conversation.peer(ref)));
             }
@@ -165,10 +165,10 @@ public final class InteractiveSession {
                 announcedUnread.remove(ref);
                 continue;
             }
-            elsewhere.put(Conversations.describe(ref), count.getUnread());
+            elsewhere.put(ConversationRefs.describe(ref), count.getUnread());
             if (count.getUnread() > announcedUnread.getOrDefault(ref, 0L)) {
                 String how = ref.getKindCase() == ConversationRef.KindCase.DIRECT ? "/query " + conversation.peer(ref) : "/join " + ref.getRoom();
-                screen.print("* " + count.getUnread() + " unread in " + Conversations.describe(ref) + " (" + how + ")");
+                screen.print("* " + count.getUnread() + " unread in " + ConversationRefs.describe(ref) + " (" + how + ")");
             }
             announcedUnread.put(ref, count.getUnread());
         }
@@ -180,13 +180,13 @@ public final class InteractiveSession {
      * from another device), go to MainHall. A switch since the poll began makes the list too old to judge.
      */
     private boolean leftNoLongerMember(ConversationRef here, long genAtStart, List<UnreadCount> counts) {
-        ConversationRef hall = Conversations.room(MAIN_HALL);
+        ConversationRef hall = ConversationRefs.room(MAIN_HALL);
         if (here == null || here.getKindCase() != ConversationRef.KindCase.ROOM || here.equals(hall)
                 || counts.stream().anyMatch(c -> c.getConversation().equals(here)) || conversation.generation() != genAtStart) {
             return false;
         }
-        screen.print("! you are no longer in " + Conversations.describe(here) + " (deleted, left elsewhere, kicked or banned); back to "
-                + Conversations.describe(hall));
+        screen.print("! you are no longer in " + ConversationRefs.describe(here) + " (deleted, left elsewhere, kicked or banned); back to "
+                + ConversationRefs.describe(hall));
         conversation.switchTo(hall);
         return true;
     }

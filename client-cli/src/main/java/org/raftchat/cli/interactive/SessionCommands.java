@@ -5,7 +5,7 @@ import org.raftchat.client.HistoryAnchor;
 import java.util.List;
 import java.util.Objects;
 import org.raftchat.client.ChatClient;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.Friend;
@@ -58,19 +58,19 @@ final class SessionCommands {
             if (!topic.isEmpty()) {
                 screen.print("* topic of #" + join.room() + ": " + topic);
             }
-            conversation.switchTo(Conversations.room(join.room()));
+            conversation.switchTo(ConversationRefs.room(join.room()));
         } else if (command instanceof SlashCommand.Part part) {
             part(part);
         } else if (command instanceof SlashCommand.Create create) {
             client.createRoom(create.room(), create.description());
             names.addRooms(List.of(create.room()));
             screen.print("* created #" + create.room());
-            conversation.switchTo(Conversations.room(create.room()));
+            conversation.switchTo(ConversationRefs.room(create.room()));
         } else if (command instanceof SlashCommand.Delete delete) {
             client.deleteRoom(delete.room());
             screen.print("* deleted #" + delete.room());
-            if (conversation.current().equals(Conversations.room(delete.room()))) {
-                conversation.switchTo(Conversations.room(InteractiveSession.MAIN_HALL));
+            if (conversation.current().equals(ConversationRefs.room(delete.room()))) {
+                conversation.switchTo(ConversationRefs.room(InteractiveSession.MAIN_HALL));
             }
         } else if (command instanceof SlashCommand.ListRooms) {
             listRooms();
@@ -79,12 +79,12 @@ final class SessionCommands {
         } else if (command instanceof SlashCommand.Msg msg) {
             ChatMessage sent = client.sendDirectMessage(msg.user(), msg.text());
             names.addUsers(List.of(msg.user()));
-            if (!conversation.current().equals(Conversations.canonical(sent.getConversation()))) {
+            if (!conversation.current().equals(ConversationRefs.canonical(sent.getConversation()))) {
                 screen.print("* sent to @" + msg.user() + " as [" + sent.getSeq() + "] (/query " + msg.user() + " to go there)");
             }
         } else if (command instanceof SlashCommand.Query query) {
             names.addUsers(List.of(query.user()));
-            conversation.switchTo(Conversations.direct(me, query.user()));
+            conversation.switchTo(ConversationRefs.direct(me, query.user()));
         } else {
             executeMore(command);
         }
@@ -164,7 +164,7 @@ final class SessionCommands {
         long before = 0;
         if (lastSearch != null && lastSearch.conversation().equals(here) && lastSearch.phrase().equals(phrase)) {
             if (lastSearch.nextBeforeSeq() == 0) {
-                screen.print("* no older matches for \"" + phrase + "\" in " + Conversations.describe(here));
+                screen.print("* no older matches for \"" + phrase + "\" in " + ConversationRefs.describe(here));
                 lastSearch = null;
                 return;
             }
@@ -172,7 +172,7 @@ final class SessionCommands {
         }
         SearchHistoryResponse page = client.search(here, phrase, before, SlashCommands.HISTORY_DEFAULT);
         lastSearch = new SearchState(here, phrase, page.getNextBeforeSeq());
-        screen.print("* " + page.getMessagesCount() + " match(es) for \"" + phrase + "\" in " + Conversations.describe(here)
+        screen.print("* " + page.getMessagesCount() + " match(es) for \"" + phrase + "\" in " + ConversationRefs.describe(here)
                 + (page.getNextBeforeSeq() == 0 ? "" : " (/search " + phrase + " again for older)"));
         page.getMessagesList().forEach(m -> screen.print("  " + conversation.format(m)));
     }
@@ -196,8 +196,8 @@ final class SessionCommands {
         }
         client.leaveRoom(room);
         screen.print("* left #" + room);
-        if (here.equals(Conversations.room(room))) {
-            conversation.switchTo(Conversations.room(InteractiveSession.MAIN_HALL));
+        if (here.equals(ConversationRefs.room(room))) {
+            conversation.switchTo(ConversationRefs.room(InteractiveSession.MAIN_HALL));
         }
     }
 
@@ -212,7 +212,7 @@ final class SessionCommands {
         ConversationRef here = conversation.current();
         String room = who.room().orElseGet(() -> here.getKindCase() == ConversationRef.KindCase.ROOM ? here.getRoom() : null);
         if (room == null) {
-            screen.print("* " + Conversations.describe(here) + ": " + here.getDirect().getUserA() + ", " + here.getDirect().getUserB());
+            screen.print("* " + ConversationRefs.describe(here) + ": " + here.getDirect().getUserA() + ", " + here.getDirect().getUserB());
             return;
         }
         org.raftchat.proto.v1.ListMembersResponse response = client.listMembers(room);
@@ -254,7 +254,7 @@ final class SessionCommands {
         List<UnreadCount> counts = client.unread().getConversationsList();
         counts.stream().filter(c -> c.getUnread() > 0).forEach(c -> {
             long named = mentionsAfter(c);
-            screen.print("* " + Conversations.describe(c.getConversation()) + ": " + c.getUnread() + " unread after ["
+            screen.print("* " + ConversationRefs.describe(c.getConversation()) + ": " + c.getUnread() + " unread after ["
                     + c.getReadSeq() + "]" + (named > 0 ? ", " + named + " naming you" : ""));
         });
         if (counts.stream().noneMatch(c -> c.getUnread() > 0)) {

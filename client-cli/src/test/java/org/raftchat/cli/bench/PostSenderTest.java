@@ -31,7 +31,7 @@ class PostSenderTest {
 
     private final List<Server> servers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final NodeChannels channels = new NodeChannels(List.of("token-bench-0"));
+    private final BenchChannels channels = new BenchChannels(List.of("token-bench-0"));
 
     @AfterEach
     void stop() {

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.cli.interactive.ConversationView.Offer;
 import org.raftchat.proto.v1.ChatMessage;
 
 class ConversationViewTest {
 
-    private final ConversationView view = new ConversationView(Conversations.room("lobby"), m -> "[" + m.getSeq() + "] " + m.getText());
+    private final ConversationView view = new ConversationView(ConversationRefs.room("lobby"), m -> "[" + m.getSeq() + "] " + m.getText());
 
     private static ChatMessage message(long seq) {
-        return ChatMessage.newBuilder().setConversation(Conversations.room("lobby")).setSeq(seq).setAuthor("ann")
+        return ChatMessage.newBuilder().setConversation(ConversationRefs.room("lobby")).setSeq(seq).setAuthor("ann")
                 .setText("m" + seq).build();
     }
 

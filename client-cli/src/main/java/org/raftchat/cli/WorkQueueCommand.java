@@ -4,7 +4,7 @@ import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
 import org.raftchat.client.GrpcFailures;
 import org.raftchat.client.HistoryAnchor;
-import org.raftchat.client.Conversations;
+import org.raftchat.client.ConversationRefs;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
                 "  queue ack ROOM SEQ... | nack ROOM SEQ...                   acknowledge messages you handled / hand them back",
                 "  queue status ROOM                                          consumers, what each holds, how many wait, the policy",
                 "  queue dead-letters ROOM                                    the latest messages of ROOM.dlq (owner only)"})
-final class QueueCommand extends ClientCommand {
+final class WorkQueueCommand extends ClientCommand {
 
     private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "nack", "status", "dead-letters");
     /** A queue's dead-letter room is its name followed by this (the server's convention, see chat_service.proto). */
@@ -257,7 +257,7 @@ final class QueueCommand extends ClientCommand {
     /** The latest page of the queue's dead-letter room: what went there after its last delivery. */
     private void printDeadLetters(ChatClient client, ZoneId zone) {
         String deadLetterRoom = room + DEAD_LETTER_SUFFIX;
-        List<ChatMessage> dead = client.readHistory(Conversations.room(deadLetterRoom), HistoryAnchor.latest(), 0).getMessagesList();
+        List<ChatMessage> dead = client.readHistory(ConversationRefs.room(deadLetterRoom), HistoryAnchor.latest(), 0).getMessagesList();
         output().result(dead.stream().map(m -> new DeadLetter(JsonViews.Message.of(m), m.getRefersToSeq())).toList(),
                 out -> dead.forEach(m -> out.println(MessageLines.format(m, zone) + "  (was #" + room + " seq " + m.getRefersToSeq() + ")")));
     }

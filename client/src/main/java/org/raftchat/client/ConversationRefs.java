@@ -4,9 +4,9 @@ import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DirectPair;
 
 /** Builds and names {@link ConversationRef}s the way the CLI shows them: {@code #room}, {@code @alice,bob}. */
-public final class Conversations {
+public final class ConversationRefs {
 
-    private Conversations() {
+    private ConversationRefs() {
     }
 
     public static ConversationRef room(String room) {

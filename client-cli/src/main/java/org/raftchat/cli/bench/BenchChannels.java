@@ -23,7 +23,7 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
  * and start the next call, and skipping a thread hand-off per call keeps the client's share of
  * two cores small (the nodes run on the same machine). Thread-safe.
  */
-final class NodeChannels implements AutoCloseable {
+final class BenchChannels implements AutoCloseable {
 
     /** Leader hints may name addresses outside the list given; this caps the channels they open. */
     private static final int MAX_CHANNELS = 64;
@@ -37,7 +37,7 @@ final class NodeChannels implements AutoCloseable {
     private volatile boolean closed;
 
     /** Plaintext channels. */
-    NodeChannels(List<String> tokens) {
+    BenchChannels(List<String> tokens) {
         this(tokens, InsecureChannelCredentials.create());
     }
 
@@ -45,11 +45,11 @@ final class NodeChannels implements AutoCloseable {
      * @param tokens      the simulated users' session tokens; each call goes as the next one, round-robin
      * @param credentials how every channel is secured (plaintext or TLS)
      */
-    NodeChannels(List<String> tokens, ChannelCredentials credentials) {
+    BenchChannels(List<String> tokens, ChannelCredentials credentials) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("tokens: at least one session is needed");
         }
-        this.sessions = tokens.stream().map(NodeChannels::bearer).toList();
+        this.sessions = tokens.stream().map(BenchChannels::bearer).toList();
         this.credentials = credentials;
     }
 
