@@ -1,5 +1,14 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.bench.BenchConfig;
+import org.raftchat.bench.BenchRun;
+import org.raftchat.bench.BenchOutcome;
+import org.raftchat.bench.BenchOutputs;
+import org.raftchat.bench.ResultTable;
+import org.raftchat.bench.SoakTable;
+import org.raftchat.bench.NodeProcess;
+import org.raftchat.bench.LoadShape;
+import org.raftchat.bench.DurationText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +21,8 @@ import org.raftchat.cli.ClusterOptions;
 import org.raftchat.cli.ExitCodes;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--mode", paramLabel = "open|closed", defaultValue = "open", converter = LoadShape.Converter.class,
+    @Option(names = "--mode", paramLabel = "open|closed", defaultValue = "open", converter = ShapeConverter.class,
             description = "open: a fixed rate (--rate); closed: a fixed number in flight (--in-flight). Default: ${DEFAULT-VALUE}.")
     LoadShape shape;
 
@@ -149,6 +160,30 @@ public final class BenchCommand implements Callable<Integer> {
     private static void verboseLogging() {
         if (LoggerFactory.getLogger("org.raftchat") instanceof ch.qos.logback.classic.Logger logger) {
             logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
+    }
+
+    /** {@code --mode open|closed}, in lower case as the user types it. */
+    static final class ShapeConverter implements ITypeConverter<LoadShape> {
+        @Override
+        public LoadShape convert(String value) {
+            try {
+                return LoadShape.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Durations as people write them on a command line: {@code 20s}, {@code 500ms}, {@code 2m}, {@code 1.5s}. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return DurationText.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

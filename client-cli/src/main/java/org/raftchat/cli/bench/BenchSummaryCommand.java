@@ -1,5 +1,7 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.bench.SummaryTable;
+import org.raftchat.bench.ResultJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package org.raftchat.cli.bench;
 
+import org.raftchat.bench.BenchConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
