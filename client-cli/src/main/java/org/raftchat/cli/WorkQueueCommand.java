@@ -1,8 +1,8 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ResumingQueueStream;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ChatClientException;
-import org.raftchat.client.GrpcFailures;
 import org.raftchat.client.HistoryAnchor;
 import org.raftchat.client.ConversationRefs;
 import java.time.ZoneId;
@@ -45,7 +45,6 @@ final class WorkQueueCommand extends ClientCommand {
     /** A queue's dead-letter room is its name followed by this (the server's convention, see chat_service.proto). */
     static final String DEAD_LETTER_SUFFIX = ".dlq";
     /** Pause before a stream is reopened on the next node. */
-    private static final long RECONNECT_PAUSE_MS = 200;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack, nack, status or dead-letters")
     String action;
@@ -151,14 +150,12 @@ final class WorkQueueCommand extends ClientCommand {
     }
 
     /**
-     * The consume loop: reads the session's deliveries from a stream, on the node the client last
-     * used; when the stream breaks it reopens it on the next node after the last delivery id it
-     * handled (so nothing is skipped and nothing shown twice, but for redeliveries, which say so).
+     * The consume loop: reads the session's deliveries (the client resumes the stream on another
+     * node after the last delivery handled, and consumes again if the cluster took the session for gone).
      */
     private final class Worker {
         private final ChatClient client;
         private final ZoneId zone;
-        private long lastDeliveryId;
         private int handled;
 
         Worker(ChatClient client, ZoneId zone) {
@@ -167,14 +164,11 @@ final class WorkQueueCommand extends ClientCommand {
         }
 
         void run() throws InterruptedException {
-            String address = client.currentAddress();
-            while (!done()) {
-                try (ChatClient.QueueStream stream = client.streamQueue(address, room, lastDeliveryId)) {
-                    while (!done() && stream.deliveries().hasNext()) {
-                        handle(stream.deliveries().next());
-                    }
-                } catch (io.grpc.StatusRuntimeException e) {
-                    address = recover(e, address);
+            try (ResumingQueueStream deliveries = client.streamQueue(room, prefetch, reason ->
+                    // The session was taken for gone (a missed heartbeat, a paused laptop): what it held was handed on.
+                    output().notice("this session stopped consuming #" + room + " (" + reason + "); consuming again"))) {
+                while (!done()) {
+                    handle(deliveries.next());
                 }
             }
         }
@@ -184,32 +178,12 @@ final class WorkQueueCommand extends ClientCommand {
         }
 
         private void handle(QueueDelivery delivery) {
-            lastDeliveryId = delivery.getDeliveryId();
             // One line per message as it is handled: NDJSON with --output json.
             output().result(Delivery.of(delivery), line(delivery, zone));
             if (!noAck) {
                 ackOrExplain(client, delivery.getMessage().getSeq());
             }
             handled++;
-        }
-
-        /** Where to reopen the stream after it broke, or the error when it cannot be helped. */
-        private String recover(io.grpc.StatusRuntimeException e, String address) throws InterruptedException {
-            io.grpc.Status.Code code = e.getStatus().getCode();
-            if (code == io.grpc.Status.Code.FAILED_PRECONDITION) {
-                // The session was taken for gone (a missed heartbeat, a paused laptop): what it held was handed on.
-                output().notice("this session stopped consuming #" + room + " (" + e.getStatus().getDescription()
-                        + "); consuming again");
-                client.startConsuming(room, prefetch);
-                return address;
-            }
-            if (code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.DEADLINE_EXCEEDED
-                    && code != io.grpc.Status.Code.INTERNAL && code != io.grpc.Status.Code.CANCELLED) {
-                throw new ChatClientException(GrpcFailures.category(code), "queue stream of #" + room + ": "
-                        + GrpcFailures.shortReason(e.getStatus()), e);
-            }
-            Thread.sleep(RECONNECT_PAUSE_MS);
-            return client.nextAddress(address);
         }
     }
 

@@ -407,40 +407,13 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * One StreamQueue stream on {@code address}: this session's deliveries of the queue with an id
-     * above {@code afterDeliveryId}, then each new one, until it fails or is closed. The caller
-     * resumes on another node ({@link #nextAddress}) from the last delivery id it handled.
+     * This session's deliveries of the queue room (consuming it: {@link #startConsuming}), one at a
+     * time across node failures; if the cluster took the session for gone, it consumes again with
+     * {@code prefetch} and tells {@code onConsumingAgain} the cluster's reason.
      */
-    public QueueStream streamQueue(String address, String room, long afterDeliveryId) {
-        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
-        org.raftchat.proto.v1.StreamQueueRequest request = org.raftchat.proto.v1.StreamQueueRequest.newBuilder()
-                .setRoom(room).setAfterDeliveryId(afterDeliveryId).build();
-        ChatServiceGrpc.ChatServiceBlockingStub authenticated = connection.blockingStub(address);
-        io.grpc.Context previous = context.attach();
-        try {
-            return new QueueStream(authenticated.streamQueue(request), context);
-        } finally {
-            context.detach(previous);
-        }
-    }
-
-    /** A StreamQueue stream: iterate it (blocking) on one thread; closing it ends the call. */
-    public record QueueStream(java.util.Iterator<org.raftchat.proto.v1.QueueDelivery> deliveries,
-                       io.grpc.Context.CancellableContext context) implements AutoCloseable {
-        @Override
-        public void close() {
-            context.cancel(null);
-        }
-    }
-
-    /** The node the client last talked to (where a stream is best opened). */
-    public String currentAddress() {
-        return connection.currentAddress();
-    }
-
-    /** The configured address after {@code address}, wrapping around; the first one for unknown addresses. */
-    public String nextAddress(String address) {
-        return connection.nextAddress(address);
+    public ResumingQueueStream streamQueue(String room, int prefetch, java.util.function.Consumer<String> onConsumingAgain) {
+        connection.ensureOpen();
+        return new ResumingQueueStream(connection, room, () -> startConsuming(room, prefetch), onConsumingAgain);
     }
 
     /** The messages assigned to this session and not acknowledged yet, oldest first. */

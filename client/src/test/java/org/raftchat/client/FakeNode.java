@@ -95,6 +95,13 @@ public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
     public final List<String> keysSeen = new CopyOnWriteArrayList<>();
     public final List<Long> subscribedAfter = new CopyOnWriteArrayList<>();
 
+    /** StreamQueue: the deliveries this node hands out (each stream sends those after its request's id). */
+    public final List<org.raftchat.proto.v1.QueueDelivery> queueDeliveries = new CopyOnWriteArrayList<>();
+    /** StreamQueue: how each stream ends after its deliveries, one per stream; none left: it stays open. */
+    public final ConcurrentLinkedDeque<Status> queueStreamEnds = new ConcurrentLinkedDeque<>();
+    /** StreamQueue: the after_delivery_id of each stream opened here. */
+    public final List<Long> queueStreamsAfter = new CopyOnWriteArrayList<>();
+
     public FakeNode(String id, String address, FakeChat chat) {
         this.id = id;
         this.address = address;
@@ -213,6 +220,20 @@ public final class FakeNode extends ChatServiceGrpc.ChatServiceImplBase {
                 return;
             }
             chat.follow(r.getConversation(), stream);
+        }
+    }
+
+    @Override
+    public void streamQueue(org.raftchat.proto.v1.StreamQueueRequest r, StreamObserver<org.raftchat.proto.v1.QueueDelivery> out) {
+        queueStreamsAfter.add(r.getAfterDeliveryId());
+        for (org.raftchat.proto.v1.QueueDelivery d : queueDeliveries) {
+            if (d.getDeliveryId() > r.getAfterDeliveryId()) {
+                out.onNext(d);
+            }
+        }
+        Status end = queueStreamEnds.poll();
+        if (end != null) {
+            out.onError(end.asRuntimeException());
         }
     }
 
