@@ -1,12 +1,11 @@
 package org.raftchat.bench;
 
-import org.raftchat.client.ClusterConnection;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.Metadata;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.raftchat.client.ClusterConnection;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 
 /**

@@ -1,8 +1,8 @@
 package org.raftchat.bench;
 
-import java.io.IOException;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,14 +16,14 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ClientOptions;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One benchmark run against a running cluster: find the leader, create the rooms, open the

@@ -1,7 +1,5 @@
 package org.raftchat.bench;
 
-import org.raftchat.client.ClientOptions;
-import org.raftchat.client.Backoff;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +7,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.raftchat.client.Backoff;
+import org.raftchat.client.ClientOptions;
 import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.proto.v1.PostMessageResponse;
 import org.raftchat.proto.v1.PostRoomMessageRequest;

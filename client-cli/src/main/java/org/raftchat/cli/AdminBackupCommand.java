@@ -1,7 +1,5 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.AdminClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,14 +11,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
+import org.raftchat.client.AdminClient;
+import org.raftchat.client.ChatClientException;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.BackupChunk;
 import org.raftchat.proto.v1.BackupRequest;
 import org.raftchat.proto.v1.BackupSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Write a consistent backup of the cluster's state to FILE (a zip: a RocksDB checkpoint at one applied "

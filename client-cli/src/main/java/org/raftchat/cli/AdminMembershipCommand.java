@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.AdminClient;
 import java.util.function.BiFunction;
+import org.raftchat.client.AdminClient;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.MembershipRequest;
 import org.raftchat.proto.v1.MembershipResponse;

@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.AdminClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.raftchat.client.AdminClient;
 import org.raftchat.proto.v1.ClusterStatusRequest;
 import org.raftchat.proto.v1.ClusterStatusResponse;
 import org.raftchat.proto.v1.NodeStatus;

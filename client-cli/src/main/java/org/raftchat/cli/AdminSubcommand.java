@@ -1,11 +1,11 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ClusterConnection;
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.AdminClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.raftchat.client.AdminClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ClusterConnection;
 import org.raftchat.config.AdminToken;
 import org.raftchat.config.Defaults;
 import picocli.CommandLine.Mixin;

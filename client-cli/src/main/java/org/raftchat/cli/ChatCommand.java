@@ -1,8 +1,5 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.ConversationRefs;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.raftchat.cli.interactive.InteractiveSession;
@@ -10,6 +7,9 @@ import org.raftchat.cli.interactive.JLineScreen;
 import org.raftchat.cli.interactive.KnownNames;
 import org.raftchat.cli.interactive.LoginFlow;
 import org.raftchat.cli.interactive.Screen;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ConversationRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.io.InputStream;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
+import org.raftchat.client.ChatClient;
 
 /**
  * What the CLI takes from its surroundings, gathered so tests can replace each part.

@@ -1,10 +1,10 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ChatClientException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

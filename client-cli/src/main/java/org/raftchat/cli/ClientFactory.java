@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ClientOptions;
 import io.grpc.ChannelCredentials;
 import java.util.List;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ClientOptions;
 
 /** Opens the {@link ChatClient} a command uses; tests swap in one with in-process channels. */
 @FunctionalInterface

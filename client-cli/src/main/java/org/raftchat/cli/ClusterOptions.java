@@ -1,16 +1,16 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ClusterConnection;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.raftchat.client.ClusterConnection;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.ClusterConfigLoader;
 import org.raftchat.config.InvalidClusterConfigException;

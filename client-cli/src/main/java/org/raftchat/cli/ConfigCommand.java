@@ -1,12 +1,12 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ClusterConnection;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.raftchat.client.ClusterConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

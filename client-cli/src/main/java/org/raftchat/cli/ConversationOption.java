@@ -1,8 +1,8 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ConversationRefs;
 import java.util.Arrays;
 import java.util.List;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ConversationRef;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

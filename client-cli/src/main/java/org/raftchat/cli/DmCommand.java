@@ -1,8 +1,8 @@
 package org.raftchat.cli;
 
+import java.util.List;
 import org.raftchat.client.ChatClient;
 import org.raftchat.client.ConversationRefs;
-import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.HistoryAnchor;
-import org.raftchat.client.ConversationRefs;
-import org.raftchat.config.Defaults;
 import java.util.List;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ConversationRefs;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.ReadHistoryResponse;

@@ -1,8 +1,8 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ConversationRefs;
 import java.time.Instant;
 import java.util.List;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Friend;

@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.AwayUser;
 import org.raftchat.proto.v1.ListOnlineResponse;
 import picocli.CommandLine.Command;

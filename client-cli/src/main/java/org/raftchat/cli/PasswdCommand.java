@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.io.BufferedReader;
+import org.raftchat.client.ChatClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

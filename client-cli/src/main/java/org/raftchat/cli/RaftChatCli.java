@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.raftchat.cli.bench.BenchCommand;
+import org.raftchat.client.ChatClient;
 import org.raftchat.config.BuildInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.util.List;
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.RoomSummary;
 import picocli.CommandLine.Command;
 

@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.SessionSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,14 +1,14 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.GrpcFailures;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.GrpcFailures;
 import org.raftchat.proto.v1.ClusterInfo;
 import picocli.CommandLine.Command;
 

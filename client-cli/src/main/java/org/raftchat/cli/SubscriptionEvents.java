@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.SubscriptionListener;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.SubscriptionListener;
 import org.raftchat.proto.v1.ChatMessage;
 
 /**

@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ConversationRefs;
 import java.io.PrintWriter;
 import java.util.List;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.UnreadCount;
 import picocli.CommandLine.Command;
 

@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ChatClient;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.raftchat.client.ChatClient;
 import org.raftchat.proto.v1.ListMembersResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,15 +1,15 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.ResumingQueueStream;
-import org.raftchat.client.ChatClient;
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.HistoryAnchor;
-import org.raftchat.client.ConversationRefs;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
+import org.raftchat.client.ConversationRefs;
+import org.raftchat.client.HistoryAnchor;
+import org.raftchat.client.ResumingQueueStream;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConsumeResponse;
@@ -44,7 +44,6 @@ final class WorkQueueCommand extends ClientCommand {
     private static final List<String> ACTIONS = List.of("consume", "start", "stop", "receive", "ack", "nack", "status", "dead-letters");
     /** A queue's dead-letter room is its name followed by this (the server's convention, see chat_service.proto). */
     static final String DEAD_LETTER_SUFFIX = ".dlq";
-    /** Pause before a stream is reopened on the next node. */
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "consume, start, stop, receive, ack, nack, status or dead-letters")
     String action;

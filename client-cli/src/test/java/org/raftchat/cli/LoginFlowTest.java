@@ -1,7 +1,7 @@
 package org.raftchat.cli;
 
-import org.raftchat.client.FakeCluster;
 import org.raftchat.client.ChatClient;
+import org.raftchat.client.FakeCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;

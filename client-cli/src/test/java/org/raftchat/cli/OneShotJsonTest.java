@@ -1,9 +1,9 @@
 package org.raftchat.cli;
 
+import org.raftchat.client.ConversationRefs;
+import org.raftchat.client.FakeChat;
 import org.raftchat.client.FakeCluster;
 import org.raftchat.client.FakeNode;
-import org.raftchat.client.FakeChat;
-import org.raftchat.client.ConversationRefs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

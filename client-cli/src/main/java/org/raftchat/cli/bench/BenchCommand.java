@@ -1,14 +1,5 @@
 package org.raftchat.cli.bench;
 
-import org.raftchat.bench.BenchConfig;
-import org.raftchat.bench.BenchRun;
-import org.raftchat.bench.BenchOutcome;
-import org.raftchat.bench.BenchOutputs;
-import org.raftchat.bench.ResultTable;
-import org.raftchat.bench.SoakTable;
-import org.raftchat.bench.NodeProcess;
-import org.raftchat.bench.LoadShape;
-import org.raftchat.bench.DurationText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,18 +7,27 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.raftchat.client.ChatClientException;
+import org.raftchat.bench.BenchConfig;
+import org.raftchat.bench.BenchOutcome;
+import org.raftchat.bench.BenchOutputs;
+import org.raftchat.bench.BenchRun;
+import org.raftchat.bench.DurationText;
+import org.raftchat.bench.LoadShape;
+import org.raftchat.bench.NodeProcess;
+import org.raftchat.bench.ResultTable;
+import org.raftchat.bench.SoakTable;
 import org.raftchat.cli.ClusterOptions;
 import org.raftchat.cli.ExitCodes;
+import org.raftchat.client.ChatClientException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code raftchat bench}: load a running cluster through the public API and report commit,

@@ -1,7 +1,5 @@
 package org.raftchat.cli.bench;
 
-import org.raftchat.bench.SummaryTable;
-import org.raftchat.bench.ResultJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.raftchat.bench.ResultJson;
+import org.raftchat.bench.SummaryTable;
 import org.raftchat.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,18 +1,18 @@
 package org.raftchat.cli.interactive;
 
-import org.raftchat.client.ChatClientException;
-import org.raftchat.client.HistoryAnchor;
 import java.util.List;
 import java.util.Objects;
 import org.raftchat.client.ChatClient;
+import org.raftchat.client.ChatClientException;
 import org.raftchat.client.ConversationRefs;
+import org.raftchat.client.HistoryAnchor;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.Friend;
-import org.raftchat.proto.v1.RoomSummary;
-import org.raftchat.proto.v1.UnreadCount;
 import org.raftchat.proto.v1.ModerationResponse;
+import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.SearchHistoryResponse;
+import org.raftchat.proto.v1.UnreadCount;
 
 /**
  * Runs what the user typed: plain text is posted to the current conversation (and shown when it

@@ -1,7 +1,7 @@
 package org.raftchat.cli.interactive;
 
-import org.raftchat.client.ChatClient;
 import java.util.Optional;
+import org.raftchat.client.ChatClient;
 
 /** One line typed into the chat screen, parsed: plain text to post, or a slash command. */
 public sealed interface SlashCommand {

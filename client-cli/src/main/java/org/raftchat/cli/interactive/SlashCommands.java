@@ -3,8 +3,8 @@ package org.raftchat.cli.interactive;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.raftchat.client.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
+import org.raftchat.client.ChatClient;
 
 /**
  * Parses a typed line into a {@link SlashCommand}. Pure: no I/O, so every form is unit-tested.

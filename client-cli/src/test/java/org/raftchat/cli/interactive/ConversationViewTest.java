@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.raftchat.client.ConversationRefs;
 import org.raftchat.cli.interactive.ConversationView.Offer;
+import org.raftchat.client.ConversationRefs;
 import org.raftchat.proto.v1.ChatMessage;
 
 class ConversationViewTest {

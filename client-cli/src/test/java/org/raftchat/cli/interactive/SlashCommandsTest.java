@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.raftchat.client.ChatClient;
 import org.raftchat.cli.interactive.SlashCommand.FriendsAction;
+import org.raftchat.client.ChatClient;
 
 class SlashCommandsTest {
 
