@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +134,13 @@ class InteractiveChatIT {
     private static void say(TmuxTerminal terminal, String user, String text, List<String> sent) {
         terminal.type(text);
         sent.add(user + ": " + text);
-        awaitScreen().until(() -> messages(terminal.transcript()).contains("[" + sent.size() + "] " + user + ": " + text));
+        String line = "[" + sent.size() + "] " + user + ": " + text;
+        try {
+            awaitScreen().until(() -> messages(terminal.transcript()).contains(line));
+        } catch (ConditionTimeoutException e) {
+            // The screen says more than the timeout: a line shown garbled, an error, a reconnect that never ended.
+            throw new AssertionError(user + "'s screen never showed " + line + ":\n" + terminal.transcript(), e);
+        }
     }
 
     private static String connectedNode(TmuxTerminal terminal) {

@@ -3,13 +3,14 @@ package org.raftchat.cli.interactive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
-import org.jline.reader.Completer;
+import java.util.Map;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -21,6 +22,10 @@ import org.jline.utils.Status;
  * The real terminal (JLine): line editing, history in a file, tab completion, incoming lines
  * printed above the input line ({@link LineReader#printAbove}), and a status line at the bottom
  * where the terminal supports one (else status changes are printed as lines).
+ *
+ * <p>Threads: the reader draws the input line, and the status bar with it, under its lock while it
+ * reads (each key, the prompt, the erase on Enter); every other drawing here takes the same lock, so
+ * no two threads ever move the cursor at once.
  */
 public final class JLineScreen implements Screen {
 
@@ -28,13 +33,13 @@ public final class JLineScreen implements Screen {
     private static final char BEL = '\u0007';
 
     private final Terminal terminal;
-    private final LineReader reader;
+    private final SharedLockReader reader;
     private final LineReader secretReader;
     private final Status statusBar;
     private String lastStatus = "";
     private volatile String nextPrompt = "";
 
-    private JLineScreen(Terminal terminal, LineReader reader, LineReader secretReader) {
+    private JLineScreen(Terminal terminal, SharedLockReader reader, LineReader secretReader) {
         this.terminal = terminal;
         this.reader = reader;
         this.secretReader = secretReader;
@@ -43,10 +48,8 @@ public final class JLineScreen implements Screen {
         this.statusBar = supportsStatusLine(terminal) ? Status.getStatus(terminal, true) : null;
         // Widgets run under the reader's lock: the safe way to touch a readLine in progress from another thread.
         reader.getWidgets().put(SET_PROMPT_WIDGET, () -> {
-            if (reader instanceof LineReaderImpl impl) {
-                impl.setPrompt(nextPrompt);
-                impl.redisplay();
-            }
+            reader.setPrompt(nextPrompt);
+            reader.redisplay();
             return true;
         });
     }
@@ -82,22 +85,14 @@ public final class JLineScreen implements Screen {
 
     /** A screen on the given terminal (tests pass one over plain streams). */
     static JLineScreen open(Terminal terminal, Path historyFile, KnownNames names) {
-        Completer completer = new ChatCompleter(names::rooms, names::users);
-        LineReader reader = LineReaderBuilder.builder()
-                .terminal(terminal)
-                .appName("raftchat")
-                .completer(completer)
-                .variable(LineReader.HISTORY_FILE, historyFile)
-                .variable(LineReader.HISTORY_SIZE, 1000)
-                // Lines are shown as the server stores them; the typed copy would be a second one.
-                .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
-                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-                .build();
-        LineReader secretReader = LineReaderBuilder.builder()
-                .terminal(terminal)
-                .appName("raftchat")
-                .variable(LineReader.DISABLE_HISTORY, true)
-                .build();
+        SharedLockReader reader = new SharedLockReader(terminal,
+                Map.of(LineReader.HISTORY_FILE, historyFile, LineReader.HISTORY_SIZE, 1000));
+        reader.setCompleter(new ChatCompleter(names::rooms, names::users));
+        // Lines are shown as the server stores them; the typed copy would be a second one.
+        reader.option(LineReader.Option.ERASE_LINE_ON_FINISH, true);
+        reader.option(LineReader.Option.HISTORY_IGNORE_DUPS, true);
+        // Only the login asks with it, before there is a status line or anything printed from elsewhere.
+        LineReader secretReader = new SharedLockReader(terminal, Map.of(LineReader.DISABLE_HISTORY, true));
         return new JLineScreen(terminal, reader, secretReader);
     }
 
@@ -134,10 +129,12 @@ public final class JLineScreen implements Screen {
 
     @Override
     public synchronized void mention(String line) {
-        reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)));
-        // BEL itself rather than the terminfo capability: every terminal rings (or flashes) on it, dumb ones too.
-        terminal.writer().write(BEL);
-        terminal.writer().flush();
+        reader.whileDrawingIsMine(() -> {
+            reader.printAbove(new AttributedString(line, AttributedStyle.BOLD.foreground(AttributedStyle.YELLOW)));
+            // BEL itself rather than the terminfo capability: every terminal rings (or flashes) on it, dumb ones too.
+            terminal.writer().write(BEL);
+            terminal.writer().flush();
+        });
     }
 
     @Override
@@ -159,7 +156,9 @@ public final class JLineScreen implements Screen {
         }
         lastStatus = text;
         if (statusBar != null && terminal.getHeight() > 1) {
-            statusBar.update(List.of(new AttributedString(text, AttributedStyle.INVERSE)));
+            // The reader redraws this bar too (on every key): drawn from here at the same time, the two would
+            // interleave their cursor moves and a line printed next would land on the status row.
+            reader.whileDrawingIsMine(() -> statusBar.update(List.of(new AttributedString(text, AttributedStyle.INVERSE))));
         } else {
             reader.printAbove("* " + text);
         }
@@ -173,12 +172,35 @@ public final class JLineScreen implements Screen {
             // Losing the input history is not worth failing the exit over.
         }
         if (statusBar != null) {
-            statusBar.close();
+            reader.whileDrawingIsMine(statusBar::close);
         }
         try {
             terminal.close();
         } catch (IOException e) {
             // The process is leaving anyway.
+        }
+    }
+
+    /**
+     * JLine's reader, built as {@code LineReaderBuilder} would build it, that lends its drawing lock:
+     * it holds that lock whenever it draws (and draws the status bar as part of that), so whoever
+     * draws from another thread while holding it cannot interleave with it.
+     */
+    static final class SharedLockReader extends LineReaderImpl {
+
+        SharedLockReader(Terminal terminal, Map<String, Object> variables) {
+            super(terminal, "raftchat", new HashMap<>(variables));
+            setHistory(new DefaultHistory());
+        }
+
+        /** Runs {@code drawing} while the reader does not draw (it waits for a key being drawn). */
+        void whileDrawingIsMine(Runnable drawing) {
+            lock.lock();
+            try {
+                drawing.run();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

@@ -91,6 +91,71 @@ class JLineScreenTest {
         keyboard.close();
     }
 
+    @Test
+    void theStatusLineWaitsWhileTheInputLineIsBeingDrawn() throws Exception {
+        // Goal: InteractiveChatIT lost a message line now and then: JLine draws the status bar itself while it
+        // redraws the input line, and the status ticker drew it at the same time from its own thread, so their
+        // cursor moves interleaved, a message line landed on the status row and the next status update wrote
+        // over it. A status change must wait while the reader is drawing. Here the reader is held in the middle
+        // of drawing a typed key (in its flush, with its lock held) while another thread changes the status.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        ByteArrayOutputStream display = new ByteArrayOutputStream();
+        HeldTerminal terminal = new HeldTerminal(new java.io.PipedInputStream(keyboard), display);
+        terminal.setSize(new org.jline.terminal.Size(100, 24));
+        assertThat(JLineScreen.supportsStatusLine(terminal)).isTrue();
+        JLineScreen screen = JLineScreen.open(terminal, dir.resolve("history"), new KnownNames());
+        screen.status("status one");
+        Thread reader = new Thread(() -> screen.readLine("#lobby> "), "reader");
+        reader.setDaemon(true);
+        reader.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> shown(display).contains("#lobby> "));
+
+        terminal.holdNextFlushOf(reader);
+        keyboard.write('x');
+        keyboard.flush();
+        assertThat(terminal.held.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the reader drew the typed key").isTrue();
+        Thread ticker = new Thread(() -> screen.status("status two: connected to n3"), "ticker");
+        ticker.setDaemon(true);
+        ticker.start();
+        ticker.join(1000);
+        assertThat(shown(display)).as("a status drawn while the reader draws").doesNotContain("connected to n3");
+
+        terminal.release.countDown();
+        ticker.join(5000);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> shown(display).contains("connected to n3"));
+        screen.close();
+        keyboard.close();
+    }
+
+    /** An xterm over plain streams whose next flush from one thread waits until the test releases it. */
+    private static final class HeldTerminal extends org.jline.terminal.impl.ExternalTerminal {
+        final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private volatile Thread holdThread;
+
+        HeldTerminal(java.io.InputStream keyboard, java.io.OutputStream display) throws java.io.IOException {
+            super("test", "xterm-256color", keyboard, display, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        void holdNextFlushOf(Thread thread) {
+            holdThread = thread;
+        }
+
+        @Override
+        public void flush() {
+            if (Thread.currentThread() == holdThread) {
+                holdThread = null;
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.flush();
+        }
+    }
+
     private static String shown(ByteArrayOutputStream display) {
         synchronized (display) {
             return display.toString(java.nio.charset.StandardCharsets.UTF_8);
