@@ -33,7 +33,8 @@ public final class ClusterConfigLoader {
     private static final Set<String> SESSION_FIELDS = Set.of("idleTimeoutSecs", "maxLifetimeSecs", "maxPerUser");
     private static final Set<String> TLS_FIELDS = Set.of("certChain", "privateKey", "clientCa", "caCert");
     private static final Set<String> RAFT_FIELDS = Set.of(
-            "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry");
+            "applyBatch", "maxAppendBufferBytes", "maxEntriesPerRpc", "maxInflightRpcs", "replicatorPipeline", "readMode", "maxCommandsPerEntry",
+            "groupLingerMs");
     private static final Set<String> NODE_FIELDS = Set.of("id", "host", "raftPort", "apiPort", "metricsPort", "dataDir");
     private static final Set<String> LIMIT_FIELDS = Set.of(
             "maxMessageBytes", "maxNameLength", "maxIdempotencyKeyLength", "maxHistoryPage", "defaultHistoryPage",
@@ -249,7 +250,8 @@ public final class ClusterConfigLoader {
                 integer(node, "maxInflightRpcs", at, d.maxInflightRpcs(), 1, 65_536),
                 pipeline == null ? d.replicatorPipeline() : pipeline.asBoolean(),
                 readMode(node.get("readMode"), d.readMode()),
-                integer(node, "maxCommandsPerEntry", at, d.maxCommandsPerEntry(), 1, 1024));
+                integer(node, "maxCommandsPerEntry", at, d.maxCommandsPerEntry(), 1, 1024),
+                integer(node, "groupLingerMs", at, d.groupLingerMs(), 0, 1000));
     }
 
     private static ReadMode readMode(JsonNode value, ReadMode defaultMode) {

@@ -73,6 +73,17 @@ public final class Defaults {
      * this many are out wait and go together in the next entry (see Proposer).
      */
     public static final int RAFT_MAX_ENTRIES_IN_FLIGHT = 2;
+    /**
+     * Under concurrent load, the least time between two grouped entries unless one is full (a lone
+     * write on an idle leader never waits). Each entry costs CPU on every replica whatever it
+     * carries; see Proposer and docs/performance.md for the figures behind the value.
+     */
+    public static final int RAFT_GROUP_LINGER_MS = 10;
+    /**
+     * Under the linger, a group goes out once no write has arrived for this long: a closed-loop
+     * burst is over, and waiting longer would only add latency.
+     */
+    public static final Duration RAFT_GROUP_QUIET = Duration.ofMillis(1);
     /** Encoded commands in one grouped entry at most (64 messages of 4 KiB). */
     public static final int RAFT_MAX_BYTES_PER_ENTRY = 256 * 1024;
 

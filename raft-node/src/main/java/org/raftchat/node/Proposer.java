@@ -36,10 +36,17 @@ import org.raftchat.statemachine.ApplyResult;
  *
  * <p>At most {@code maxEntriesInFlight} entries are between {@code node.apply} and their outcome at
  * a time; commands that arrive while that window is full wait and go out together when an entry
- * finishes. A command that finds the window open goes out at once (no added latency at low load);
- * at a steady rate each entry then carries what arrived during the previous one's round trip, so
- * the per-entry cost (RPCs, fsyncs, apply callbacks on every replica) is paid once per group. An
- * entry whose outcome never arrives gives its place back at the proposal timeout.
+ * finishes. An entry whose outcome never arrives gives its place back at the proposal timeout.
+ *
+ * <p>Under concurrent load a group also waits until {@code groupLinger} has passed since the previous
+ * entry went out, unless it is full or no command has arrived for {@code groupQuiet}. Each entry
+ * costs 1.5-3 ms of CPU over three nodes on a 2-core machine (AppendEntries RPCs, an fsync on every
+ * replica, an apply callback each) whatever it carries; at 2,000 writes/s, entries of 6 commands
+ * spent more CPU on entries than on messages and queued the machine (docs/performance.md). The quiet
+ * rule ends the wait once a burst is over (closed-loop clients answered by the last entry have all
+ * written again), so only a steady stream of writes waits the whole linger. A lone command on an idle
+ * leader never waits: nothing is in flight and nothing else is queued, so closed-loop and low-rate
+ * latency stay one round trip.
  *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
  * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
@@ -55,13 +62,23 @@ final class Proposer {
     private final int maxCommandsPerEntry;
     private final int maxBytesPerEntry;
     private final int maxEntriesInFlight;
+    private final long groupLingerNanos;
+    private final long groupQuietNanos;
     private final Executor submitter;
+    private final ScheduledExecutorService timer;
     private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean submitting = new AtomicBoolean();
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
     /** Entries handed to SOFAJRaft whose outcome is not known yet, oldest first. */
     private final Queue<Entry> entriesInFlight = new ConcurrentLinkedQueue<>();
     private final AtomicInteger openEntries = new AtomicInteger();
+    /** Commands in {@link #queued}; ConcurrentLinkedQueue.size() walks the whole queue. */
+    private final AtomicInteger queuedCount = new AtomicInteger();
+    /** When the last entry was handed to SOFAJRaft (System.nanoTime); written by the submitter only. */
+    private volatile long lastSubmitNanos = System.nanoTime();
+    /** When the last command arrived (System.nanoTime). */
+    private volatile long lastArrivalNanos = System.nanoTime();
+    private final AtomicBoolean wakeUpScheduled = new AtomicBoolean();
     private final NodeMetrics metrics;
 
     Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Settings settings,
@@ -76,7 +93,10 @@ final class Proposer {
         if (maxEntriesInFlight <= 0) {
             throw new IllegalArgumentException("maxEntriesInFlight must be > 0, got " + maxEntriesInFlight);
         }
+        this.groupLingerNanos = settings.groupLinger().toNanos();
+        this.groupQuietNanos = Math.min(settings.groupQuiet().toNanos(), groupLingerNanos);
         this.submitter = submitter;
+        this.timer = timer;
         this.metrics = metrics;
         long sweepMs = settings.timeoutSweep().toMillis();
         // Runs until the node shuts the timer down.
@@ -89,9 +109,11 @@ final class Proposer {
      * @param maxCommandsPerEntry  commands grouped into one log entry at most; 1 turns grouping off
      * @param maxBytesPerEntry     encoded commands in one entry at most (a bigger single command still goes alone)
      * @param maxEntriesInFlight   entries proposed and not yet answered at most; later commands wait and are grouped
+     * @param groupLinger          under concurrent load, the least time between two entries unless one is full
+     * @param groupQuiet           ... or unless no command has arrived for this long (the burst is over)
      */
     record Settings(Duration proposalTimeout, Duration timeoutSweep, int maxCommandsPerEntry, int maxBytesPerEntry,
-                    int maxEntriesInFlight) {}
+                    int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet) {}
 
     CompletableFuture<ApplyResult> propose(Command.Builder command) {
         if (leaderTerm.getAsLong() < 0) {
@@ -102,7 +124,9 @@ final class Proposer {
         long startNanos = metrics.proposalStarted();
         pending.result().whenComplete((result, error) -> metrics.proposalFinished(startNanos, error == null));
         inFlight.add(pending);
+        lastArrivalNanos = System.nanoTime();
         queued.add(pending);
+        queuedCount.incrementAndGet();
         scheduleSubmit();
         return pending.result();
     }
@@ -121,19 +145,58 @@ final class Proposer {
     /** Runs on the submitter thread until the queue is empty or the window is full, and no other run is needed. */
     private void submitQueued() {
         while (true) {
-            if (openEntries.get() < maxEntriesInFlight) {
+            if (mayGoOutNow()) {
                 List<Pending> group = nextGroup();
-                if (!group.isEmpty()) {
-                    submit(group);
-                    continue;
-                }
+                lastSubmitNanos = System.nanoTime();
+                submit(group);
+                continue;
             }
             submitting.set(false);
-            // A command queued (or an entry finished) after the checks above, but before the flag was
+            // A command queued (or an entry finished) after the check above, but before the flag was
             // cleared, found the flag still set and scheduled no run: look again, unless a new run has
-            // taken over. An entry that finishes later schedules its own run.
-            if (queued.isEmpty() || openEntries.get() >= maxEntriesInFlight || !submitting.compareAndSet(false, true)) {
+            // taken over. An entry that finishes later, or the linger's wake-up, schedules its own run.
+            if (!mayGoOutNow() || !submitting.compareAndSet(false, true)) {
                 return;
+            }
+        }
+    }
+
+    /** Whether a group may be proposed now; if only the linger holds it back, arranges a wake-up. */
+    private boolean mayGoOutNow() {
+        if (openEntries.get() >= maxEntriesInFlight || queued.isEmpty()) {
+            return false;
+        }
+        long lingerLeftNanos = lingerLeftNanos();
+        if (lingerLeftNanos <= 0) {
+            return true;
+        }
+        wakeUpIn(lingerLeftNanos);
+        return false;
+    }
+
+    /** How long the queued commands should still wait for company; 0 or less: send now. */
+    private long lingerLeftNanos() {
+        int waiting = queuedCount.get();
+        if (waiting >= maxCommandsPerEntry || (waiting == 1 && openEntries.get() == 0)) {
+            return 0;
+        }
+        // Wait for company only while it keeps coming: a closed-loop burst (clients answered by the
+        // last entry writing again) is over once it pauses, and waiting longer only adds latency.
+        long lingerEnd = lastSubmitNanos + groupLingerNanos;
+        long quietEnd = lastArrivalNanos + groupQuietNanos;
+        return Math.min(lingerEnd, quietEnd) - System.nanoTime();
+    }
+
+    private void wakeUpIn(long nanos) {
+        if (wakeUpScheduled.compareAndSet(false, true)) {
+            try {
+                timer.schedule(() -> {
+                    wakeUpScheduled.set(false);
+                    scheduleSubmit();
+                }, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                wakeUpScheduled.set(false);
+                failAll(drain(), GrpcErrors.shuttingDown());
             }
         }
     }
@@ -147,6 +210,7 @@ final class Proposer {
                 break;
             }
             group.add(queued.poll());
+            queuedCount.decrementAndGet();
             bytes += size;
         }
         return group;
@@ -215,6 +279,7 @@ final class Proposer {
     private List<Pending> drain() {
         List<Pending> all = new ArrayList<>();
         for (Pending next = queued.poll(); next != null; next = queued.poll()) {
+            queuedCount.decrementAndGet();
             all.add(next);
         }
         return all;

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,7 +132,8 @@ public final class RaftChatNode implements AutoCloseable {
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY,
-                        Defaults.RAFT_MAX_ENTRIES_IN_FLIGHT),
+                        Defaults.RAFT_MAX_ENTRIES_IN_FLIGHT, Duration.ofMillis(config.raft().groupLingerMs()),
+                        Defaults.RAFT_GROUP_QUIET),
                 proposalSubmitter, timer, metrics);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT, metrics);
         RequestValidator validator = new RequestValidator(config.limits());

@@ -39,8 +39,13 @@ class ProposerTest {
     }
 
     private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight) {
+        return proposer(proposalTimeout, maxEntriesInFlight, Duration.ZERO, Duration.ZERO);
+    }
+
+    private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet) {
         return new Proposer(node, () -> 1L, () -> null,
-                new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight),
+                new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight,
+                        groupLinger, groupQuiet),
                 Runnable::run, timer, new NodeMetrics());
     }
 
@@ -120,5 +125,54 @@ class ProposerTest {
         assertThat(appended).hasSize(2);
         answer(appended.get(1), new ApplyResult.UserRegistered("b"));
         assertThat(next).isCompletedWithValue(new ApplyResult.UserRegistered("b"));
+    }
+
+    @Test
+    void aLoneCommandOnAnIdleLeaderNeverLingers() {
+        // Goal: closed-loop and low-rate writes keep one round trip: the linger applies only under concurrency.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofHours(1));
+        proposer.propose(post("a"));
+        assertThat(appended).hasSize(1);
+        answer(appended.get(0), new ApplyResult.UserRegistered("a"));
+        proposer.propose(post("b"));
+        assertThat(appended).as("idle again: the next lone command goes out at once too").hasSize(2);
+    }
+
+    @Test
+    void underConcurrencyAGroupWaitsForTheLingerUnlessItIsFull() throws Exception {
+        // Goal: with an entry in flight and room in the window, queued commands wait for company
+        // (fewer, fuller entries); a full entry's worth goes out at once.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofHours(1));
+        proposer.propose(post("first"));
+        for (int i = 0; i < 63; i++) {
+            proposer.propose(post("q" + i));
+        }
+        assertThat(appended).as("63 queued, one in flight, window of 2: they wait").hasSize(1);
+        proposer.propose(post("q63"));
+        assertThat(appended).as("64 queued: a full entry goes out").hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(64);
+    }
+
+    @Test
+    void queuedCommandsGoOutWhenTheLingerHasPassed() throws Exception {
+        // Goal: the linger delays a group, never strands it: no answer arrives, yet the group leaves.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofMillis(50), Duration.ofHours(1));
+        proposer.propose(post("first"));
+        proposer.propose(post("b"));
+        proposer.propose(post("c"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+    }
+
+    @Test
+    void aPauseInArrivalsEndsTheLingerEarly() throws Exception {
+        // Goal: a closed-loop burst does not wait out the whole linger: once writes stop arriving for
+        // the quiet time, the group leaves (here long before the hour-long linger).
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofMillis(50));
+        proposer.propose(post("first"));
+        proposer.propose(post("b"));
+        proposer.propose(post("c"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(2);
     }
 }
