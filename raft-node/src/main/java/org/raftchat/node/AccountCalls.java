@@ -85,7 +85,7 @@ final class AccountCalls {
             if (result instanceof ApplyResult.UserRegistered registered) {
                 return RegisterResponse.newBuilder().setUsername(registered.username()).build();
             }
-            throw ChatGrpcService.unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -163,7 +163,7 @@ final class AccountCalls {
             if (result instanceof ApplyResult.SessionClosed) {
                 return LogoutResponse.getDefaultInstance();
             }
-            throw ChatGrpcService.unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -238,7 +238,7 @@ final class AccountCalls {
             if (result instanceof ApplyResult.PasswordChanged changed) {
                 return ChangePasswordResponse.newBuilder().setSessionsEnded(changed.sessionsEnded()).build();
             }
-            throw ChatGrpcService.unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -246,7 +246,7 @@ final class AccountCalls {
         if (result instanceof ApplyResult.SessionsEnded ended) {
             return ended.sessions();
         }
-        throw ChatGrpcService.unexpected(result);
+        throw GrpcErrors.unexpected(result);
     }
 
     CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {
@@ -258,7 +258,7 @@ final class AccountCalls {
             if (result instanceof ApplyResult.NicknameSet set) {
                 return SetNicknameResponse.newBuilder().setNickname(set.nickname()).build();
             }
-            throw ChatGrpcService.unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -268,7 +268,7 @@ final class AccountCalls {
      */
     private LoginResponse loggedIn(ApplyResult result, String secret) {
         if (!(result instanceof ApplyResult.SessionOpened opened)) {
-            throw ChatGrpcService.unexpected(result);
+            throw GrpcErrors.unexpected(result);
         }
         return LoginResponse.newBuilder()
                 .setToken(SessionTokens.issue(secret, stateMachine.appliedIndex()))

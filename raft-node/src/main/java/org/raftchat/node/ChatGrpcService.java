@@ -254,7 +254,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                     if (result instanceof ApplyResult.RoomCreated created) {
                         return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
                     }
-                    throw unexpected(result);
+                    throw GrpcErrors.unexpected(result);
                 });
             });
         });
@@ -323,7 +323,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         return DeleteRoomResponse.newBuilder().setRoom(deleted.room())
                                 .addAllMovedToMainHall(deleted.members()).build();
                     }
-                    throw unexpected(result);
+                    throw GrpcErrors.unexpected(result);
                 });
             });
         });
@@ -424,7 +424,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         if (result instanceof ApplyResult.ReadMarked marked) {
                             return MarkReadResponse.newBuilder().setReadSeq(marked.readSeq()).build();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     }));
         });
     }
@@ -447,7 +447,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         if (result instanceof ApplyResult.PresenceUpdated) {
                             return HeartbeatResponse.getDefaultInstance();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     });
         }));
     }
@@ -503,7 +503,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             if (result instanceof ApplyResult.FriendshipChanged changed) {
                 return FriendResponse.newBuilder().setFriend(changed.friend()).setFriends(changed.friends()).build();
             }
-            throw unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -597,7 +597,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         if (result instanceof ApplyResult.QueueAcked acked) {
                             return AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     }));
         });
     }
@@ -617,7 +617,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                             return NackQueueMessageResponse.newBuilder().setRoom(nacked.room()).setSeq(nacked.seq())
                                     .setDeadLettered(nacked.deadLettered()).build();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     }));
         });
     }
@@ -669,7 +669,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 return ConsumeResponse.newBuilder().setRoom(changed.room()).setConsuming(changed.consuming())
                         .setConsumerCount(changed.consumerCount()).build();
             }
-            throw unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -741,7 +741,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         if (result instanceof ApplyResult.AwaySet away) {
                             return SetAwayResponse.newBuilder().setMessage(away.message()).build();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     }));
         });
     }
@@ -778,7 +778,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                             return ModerationResponse.newBuilder().setRoom(s.room()).setUser(s.user()).setMember(s.member())
                                     .setInvited(s.invited()).setBanned(s.banned()).build();
                         }
-                        throw unexpected(result);
+                        throw GrpcErrors.unexpected(result);
                     }));
         });
     }
@@ -789,7 +789,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 return RoomSettingsResponse.newBuilder().setRoom(changed.room()).setDescription(changed.description())
                         .setInviteOnly(changed.inviteOnly()).build();
             }
-            throw unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -815,7 +815,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 return RoomMembershipResponse.newBuilder().setRoom(changed.room()).setMember(changed.member())
                         .setMemberCount(changed.memberCount()).build();
             }
-            throw unexpected(result);
+            throw GrpcErrors.unexpected(result);
         });
     }
 
@@ -861,15 +861,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         if (result instanceof ApplyResult.MessageStored stored) {
             return PostMessageResponse.newBuilder().setMessage(stored.message()).build();
         }
-        throw unexpected(result);
-    }
-
-    /** Rejections are answers with a status; any other result for a fresh proposal is a bug. */
-    static RuntimeException unexpected(ApplyResult result) {
-        if (result instanceof ApplyResult.Rejected rejected) {
-            return GrpcErrors.rejected(rejected);
-        }
-        return new IllegalStateException("unexpected apply result " + result);
+        throw GrpcErrors.unexpected(result);
     }
 
     /**
