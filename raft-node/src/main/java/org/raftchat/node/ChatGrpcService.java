@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raftchat.config.Limits;
-import org.raftchat.proto.v1.AddFriend;
 import org.raftchat.proto.v1.ChangePasswordRequest;
 import org.raftchat.proto.v1.ChangePasswordResponse;
 import org.raftchat.proto.v1.ListSessionsRequest;
@@ -30,27 +29,20 @@ import org.raftchat.proto.v1.ListFriendsRequest;
 import org.raftchat.proto.v1.ListFriendsResponse;
 import org.raftchat.proto.v1.ListOnlineRequest;
 import org.raftchat.proto.v1.ListOnlineResponse;
-import org.raftchat.proto.v1.RemoveFriend;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.ConversationRef;
-import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
-import org.raftchat.proto.v1.DeleteMessage;
 import org.raftchat.proto.v1.DeleteMessageRequest;
-import org.raftchat.proto.v1.DeleteRoom;
 import org.raftchat.proto.v1.DeleteRoomRequest;
 import org.raftchat.proto.v1.DeleteRoomResponse;
-import org.raftchat.proto.v1.EditMessage;
 import org.raftchat.proto.v1.EditMessageRequest;
 import org.raftchat.proto.v1.GetClusterInfoRequest;
 import org.raftchat.proto.v1.GetUnreadRequest;
 import org.raftchat.proto.v1.GetUnreadResponse;
-import org.raftchat.proto.v1.JoinRoom;
 import org.raftchat.proto.v1.JoinRoomRequest;
-import org.raftchat.proto.v1.LeaveRoom;
 import org.raftchat.proto.v1.LeaveRoomRequest;
 import org.raftchat.proto.v1.ListMembersRequest;
 import org.raftchat.proto.v1.ListMembersResponse;
@@ -60,40 +52,31 @@ import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.LoginResponse;
 import org.raftchat.proto.v1.LogoutRequest;
 import org.raftchat.proto.v1.LogoutResponse;
-import org.raftchat.proto.v1.MarkRead;
 import org.raftchat.proto.v1.MarkReadRequest;
 import org.raftchat.proto.v1.MarkReadResponse;
 import org.raftchat.proto.v1.PostMessageResponse;
-import org.raftchat.proto.v1.PostRoomMessage;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
-import org.raftchat.proto.v1.AckQueueMessage;
 import org.raftchat.proto.v1.AckQueueMessageRequest;
 import org.raftchat.proto.v1.AckQueueMessageResponse;
 import org.raftchat.proto.v1.ConsumeRequest;
 import org.raftchat.proto.v1.ConsumeResponse;
 import org.raftchat.proto.v1.GetQueueStatusRequest;
-import org.raftchat.proto.v1.NackQueueMessage;
 import org.raftchat.proto.v1.NackQueueMessageRequest;
 import org.raftchat.proto.v1.NackQueueMessageResponse;
 import org.raftchat.proto.v1.QueueDelivery;
-import org.raftchat.proto.v1.QueuePolicy;
 import org.raftchat.proto.v1.StreamQueueRequest;
 import org.raftchat.proto.v1.QueueStatus;
 import org.raftchat.proto.v1.ReceiveQueueRequest;
 import org.raftchat.proto.v1.ReceiveQueueResponse;
-import org.raftchat.proto.v1.StartConsuming;
-import org.raftchat.proto.v1.StopConsuming;
 import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.RoomMembershipResponse;
 import org.raftchat.proto.v1.RoomSummary;
-import org.raftchat.proto.v1.SendDirectMessage;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
 import org.raftchat.proto.v1.SetNicknameRequest;
 import org.raftchat.proto.v1.SetNicknameResponse;
-import org.raftchat.proto.v1.StampedLimits;
 import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
@@ -103,29 +86,24 @@ import org.raftchat.statemachine.RoomInfo;
 import org.raftchat.statemachine.SearchPage;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.AwayUser;
-import org.raftchat.proto.v1.BanFromRoom;
-import org.raftchat.proto.v1.InviteToRoom;
-import org.raftchat.proto.v1.KickFromRoom;
 import org.raftchat.proto.v1.ModerationRequest;
 import org.raftchat.proto.v1.ModerationResponse;
 import org.raftchat.proto.v1.RoomSettingsResponse;
 import org.raftchat.proto.v1.SearchHistoryRequest;
 import org.raftchat.proto.v1.SearchHistoryResponse;
-import org.raftchat.proto.v1.SetAway;
 import org.raftchat.proto.v1.SetAwayRequest;
 import org.raftchat.proto.v1.SetAwayResponse;
-import org.raftchat.proto.v1.SetRoomInviteOnly;
 import org.raftchat.proto.v1.SetRoomInviteOnlyRequest;
-import org.raftchat.proto.v1.SetRoomTopic;
 import org.raftchat.proto.v1.SetRoomTopicRequest;
-import org.raftchat.proto.v1.UnbanFromRoom;
 
 /**
- * The client API of one node. Every call but Register, Login and GetClusterInfo first resolves the
- * caller's session ({@link Authenticator}); the caller's name, never a request field, is the author,
- * owner or reader. Writes are validated, keyed as the caller's idempotency key for this request
- * ({@link IdempotencyStamp}), then proposed (leader only); reads wait for a ReadIndex
- * barrier and then read local state (any node); subscriptions are served from local state by the
+ * The client API of one node: a list of routes. Every call but Register, Login and GetClusterInfo
+ * first resolves the caller's session ({@link Authenticator}); the caller's name, never a request
+ * field, is the author, owner or reader. A write is one {@link WriteRoute} (all in {@link WriteRoutes})
+ * served by the one {@link WritePath}: validated, keyed as the caller's idempotency key for this
+ * request ({@link IdempotencyStamp}), proposed (leader only), its applied result turned into the
+ * answer. The writes that handle secrets are {@link AccountCalls}. Reads wait for a ReadIndex barrier
+ * and then read local state (any node); subscriptions are served from local state by the
  * {@link SubscriptionHub}.
  */
 final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
@@ -139,13 +117,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private final Authenticator authenticator;
     private final AccountCalls accounts;
     private final LeaderGate leaderGate;
-    /** Stamped into commands so apply enforces the leader's limits without reading config. */
-    private final StampedLimits stampedLimits;
-    private final IdempotencyStamp idempotency;
-    private final QueueRequests queueRequests;
-    /** Answers are sent from here, never from SOFAJRaft's FSM thread, which must keep applying. */
+    private final WriteRoutes routes;
+    private final WritePath writes;
+    /** Reads after a barrier run here, off SOFAJRaft's callback thread (writes are answered where they apply: see {@link #answer}). */
     private final Executor responseExecutor;
-
     private final HeardSessions heardSessions;
 
     ChatGrpcService(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
@@ -162,12 +137,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         this.authenticator = authenticator;
         this.accounts = accounts;
         this.leaderGate = leaderGate;
-        this.stampedLimits = StampedLimits.newBuilder()
-                .setMaxRoomsPerUser(limits.maxRoomsPerUser())
-                .setMaxMembersPerRoom(limits.maxMembersPerRoom())
-                .build();
-        this.idempotency = new IdempotencyStamp(limits.idempotencyWindowMs());
-        this.queueRequests = new QueueRequests(limits.maxNameLength());
+        this.routes = new WriteRoutes(validator, limits,
+                room -> stateMachine.room(room).map(RoomInfo::description).orElse(""));
+        this.writes = new WritePath(validator, new IdempotencyStamp(limits.idempotencyWindowMs()), leaderGate,
+                authenticator::caller, proposer::propose);
         this.responseExecutor = responseExecutor;
     }
 
@@ -185,14 +158,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void logout(LogoutRequest request, StreamObserver<LogoutResponse> out) {
-        String key = request.getIdempotencyKey();
-        answer(out, () -> asWriter(caller -> accounts.logout(validator.idempotencyKey(key), caller)));
+        write(routes.logout, request, out);
     }
 
     @Override
     public void setNickname(SetNicknameRequest request, StreamObserver<SetNicknameResponse> out) {
-        answer(out, () -> asWriter(caller ->
-                accounts.setNickname(request, validator.idempotencyKey(request.getIdempotencyKey()), caller)));
+        write(routes.setNickname, request, out);
     }
 
     // ---- sessions ----
@@ -211,18 +182,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void revokeSession(RevokeSessionRequest request, StreamObserver<RevokeSessionResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            return asWriter(caller -> accounts.revokeSession(request, key, caller));
-        });
+        write(routes.revokeSession, request, out);
     }
 
     @Override
     public void logoutAll(LogoutAllRequest request, StreamObserver<LogoutAllResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            return asWriter(caller -> accounts.logoutAll(request, key, caller));
-        });
+        write(routes.logoutAll, request, out);
     }
 
     @Override
@@ -237,27 +202,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void createRoom(CreateRoomRequest request, StreamObserver<CreateRoomResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            String description = validator.description(request.getDescription());
-            QueuePolicy policy = queueRequests.createRoomPolicy(room, request.getQueue(), request.getQueuePolicy());
-            return asWriter(caller -> {
-                CreateRoom.Builder body = CreateRoom.newBuilder().setRoom(room).setCreator(caller.username())
-                        .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue())
-                        .setInviteOnly(request.getInviteOnly());
-                Command.Builder command = idempotency.keyed(Command.newBuilder()
-                        .setCreateRoom(request.getQueue() ? body.setQueuePolicy(policy) : body),
-                        caller.username(), key, room, description, request.getQueue(), request.getQueuePolicy(),
-                        request.getInviteOnly());
-                return proposer.propose(command).thenApply(result -> {
-                    if (result instanceof ApplyResult.RoomCreated created) {
-                        return CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build();
-                    }
-                    throw GrpcErrors.unexpected(result);
-                });
-            });
-        });
+        write(routes.createRoom, request, out);
     }
 
     @Override
@@ -273,26 +218,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void joinRoom(JoinRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeMembership(idempotency.keyed(Command.newBuilder()
-                    .setJoinRoom(JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits)),
-                    caller.username(), key, room))
-                    // The topic as the leader has it now, read after the join applied: what the new member sees first.
-                    .thenApply(joined -> joined.toBuilder().setDescription(
-                            stateMachine.room(room).map(RoomInfo::description).orElse("")).build()));
-        });
+        write(routes.joinRoom, request, out);
     }
 
     @Override
     public void leaveRoom(LeaveRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeMembership(idempotency.keyed(Command.newBuilder()
-                    .setLeaveRoom(LeaveRoom.newBuilder().setRoom(room).setUser(caller.username())), caller.username(), key, room)));
-        });
+        write(routes.leaveRoom, request, out);
     }
 
     @Override
@@ -312,53 +243,19 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void deleteRoom(DeleteRoomRequest request, StreamObserver<DeleteRoomResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> {
-                Command.Builder command = idempotency.keyed(Command.newBuilder()
-                        .setDeleteRoom(DeleteRoom.newBuilder().setRoom(room).setUser(caller.username())), caller.username(), key, room);
-                return proposer.propose(command).thenApply(result -> {
-                    if (result instanceof ApplyResult.RoomDeleted deleted) {
-                        return DeleteRoomResponse.newBuilder().setRoom(deleted.room())
-                                .addAllMovedToMainHall(deleted.members()).build();
-                    }
-                    throw GrpcErrors.unexpected(result);
-                });
-            });
-        });
+        write(routes.deleteRoom, request, out);
     }
 
     // ---- messages ----
 
     @Override
     public void postRoomMessage(PostRoomMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            String text = validator.text(request.getText());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setPostRoomMessage(PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)),
-                    caller.username(), key, room, text))
-                    .thenApply(ChatGrpcService::messageStored));
-        });
+        write(routes.postRoomMessage, request, out);
     }
 
     @Override
     public void sendDirectMessage(SendDirectMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String recipient = validator.name("recipient", request.getRecipient());
-            String text = validator.text(request.getText());
-            return asWriter(caller -> {
-                validator.directPair(caller.username(), recipient);
-                return proposer.propose(idempotency.keyed(Command.newBuilder()
-                        .setSendDirectMessage(SendDirectMessage.newBuilder()
-                                .setSender(caller.username()).setRecipient(recipient).setText(text)),
-                        caller.username(), key, recipient, text))
-                        .thenApply(ChatGrpcService::messageStored);
-            });
-        });
+        write(routes.sendDirectMessage, request, out);
     }
 
     @Override
@@ -413,20 +310,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            ConversationRef conversation = validator.conversation(request.getConversation());
-            long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setMarkRead(MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)),
-                    caller.username(), key, conversation, seq))
-                    .thenApply(result -> {
-                        if (result instanceof ApplyResult.ReadMarked marked) {
-                            return MarkReadResponse.newBuilder().setReadSeq(marked.readSeq()).build();
-                        }
-                        throw GrpcErrors.unexpected(result);
-                    }));
-        });
+        write(routes.markRead, request, out);
     }
 
     // ---- presence and friends ----
@@ -444,10 +328,8 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             return proposer.propose(Command.newBuilder().setHeartbeat(
                             Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
                     .thenApply(result -> {
-                        if (result instanceof ApplyResult.PresenceUpdated) {
-                            return HeartbeatResponse.getDefaultInstance();
-                        }
-                        throw GrpcErrors.unexpected(result);
+                        WriteRoute.expect(result, ApplyResult.PresenceUpdated.class);
+                        return HeartbeatResponse.getDefaultInstance();
                     });
         }));
     }
@@ -465,25 +347,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void addFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String friend = validator.name("friend", request.getFriend());
-            return asWriter(caller -> {
-                validator.directPair(caller.username(), friend);
-                return proposeFriendship(idempotency.keyed(Command.newBuilder()
-                        .setAddFriend(AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)), caller.username(), key, friend));
-            });
-        });
+        write(routes.addFriend, request, out);
     }
 
     @Override
     public void removeFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String friend = validator.name("friend", request.getFriend());
-            return asWriter(caller -> proposeFriendship(idempotency.keyed(Command.newBuilder()
-                    .setRemoveFriend(RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend)), caller.username(), key, friend)));
-        });
+        write(routes.removeFriend, request, out);
     }
 
     @Override
@@ -498,42 +367,16 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         })));
     }
 
-    private CompletableFuture<FriendResponse> proposeFriendship(Command.Builder command) {
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.FriendshipChanged changed) {
-                return FriendResponse.newBuilder().setFriend(changed.friend()).setFriends(changed.friends()).build();
-            }
-            throw GrpcErrors.unexpected(result);
-        });
-    }
-
     // ---- edits and deletes ----
 
     @Override
     public void editMessage(EditMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            ConversationRef conversation = validator.conversation(request.getConversation());
-            long seq = validator.sequence("seq", request.getSeq());
-            String text = validator.text(request.getText());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setEditMessage(EditMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
-                            .setSeq(seq).setText(text)), caller.username(), key, conversation, seq, text))
-                    .thenApply(ChatGrpcService::messageStored));
-        });
+        write(routes.editMessage, request, out);
     }
 
     @Override
     public void deleteMessage(DeleteMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            ConversationRef conversation = validator.conversation(request.getConversation());
-            long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setDeleteMessage(DeleteMessage.newBuilder().setUser(caller.username()).setConversation(conversation)
-                            .setSeq(seq)), caller.username(), key, conversation, seq))
-                    .thenApply(ChatGrpcService::messageStored));
-        });
+        write(routes.deleteMessage, request, out);
     }
 
     @Override
@@ -546,26 +389,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void startConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            int prefetch = QueueRequests.prefetch(request.getPrefetch());
-            return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
-                    .setStartConsuming(StartConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))
-                            .setPrefetch(prefetch)),
-                    caller.username(), key, room, caller.tokenSha256(), prefetch)));
-        });
+        write(routes.startConsuming, request, out);
     }
 
     @Override
     public void stopConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeConsumption(idempotency.keyed(Command.newBuilder()
-                    .setStopConsuming(StopConsuming.newBuilder().setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
-                    caller.username(), key, room, caller.tokenSha256())));
-        });
+        write(routes.stopConsuming, request, out);
     }
 
     @Override
@@ -585,41 +414,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void ackQueueMessage(AckQueueMessageRequest request, StreamObserver<AckQueueMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setAckQueueMessage(AckQueueMessage.newBuilder().setRoom(room)
-                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
-                    caller.username(), key, room, seq, caller.tokenSha256()))
-                    .thenApply(result -> {
-                        if (result instanceof ApplyResult.QueueAcked acked) {
-                            return AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build();
-                        }
-                        throw GrpcErrors.unexpected(result);
-                    }));
-        });
+        write(routes.ackQueueMessage, request, out);
     }
 
     @Override
     public void nackQueueMessage(NackQueueMessageRequest request, StreamObserver<NackQueueMessageResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            long seq = validator.sequence("seq", request.getSeq());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setNackQueueMessage(NackQueueMessage.newBuilder().setRoom(room)
-                            .setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
-                    caller.username(), key, room, seq, caller.tokenSha256()))
-                    .thenApply(result -> {
-                        if (result instanceof ApplyResult.QueueNacked nacked) {
-                            return NackQueueMessageResponse.newBuilder().setRoom(nacked.room()).setSeq(nacked.seq())
-                                    .setDeadLettered(nacked.deadLettered()).build();
-                        }
-                        throw GrpcErrors.unexpected(result);
-                    }));
-        });
+        write(routes.nackQueueMessage, request, out);
     }
 
     /** Like subscribe: checked after a read barrier, so a follower that lags still knows the caller consumes. */
@@ -663,16 +463,6 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         });
     }
 
-    private CompletableFuture<ConsumeResponse> proposeConsumption(Command.Builder command) {
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.ConsumptionChanged changed) {
-                return ConsumeResponse.newBuilder().setRoom(changed.room()).setConsuming(changed.consuming())
-                        .setConsumerCount(changed.consumerCount()).build();
-            }
-            throw GrpcErrors.unexpected(result);
-        });
-    }
-
     /** The caller must be a member of the room, and the room a work queue; returns its status. */
     private QueueStatus requireQueue(String room, Caller caller) {
         requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
@@ -684,66 +474,37 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void setRoomTopic(SetRoomTopicRequest request, StreamObserver<RoomSettingsResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            String topic = validator.topic(request.getTopic());
-            return asWriter(caller -> proposeSettings(idempotency.keyed(Command.newBuilder().setSetRoomTopic(
-                    SetRoomTopic.newBuilder().setRoom(room).setUser(caller.username()).setTopic(topic)),
-                    caller.username(), key, room, topic)));
-        });
+        write(routes.setRoomTopic, request, out);
     }
 
     @Override
     public void setRoomInviteOnly(SetRoomInviteOnlyRequest request, StreamObserver<RoomSettingsResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            return asWriter(caller -> proposeSettings(idempotency.keyed(Command.newBuilder().setSetRoomInviteOnly(
-                    SetRoomInviteOnly.newBuilder().setRoom(room).setUser(caller.username()).setInviteOnly(request.getInviteOnly())),
-                    caller.username(), key, room, request.getInviteOnly())));
-        });
+        write(routes.setRoomInviteOnly, request, out);
     }
 
     @Override
     public void inviteToRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        moderate(request, out, (room, owner, target) -> Command.newBuilder()
-                .setInviteToRoom(InviteToRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+        write(routes.inviteToRoom, request, out);
     }
 
     @Override
     public void kickFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        moderate(request, out, (room, owner, target) -> Command.newBuilder()
-                .setKickFromRoom(KickFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+        write(routes.kickFromRoom, request, out);
     }
 
     @Override
     public void banFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        moderate(request, out, (room, owner, target) -> Command.newBuilder()
-                .setBanFromRoom(BanFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+        write(routes.banFromRoom, request, out);
     }
 
     @Override
     public void unbanFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        moderate(request, out, (room, owner, target) -> Command.newBuilder()
-                .setUnbanFromRoom(UnbanFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
+        write(routes.unbanFromRoom, request, out);
     }
 
     @Override
     public void setAway(SetAwayRequest request, StreamObserver<SetAwayResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String message = validator.awayMessage(request.getMessage());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(Command.newBuilder()
-                    .setSetAway(SetAway.newBuilder().setUsername(caller.username()).setMessage(message)),
-                    caller.username(), key, message))
-                    .thenApply(result -> {
-                        if (result instanceof ApplyResult.AwaySet away) {
-                            return SetAwayResponse.newBuilder().setMessage(away.message()).build();
-                        }
-                        throw GrpcErrors.unexpected(result);
-                    }));
-        });
+        write(routes.setAway, request, out);
     }
 
     @Override
@@ -762,37 +523,6 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         });
     }
 
-    private interface ModerationCommand {
-        Command.Builder build(String room, String owner, String target);
-    }
-
-    private void moderate(ModerationRequest request, StreamObserver<ModerationResponse> out, ModerationCommand command) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            String room = validator.name("room", request.getRoom());
-            String target = validator.name("user", request.getUser());
-            return asWriter(caller -> proposer.propose(idempotency.keyed(command.build(room, caller.username(), target),
-                    caller.username(), key, room, target))
-                    .thenApply(result -> {
-                        if (result instanceof ApplyResult.StandingChanged s) {
-                            return ModerationResponse.newBuilder().setRoom(s.room()).setUser(s.user()).setMember(s.member())
-                                    .setInvited(s.invited()).setBanned(s.banned()).build();
-                        }
-                        throw GrpcErrors.unexpected(result);
-                    }));
-        });
-    }
-
-    private CompletableFuture<RoomSettingsResponse> proposeSettings(Command.Builder command) {
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.RoomSettingsChanged changed) {
-                return RoomSettingsResponse.newBuilder().setRoom(changed.room()).setDescription(changed.description())
-                        .setInviteOnly(changed.inviteOnly()).build();
-            }
-            throw GrpcErrors.unexpected(result);
-        });
-    }
-
     /** An invite-only room's description is for its members; others see only that it exists. */
     private String visibleDescription(RoomInfo room, Caller caller) {
         return !room.inviteOnly() || stateMachine.isMember(room.name(), caller.username()) ? room.description() : "";
@@ -807,16 +537,6 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         if (refused != null) {
             throw refused;
         }
-    }
-
-    private CompletableFuture<RoomMembershipResponse> proposeMembership(Command.Builder command) {
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.MembershipChanged changed) {
-                return RoomMembershipResponse.newBuilder().setRoom(changed.room()).setMember(changed.member())
-                        .setMemberCount(changed.memberCount()).build();
-            }
-            throw GrpcErrors.unexpected(result);
-        });
     }
 
     /**
@@ -857,17 +577,17 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         };
     }
 
-    private static PostMessageResponse messageStored(ApplyResult result) {
-        if (result instanceof ApplyResult.MessageStored stored) {
-            return PostMessageResponse.newBuilder().setMessage(stored.message()).build();
-        }
-        throw GrpcErrors.unexpected(result);
+    /** Serves a write the one way every write goes ({@link WritePath}), as its route says. */
+    private <Q, R extends ApplyResult, A> void write(WriteRoute<Q, R, A> route, Q request, StreamObserver<A> out) {
+        answer(out, () -> writes.write(route, request));
     }
 
     /**
      * Runs a call: validation errors answer at once, everything else when the future completes, on
-     * the thread that completes it (the apply thread for writes, the read executor for reads):
-     * serializing one response there is cheaper than waking another thread to do it.
+     * the thread that completes it: for a write that is SOFAJRaft's FSM thread, which completes the
+     * proposal after applying its entry (when it failed: SOFAJRaft's thread, the proposer's timeout
+     * sweep, or the call's own); for a read, the response executor. Serializing one response on the apply thread is cheaper than
+     * waking another thread to do it.
      */
     private <T> void answer(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result;
