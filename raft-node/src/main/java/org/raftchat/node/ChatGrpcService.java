@@ -1,7 +1,6 @@
 package org.raftchat.node;
 
 import com.google.protobuf.ByteString;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +16,7 @@ import org.raftchat.proto.v1.LogoutAllRequest;
 import org.raftchat.proto.v1.LogoutAllResponse;
 import org.raftchat.proto.v1.RevokeSessionRequest;
 import org.raftchat.proto.v1.RevokeSessionResponse;
-import org.raftchat.proto.v1.SessionSummary;
 import org.raftchat.proto.v1.ChatMessage;
-import org.raftchat.proto.v1.Friend;
 import org.raftchat.proto.v1.FriendRequest;
 import org.raftchat.proto.v1.FriendResponse;
 import org.raftchat.proto.v1.Heartbeat;
@@ -73,19 +70,13 @@ import org.raftchat.proto.v1.ReceiveQueueResponse;
 import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.RegisterResponse;
 import org.raftchat.proto.v1.RoomMembershipResponse;
-import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.SendDirectMessageRequest;
 import org.raftchat.proto.v1.SetNicknameRequest;
 import org.raftchat.proto.v1.SetNicknameResponse;
 import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
-import org.raftchat.statemachine.HistoryPage;
-import org.raftchat.statemachine.HistoryQuery;
 import org.raftchat.statemachine.RoomInfo;
-import org.raftchat.statemachine.SearchPage;
-import org.raftchat.config.Defaults;
-import org.raftchat.proto.v1.AwayUser;
 import org.raftchat.proto.v1.ModerationRequest;
 import org.raftchat.proto.v1.ModerationResponse;
 import org.raftchat.proto.v1.RoomSettingsResponse;
@@ -97,14 +88,14 @@ import org.raftchat.proto.v1.SetRoomInviteOnlyRequest;
 import org.raftchat.proto.v1.SetRoomTopicRequest;
 
 /**
- * The client API of one node: a list of routes. Every call but Register, Login and GetClusterInfo
+ * The client API of one node: a list of writeRoutes. Every call but Register, Login and GetClusterInfo
  * first resolves the caller's session ({@link Authenticator}); the caller's name, never a request
  * field, is the author, owner or reader. A write is one {@link WriteRoute} (all in {@link WriteRoutes})
  * served by the one {@link WritePath}: validated, keyed as the caller's idempotency key for this
  * request ({@link IdempotencyStamp}), proposed (leader only), its applied result turned into the
- * answer. The writes that handle secrets are {@link AccountCalls}. Reads wait for a ReadIndex barrier
- * and then read local state (any node); subscriptions are served from local state by the
- * {@link SubscriptionHub}.
+ * answer. The writes that handle secrets are {@link AccountCalls}. A read is a {@link ReadRoutes}
+ * method served by the one {@link ReadPath}: it waits for a ReadIndex barrier and then reads local
+ * state (any node). Subscriptions are served from local state by the {@link SubscriptionHub}.
  */
 final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
@@ -117,9 +108,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private final Authenticator authenticator;
     private final AccountCalls accounts;
     private final LeaderGate leaderGate;
-    private final WriteRoutes routes;
-    private final WritePath writes;
-    /** Reads after a barrier run here, off SOFAJRaft's callback thread (writes are answered where they apply: see {@link #answer}). */
+    private final WriteRoutes writeRoutes;
+    private final WritePath writePath;
+    private final ReadRoutes readRoutes;
+    private final ReadPath readPath;
+    /** Reads and subscription checks run here after their barrier, off SOFAJRaft's callback thread (see {@link #answer}). */
     private final Executor responseExecutor;
     private final HeardSessions heardSessions;
 
@@ -137,10 +130,13 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         this.authenticator = authenticator;
         this.accounts = accounts;
         this.leaderGate = leaderGate;
-        this.routes = new WriteRoutes(validator, limits,
+        this.writeRoutes = new WriteRoutes(validator, limits,
                 room -> stateMachine.room(room).map(RoomInfo::description).orElse(""));
-        this.writes = new WritePath(validator, new IdempotencyStamp(limits.idempotencyWindowMs()), leaderGate,
+        this.writePath = new WritePath(validator, new IdempotencyStamp(limits.idempotencyWindowMs()), leaderGate,
                 authenticator::caller, proposer::propose);
+        this.readRoutes = new ReadRoutes(validator, stateMachine);
+        this.readPath = new ReadPath(authenticator::caller, reads, token -> stateMachine.session(token).isPresent(),
+                responseExecutor);
         this.responseExecutor = responseExecutor;
     }
 
@@ -158,36 +154,29 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void logout(LogoutRequest request, StreamObserver<LogoutResponse> out) {
-        write(routes.logout, request, out);
+        write(writeRoutes.logout, request, out);
     }
 
     @Override
     public void setNickname(SetNicknameRequest request, StreamObserver<SetNicknameResponse> out) {
-        write(routes.setNickname, request, out);
+        write(writeRoutes.setNickname, request, out);
     }
 
     // ---- sessions ----
 
     @Override
     public void listSessions(ListSessionsRequest request, StreamObserver<ListSessionsResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
-            ListSessionsResponse.Builder response = ListSessionsResponse.newBuilder();
-            stateMachine.sessions(caller.username(), caller.tokenSha256()).forEach(s -> response.addSessions(
-                    SessionSummary.newBuilder().setId(s.id()).setDeviceId(s.deviceId()).setCreatedAtMs(s.createdAtMs())
-                            .setLastActiveMs(s.lastActiveMs()).setIdleExpiresAtMs(s.idleExpiresAtMs())
-                            .setExpiresAtMs(s.expiresAtMs()).setOnline(s.online()).setCurrent(s.current())));
-            return response.build();
-        })));
+        read(out, () -> readRoutes.listSessions(request));
     }
 
     @Override
     public void revokeSession(RevokeSessionRequest request, StreamObserver<RevokeSessionResponse> out) {
-        write(routes.revokeSession, request, out);
+        write(writeRoutes.revokeSession, request, out);
     }
 
     @Override
     public void logoutAll(LogoutAllRequest request, StreamObserver<LogoutAllResponse> out) {
-        write(routes.logoutAll, request, out);
+        write(writeRoutes.logoutAll, request, out);
     }
 
     @Override
@@ -202,73 +191,49 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void createRoom(CreateRoomRequest request, StreamObserver<CreateRoomResponse> out) {
-        write(routes.createRoom, request, out);
+        write(writeRoutes.createRoom, request, out);
     }
 
     @Override
     public void listRooms(ListRoomsRequest request, StreamObserver<ListRoomsResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
-            ListRoomsResponse.Builder response = ListRoomsResponse.newBuilder();
-            stateMachine.rooms().forEach(room -> response.addRooms(RoomSummary.newBuilder()
-                    .setName(room.name()).setDescription(visibleDescription(room, caller)).setOwner(room.creator())
-                    .setMemberCount(room.memberCount()).setQueue(room.queue()).setInviteOnly(room.inviteOnly())));
-            return response.build();
-        })));
+        read(out, () -> readRoutes.listRooms(request));
     }
 
     @Override
     public void joinRoom(JoinRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
-        write(routes.joinRoom, request, out);
+        write(writeRoutes.joinRoom, request, out);
     }
 
     @Override
     public void leaveRoom(LeaveRoomRequest request, StreamObserver<RoomMembershipResponse> out) {
-        write(routes.leaveRoom, request, out);
+        write(writeRoutes.leaveRoom, request, out);
     }
 
     @Override
     public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> out) {
-        answer(out, () -> {
-            String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> afterBarrier(caller, () -> {
-                requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
-                java.util.List<String> members = stateMachine.members(room);
-                ListMembersResponse.Builder response = ListMembersResponse.newBuilder().addAllMembers(members);
-                stateMachine.awayMessages(members).forEach((user, message) ->
-                        response.addAway(AwayUser.newBuilder().setUsername(user).setMessage(message)));
-                return response.build();
-            }));
-        });
+        read(out, () -> readRoutes.listMembers(request));
     }
 
     @Override
     public void deleteRoom(DeleteRoomRequest request, StreamObserver<DeleteRoomResponse> out) {
-        write(routes.deleteRoom, request, out);
+        write(writeRoutes.deleteRoom, request, out);
     }
 
     // ---- messages ----
 
     @Override
     public void postRoomMessage(PostRoomMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        write(routes.postRoomMessage, request, out);
+        write(writeRoutes.postRoomMessage, request, out);
     }
 
     @Override
     public void sendDirectMessage(SendDirectMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        write(routes.sendDirectMessage, request, out);
+        write(writeRoutes.sendDirectMessage, request, out);
     }
 
     @Override
     public void readHistory(ReadHistoryRequest request, StreamObserver<ReadHistoryResponse> out) {
-        answer(out, () -> {
-            ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
-            HistoryQuery query = historyQuery(request);
-            return asCaller(caller -> afterBarrier(caller, () -> {
-                requireReadable(conversation, caller);
-                HistoryPage page = stateMachine.history(conversation, query);
-                return ReadHistoryResponse.newBuilder().addAllMessages(page.messages()).setLastSeq(page.lastSeq()).build();
-            }));
-        });
+        read(out, () -> readRoutes.readHistory(request));
     }
 
     @Override
@@ -288,7 +253,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         SubscriptionHub.Subscription subscription = subscriptions.accept(stream);
         // Ask linearizably, so a lagging follower does not refuse a room or membership that exists.
         caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
-                    requireReadable(conversation, c);
+                    readRoutes.requireReadable(conversation, c);
                     return c;
                 }, responseExecutor))
                 .whenComplete((reader, error) -> {
@@ -304,13 +269,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void getUnread(GetUnreadRequest request, StreamObserver<GetUnreadResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () ->
-                GetUnreadResponse.newBuilder().addAllConversations(stateMachine.unread(caller.username())).build())));
+        read(out, () -> readRoutes.getUnread(request));
     }
 
     @Override
     public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> out) {
-        write(routes.markRead, request, out);
+        write(writeRoutes.markRead, request, out);
     }
 
     // ---- presence and friends ----
@@ -336,47 +300,34 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void listOnline(ListOnlineRequest request, StreamObserver<ListOnlineResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
-            java.util.List<String> online = stateMachine.online();
-            ListOnlineResponse.Builder response = ListOnlineResponse.newBuilder().addAllUsers(online);
-            stateMachine.awayMessages(online).forEach((user, message) ->
-                    response.addAway(AwayUser.newBuilder().setUsername(user).setMessage(message)));
-            return response.build();
-        })));
+        read(out, () -> readRoutes.listOnline(request));
     }
 
     @Override
     public void addFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
-        write(routes.addFriend, request, out);
+        write(writeRoutes.addFriend, request, out);
     }
 
     @Override
     public void removeFriend(FriendRequest request, StreamObserver<FriendResponse> out) {
-        write(routes.removeFriend, request, out);
+        write(writeRoutes.removeFriend, request, out);
     }
 
     @Override
     public void listFriends(ListFriendsRequest request, StreamObserver<ListFriendsResponse> out) {
-        answer(out, () -> asCaller(caller -> afterBarrier(caller, () -> {
-            ListFriendsResponse.Builder response = ListFriendsResponse.newBuilder();
-            java.util.Map<String, Boolean> friends = stateMachine.friends(caller.username());
-            java.util.Map<String, String> away = stateMachine.awayMessages(friends.keySet());
-            friends.forEach((name, online) -> response.addFriends(Friend.newBuilder().setUsername(name).setOnline(online)
-                    .setAwayMessage(away.getOrDefault(name, ""))));
-            return response.build();
-        })));
+        read(out, () -> readRoutes.listFriends(request));
     }
 
     // ---- edits and deletes ----
 
     @Override
     public void editMessage(EditMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        write(routes.editMessage, request, out);
+        write(writeRoutes.editMessage, request, out);
     }
 
     @Override
     public void deleteMessage(DeleteMessageRequest request, StreamObserver<PostMessageResponse> out) {
-        write(routes.deleteMessage, request, out);
+        write(writeRoutes.deleteMessage, request, out);
     }
 
     @Override
@@ -389,37 +340,27 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void startConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
-        write(routes.startConsuming, request, out);
+        write(writeRoutes.startConsuming, request, out);
     }
 
     @Override
     public void stopConsuming(ConsumeRequest request, StreamObserver<ConsumeResponse> out) {
-        write(routes.stopConsuming, request, out);
+        write(writeRoutes.stopConsuming, request, out);
     }
 
     @Override
     public void receiveQueue(ReceiveQueueRequest request, StreamObserver<ReceiveQueueResponse> out) {
-        answer(out, () -> {
-            String room = validator.name("room", request.getRoom());
-            int limit = validator.historyLimit(request.getLimit());
-            return asCaller(caller -> afterBarrier(caller, () -> {
-                requireQueue(room, caller);
-                return ReceiveQueueResponse.newBuilder()
-                        .addAllDeliveries(stateMachine.queueDeliveries(room, caller.tokenSha256(), limit))
-                        .setConsuming(stateMachine.consuming(room, caller.tokenSha256()))
-                        .build();
-            }));
-        });
+        read(out, () -> readRoutes.receiveQueue(request));
     }
 
     @Override
     public void ackQueueMessage(AckQueueMessageRequest request, StreamObserver<AckQueueMessageResponse> out) {
-        write(routes.ackQueueMessage, request, out);
+        write(writeRoutes.ackQueueMessage, request, out);
     }
 
     @Override
     public void nackQueueMessage(NackQueueMessageRequest request, StreamObserver<NackQueueMessageResponse> out) {
-        write(routes.nackQueueMessage, request, out);
+        write(writeRoutes.nackQueueMessage, request, out);
     }
 
     /** Like subscribe: checked after a read barrier, so a follower that lags still knows the caller consumes. */
@@ -439,7 +380,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         }
         SubscriptionHub.QueueStream queueStream = subscriptions.acceptQueue(stream);
         caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
-                    requireQueue(room, c);
+                    readRoutes.requireQueue(room, c);
                     if (!stateMachine.consuming(room, c.tokenSha256())) {
                         throw GrpcErrors.failedPrecondition("this session does not consume queue '" + room
                                 + "': start consuming first");
@@ -457,129 +398,70 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void getQueueStatus(GetQueueStatusRequest request, StreamObserver<QueueStatus> out) {
-        answer(out, () -> {
-            String room = validator.name("room", request.getRoom());
-            return asCaller(caller -> afterBarrier(caller, () -> requireQueue(room, caller)));
-        });
-    }
-
-    /** The caller must be a member of the room, and the room a work queue; returns its status. */
-    private QueueStatus requireQueue(String room, Caller caller) {
-        requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
-        return stateMachine.queueStatus(room).orElseThrow(() -> GrpcErrors.failedPrecondition(
-                "room '" + room + "' is not a work queue (create one with 'raftchat create-room NAME --queue')"));
+        read(out, () -> readRoutes.getQueueStatus(request));
     }
 
     // ---- moderation, away, search ----
 
     @Override
     public void setRoomTopic(SetRoomTopicRequest request, StreamObserver<RoomSettingsResponse> out) {
-        write(routes.setRoomTopic, request, out);
+        write(writeRoutes.setRoomTopic, request, out);
     }
 
     @Override
     public void setRoomInviteOnly(SetRoomInviteOnlyRequest request, StreamObserver<RoomSettingsResponse> out) {
-        write(routes.setRoomInviteOnly, request, out);
+        write(writeRoutes.setRoomInviteOnly, request, out);
     }
 
     @Override
     public void inviteToRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        write(routes.inviteToRoom, request, out);
+        write(writeRoutes.inviteToRoom, request, out);
     }
 
     @Override
     public void kickFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        write(routes.kickFromRoom, request, out);
+        write(writeRoutes.kickFromRoom, request, out);
     }
 
     @Override
     public void banFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        write(routes.banFromRoom, request, out);
+        write(writeRoutes.banFromRoom, request, out);
     }
 
     @Override
     public void unbanFromRoom(ModerationRequest request, StreamObserver<ModerationResponse> out) {
-        write(routes.unbanFromRoom, request, out);
+        write(writeRoutes.unbanFromRoom, request, out);
     }
 
     @Override
     public void setAway(SetAwayRequest request, StreamObserver<SetAwayResponse> out) {
-        write(routes.setAway, request, out);
+        write(writeRoutes.setAway, request, out);
     }
 
     @Override
     public void searchHistory(SearchHistoryRequest request, StreamObserver<SearchHistoryResponse> out) {
-        answer(out, () -> {
-            ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
-            String phrase = validator.searchPhrase(request.getPhrase());
-            long beforeSeq = validator.sequence("before_seq", request.getBeforeSeq());
-            int limit = validator.historyLimit(request.getLimit());
-            return asCaller(caller -> afterBarrier(caller, () -> {
-                requireReadable(conversation, caller);
-                SearchPage page = stateMachine.search(conversation, phrase, beforeSeq, limit, Defaults.MAX_SEARCH_SCANNED_MESSAGES);
-                return SearchHistoryResponse.newBuilder().addAllMessages(page.matches())
-                        .setNextBeforeSeq(page.nextBeforeSeq()).build();
-            }));
-        });
-    }
-
-    /** An invite-only room's description is for its members; others see only that it exists. */
-    private String visibleDescription(RoomInfo room, Caller caller) {
-        return !room.inviteOnly() || stateMachine.isMember(room.name(), caller.username()) ? room.description() : "";
+        read(out, () -> readRoutes.searchHistory(request));
     }
 
     // ---- helpers ----
 
-    /** A room must exist and have the caller as a member; a private conversation must include the caller. */
-    private void requireReadable(ConversationRef conversation, Caller caller) {
-        StatusRuntimeException refused = GrpcErrors.noReadAccess(
-                stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()), conversation, caller.username());
-        if (refused != null) {
-            throw refused;
-        }
-    }
-
     /**
-     * {@link #asCaller} for a write: a node that is not the leader says so (with the leader's address,
-     * or that it was removed from the cluster) before it spends a read barrier on the session.
+     * Runs a write that is not a route as the caller: a node that is not the leader says so (with the
+     * leader's address, or that it was removed from the cluster) before it spends a read barrier on the session.
      */
     private <T> CompletableFuture<T> asWriter(Function<Caller, CompletableFuture<T>> call) {
         leaderGate.requireLeader();
-        return asCaller(call);
-    }
-
-    /** Resolves the session on the call's thread (the token is in its Context), then runs the call as that user. */
-    private <T> CompletableFuture<T> asCaller(Function<Caller, CompletableFuture<T>> call) {
         return authenticator.caller().thenCompose(call);
     }
 
-    /**
-     * Reads local state after a linearizable barrier, as {@code caller}, on our executor (not
-     * SOFAJRaft's callback thread). The caller's session is checked again
-     * after the barrier: a lagging follower may have let a token through that the leader had
-     * already logged out, and a read must not be served to it.
-     */
-    private <T> CompletableFuture<T> afterBarrier(Caller caller, Supplier<T> read) {
-        return reads.barrier().thenApplyAsync(ready -> {
-            if (stateMachine.session(caller.tokenSha256()).isEmpty()) {
-                throw GrpcErrors.sessionEnded();
-            }
-            return read.get();
-        }, responseExecutor);
-    }
-
-    private HistoryQuery historyQuery(ReadHistoryRequest request) {
-        int limit = validator.historyLimit(request.getLimit());
-        return switch (request.getAnchorCase()) {
-            case BEFORE_SEQ -> new HistoryQuery.Before(validator.sequence("before_seq", request.getBeforeSeq()), limit);
-            case AFTER_SEQ -> new HistoryQuery.After(validator.sequence("after_seq", request.getAfterSeq()), limit);
-            case ANCHOR_NOT_SET -> new HistoryQuery.Latest(limit);
-        };
+    /** Serves a read the one way every read goes ({@link ReadPath}): the route checks the request at once. */
+    private <A> void read(StreamObserver<A> out, Supplier<ReadPath.Reader<A>> route) {
+        answer(out, () -> readPath.read(route.get()));
     }
 
     /** Serves a write the one way every write goes ({@link WritePath}), as its route says. */
     private <Q, R extends ApplyResult, A> void write(WriteRoute<Q, R, A> route, Q request, StreamObserver<A> out) {
-        answer(out, () -> writes.write(route, request));
+        answer(out, () -> writePath.write(route, request));
     }
 
     /**
