@@ -88,7 +88,7 @@ import org.raftchat.proto.v1.SetRoomInviteOnlyRequest;
 import org.raftchat.proto.v1.SetRoomTopicRequest;
 
 /**
- * The client API of one node: a list of writeRoutes. Every call but Register, Login and GetClusterInfo
+ * The client API of one node: a list of routes. Every call but Register, Login and GetClusterInfo
  * first resolves the caller's session ({@link Authenticator}); the caller's name, never a request
  * field, is the author, owner or reader. A write is one {@link WriteRoute} (all in {@link WriteRoutes})
  * served by the one {@link WritePath}: validated, keyed as the caller's idempotency key for this
