@@ -466,10 +466,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     /**
      * Runs a call: validation errors answer at once, everything else when the future completes, on
-     * the thread that completes it: for a write that is SOFAJRaft's FSM thread, which completes the
-     * proposal after applying its entry (when it failed: SOFAJRaft's thread, the proposer's timeout
-     * sweep, or the call's own); for a read, the response executor. Serializing one response on the apply thread is cheaper than
-     * waking another thread to do it.
+     * the thread that completes it. For a write that is normally SOFAJRaft's FSM thread, which
+     * completes the proposal right after applying its entry (a failed proposal: SOFAJRaft's thread,
+     * the proposer's timeout sweep or the call's own); for a read, the response executor. Serializing
+     * one response on the apply thread is cheaper than waking another thread to do it.
      */
     private <T> void answer(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result;
