@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raftchat.config.Limits;
@@ -29,7 +30,6 @@ import org.raftchat.proto.v1.ListOnlineResponse;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
 import org.raftchat.proto.v1.Command;
-import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
 import org.raftchat.proto.v1.DeleteMessageRequest;
@@ -238,31 +238,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<ChatMessage> out) {
-        ServerCallStreamObserver<ChatMessage> stream = (ServerCallStreamObserver<ChatMessage>) out;
-        ConversationRef conversation;
-        long afterSeq;
-        CompletableFuture<Caller> caller;
-        try {
-            conversation = validator.conversation(request.getConversation());
-            afterSeq = validator.sequence("after_seq", request.getAfterSeq());
-            caller = authenticator.caller();
-        } catch (RuntimeException e) {
-            out.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        SubscriptionHub.Subscription subscription = subscriptions.accept(stream);
-        // Ask linearizably, so a lagging follower does not refuse a room or membership that exists.
-        caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
-                    readRoutes.requireReadable(conversation, c);
-                    return c;
-                }, responseExecutor))
-                .whenComplete((reader, error) -> {
-                    if (error != null) {
-                        subscription.fail(error);
-                    } else {
-                        subscription.start(conversation, afterSeq, reader);
-                    }
-                });
+        openStream(out, () -> readRoutes.subscribe(request), subscriptions::accept);
     }
 
     // ---- read positions ----
@@ -363,37 +339,9 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         write(writeRoutes.nackQueueMessage, request, out);
     }
 
-    /** Like subscribe: checked after a read barrier, so a follower that lags still knows the caller consumes. */
     @Override
     public void streamQueue(StreamQueueRequest request, StreamObserver<QueueDelivery> out) {
-        ServerCallStreamObserver<QueueDelivery> stream = (ServerCallStreamObserver<QueueDelivery>) out;
-        String room;
-        long afterDeliveryId;
-        CompletableFuture<Caller> caller;
-        try {
-            room = validator.name("room", request.getRoom());
-            afterDeliveryId = validator.sequence("after_delivery_id", request.getAfterDeliveryId());
-            caller = authenticator.caller();
-        } catch (RuntimeException e) {
-            out.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        SubscriptionHub.QueueStream queueStream = subscriptions.acceptQueue(stream);
-        caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> {
-                    readRoutes.requireQueue(room, c);
-                    if (!stateMachine.consuming(room, c.tokenSha256())) {
-                        throw GrpcErrors.failedPrecondition("this session does not consume queue '" + room
-                                + "': start consuming first");
-                    }
-                    return c;
-                }, responseExecutor))
-                .whenComplete((consumer, error) -> {
-                    if (error != null) {
-                        queueStream.fail(error);
-                    } else {
-                        queueStream.start(room, afterDeliveryId, consumer);
-                    }
-                });
+        openStream(out, () -> readRoutes.streamQueue(request), subscriptions::acceptQueue);
     }
 
     @Override
@@ -457,6 +405,33 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     /** Serves a read the one way every read goes ({@link ReadPath}): the route checks the request at once. */
     private <A> void read(StreamObserver<A> out, Supplier<ReadPath.Reader<A>> route) {
         answer(out, () -> readPath.read(route.get()));
+    }
+
+    /**
+     * Opens a stream: the route checks its request at once, then the caller's access after a read
+     * barrier (so a lagging follower does not refuse a room, a membership or a consumer that exists),
+     * on the response executor; the stream then starts as the caller, or fails with the refusal.
+     */
+    private <T, S extends SubscriptionHub.PagedStream<T>> void openStream(
+            StreamObserver<T> out, Supplier<ReadPath.Reader<Consumer<S>>> route, Function<ServerCallStreamObserver<T>, S> accept) {
+        ReadPath.Reader<Consumer<S>> access;
+        CompletableFuture<Caller> caller;
+        try {
+            access = route.get();
+            caller = authenticator.caller();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        S stream = accept.apply((ServerCallStreamObserver<T>) out);
+        caller.thenCompose(c -> reads.barrier().thenApplyAsync(ready -> access.read(c), responseExecutor))
+                .whenComplete((start, error) -> {
+                    if (error != null) {
+                        stream.fail(error);
+                    } else {
+                        start.accept(stream);
+                    }
+                });
     }
 
     /** Serves a write the one way every write goes ({@link WritePath}), as its route says. */

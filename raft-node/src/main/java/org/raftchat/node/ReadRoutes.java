@@ -3,6 +3,7 @@ package org.raftchat.node;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.AwayUser;
 import org.raftchat.proto.v1.ConversationRef;
@@ -29,6 +30,8 @@ import org.raftchat.proto.v1.RoomSummary;
 import org.raftchat.proto.v1.SearchHistoryRequest;
 import org.raftchat.proto.v1.SearchHistoryResponse;
 import org.raftchat.proto.v1.SessionSummary;
+import org.raftchat.proto.v1.StreamQueueRequest;
+import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.raftchat.statemachine.HistoryPage;
 import org.raftchat.statemachine.HistoryQuery;
@@ -38,7 +41,8 @@ import org.raftchat.statemachine.SearchPage;
 /**
  * Every read of the client API that {@link ReadPath} serves: each method checks its request at once
  * (bad input throws {@link InvalidRequestException}) and returns the read of local state to run as
- * the caller after the barrier. Also the access rules that subscriptions share with reads.
+ * the caller after the barrier. The streams (subscribe, a queue's deliveries) check their access here
+ * the same way before they start.
  */
 final class ReadRoutes {
 
@@ -155,10 +159,34 @@ final class ReadRoutes {
         return caller -> requireQueue(room, caller);
     }
 
-    // ---- access rules (subscriptions check them too) ----
+    // ---- streams: the access they need, checked as the caller after a barrier, and how they start ----
+
+    ReadPath.Reader<Consumer<SubscriptionHub.Subscription>> subscribe(SubscribeRequest request) {
+        ConversationRef conversation = validator.conversation(request.getConversation());
+        long afterSeq = validator.sequence("after_seq", request.getAfterSeq());
+        return caller -> {
+            requireReadable(conversation, caller);
+            return subscription -> subscription.start(conversation, afterSeq, caller);
+        };
+    }
+
+    /** The caller's session must consume the queue (a follower that lags knows it after the barrier). */
+    ReadPath.Reader<Consumer<SubscriptionHub.QueueStream>> streamQueue(StreamQueueRequest request) {
+        String room = validator.name("room", request.getRoom());
+        long afterDeliveryId = validator.sequence("after_delivery_id", request.getAfterDeliveryId());
+        return caller -> {
+            requireQueue(room, caller);
+            if (!stateMachine.consuming(room, caller.tokenSha256())) {
+                throw GrpcErrors.failedPrecondition("this session does not consume queue '" + room + "': start consuming first");
+            }
+            return stream -> stream.start(room, afterDeliveryId, caller);
+        };
+    }
+
+    // ---- access rules ----
 
     /** A room must exist and have the caller as a member; a private conversation must include the caller. */
-    void requireReadable(ConversationRef conversation, Caller caller) {
+    private void requireReadable(ConversationRef conversation, Caller caller) {
         StatusRuntimeException refused = GrpcErrors.noReadAccess(
                 stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()), conversation, caller.username());
         if (refused != null) {
@@ -167,7 +195,7 @@ final class ReadRoutes {
     }
 
     /** The caller must be a member of the room, and the room a work queue; returns its status. */
-    QueueStatus requireQueue(String room, Caller caller) {
+    private QueueStatus requireQueue(String room, Caller caller) {
         requireReadable(ConversationRef.newBuilder().setRoom(room).build(), caller);
         return stateMachine.queueStatus(room).orElseThrow(() -> GrpcErrors.failedPrecondition(
                 "room '" + room + "' is not a work queue (create one with 'raftchat create-room NAME --queue')"));
