@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.Limits;
 import org.raftchat.proto.v1.ChatMessage;
+import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.ConversationRef;
+import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.ListMembersRequest;
 import org.raftchat.proto.v1.ReadHistoryRequest;
 import org.raftchat.proto.v1.ReadHistoryResponse;
 import org.raftchat.proto.v1.ReceiveQueueRequest;
 import org.raftchat.proto.v1.SearchHistoryRequest;
+import org.raftchat.proto.v1.StreamQueueRequest;
+import org.raftchat.proto.v1.SubscribeRequest;
 
 /** The one path every read takes, over a real local state and a barrier the test completes by hand. */
 class ReadPathTest {
@@ -111,6 +115,23 @@ class ReadPathTest {
 
         assertThat(callerLookups).hasValue(0);
         assertThat(barriers).hasValue(0);
+    }
+
+    @Test
+    void aStreamChecksItsRequestAtOnceAndItsAccessAsTheCaller() {
+        state.apply(Command.newBuilder().setCreateRoom(CreateRoom.newBuilder().setRoom("jobs").setCreator("ann").setQueue(true))
+                .build());
+
+        assertThatThrownBy(() -> routes.subscribe(SubscribeRequest.newBuilder().setConversation(room("team")).setAfterSeq(-1).build()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("after_seq");
+        ReadPath.Reader<?> subscribe = routes.subscribe(SubscribeRequest.newBuilder().setConversation(room("team")).build());
+        assertThat(subscribe.read(ann)).isNotNull();
+        assertThatThrownBy(() -> subscribe.read(bob)).hasMessageContaining("not a member");
+
+        assertThatThrownBy(() -> routes.streamQueue(StreamQueueRequest.newBuilder().setRoom("team").build()).read(ann))
+                .hasMessageContaining("not a work queue");
+        assertThatThrownBy(() -> routes.streamQueue(StreamQueueRequest.newBuilder().setRoom("jobs").build()).read(ann))
+                .hasMessageContaining("start consuming first");
     }
 
     private void runExecutor() {
