@@ -81,14 +81,12 @@ import org.raftchat.statemachine.ApplyResult;
  */
 final class WriteRoutes {
 
-    // Set once, in the constructor. Not final only because the routes below are field initializers,
-    // which run before the constructor body; their lambdas read these when a request arrives.
-    private RequestValidator validator;
+    private final RequestValidator validator;
     /** Stamped into commands so apply enforces the leader's limits without reading config. */
-    private StampedLimits stampedLimits;
-    private QueueRequests queueRequests;
+    private final StampedLimits stampedLimits;
+    private final QueueRequests queueRequests;
     /** A room's description as this node has it now (empty if there is no such room). */
-    private UnaryOperator<String> roomDescription;
+    private final UnaryOperator<String> roomDescription;
 
     WriteRoutes(RequestValidator validator, Limits limits, UnaryOperator<String> roomDescription) {
         this.validator = validator;
@@ -103,240 +101,103 @@ final class WriteRoutes {
     // ---- accounts and sessions ----
 
     final WriteRoute<LogoutRequest, ApplyResult.SessionClosed, LogoutResponse> logout = new WriteRoute<>(
-            LogoutRequest::getIdempotencyKey,
-            request -> caller -> new WriteRoute.Draft(Command.newBuilder().setCloseSession(
-                    CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))), caller.tokenSha256()),
+            LogoutRequest::getIdempotencyKey, this::checkLogout,
             ApplyResult.SessionClosed.class, closed -> LogoutResponse.getDefaultInstance());
 
     final WriteRoute<SetNicknameRequest, ApplyResult.NicknameSet, SetNicknameResponse> setNickname = new WriteRoute<>(
-            SetNicknameRequest::getIdempotencyKey,
-            request -> {
-                String nickname = validator.name("nickname", request.getNickname());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setSetNickname(
-                        SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname)), nickname);
-            },
+            SetNicknameRequest::getIdempotencyKey, this::checkSetNickname,
             ApplyResult.NicknameSet.class, set -> SetNicknameResponse.newBuilder().setNickname(set.nickname()).build());
 
     /** Ends one of the caller's sessions, named by its id; apply finds it among the caller's own only. */
     final WriteRoute<RevokeSessionRequest, ApplyResult.SessionsEnded, RevokeSessionResponse> revokeSession = new WriteRoute<>(
-            RevokeSessionRequest::getIdempotencyKey,
-            request -> {
-                String sessionId = validator.sessionId(request.getSessionId());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setRevokeSession(
-                        RevokeSession.newBuilder().setUsername(caller.username()).setSessionId(sessionId)), sessionId);
-            },
+            RevokeSessionRequest::getIdempotencyKey, this::checkRevokeSession,
             ApplyResult.SessionsEnded.class,
             ended -> RevokeSessionResponse.newBuilder().setSessionsEnded(ended.sessions()).build());
 
     final WriteRoute<LogoutAllRequest, ApplyResult.SessionsEnded, LogoutAllResponse> logoutAll = new WriteRoute<>(
-            LogoutAllRequest::getIdempotencyKey,
-            request -> caller -> {
-                CloseUserSessions.Builder body = CloseUserSessions.newBuilder().setUsername(caller.username());
-                if (request.getKeepCurrent()) {
-                    body.setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
-                }
-                return new WriteRoute.Draft(Command.newBuilder().setCloseUserSessions(body), request.getKeepCurrent(),
-                        caller.tokenSha256());
-            },
+            LogoutAllRequest::getIdempotencyKey, this::checkLogoutAll,
             ApplyResult.SessionsEnded.class, ended -> LogoutAllResponse.newBuilder().setSessionsEnded(ended.sessions()).build());
 
     // ---- rooms ----
 
     final WriteRoute<CreateRoomRequest, ApplyResult.RoomCreated, CreateRoomResponse> createRoom = new WriteRoute<>(
-            CreateRoomRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                String description = validator.description(request.getDescription());
-                QueuePolicy policy = queueRequests.createRoomPolicy(room, request.getQueue(), request.getQueuePolicy());
-                return caller -> {
-                    CreateRoom.Builder body = CreateRoom.newBuilder().setRoom(room).setCreator(caller.username())
-                            .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue())
-                            .setInviteOnly(request.getInviteOnly());
-                    return new WriteRoute.Draft(Command.newBuilder().setCreateRoom(request.getQueue() ? body.setQueuePolicy(policy) : body),
-                            room, description, request.getQueue(), request.getQueuePolicy(), request.getInviteOnly());
-                };
-            },
+            CreateRoomRequest::getIdempotencyKey, this::checkCreateRoom,
             ApplyResult.RoomCreated.class,
             created -> CreateRoomResponse.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()).build());
 
     final WriteRoute<JoinRoomRequest, ApplyResult.MembershipChanged, RoomMembershipResponse> joinRoom = new WriteRoute<>(
-            JoinRoomRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setJoinRoom(
-                        JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits)), room);
-            },
-            ApplyResult.MembershipChanged.class,
-            // The topic as the leader has it now, read after the join applied: what the new member sees first.
-            joined -> membership(joined).toBuilder().setDescription(roomDescription.apply(joined.room())).build());
+            JoinRoomRequest::getIdempotencyKey, this::checkJoinRoom,
+            ApplyResult.MembershipChanged.class, this::joined);
 
     final WriteRoute<LeaveRoomRequest, ApplyResult.MembershipChanged, RoomMembershipResponse> leaveRoom = new WriteRoute<>(
-            LeaveRoomRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setLeaveRoom(
-                        LeaveRoom.newBuilder().setRoom(room).setUser(caller.username())), room);
-            },
+            LeaveRoomRequest::getIdempotencyKey, this::checkLeaveRoom,
             ApplyResult.MembershipChanged.class, WriteRoutes::membership);
 
     final WriteRoute<DeleteRoomRequest, ApplyResult.RoomDeleted, DeleteRoomResponse> deleteRoom = new WriteRoute<>(
-            DeleteRoomRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setDeleteRoom(
-                        DeleteRoom.newBuilder().setRoom(room).setUser(caller.username())), room);
-            },
+            DeleteRoomRequest::getIdempotencyKey, this::checkDeleteRoom,
             ApplyResult.RoomDeleted.class,
             deleted -> DeleteRoomResponse.newBuilder().setRoom(deleted.room()).addAllMovedToMainHall(deleted.members()).build());
 
     // ---- messages ----
 
     final WriteRoute<PostRoomMessageRequest, ApplyResult.MessageStored, PostMessageResponse> postRoomMessage = new WriteRoute<>(
-            PostRoomMessageRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                String text = validator.text(request.getText());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setPostRoomMessage(
-                        PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)), room, text);
-            },
+            PostRoomMessageRequest::getIdempotencyKey, this::checkPostRoomMessage,
             ApplyResult.MessageStored.class, WriteRoutes::messageStored);
 
-    final WriteRoute<SendDirectMessageRequest, ApplyResult.MessageStored, PostMessageResponse> sendDirectMessage = new WriteRoute<>(
-            SendDirectMessageRequest::getIdempotencyKey,
-            request -> {
-                String recipient = validator.name("recipient", request.getRecipient());
-                String text = validator.text(request.getText());
-                return caller -> {
-                    validator.directPair(caller.username(), recipient);
-                    return new WriteRoute.Draft(Command.newBuilder().setSendDirectMessage(
-                            SendDirectMessage.newBuilder().setSender(caller.username()).setRecipient(recipient).setText(text)),
-                            recipient, text);
-                };
-            },
-            ApplyResult.MessageStored.class, WriteRoutes::messageStored);
+    final WriteRoute<SendDirectMessageRequest, ApplyResult.MessageStored, PostMessageResponse> sendDirectMessage =
+            new WriteRoute<>(SendDirectMessageRequest::getIdempotencyKey, this::checkSendDirectMessage,
+                    ApplyResult.MessageStored.class, WriteRoutes::messageStored);
 
     final WriteRoute<EditMessageRequest, ApplyResult.MessageStored, PostMessageResponse> editMessage = new WriteRoute<>(
-            EditMessageRequest::getIdempotencyKey,
-            request -> {
-                ConversationRef conversation = validator.conversation(request.getConversation());
-                long seq = validator.sequence("seq", request.getSeq());
-                String text = validator.text(request.getText());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setEditMessage(EditMessage.newBuilder()
-                        .setUser(caller.username()).setConversation(conversation).setSeq(seq).setText(text)),
-                        conversation, seq, text);
-            },
+            EditMessageRequest::getIdempotencyKey, this::checkEditMessage,
             ApplyResult.MessageStored.class, WriteRoutes::messageStored);
 
     final WriteRoute<DeleteMessageRequest, ApplyResult.MessageStored, PostMessageResponse> deleteMessage = new WriteRoute<>(
-            DeleteMessageRequest::getIdempotencyKey,
-            request -> {
-                ConversationRef conversation = validator.conversation(request.getConversation());
-                long seq = validator.sequence("seq", request.getSeq());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setDeleteMessage(DeleteMessage.newBuilder()
-                        .setUser(caller.username()).setConversation(conversation).setSeq(seq)), conversation, seq);
-            },
+            DeleteMessageRequest::getIdempotencyKey, this::checkDeleteMessage,
             ApplyResult.MessageStored.class, WriteRoutes::messageStored);
 
     final WriteRoute<MarkReadRequest, ApplyResult.ReadMarked, MarkReadResponse> markRead = new WriteRoute<>(
-            MarkReadRequest::getIdempotencyKey,
-            request -> {
-                ConversationRef conversation = validator.conversation(request.getConversation());
-                long seq = validator.sequence("seq", request.getSeq());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setMarkRead(
-                        MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)),
-                        conversation, seq);
-            },
+            MarkReadRequest::getIdempotencyKey, this::checkMarkRead,
             ApplyResult.ReadMarked.class, marked -> MarkReadResponse.newBuilder().setReadSeq(marked.readSeq()).build());
 
     // ---- friends ----
 
     final WriteRoute<FriendRequest, ApplyResult.FriendshipChanged, FriendResponse> addFriend = new WriteRoute<>(
-            FriendRequest::getIdempotencyKey,
-            request -> {
-                String friend = validator.name("friend", request.getFriend());
-                return caller -> {
-                    validator.directPair(caller.username(), friend);
-                    return new WriteRoute.Draft(Command.newBuilder().setAddFriend(
-                            AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)), friend);
-                };
-            },
+            FriendRequest::getIdempotencyKey, this::checkAddFriend,
             ApplyResult.FriendshipChanged.class, WriteRoutes::friendship);
 
     final WriteRoute<FriendRequest, ApplyResult.FriendshipChanged, FriendResponse> removeFriend = new WriteRoute<>(
-            FriendRequest::getIdempotencyKey,
-            request -> {
-                String friend = validator.name("friend", request.getFriend());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setRemoveFriend(
-                        RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend)), friend);
-            },
+            FriendRequest::getIdempotencyKey, this::checkRemoveFriend,
             ApplyResult.FriendshipChanged.class, WriteRoutes::friendship);
 
     // ---- work-queue rooms (they act on the caller's session: its token digest is part of the request) ----
 
     final WriteRoute<ConsumeRequest, ApplyResult.ConsumptionChanged, ConsumeResponse> startConsuming = new WriteRoute<>(
-            ConsumeRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                int prefetch = QueueRequests.prefetch(request.getPrefetch());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setStartConsuming(StartConsuming.newBuilder()
-                        .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setPrefetch(prefetch)),
-                        room, caller.tokenSha256(), prefetch);
-            },
+            ConsumeRequest::getIdempotencyKey, this::checkStartConsuming,
             ApplyResult.ConsumptionChanged.class, WriteRoutes::consumption);
 
     final WriteRoute<ConsumeRequest, ApplyResult.ConsumptionChanged, ConsumeResponse> stopConsuming = new WriteRoute<>(
-            ConsumeRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setStopConsuming(StopConsuming.newBuilder()
-                        .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))), room, caller.tokenSha256());
-            },
+            ConsumeRequest::getIdempotencyKey, this::checkStopConsuming,
             ApplyResult.ConsumptionChanged.class, WriteRoutes::consumption);
 
     final WriteRoute<AckQueueMessageRequest, ApplyResult.QueueAcked, AckQueueMessageResponse> ackQueueMessage = new WriteRoute<>(
-            AckQueueMessageRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                long seq = validator.sequence("seq", request.getSeq());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setAckQueueMessage(AckQueueMessage.newBuilder()
-                        .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
-                        room, seq, caller.tokenSha256());
-            },
-            ApplyResult.QueueAcked.class, acked -> AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build());
+            AckQueueMessageRequest::getIdempotencyKey, this::checkAckQueueMessage,
+            ApplyResult.QueueAcked.class,
+            acked -> AckQueueMessageResponse.newBuilder().setRoom(acked.room()).setSeq(acked.seq()).build());
 
-    final WriteRoute<NackQueueMessageRequest, ApplyResult.QueueNacked, NackQueueMessageResponse> nackQueueMessage = new WriteRoute<>(
-            NackQueueMessageRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                long seq = validator.sequence("seq", request.getSeq());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setNackQueueMessage(NackQueueMessage.newBuilder()
-                        .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
-                        room, seq, caller.tokenSha256());
-            },
-            ApplyResult.QueueNacked.class, nacked -> NackQueueMessageResponse.newBuilder().setRoom(nacked.room())
-                    .setSeq(nacked.seq()).setDeadLettered(nacked.deadLettered()).build());
+    final WriteRoute<NackQueueMessageRequest, ApplyResult.QueueNacked, NackQueueMessageResponse> nackQueueMessage =
+            new WriteRoute<>(NackQueueMessageRequest::getIdempotencyKey, this::checkNackQueueMessage,
+                    ApplyResult.QueueNacked.class, nacked -> NackQueueMessageResponse.newBuilder().setRoom(nacked.room())
+                            .setSeq(nacked.seq()).setDeadLettered(nacked.deadLettered()).build());
 
     // ---- room settings, moderation, away ----
 
     final WriteRoute<SetRoomTopicRequest, ApplyResult.RoomSettingsChanged, RoomSettingsResponse> setRoomTopic = new WriteRoute<>(
-            SetRoomTopicRequest::getIdempotencyKey,
-            request -> {
-                String room = validator.name("room", request.getRoom());
-                String topic = validator.topic(request.getTopic());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setSetRoomTopic(
-                        SetRoomTopic.newBuilder().setRoom(room).setUser(caller.username()).setTopic(topic)), room, topic);
-            },
+            SetRoomTopicRequest::getIdempotencyKey, this::checkSetRoomTopic,
             ApplyResult.RoomSettingsChanged.class, WriteRoutes::settings);
 
     final WriteRoute<SetRoomInviteOnlyRequest, ApplyResult.RoomSettingsChanged, RoomSettingsResponse> setRoomInviteOnly =
-            new WriteRoute<>(
-                    SetRoomInviteOnlyRequest::getIdempotencyKey,
-                    request -> {
-                        String room = validator.name("room", request.getRoom());
-                        return caller -> new WriteRoute.Draft(Command.newBuilder().setSetRoomInviteOnly(SetRoomInviteOnly.newBuilder()
-                                .setRoom(room).setUser(caller.username()).setInviteOnly(request.getInviteOnly())),
-                                room, request.getInviteOnly());
-                    },
+            new WriteRoute<>(SetRoomInviteOnlyRequest::getIdempotencyKey, this::checkSetRoomInviteOnly,
                     ApplyResult.RoomSettingsChanged.class, WriteRoutes::settings);
 
     final WriteRoute<ModerationRequest, ApplyResult.StandingChanged, ModerationResponse> inviteToRoom = moderation(
@@ -356,13 +217,182 @@ final class WriteRoutes {
                     .setUnbanFromRoom(UnbanFromRoom.newBuilder().setRoom(room).setUser(owner).setTarget(target)));
 
     final WriteRoute<SetAwayRequest, ApplyResult.AwaySet, SetAwayResponse> setAway = new WriteRoute<>(
-            SetAwayRequest::getIdempotencyKey,
-            request -> {
-                String message = validator.awayMessage(request.getMessage());
-                return caller -> new WriteRoute.Draft(Command.newBuilder().setSetAway(
-                        SetAway.newBuilder().setUsername(caller.username()).setMessage(message)), message);
-            },
+            SetAwayRequest::getIdempotencyKey, this::checkSetAway,
             ApplyResult.AwaySet.class, away -> SetAwayResponse.newBuilder().setMessage(away.message()).build());
+
+    // ---- the checks: each refuses bad input (InvalidRequestException) and says what to propose as the caller ----
+
+    private WriteRoute.Proposal checkLogout(LogoutRequest request) {
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setCloseSession(
+                CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))), caller.tokenSha256());
+    }
+
+    private WriteRoute.Proposal checkSetNickname(SetNicknameRequest request) {
+        String nickname = validator.name("nickname", request.getNickname());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setSetNickname(
+                SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname)), nickname);
+    }
+
+    private WriteRoute.Proposal checkRevokeSession(RevokeSessionRequest request) {
+        String sessionId = validator.sessionId(request.getSessionId());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setRevokeSession(
+                RevokeSession.newBuilder().setUsername(caller.username()).setSessionId(sessionId)), sessionId);
+    }
+
+    private WriteRoute.Proposal checkLogoutAll(LogoutAllRequest request) {
+        return caller -> {
+            CloseUserSessions.Builder body = CloseUserSessions.newBuilder().setUsername(caller.username());
+            if (request.getKeepCurrent()) {
+                body.setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
+            }
+            return new WriteRoute.Draft(Command.newBuilder().setCloseUserSessions(body), request.getKeepCurrent(),
+                    caller.tokenSha256());
+        };
+    }
+
+    private WriteRoute.Proposal checkCreateRoom(CreateRoomRequest request) {
+        String room = validator.name("room", request.getRoom());
+        String description = validator.description(request.getDescription());
+        QueuePolicy policy = queueRequests.createRoomPolicy(room, request.getQueue(), request.getQueuePolicy());
+        return caller -> {
+            CreateRoom.Builder body = CreateRoom.newBuilder().setRoom(room).setCreator(caller.username())
+                    .setDescription(description).setLimits(stampedLimits).setQueue(request.getQueue())
+                    .setInviteOnly(request.getInviteOnly());
+            Command.Builder command = Command.newBuilder().setCreateRoom(request.getQueue() ? body.setQueuePolicy(policy) : body);
+            return new WriteRoute.Draft(command, room, description, request.getQueue(), request.getQueuePolicy(),
+                    request.getInviteOnly());
+        };
+    }
+
+    private WriteRoute.Proposal checkJoinRoom(JoinRoomRequest request) {
+        String room = validator.name("room", request.getRoom());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setJoinRoom(
+                JoinRoom.newBuilder().setRoom(room).setUser(caller.username()).setLimits(stampedLimits)), room);
+    }
+
+    private WriteRoute.Proposal checkLeaveRoom(LeaveRoomRequest request) {
+        String room = validator.name("room", request.getRoom());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setLeaveRoom(
+                LeaveRoom.newBuilder().setRoom(room).setUser(caller.username())), room);
+    }
+
+    private WriteRoute.Proposal checkDeleteRoom(DeleteRoomRequest request) {
+        String room = validator.name("room", request.getRoom());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setDeleteRoom(
+                DeleteRoom.newBuilder().setRoom(room).setUser(caller.username())), room);
+    }
+
+    private WriteRoute.Proposal checkPostRoomMessage(PostRoomMessageRequest request) {
+        String room = validator.name("room", request.getRoom());
+        String text = validator.text(request.getText());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setPostRoomMessage(
+                PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)), room, text);
+    }
+
+    private WriteRoute.Proposal checkSendDirectMessage(SendDirectMessageRequest request) {
+        String recipient = validator.name("recipient", request.getRecipient());
+        String text = validator.text(request.getText());
+        return caller -> {
+            validator.directPair(caller.username(), recipient);
+            return new WriteRoute.Draft(Command.newBuilder().setSendDirectMessage(
+                    SendDirectMessage.newBuilder().setSender(caller.username()).setRecipient(recipient).setText(text)),
+                    recipient, text);
+        };
+    }
+
+    private WriteRoute.Proposal checkEditMessage(EditMessageRequest request) {
+        ConversationRef conversation = validator.conversation(request.getConversation());
+        long seq = validator.sequence("seq", request.getSeq());
+        String text = validator.text(request.getText());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setEditMessage(EditMessage.newBuilder()
+                .setUser(caller.username()).setConversation(conversation).setSeq(seq).setText(text)),
+                conversation, seq, text);
+    }
+
+    private WriteRoute.Proposal checkDeleteMessage(DeleteMessageRequest request) {
+        ConversationRef conversation = validator.conversation(request.getConversation());
+        long seq = validator.sequence("seq", request.getSeq());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setDeleteMessage(DeleteMessage.newBuilder()
+                .setUser(caller.username()).setConversation(conversation).setSeq(seq)), conversation, seq);
+    }
+
+    private WriteRoute.Proposal checkMarkRead(MarkReadRequest request) {
+        ConversationRef conversation = validator.conversation(request.getConversation());
+        long seq = validator.sequence("seq", request.getSeq());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setMarkRead(
+                MarkRead.newBuilder().setUser(caller.username()).setConversation(conversation).setSeq(seq)),
+                conversation, seq);
+    }
+
+    private WriteRoute.Proposal checkAddFriend(FriendRequest request) {
+        String friend = validator.name("friend", request.getFriend());
+        return caller -> {
+            validator.directPair(caller.username(), friend);
+            return new WriteRoute.Draft(Command.newBuilder().setAddFriend(
+                    AddFriend.newBuilder().setUser(caller.username()).setFriend(friend)), friend);
+        };
+    }
+
+    private WriteRoute.Proposal checkRemoveFriend(FriendRequest request) {
+        String friend = validator.name("friend", request.getFriend());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setRemoveFriend(
+                RemoveFriend.newBuilder().setUser(caller.username()).setFriend(friend)), friend);
+    }
+
+    private WriteRoute.Proposal checkStartConsuming(ConsumeRequest request) {
+        String room = validator.name("room", request.getRoom());
+        int prefetch = QueueRequests.prefetch(request.getPrefetch());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setStartConsuming(StartConsuming.newBuilder()
+                .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setPrefetch(prefetch)),
+                room, caller.tokenSha256(), prefetch);
+    }
+
+    private WriteRoute.Proposal checkStopConsuming(ConsumeRequest request) {
+        String room = validator.name("room", request.getRoom());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setStopConsuming(StopConsuming.newBuilder()
+                .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))), room, caller.tokenSha256());
+    }
+
+    private WriteRoute.Proposal checkAckQueueMessage(AckQueueMessageRequest request) {
+        String room = validator.name("room", request.getRoom());
+        long seq = validator.sequence("seq", request.getSeq());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setAckQueueMessage(AckQueueMessage.newBuilder()
+                .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
+                room, seq, caller.tokenSha256());
+    }
+
+    private WriteRoute.Proposal checkNackQueueMessage(NackQueueMessageRequest request) {
+        String room = validator.name("room", request.getRoom());
+        long seq = validator.sequence("seq", request.getSeq());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setNackQueueMessage(NackQueueMessage.newBuilder()
+                .setRoom(room).setTokenSha256(ByteString.copyFrom(caller.tokenSha256())).setSeq(seq)),
+                room, seq, caller.tokenSha256());
+    }
+
+    private WriteRoute.Proposal checkSetRoomTopic(SetRoomTopicRequest request) {
+        String room = validator.name("room", request.getRoom());
+        String topic = validator.topic(request.getTopic());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setSetRoomTopic(
+                SetRoomTopic.newBuilder().setRoom(room).setUser(caller.username()).setTopic(topic)), room, topic);
+    }
+
+    private WriteRoute.Proposal checkSetRoomInviteOnly(SetRoomInviteOnlyRequest request) {
+        String room = validator.name("room", request.getRoom());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setSetRoomInviteOnly(SetRoomInviteOnly.newBuilder()
+                .setRoom(room).setUser(caller.username()).setInviteOnly(request.getInviteOnly())),
+                room, request.getInviteOnly());
+    }
+
+    private WriteRoute.Proposal checkSetAway(SetAwayRequest request) {
+        String message = validator.awayMessage(request.getMessage());
+        return caller -> new WriteRoute.Draft(Command.newBuilder().setSetAway(
+                SetAway.newBuilder().setUsername(caller.username()).setMessage(message)), message);
+    }
+
+    /** The topic as the leader has it now, read after the join applied: what the new member sees first. */
+    private RoomMembershipResponse joined(ApplyResult.MembershipChanged joined) {
+        return membership(joined).toBuilder().setDescription(roomDescription.apply(joined.room())).build();
+    }
 
     /** The four moderation commands take the same request and give the same answer; only the body differs. */
     private interface ModerationBody {
