@@ -9,32 +9,22 @@ import org.raftchat.config.SessionPolicy;
 import org.raftchat.proto.v1.ChangePassword;
 import org.raftchat.proto.v1.ChangePasswordRequest;
 import org.raftchat.proto.v1.ChangePasswordResponse;
-import org.raftchat.proto.v1.CloseSession;
-import org.raftchat.proto.v1.CloseUserSessions;
-import org.raftchat.proto.v1.LogoutAllRequest;
-import org.raftchat.proto.v1.LogoutAllResponse;
-import org.raftchat.proto.v1.RevokeSession;
-import org.raftchat.proto.v1.RevokeSessionRequest;
-import org.raftchat.proto.v1.RevokeSessionResponse;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.LoginRequest;
 import org.raftchat.proto.v1.LoginResponse;
-import org.raftchat.proto.v1.LogoutResponse;
 import org.raftchat.proto.v1.OpenSession;
 import org.raftchat.proto.v1.RecordLoginFailure;
 import org.raftchat.proto.v1.RegisterRequest;
 import org.raftchat.proto.v1.RegisterResponse;
-import org.raftchat.proto.v1.SetNickname;
-import org.raftchat.proto.v1.SetNicknameRequest;
-import org.raftchat.proto.v1.SetNicknameResponse;
 import org.raftchat.statemachine.ApplyResult;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.raftchat.statemachine.UserInfo;
 
 /**
- * Register, log in, log out, change nickname. Secrets are handled here, on the leader, before
- * anything is proposed: the password hash and the session token are random-salted or random, and
- * only the hash and the token's digest enter the log. Every password hash and check runs on
+ * Register, log in, change password: the writes that handle secrets (every other write is a
+ * {@link WriteRoute}). Secrets are handled here, on the leader, before anything is proposed: the
+ * password hash and the session token are random-salted or random, and only the hash and the
+ * token's digest enter the log. Every password hash and check runs on
  * {@link PasswordWork}'s bounded pool, never on the transport thread or the pool read barriers use.
  */
 final class AccountCalls {
@@ -81,12 +71,8 @@ final class AccountCalls {
                                 .setUsername(username).setPasswordHash(passwords.hash(password))),
                         username, key, username, passwords.fingerprint(username, password)))
                 .thenCompose(proposer::propose)
-                .thenApply(result -> {
-            if (result instanceof ApplyResult.UserRegistered registered) {
-                return RegisterResponse.newBuilder().setUsername(registered.username()).build();
-            }
-            throw ChatGrpcService.unexpected(result);
-        });
+                .thenApply(result -> RegisterResponse.newBuilder()
+                        .setUsername(WriteRoute.expect(result, ApplyResult.UserRegistered.class).username()).build());
     }
 
     /**
@@ -155,38 +141,6 @@ final class AccountCalls {
         return proposer.propose(command).thenApplyAsync(result -> loggedIn(result, secret), executor);
     }
 
-    CompletableFuture<LogoutResponse> logout(String key, Caller caller) {
-        Command.Builder command = idempotency.keyed(Command.newBuilder()
-                .setCloseSession(CloseSession.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))),
-                caller.username(), key, caller.tokenSha256());
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.SessionClosed) {
-                return LogoutResponse.getDefaultInstance();
-            }
-            throw ChatGrpcService.unexpected(result);
-        });
-    }
-
-    /** Ends one of the caller's sessions, named by its id; apply finds it among the caller's own only. */
-    CompletableFuture<RevokeSessionResponse> revokeSession(RevokeSessionRequest request, String key, Caller caller) {
-        String sessionId = validator.sessionId(request.getSessionId());
-        Command.Builder command = idempotency.keyed(Command.newBuilder()
-                .setRevokeSession(RevokeSession.newBuilder().setUsername(caller.username()).setSessionId(sessionId)),
-                caller.username(), key, sessionId);
-        return proposer.propose(command).thenApply(result -> RevokeSessionResponse.newBuilder()
-                .setSessionsEnded(sessionsEnded(result)).build());
-    }
-
-    CompletableFuture<LogoutAllResponse> logoutAll(LogoutAllRequest request, String key, Caller caller) {
-        CloseUserSessions.Builder body = CloseUserSessions.newBuilder().setUsername(caller.username());
-        if (request.getKeepCurrent()) {
-            body.setKeepTokenSha256(ByteString.copyFrom(caller.tokenSha256()));
-        }
-        return proposer.propose(idempotency.keyed(Command.newBuilder().setCloseUserSessions(body), caller.username(), key,
-                        request.getKeepCurrent(), caller.tokenSha256()))
-                .thenApply(result -> LogoutAllResponse.newBuilder().setSessionsEnded(sessionsEnded(result)).build());
-    }
-
     /**
      * Checks the old password like a login (after a barrier, throttled per user), hashes the new one on
      * the executor, and proposes the change with the hash it checked: apply refuses it if another change
@@ -234,32 +188,8 @@ final class AccountCalls {
         // The fingerprint takes the passwords through the slow hash only, like registration's.
         Command.Builder command = idempotency.keyed(Command.newBuilder().setChangePassword(body), caller.username(), key,
                 passwords.fingerprint(caller.username(), oldPassword + "\u0000" + newPassword));
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.PasswordChanged changed) {
-                return ChangePasswordResponse.newBuilder().setSessionsEnded(changed.sessionsEnded()).build();
-            }
-            throw ChatGrpcService.unexpected(result);
-        });
-    }
-
-    private static int sessionsEnded(ApplyResult result) {
-        if (result instanceof ApplyResult.SessionsEnded ended) {
-            return ended.sessions();
-        }
-        throw ChatGrpcService.unexpected(result);
-    }
-
-    CompletableFuture<SetNicknameResponse> setNickname(SetNicknameRequest request, String key, Caller caller) {
-        String nickname = validator.name("nickname", request.getNickname());
-        Command.Builder command = idempotency.keyed(Command.newBuilder()
-                .setSetNickname(SetNickname.newBuilder().setUsername(caller.username()).setNickname(nickname)),
-                caller.username(), key, nickname);
-        return proposer.propose(command).thenApply(result -> {
-            if (result instanceof ApplyResult.NicknameSet set) {
-                return SetNicknameResponse.newBuilder().setNickname(set.nickname()).build();
-            }
-            throw ChatGrpcService.unexpected(result);
-        });
+        return proposer.propose(command).thenApply(result -> ChangePasswordResponse.newBuilder()
+                .setSessionsEnded(WriteRoute.expect(result, ApplyResult.PasswordChanged.class).sessionsEnded()).build());
     }
 
     /**
@@ -267,9 +197,7 @@ final class AccountCalls {
      * the applied index of now, at or past the session's entry (see {@link SessionTokens}).
      */
     private LoginResponse loggedIn(ApplyResult result, String secret) {
-        if (!(result instanceof ApplyResult.SessionOpened opened)) {
-            throw ChatGrpcService.unexpected(result);
-        }
+        ApplyResult.SessionOpened opened = WriteRoute.expect(result, ApplyResult.SessionOpened.class);
         return LoginResponse.newBuilder()
                 .setToken(SessionTokens.issue(secret, stateMachine.appliedIndex()))
                 .setUsername(opened.username())

@@ -52,22 +52,40 @@ final class GrpcErrors {
         return StatusProto.toStatusRuntimeException(status);
     }
 
+    /**
+     * The status every {@link Rejection} answers with: one row per value, and the compiler refuses a
+     * value without one. LIMIT_REACHED also carries a {@link LimitReached} detail ({@link #rejected}).
+     */
+    static io.grpc.Status.Code statusCode(Rejection rejection) {
+        return switch (rejection) {
+            // A client bug (a key reused for a new request), not a state a retry could change.
+            case IDEMPOTENCY_KEY_REUSED -> io.grpc.Status.Code.INVALID_ARGUMENT;
+            case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND, SESSION_ID_NOT_FOUND -> io.grpc.Status.Code.NOT_FOUND;
+            case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.Code.ALREADY_EXISTS;
+            case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR, BANNED, NOT_INVITED -> io.grpc.Status.Code.PERMISSION_DENIED;
+            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED, PASSWORD_CHANGED_MEANWHILE ->
+                    io.grpc.Status.Code.FAILED_PRECONDITION;
+            case SESSION_NOT_FOUND -> io.grpc.Status.Code.UNAUTHENTICATED;
+            case LIMIT_REACHED -> io.grpc.Status.Code.RESOURCE_EXHAUSTED;
+        };
+    }
+
     static StatusRuntimeException rejected(ApplyResult.Rejected rejected) {
         if (rejected.reason() == Rejection.LIMIT_REACHED) {
             return limitReached(rejected.detail());
         }
-        io.grpc.Status status = switch (rejected.reason()) {
-            // A client bug (a key reused for a new request), not a state a retry could change.
-            case IDEMPOTENCY_KEY_REUSED -> io.grpc.Status.INVALID_ARGUMENT;
-            case ROOM_NOT_FOUND, USER_NOT_FOUND, MESSAGE_NOT_FOUND, SESSION_ID_NOT_FOUND -> io.grpc.Status.NOT_FOUND;
-            case ROOM_ALREADY_EXISTS, USER_ALREADY_EXISTS, NICKNAME_TAKEN -> io.grpc.Status.ALREADY_EXISTS;
-            case NOT_A_MEMBER, NOT_ROOM_OWNER, NOT_MESSAGE_AUTHOR, BANNED, NOT_INVITED -> io.grpc.Status.PERMISSION_DENIED;
-            case NOT_ALLOWED_FOR_ROOM, MESSAGE_DELETED, NOT_A_QUEUE, NOT_ASSIGNED, PASSWORD_CHANGED_MEANWHILE ->
-                    io.grpc.Status.FAILED_PRECONDITION;
-            case SESSION_NOT_FOUND -> io.grpc.Status.UNAUTHENTICATED;
-            case LIMIT_REACHED -> io.grpc.Status.RESOURCE_EXHAUSTED;
-        };
-        return status.withDescription(rejected.detail()).asRuntimeException();
+        return io.grpc.Status.fromCode(statusCode(rejected.reason())).withDescription(rejected.detail()).asRuntimeException();
+    }
+
+    /**
+     * What a fresh proposal's result is when it is not the one its call expects: a rejection is an
+     * answer with its status; any other result is a bug (INTERNAL once {@link #toStatus} sees it).
+     */
+    static RuntimeException unexpected(ApplyResult result) {
+        if (result instanceof ApplyResult.Rejected rejected) {
+            return rejected(rejected);
+        }
+        return new IllegalStateException("unexpected apply result " + result);
     }
 
     /** RESOURCE_EXHAUSTED with a {@link LimitReached} detail: a fixed limit, so a retry would not help. */

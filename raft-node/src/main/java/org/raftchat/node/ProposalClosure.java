@@ -6,9 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import org.raftchat.statemachine.ApplyResult;
 
 /**
- * Carries one proposal's outcome back to the gRPC call that made it. SOFAJRaft runs it with OK
- * after the entry is applied here ({@link #complete} comes first), or with an error if the entry
- * may not commit under this leader.
+ * Carries one proposal's outcome back to the gRPC call that made it. On success {@link ChatFsm}
+ * calls {@link #complete} with the applied result, on SOFAJRaft's FSM thread, right after applying
+ * the entry (SOFAJRaft leaves the closure of an applied entry to its state machine); SOFAJRaft runs it
+ * with an error status when the entry may not commit under this leader (refused, stepped down, or
+ * rolled back after a failed apply).
  */
 final class ProposalClosure implements Closure {
 
