@@ -183,7 +183,10 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     public void changePassword(ChangePasswordRequest request, StreamObserver<ChangePasswordResponse> out) {
         answer(out, () -> {
             String key = validator.idempotencyKey(request.getIdempotencyKey());
-            return asWriter(caller -> accounts.changePassword(request, key, caller, ClientAddress.current()));
+            // Read here, on the call's thread: the step below may run on another thread once the
+            // session is resolved, where the gRPC context that holds the address is not attached.
+            var address = ClientAddress.current();
+            return asWriter(caller -> accounts.changePassword(request, key, caller, address));
         });
     }
 
