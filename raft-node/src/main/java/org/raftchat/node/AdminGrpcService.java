@@ -69,10 +69,15 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
     private final ScheduledExecutorService timer;
     private final Executor responseExecutor;
     private final Supplier<CompletableFuture<StateBackup.Archive>> backups;
+    private final Runnable emptyEntry;
 
-    /** @param backups writes a consistent backup archive of this node's state (after a read barrier) */
+    /**
+     * @param backups writes a consistent backup archive of this node's state (after a read barrier)
+     * @param emptyEntry proposes a log entry that changes no state (see {@link #addNode})
+     */
     AdminGrpcService(Node node, ClusterConfig config, Local local, PeerAdmin peers, ScheduledExecutorService timer,
-                     Executor responseExecutor, Supplier<CompletableFuture<StateBackup.Archive>> backups) {
+                     Executor responseExecutor, Supplier<CompletableFuture<StateBackup.Archive>> backups,
+                     Runnable emptyEntry) {
         this.node = node;
         this.config = config;
         this.local = local;
@@ -80,6 +85,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         this.timer = timer;
         this.responseExecutor = responseExecutor;
         this.backups = backups;
+        this.emptyEntry = emptyEntry;
     }
 
     // ---- membership ----
@@ -89,9 +95,19 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         change("remove", request, out, node::removePeer);
     }
 
+    /**
+     * SOFAJRaft (1.4.1) starts the new peer's replicator, which probes the peer at once, and only then
+     * registers its wait for the peer to catch up. A peer that is already level (re-added right after
+     * its removal) may answer in between; after that only an answer to appended entries reports
+     * progress, not heartbeats, so on an idle cluster the change would wait for the next write. One
+     * entry that changes nothing, proposed once addPeer has registered that wait, ends it.
+     */
     @Override
     public void addNode(MembershipRequest request, StreamObserver<MembershipResponse> out) {
-        change("add", request, out, node::addPeer);
+        change("add", request, out, (peer, done) -> {
+            node.addPeer(peer, done);
+            emptyEntry.run();
+        });
     }
 
     private void change(String verb, MembershipRequest request, StreamObserver<MembershipResponse> out,

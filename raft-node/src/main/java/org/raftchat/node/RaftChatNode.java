@@ -181,7 +181,8 @@ public final class RaftChatNode implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(
                         RequestParsing.guard(new AdminGrpcService(node, config, new LocalAdminView(config, self, node, fsm, stateMachine,
                                 introspection, this::leaderHint, this::knownLeader), peerAdmin, timer, responseExecutor,
-                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor)).bindService(),
+                                () -> reads.barrier().thenApplyAsync(ready -> writeBackup(), responseExecutor),
+                                () -> proposeEmptyEntry(proposer)).bindService(),
                                 config.limits().maxInboundGrpcBytes()),
                         new AdminAuthInterceptor(adminToken), grpcMetrics))
                 .addService(health.service())
@@ -280,6 +281,15 @@ public final class RaftChatNode implements AutoCloseable {
      * proposes nothing when both lists are empty: an idle cluster writes nothing. A failed tick is the
      * next tick's job (a new leader starts a fresh note as soon as it leads).
      */
+    /** An empty presence tick: nobody seen, nobody silent, so apply changes nothing (older replicas agree). */
+    private static void proposeEmptyEntry(Proposer proposer) {
+        proposer.propose(Command.newBuilder().setPresenceTick(PresenceTick.getDefaultInstance())).whenComplete((result, error) -> {
+            if (error != null) {
+                LOG.debug("Empty entry not applied: {}", error.toString());
+            }
+        });
+    }
+
     private void schedulePresenceTicks(Proposer proposer, HeardSessions heard) {
         long timeoutMs = config.limits().presenceTimeoutMs();
         // A heard heartbeat is activity only once a tick records it: tick well within the idle lifetime too.
