@@ -252,7 +252,7 @@ docker network rm "$NET" >/dev/null 2>&1 || true
 docker network create "$NET" >/dev/null
 {
   echo "group: raftchat"
-  echo "electionTimeoutMs: 1000"
+  echo "electionTimeoutMs: 500"
   echo "nodes:"
   for n in "${NODES[@]}"; do
     echo "  - {id: $n, host: $(c "$n"), raftPort: 7000, apiPort: 9000, dataDir: /data/$n}"

@@ -10,8 +10,14 @@ public final class Defaults {
 
     public static final String GROUP_ID = "raftchat";
 
-    /** Followers start an election after this long without hearing from a leader. */
-    public static final Duration ELECTION_TIMEOUT = Duration.ofMillis(1000);
+    /**
+     * Followers start an election after this long without hearing from a leader (plus a random
+     * delay of up to half of it). 500 ms: after a leader crash, writes resume within about 1.3 s
+     * (3 nodes, kill -9, 8 rounds: 0.75-1.30 s, against 1.15-3.04 s with 1000 ms and SOFAJRaft's
+     * default 1 s delay); with heartbeats every 100 ms a follower must miss five before it campaigns,
+     * and pre-vote keeps one that merely lost contact from disturbing a leader the others still hear.
+     */
+    public static final Duration ELECTION_TIMEOUT = Duration.ofMillis(500);
     /** How often each node saves a snapshot so its Raft log can be compacted. */
     public static final Duration SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
     /**
@@ -40,7 +46,8 @@ public final class Defaults {
     public static final Duration CLIENT_RETRY_BUDGET = Duration.ofSeconds(20);
     /** A client's first pause between attempts; pauses double (with jitter) up to {@link #CLIENT_BACKOFF_MAX}. */
     public static final Duration CLIENT_BACKOFF_MIN = Duration.ofMillis(50);
-    public static final Duration CLIENT_BACKOFF_MAX = Duration.ofSeconds(1);
+    /** Short: a client that backs off longer than an election lasts finds the new leader late. */
+    public static final Duration CLIENT_BACKOFF_MAX = Duration.ofMillis(250);
     /** How long a node waits for a proposal to commit before answering "outcome unknown". */
     public static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(5);
     /** How often the leader looks for proposals past their timeout: the timeout's precision. */

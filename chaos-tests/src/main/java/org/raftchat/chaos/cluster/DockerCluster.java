@@ -194,7 +194,7 @@ public final class DockerCluster implements AutoCloseable {
     }
 
     static String clusterFile(Map<String, String> ipById, ReadMode readMode) {
-        StringBuilder yaml = new StringBuilder("group: chaos\nelectionTimeoutMs: 1000\nsnapshotIntervalSecs: 30\n"
+        StringBuilder yaml = new StringBuilder("group: chaos\nsnapshotIntervalSecs: 30\n"
                 + "raft:\n  readMode: " + readMode.name().toLowerCase(java.util.Locale.ROOT) + "\nnodes:\n");
         ipById.forEach((id, ip) -> yaml.append("  - {id: ").append(id).append(", host: ").append(ip)
                 .append(", raftPort: ").append(RAFT_PORT).append(", apiPort: ").append(API_PORT)

@@ -8,6 +8,7 @@ import java.util.Random;
 import org.raftchat.chaos.history.History;
 import org.raftchat.chaos.history.Op;
 import org.raftchat.chaos.history.OpFunction;
+import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.NotLeader;
 import org.raftchat.proto.v1.PostRoomMessageRequest;
@@ -81,7 +82,7 @@ final class Writer implements Runnable {
                 target = hinted != null ? hinted : nextNode();
                 if (hinted == null) {
                     Pause.millis(backoffMs);
-                    backoffMs = Math.min(backoffMs * 2, 500);
+                    backoffMs = Math.min(backoffMs * 2, Defaults.CLIENT_BACKOFF_MAX.toMillis());
                 }
             }
         }

@@ -59,7 +59,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
             throw new IllegalStateException(nodeJar + " is missing: run `mvn package` (or `mvn verify`) first");
         }
         AdminAccess.writeTokenFile(dir);
-        StringBuilder yaml = new StringBuilder("group: test\nelectionTimeoutMs: 1000\nadminTokenFile: admin.token\nnodes:\n");
+        StringBuilder yaml = new StringBuilder("group: test\nadminTokenFile: admin.token\nnodes:\n");
         for (int i = 1; i <= size; i++) {
             yaml.append("  - {id: n").append(i).append(", host: 127.0.0.1, raftPort: ").append(TestCluster.freePort())
                     .append(", apiPort: ").append(TestCluster.freePort())
