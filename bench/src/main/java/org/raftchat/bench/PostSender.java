@@ -27,6 +27,10 @@ import org.raftchat.proto.v1.PostRoomMessageRequest;
  *   <li>Only writes whose intended start lies in the measured window are counted and timed.</li>
  *   <li>Thread-safe; callbacks run on transport threads and the timer.</li>
  * </ul>
+ *
+ * <p>Its own retry loop, not the client library's ({@code ClusterConnection.call}): that one blocks a
+ * thread per write, which an open loop of thousands of writes a second cannot afford, and resends after
+ * DEADLINE_EXCEEDED, which under overload would hide the overload the bench is there to show.
  */
 final class PostSender {
 

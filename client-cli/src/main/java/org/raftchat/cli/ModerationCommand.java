@@ -14,15 +14,20 @@ abstract class ModerationCommand extends ClientCommand {
     @Parameters(index = "1", paramLabel = "USER")
     String user;
 
-    abstract ChatClient.Moderation action();
+    private final ChatClient.Moderation action;
+    /** The past tense printed: "banned alice in #lobby". */
+    private final String done;
 
-    abstract String done();
+    ModerationCommand(ChatClient.Moderation action, String done) {
+        this.action = action;
+        this.done = done;
+    }
 
     @Override
     int run(ChatClient client) {
-        ModerationResponse standing = client.moderate(action(), room, user);
+        ModerationResponse standing = client.moderate(action, room, user);
         output().result(new Standing(room, user, standing.getMember(), standing.getInvited(), standing.getBanned()),
-                done() + " " + user + " in #" + room + " (" + describe(standing) + ")");
+                done + " " + user + " in #" + room + " (" + describe(standing) + ")");
         return ExitCodes.OK;
     }
 
@@ -36,48 +41,32 @@ abstract class ModerationCommand extends ClientCommand {
     @Command(name = "invite", mixinStandardHelpOptions = true,
             description = "Invite a user to your room: they may join it even while it is invite-only (owner only).")
     static final class Invite extends ModerationCommand {
-        ChatClient.Moderation action() {
-            return ChatClient.Moderation.INVITE;
-        }
-
-        String done() {
-            return "invited";
+        Invite() {
+            super(ChatClient.Moderation.INVITE, "invited");
         }
     }
 
     @Command(name = "kick", mixinStandardHelpOptions = true,
             description = "Remove a user from your room and withdraw any invitation; they may join again unless it is invite-only (owner only).")
     static final class Kick extends ModerationCommand {
-        ChatClient.Moderation action() {
-            return ChatClient.Moderation.KICK;
-        }
-
-        String done() {
-            return "kicked";
+        Kick() {
+            super(ChatClient.Moderation.KICK, "kicked");
         }
     }
 
     @Command(name = "ban", mixinStandardHelpOptions = true,
             description = "Remove a user from your room and keep them out: no join, post, history, search or tail until unbanned (owner only).")
     static final class Ban extends ModerationCommand {
-        ChatClient.Moderation action() {
-            return ChatClient.Moderation.BAN;
-        }
-
-        String done() {
-            return "banned";
+        Ban() {
+            super(ChatClient.Moderation.BAN, "banned");
         }
     }
 
     @Command(name = "unban", mixinStandardHelpOptions = true,
             description = "Lift a ban; the user may join again (with an invitation, if the room is invite-only) (owner only).")
     static final class Unban extends ModerationCommand {
-        ChatClient.Moderation action() {
-            return ChatClient.Moderation.UNBAN;
-        }
-
-        String done() {
-            return "unbanned";
+        Unban() {
+            super(ChatClient.Moderation.UNBAN, "unbanned");
         }
     }
 }

@@ -1,69 +1,67 @@
 package org.raftchat.client;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.raftchat.client.ChatClientException.Category;
+import org.raftchat.client.ClusterConnection.Route;
 import org.raftchat.config.AdminToken;
-import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.AdminServiceGrpc;
 import org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import org.raftchat.proto.v1.NotLeader;
 
 /**
- * A client of the nodes' admin API, sending the admin token with every call.
+ * A client of the nodes' admin API, sending the admin token with every call, over a
+ * {@link ClusterConnection} (its channels and its belief of who leads).
  *
  * <p>Leader-only calls ({@link #onLeader}) follow "not the leader" hints and skip nodes that refuse
  * connections, since in both cases the node did nothing. Any other failure is final: a membership
- * change or transfer whose answer was lost may have happened, so it is reported, not repeated.
+ * change or transfer whose answer was lost may have happened, so it is reported, not repeated. (That
+ * is why these calls do not go through {@link ClusterConnection#call}: it resends after an outcome
+ * it cannot know, which only a write with an idempotency key may do, and admin requests have none.)
  * Calls any node can answer ({@link #onAnyNode}) go to the first node that accepts the connection.
  */
 public final class AdminClient implements AutoCloseable {
 
     private static final Duration PAUSE = Duration.ofMillis(200);
 
-    private final List<String> addresses;
-    private final AdminToken token;
-    private final Duration deadline;
-    private final Function<String, ManagedChannel> channelFactory;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ClusterConnection connection;
+    private final BearerCredentials token;
 
+    /** {@code deadline}: the longest one attempt may take; a leader-only call retries within the client's retry budget. */
     public AdminClient(List<String> addresses, AdminToken token, Duration deadline, Function<String, ManagedChannel> channelFactory) {
-        this.addresses = List.copyOf(addresses);
-        this.token = Objects.requireNonNull(token, "token");
-        this.deadline = Objects.requireNonNull(deadline, "deadline");
-        this.channelFactory = Objects.requireNonNull(channelFactory, "channelFactory");
+        Objects.requireNonNull(token, "token");
+        this.connection = new ClusterConnection(addresses, ClientOptions.defaults().withCallDeadline(deadline), channelFactory);
+        this.token = new BearerCredentials(token.value());
     }
 
     public <T> T onLeader(String what, Function<AdminServiceBlockingStub, T> call) {
-        long giveUp = System.nanoTime() + Defaults.CLIENT_RETRY_BUDGET.toNanos();
-        String target = addresses.get(0);
+        Duration budget = connection.options().retryBudget();
+        long giveUp = System.nanoTime() + budget.toNanos();
+        String target = connection.firstTarget(Route.LEADER);
         List<String> failures = new ArrayList<>();
         while (true) {
             try {
-                return call.apply(stub(target));
+                T result = call.apply(stub(target));
+                connection.answered(Route.LEADER, target);
+                return result;
             } catch (StatusRuntimeException e) {
                 Optional<NotLeader> notLeader = GrpcFailures.notLeader(e);
                 if (notLeader.isEmpty() && !GrpcFailures.unreachable(e.getStatus())) {
                     throw GrpcFailures.toException(e, what);
                 }
                 failures.add(target + ": " + GrpcFailures.shortReason(e.getStatus()));
-                String hint = notLeader.map(NotLeader::getLeaderApiAddress).orElse("");
-                target = !hint.isEmpty() && !hint.equals(target) ? hint : next(target);
+                target = notLeader.isPresent() ? connection.followHint(target, notLeader.get()) : connection.moveOn(target);
             }
             if (System.nanoTime() > giveUp) {
                 throw new ChatClientException(Category.UNAVAILABLE, what + ": no leader answered within "
-                        + ClusterConnection.format(Defaults.CLIENT_RETRY_BUDGET) + " (" + String.join("; ", last(failures)) + ")");
+                        + ClusterConnection.format(budget) + " (" + String.join("; ", last(failures)) + ")");
             }
             pause();
         }
@@ -71,7 +69,7 @@ public final class AdminClient implements AutoCloseable {
 
     public <T> T onAnyNode(String what, Function<AdminServiceBlockingStub, T> call) {
         List<String> failures = new ArrayList<>();
-        for (String address : addresses) {
+        for (String address : connection.addresses()) {
             try {
                 return call.apply(stub(address));
             } catch (StatusRuntimeException e) {
@@ -86,16 +84,9 @@ public final class AdminClient implements AutoCloseable {
     }
 
     private AdminServiceBlockingStub stub(String address) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.value());
-        return AdminServiceGrpc.newBlockingStub(channels.computeIfAbsent(address, channelFactory))
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private String next(String address) {
-        int i = addresses.indexOf(address);
-        return addresses.get((i + 1) % addresses.size());
+        return AdminServiceGrpc.newBlockingStub(connection.channel(address))
+                .withCallCredentials(token)
+                .withDeadlineAfter(connection.options().callDeadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static List<String> last(List<String> failures) {
@@ -113,6 +104,6 @@ public final class AdminClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channels.values().forEach(ManagedChannel::shutdownNow);
+        connection.close();
     }
 }

@@ -164,7 +164,7 @@ public final class ClusterConnection implements AutoCloseable {
         long deadlineNanos = System.nanoTime() + options.retryBudget().toNanos();
         // Nodes tried since the last pause: moving on to an untried node needs no pause, coming back does.
         Set<String> triedSincePause = new HashSet<>();
-        String target = route == Route.LEADER && leader != null ? leader : current;
+        String target = firstTarget(route);
         while (true) {
             long remainingNanos = deadlineNanos - System.nanoTime();
             if (remainingNanos <= 0) {
@@ -174,10 +174,7 @@ public final class ClusterConnection implements AutoCloseable {
             try {
                 Duration attemptDeadline = Duration.ofNanos(Math.min(options.callDeadline().toNanos(), remainingNanos));
                 T result = rpc.apply(stub(target, attemptDeadline));
-                current = target;
-                if (route == Route.LEADER) {
-                    leader = target;
-                }
+                answered(route, target);
                 return result;
             } catch (StatusRuntimeException e) {
                 attempts.record(target, e.getStatus(), reached(target, e.getStatus()));
@@ -198,13 +195,7 @@ public final class ClusterConnection implements AutoCloseable {
         Status.Code code = e.getStatus().getCode();
         Optional<NotLeader> notLeader = GrpcFailures.notLeader(e);
         if (notLeader.isPresent()) {
-            String hint = notLeader.get().getLeaderApiAddress();
-            if (!hint.isEmpty() && !hint.equals(target) && acceptableHint(hint)) {
-                leader = hint;
-                return hint;
-            }
-            forgetLeader(target);
-            return nextAddress(target);
+            return followHint(target, notLeader.get());
         }
         if (GrpcFailures.limitReached(e)) {
             throw new ChatClientException(Category.REJECTED, e.getStatus().getDescription(), e);
@@ -215,6 +206,36 @@ public final class ClusterConnection implements AutoCloseable {
         if (code == Status.Code.RESOURCE_EXHAUSTED && route == Route.LEADER) {
             return target; // the leader is busy, not gone: only it can take the write
         }
+        return moveOn(target);
+    }
+
+    // ---- leader tracking, shared with the AdminClient's own retry rule ----
+
+    /** Where a call goes first: writes to the believed leader, reads (and writes while none is known) to the node that last answered. */
+    String firstTarget(Route route) {
+        return route == Route.LEADER && leader != null ? leader : current;
+    }
+
+    /** {@code target} answered a call sent by {@code route}: the next read starts there, and a write's answerer leads. */
+    void answered(Route route, String target) {
+        current = target;
+        if (route == Route.LEADER) {
+            leader = target;
+        }
+    }
+
+    /** {@code target} said it does not lead: go to the leader it names, if that is usable, else to the next node. */
+    String followHint(String target, NotLeader notLeader) {
+        String hint = notLeader.getLeaderApiAddress();
+        if (!hint.isEmpty() && !hint.equals(target) && acceptableHint(hint)) {
+            leader = hint;
+            return hint;
+        }
+        return moveOn(target);
+    }
+
+    /** {@code target} failed in a way that may mean it is gone: it is no longer believed to lead; the next node is tried. */
+    String moveOn(String target) {
         forgetLeader(target);
         return nextAddress(target);
     }
@@ -341,7 +362,8 @@ public final class ClusterConnection implements AutoCloseable {
         subscriptions.remove(subscription);
     }
 
-    private ManagedChannel channel(String address) {
+    /** The channel to {@code address}, opened on first use (the admin API's stubs go over it too). */
+    ManagedChannel channel(String address) {
         ensureOpen();
         ManagedChannel channel = channels.get(address);
         if (channel == null) {

@@ -1,5 +1,7 @@
 package org.raftchat.config;
 
+import java.util.function.Consumer;
+
 /**
  * Every size the system accepts has a limit; these are checked before a command is proposed,
  * so nothing over a limit ever enters the log.
@@ -104,50 +106,96 @@ public record Limits(
 
     /** These limits with another per-session request rate (tests tune it; the cluster file sets it otherwise). */
     public Limits withMaxRequestsPerSecondPerSession(int perSecond) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                perSecond, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
+        return copy(c -> c.maxRequestsPerSecondPerSession = perSecond);
     }
 
     /** These limits with another presence timeout. */
     public Limits withPresenceTimeoutMs(int timeoutMs) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, timeoutMs, idempotencyWindowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
+        return copy(c -> c.presenceTimeoutMs = timeoutMs);
     }
 
     /** These limits with another idempotency window (tests shorten it to see records pruned). */
     public Limits withIdempotencyWindowMs(int windowMs) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, windowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
+        return copy(c -> c.idempotencyWindowMs = windowMs);
     }
 
     /** These limits with another login throttle. */
     public Limits withLoginThrottling(LoginThrottling throttling) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, throttling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser, maxUnauthenticatedCallsPerSecondPerAddress);
+        return copy(c -> c.loginThrottling = throttling);
     }
 
     /** These limits with other per-session and per-user stream caps (tests lower them). */
     public Limits withSubscriptionsPerSessionAndUser(int perSession, int perUser) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
-                perSession, perUser, maxUnauthenticatedCallsPerSecondPerAddress);
+        return copy(c -> {
+            c.maxSubscriptionsPerSession = perSession;
+            c.maxSubscriptionsPerUser = perUser;
+        });
     }
 
     /** These limits with another budget of calls without a session per client address (tests lower it). */
     public Limits withMaxUnauthenticatedCallsPerSecondPerAddress(int perSecond) {
-        return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
-                maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
-                maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs, loginThrottling,
-                maxSubscriptionsPerSession, maxSubscriptionsPerUser, perSecond);
+        return copy(c -> c.maxUnauthenticatedCallsPerSecondPerAddress = perSecond);
+    }
+
+    /** A copy with {@code change} applied, checked by the constructor like any other limits. */
+    private Limits copy(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /**
+     * The fields of a {@link Limits} being copied, settable one by one: the with-methods name only what they
+     * change, and a new field is added here (and in {@link #build}) once rather than in every with-method.
+     */
+    private static final class Copy {
+        int maxMessageBytes;
+        int maxNameLength;
+        int maxIdempotencyKeyLength;
+        int maxHistoryPage;
+        int defaultHistoryPage;
+        int maxInboundGrpcBytes;
+        int maxPendingProposals;
+        int maxSubscriptionsPerNode;
+        int maxRoomsPerUser;
+        int maxMembersPerRoom;
+        int maxRequestsPerSecondPerSession;
+        int maxDescriptionLength;
+        int presenceTimeoutMs;
+        int idempotencyWindowMs;
+        LoginThrottling loginThrottling;
+        int maxSubscriptionsPerSession;
+        int maxSubscriptionsPerUser;
+        int maxUnauthenticatedCallsPerSecondPerAddress;
+
+        Copy(Limits from) {
+            maxMessageBytes = from.maxMessageBytes;
+            maxNameLength = from.maxNameLength;
+            maxIdempotencyKeyLength = from.maxIdempotencyKeyLength;
+            maxHistoryPage = from.maxHistoryPage;
+            defaultHistoryPage = from.defaultHistoryPage;
+            maxInboundGrpcBytes = from.maxInboundGrpcBytes;
+            maxPendingProposals = from.maxPendingProposals;
+            maxSubscriptionsPerNode = from.maxSubscriptionsPerNode;
+            maxRoomsPerUser = from.maxRoomsPerUser;
+            maxMembersPerRoom = from.maxMembersPerRoom;
+            maxRequestsPerSecondPerSession = from.maxRequestsPerSecondPerSession;
+            maxDescriptionLength = from.maxDescriptionLength;
+            presenceTimeoutMs = from.presenceTimeoutMs;
+            idempotencyWindowMs = from.idempotencyWindowMs;
+            loginThrottling = from.loginThrottling;
+            maxSubscriptionsPerSession = from.maxSubscriptionsPerSession;
+            maxSubscriptionsPerUser = from.maxSubscriptionsPerUser;
+            maxUnauthenticatedCallsPerSecondPerAddress = from.maxUnauthenticatedCallsPerSecondPerAddress;
+        }
+
+        Limits build() {
+            return new Limits(maxMessageBytes, maxNameLength, maxIdempotencyKeyLength, maxHistoryPage, defaultHistoryPage,
+                    maxInboundGrpcBytes, maxPendingProposals, maxSubscriptionsPerNode, maxRoomsPerUser, maxMembersPerRoom,
+                    maxRequestsPerSecondPerSession, maxDescriptionLength, presenceTimeoutMs, idempotencyWindowMs,
+                    loginThrottling, maxSubscriptionsPerSession, maxSubscriptionsPerUser,
+                    maxUnauthenticatedCallsPerSecondPerAddress);
+        }
     }
 
     private static void requirePositive(String field, int value) {

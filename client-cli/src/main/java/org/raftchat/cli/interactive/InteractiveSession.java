@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat screen: reads lines and runs them ({@link SessionCommands}), shows the current
+ * The chat screen: reads lines and runs them ({@link InputRunner}), shows the current
  * conversation live ({@link CurrentConversation}), and in the background keeps the session online
  * (heartbeats), stores the read position as messages are shown, watches the other conversations
  * through their unread counts (polled every {@link #UNREAD_POLL}; the status line shows them and a
@@ -50,7 +50,7 @@ public final class InteractiveSession {
     private final ScheduledExecutorService network;
     private final ScheduledExecutorService ticker;
     private final CurrentConversation conversation;
-    private final SessionCommands commands;
+    private final InputRunner commands;
 
     private volatile Map<String, Long> unreadElsewhere = Map.of();
     private final Map<ConversationRef, Long> announcedUnread = new ConcurrentHashMap<>();
@@ -71,7 +71,7 @@ public final class InteractiveSession {
         this.ticker = Tasks.daemonScheduler("raftchat-status");
         Mentions mentions = new Mentions(me);
         this.conversation = new CurrentConversation(client, screen, me, format, network, mentions);
-        this.commands = new SessionCommands(client, screen, me, names, conversation, mentions);
+        this.commands = new InputRunner(client, screen, me, names, conversation, mentions);
     }
 
     /** Runs until /quit or end of input; {@code start} is the first conversation shown. */

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.completer.NullCompleter;
 import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -34,15 +36,13 @@ public final class JLineScreen implements Screen {
 
     private final Terminal terminal;
     private final SharedLockReader reader;
-    private final LineReader secretReader;
     private final Status statusBar;
     private String lastStatus = "";
     private volatile String nextPrompt = "";
 
-    private JLineScreen(Terminal terminal, SharedLockReader reader, LineReader secretReader) {
+    private JLineScreen(Terminal terminal, SharedLockReader reader) {
         this.terminal = terminal;
         this.reader = reader;
-        this.secretReader = secretReader;
         // JLine's Status has no display on a terminal without a scroll region (a dumb one, e.g. when
         // stdout is a pipe) and fails when closed there, so there it is not created at all.
         this.statusBar = supportsStatusLine(terminal) ? Status.getStatus(terminal, true) : null;
@@ -91,9 +91,7 @@ public final class JLineScreen implements Screen {
         // Lines are shown as the server stores them; the typed copy would be a second one.
         reader.option(LineReader.Option.ERASE_LINE_ON_FINISH, true);
         reader.option(LineReader.Option.HISTORY_IGNORE_DUPS, true);
-        // Only the login asks with it, before there is a status line or anything printed from elsewhere.
-        LineReader secretReader = new SharedLockReader(terminal, Map.of(LineReader.DISABLE_HISTORY, true));
-        return new JLineScreen(terminal, reader, secretReader);
+        return new JLineScreen(terminal, reader);
     }
 
     @Override
@@ -103,13 +101,32 @@ public final class JLineScreen implements Screen {
 
     @Override
     public String ask(String prompt) {
-        return read(secretReader, prompt, null);
+        return answer(prompt, null);
     }
 
     @Override
     public String readSecret(String prompt) {
         // Mask 0: nothing is echoed, not even stars, so the length does not show either.
-        return read(secretReader, prompt, (char) 0);
+        return answer(prompt, (char) 0);
+    }
+
+    /**
+     * An answer to a question (the login's): read by the one reader, so under its drawing lock like all
+     * else on the screen, but kept out of the history, not completed, and left standing once entered.
+     */
+    private String answer(String prompt, Character mask) {
+        Completer completer = reader.getCompleter();
+        boolean erase = reader.isSet(LineReader.Option.ERASE_LINE_ON_FINISH);
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        reader.option(LineReader.Option.ERASE_LINE_ON_FINISH, false);
+        reader.setCompleter(NullCompleter.INSTANCE);
+        try {
+            return read(reader, prompt, mask);
+        } finally {
+            reader.setCompleter(completer);
+            reader.option(LineReader.Option.ERASE_LINE_ON_FINISH, erase);
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+        }
     }
 
     private static String read(LineReader reader, String prompt, Character mask) {

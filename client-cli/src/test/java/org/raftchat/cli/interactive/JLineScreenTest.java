@@ -127,6 +127,50 @@ class JLineScreenTest {
         keyboard.close();
     }
 
+    @Test
+    void thePasswordPromptDrawsUnderTheScreensOneLockAndStaysOutOfTheHistory() throws Exception {
+        // Goal: the login's questions were read by a second reader with a lock of its own, so a line printed
+        // meanwhile could interleave with the prompt being drawn. They are read by the screen's one reader now:
+        // a print waits while it draws a typed key, and neither the answer nor the password enters the history.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        ByteArrayOutputStream display = new ByteArrayOutputStream();
+        HeldTerminal terminal = new HeldTerminal(new java.io.PipedInputStream(keyboard), display);
+        terminal.setSize(new org.jline.terminal.Size(100, 24));
+        Path history = dir.resolve("history");
+        JLineScreen screen = JLineScreen.open(terminal, history, new KnownNames());
+        java.util.concurrent.atomic.AtomicReference<String> answers = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread login = new Thread(() -> answers.set(screen.ask("username: ") + " / " + screen.readSecret("password (not shown): ")),
+                "login");
+        login.setDaemon(true);
+        login.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> shown(display).contains("username: "));
+        keyboard.write("ann\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        keyboard.flush();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> shown(display).contains("password (not shown): "));
+
+        terminal.holdNextFlushOf(login);
+        keyboard.write('s');
+        keyboard.flush();
+        assertThat(terminal.held.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the reader drew the typed key").isTrue();
+        Thread printer = new Thread(() -> screen.print("[1] 12:00:00 bob: hi"), "printer");
+        printer.setDaemon(true);
+        printer.start();
+        printer.join(1000);
+        assertThat(shown(display)).as("a line printed while the prompt draws").doesNotContain("bob: hi");
+
+        terminal.release.countDown();
+        printer.join(5000);
+        keyboard.write("ecret-pw\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        keyboard.flush();
+        login.join(5000);
+        assertThat(answers.get()).isEqualTo("ann / secret-pw");
+        screen.close();
+        keyboard.close();
+        assertThat(java.nio.file.Files.exists(history) ? java.nio.file.Files.readString(history) : "")
+                .doesNotContain("ann").doesNotContain("secret-pw");
+    }
+
     /** An xterm over plain streams whose next flush from one thread waits until the test releases it. */
     private static final class HeldTerminal extends org.jline.terminal.impl.ExternalTerminal {
         final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);

@@ -9,7 +9,8 @@ import org.raftchat.proto.v1.ChatMessage;
 /**
  * Posts the way a real client must: the same idempotency key on every attempt, following the
  * leader hint of FAILED_PRECONDITION and moving to another node on UNAVAILABLE, until a budget
- * is spent. (The product's client lives in client-cli; raft-node tests may not depend on it.)
+ * is spent. (The product's client is the client module; raft-node does not depend on it, so its
+ * tests speak the protocol themselves.)
  */
 public final class RetryingWriter {
 

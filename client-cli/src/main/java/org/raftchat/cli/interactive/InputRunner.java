@@ -19,7 +19,7 @@ import org.raftchat.proto.v1.UnreadCount;
  * comes back through the subscription, with its seq), slash commands call the cluster and print
  * their answer. A refused call throws {@link org.raftchat.client.ChatClientException}; the caller shows it.
  */
-final class SessionCommands {
+final class InputRunner {
 
     private final ChatClient client;
     private final Screen screen;
@@ -35,11 +35,11 @@ final class SessionCommands {
     /** /unread reads at most this many unread messages per conversation to count mentions. */
     static final int MENTION_SCAN_MAX = 1000;
 
-    SessionCommands(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation) {
+    InputRunner(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation) {
         this(client, screen, me, names, conversation, new Mentions(me));
     }
 
-    SessionCommands(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation,
+    InputRunner(ChatClient client, Screen screen, String me, KnownNames names, CurrentConversation conversation,
             Mentions mentions) {
         this.mentions = Objects.requireNonNull(mentions, "mentions");
         this.client = Objects.requireNonNull(client, "client");
