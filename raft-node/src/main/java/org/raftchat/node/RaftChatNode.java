@@ -154,20 +154,21 @@ public final class RaftChatNode implements AutoCloseable {
                 throw GrpcErrors.notLeader(leaderHint());
             }
         };
-        AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
-                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
-                leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
-                        // The time apply will stamp: never behind the state's last time.
-                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
-                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions());
         AddressRateLimiter unauthenticatedCalls = new AddressRateLimiter(
                 config.limits().maxUnauthenticatedCallsPerSecondPerAddress(), System::nanoTime);
         Authenticator authenticator = new Authenticator(stateMachine::session, stateMachine::appliedIndex, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime),
                 unauthenticatedCalls, responseExecutor);
         HeardSessions heardSessions = new HeardSessions(System::nanoTime);
+        OwnWayRoutes ownWay = new OwnWayRoutes(validator, proposer::propose, reads, stateMachine,
+                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
+                leaderGate, authenticator::caller, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
+                        // The time apply will stamp: never behind the state's last time.
+                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions(),
+                heardSessions);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
+                subscriptions, this::clusterInfo, authenticator, ownWay, leaderGate, config.limits(), responseExecutor);
         this.health = new NodeHealth(this::canServe);
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
         Server unstarted = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
