@@ -24,10 +24,9 @@ final class Startup {
         void stop(T resource) throws Exception;
     }
 
-    private record Opened(String what, Runnable stop) {}
-
     private final String nodeId;
-    private final Deque<Opened> opened = new ArrayDeque<>();
+    /** How to stop each resource opened so far, newest first. */
+    private final Deque<Runnable> stops = new ArrayDeque<>();
     /** The step that threw, if one did (else the failure came between steps). */
     private String failedStep;
 
@@ -44,7 +43,7 @@ final class Startup {
             failedStep = what;
             throw e;
         }
-        opened.push(new Opened(what, () -> {
+        stops.push(() -> {
             try {
                 stop.stop(resource);
             } catch (InterruptedException e) {
@@ -52,7 +51,7 @@ final class Startup {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot stop " + what + ": " + e.getMessage(), e);
             }
-        }));
+        });
         return resource;
     }
 
@@ -78,10 +77,9 @@ final class Startup {
      * {@code failure} as suppressed, and the next one is stopped.
      */
     private <E extends Exception> E stopAll(E failure) {
-        while (!opened.isEmpty()) {
-            Opened resource = opened.pop();
+        while (!stops.isEmpty()) {
             try {
-                resource.stop().run();
+                stops.pop().run();
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }
