@@ -1,6 +1,5 @@
 package org.raftchat.node;
 
-import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,6 @@ import org.raftchat.proto.v1.RevokeSessionResponse;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.FriendRequest;
 import org.raftchat.proto.v1.FriendResponse;
-import org.raftchat.proto.v1.Heartbeat;
 import org.raftchat.proto.v1.HeartbeatRequest;
 import org.raftchat.proto.v1.HeartbeatResponse;
 import org.raftchat.proto.v1.ListFriendsRequest;
@@ -29,7 +27,6 @@ import org.raftchat.proto.v1.ListOnlineRequest;
 import org.raftchat.proto.v1.ListOnlineResponse;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.ClusterInfo;
-import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CreateRoomRequest;
 import org.raftchat.proto.v1.CreateRoomResponse;
 import org.raftchat.proto.v1.DeleteMessageRequest;
@@ -93,43 +90,35 @@ import org.raftchat.proto.v1.SetRoomTopicRequest;
  * field, is the author, owner or reader. A write is one {@link WriteRoute} (all in {@link WriteRoutes})
  * served by the one {@link WritePath}: validated, keyed as the caller's idempotency key for this
  * request ({@link IdempotencyStamp}), proposed (leader only), its applied result turned into the
- * answer. The writes that handle secrets are {@link AccountCalls}. A read is a {@link ReadRoutes}
+ * answer. The writes that cannot go that way (register, log in, change password, heartbeat) are
+ * {@link OwnWayRoutes}, answered the same way. A read is a {@link ReadRoutes}
  * method served by the one {@link ReadPath}: it waits for a ReadIndex barrier and then reads local
  * state (any node). Subscriptions are served from local state by the {@link SubscriptionHub}.
  */
 final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
-    private final RequestValidator validator;
-    private final Proposer proposer;
     private final LinearizableReads reads;
     private final ChatStateMachine stateMachine;
     private final SubscriptionHub subscriptions;
     private final Supplier<ClusterInfo> clusterInfo;
     private final Authenticator authenticator;
-    private final AccountCalls accounts;
-    private final LeaderGate leaderGate;
+    private final OwnWayRoutes ownWay;
     private final WriteRoutes writeRoutes;
     private final WritePath writePath;
     private final ReadRoutes readRoutes;
     private final ReadPath readPath;
     /** Reads and subscription checks run here after their barrier, off SOFAJRaft's callback thread (see {@link #answer}). */
     private final Executor responseExecutor;
-    private final HeardSessions heardSessions;
 
     ChatGrpcService(RequestValidator validator, Proposer proposer, LinearizableReads reads, ChatStateMachine stateMachine,
                     SubscriptionHub subscriptions, Supplier<ClusterInfo> clusterInfo, Authenticator authenticator,
-                    AccountCalls accounts, LeaderGate leaderGate, Limits limits, Executor responseExecutor,
-                    HeardSessions heardSessions) {
-        this.validator = validator;
-        this.heardSessions = heardSessions;
-        this.proposer = proposer;
+                    OwnWayRoutes ownWay, LeaderGate leaderGate, Limits limits, Executor responseExecutor) {
         this.reads = reads;
         this.stateMachine = stateMachine;
         this.subscriptions = subscriptions;
         this.clusterInfo = clusterInfo;
         this.authenticator = authenticator;
-        this.accounts = accounts;
-        this.leaderGate = leaderGate;
+        this.ownWay = ownWay;
         this.writeRoutes = new WriteRoutes(validator, limits,
                 room -> stateMachine.room(room).map(RoomInfo::description).orElse(""));
         this.writePath = new WritePath(validator, new IdempotencyStamp(limits.idempotencyWindowMs()), leaderGate,
@@ -144,12 +133,12 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> out) {
-        answer(out, () -> accounts.register(request));
+        write(ownWay.register, request, out);
     }
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> out) {
-        answer(out, () -> accounts.login(request, ClientAddress.current()));
+        write(ownWay.login, request, out);
     }
 
     @Override
@@ -181,13 +170,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void changePassword(ChangePasswordRequest request, StreamObserver<ChangePasswordResponse> out) {
-        answer(out, () -> {
-            String key = validator.idempotencyKey(request.getIdempotencyKey());
-            // Read here, on the call's thread: the step below may run on another thread once the
-            // session is resolved, where the gRPC context that holds the address is not attached.
-            var address = ClientAddress.current();
-            return asWriter(caller -> accounts.changePassword(request, key, caller, address));
-        });
+        write(ownWay.changePassword, request, out);
     }
 
     // ---- rooms ----
@@ -260,21 +243,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
-        answer(out, () -> asWriter(caller -> {
-            if (stateMachine.sessionOnline(caller.tokenSha256())) {
-                // Already online: the leader's next presence tick records it (see HeardSessions).
-                heardSessions.heard(caller.tokenSha256());
-                return CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
-            }
-            // Coming (back) online shows at once. No idempotency key: a repeat has the same effect.
-            heardSessions.heardComingOnline(caller.tokenSha256());
-            return proposer.propose(Command.newBuilder().setHeartbeat(
-                            Heartbeat.newBuilder().setTokenSha256(ByteString.copyFrom(caller.tokenSha256()))))
-                    .thenApply(result -> {
-                        WriteRoute.expect(result, ApplyResult.PresenceUpdated.class);
-                        return HeartbeatResponse.getDefaultInstance();
-                    });
-        }));
+        write(ownWay.heartbeat, request, out);
     }
 
     @Override
@@ -396,15 +365,6 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     // ---- helpers ----
 
-    /**
-     * Runs a write that is not a route as the caller: a node that is not the leader says so (with the
-     * leader's address, or that it was removed from the cluster) before it spends a read barrier on the session.
-     */
-    private <T> CompletableFuture<T> asWriter(Function<Caller, CompletableFuture<T>> call) {
-        leaderGate.requireLeader();
-        return authenticator.caller().thenCompose(call);
-    }
-
     /** Serves a read the one way every read goes ({@link ReadPath}): the route checks the request at once. */
     private <A> void read(StreamObserver<A> out, Supplier<ReadPath.Reader<A>> route) {
         answer(out, () -> readPath.read(route.get()));
@@ -440,6 +400,11 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     /** Serves a write the one way every write goes ({@link WritePath}), as its route says. */
     private <Q, R extends ApplyResult, A> void write(WriteRoute<Q, R, A> route, Q request, StreamObserver<A> out) {
         answer(out, () -> writePath.write(route, request));
+    }
+
+    /** Serves a write that goes its own way ({@link OwnWayRoutes}), answered like every other. */
+    private <Q, A> void write(OwnWayRoute<Q, ?, ?, A> route, Q request, StreamObserver<A> out) {
+        answer(out, () -> route.serve(request));
     }
 
     /**

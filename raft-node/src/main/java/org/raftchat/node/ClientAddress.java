@@ -18,7 +18,8 @@ final class ClientAddress implements ServerInterceptor {
 
     /** For a transport without IP addresses (in-process). */
     static final String UNKNOWN = "unknown";
-    private static final Context.Key<String> ADDRESS = Context.keyWithDefault("raftchat-client-address", UNKNOWN);
+    /** Package-private for tests that serve a call as if it came from an address. */
+    static final Context.Key<String> ADDRESS = Context.keyWithDefault("raftchat-client-address", UNKNOWN);
 
     /** The current call's client IP address, or {@link #UNKNOWN}. */
     static String current() {

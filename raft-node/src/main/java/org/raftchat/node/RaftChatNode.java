@@ -8,6 +8,7 @@ import com.alipay.sofa.jraft.option.ApplyTaskMode;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -32,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.raftchat.config.AdminToken;
 import org.raftchat.config.ClusterConfig;
@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * One RaftChat server: a SOFAJRaft node (Bolt transport on the Raft port) whose state machine is
  * the chat state in RocksDB, and a gRPC server for clients on the API port.
  *
- * <p>Lifecycle: {@link #start} opens the state, joins the Raft group and starts serving;
+ * <p>Lifecycle: {@link #start} opens the state, joins the Raft group and starts serving, or, if a
+ * step fails, stops what it had started and throws (see {@link Startup}): ports and RocksDB locks are free again;
  * {@link #close} ends subscriptions, stops gRPC, shuts the Raft node down fully (so the RocksDB
  * locks are released and the node can be started again in the same process) and closes the state.
  *
@@ -102,33 +103,43 @@ public final class RaftChatNode implements AutoCloseable {
     private final PeerAdmin peerAdmin;
     private boolean closed;
 
-    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken, Consumer<FatalError> onFatalError)
-            throws IOException {
+    /** Starts each part through {@code startup}, which stops the parts already started if a later one fails. */
+    private RaftChatNode(ClusterConfig config, NodeSpec self, Optional<AdminToken> adminToken, Consumer<FatalError> onFatalError,
+                         Startup startup) throws IOException {
         this.config = config;
         this.self = self;
         Path raftDir = self.dataDir().resolve("raft");
         Files.createDirectories(raftDir);
         // Backups a crash interrupted are of no use to anyone.
         StateBackup.deleteRecursively(self.dataDir().resolve(BACKUP_WORK_DIR));
-        this.stateMachine = ChatStateMachine.open(self.dataDir().resolve("state"));
-        this.responseExecutor = Executors.newFixedThreadPool(RESPONSE_THREADS, named("api-" + self.id()));
-        this.subscriptionExecutor = Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, named("subscriptions-" + self.id()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(named("timer-" + self.id()));
-        this.proposalSubmitter = Executors.newSingleThreadExecutor(named("proposer-" + self.id()));
-        this.passwordWork = new PasswordWork(Defaults.PASSWORD_WORK_THREADS, Defaults.PASSWORD_WORK_QUEUE,
-                named("passwords-" + self.id()));
+        Path stateDir = self.dataDir().resolve("state");
+        this.stateMachine = startup.open("the state in " + stateDir, () -> ChatStateMachine.open(stateDir), ChatStateMachine::close);
+        this.responseExecutor = startup.open("the response threads",
+                () -> Executors.newFixedThreadPool(RESPONSE_THREADS, threads("api")), ExecutorService::shutdownNow);
+        this.subscriptionExecutor = startup.open("the subscription threads",
+                () -> Executors.newFixedThreadPool(SUBSCRIPTION_THREADS, threads("subscriptions")), ExecutorService::shutdownNow);
+        this.timer = startup.open("the timer",
+                () -> Executors.newSingleThreadScheduledExecutor(threads("timer")), ExecutorService::shutdownNow);
+        this.proposalSubmitter = startup.open("the proposer thread",
+                () -> Executors.newSingleThreadExecutor(threads("proposer")), ExecutorService::shutdownNow);
+        this.passwordWork = startup.open("the password threads", () -> new PasswordWork(Defaults.PASSWORD_WORK_THREADS,
+                Defaults.PASSWORD_WORK_QUEUE, threads("passwords")), PasswordWork::close);
         this.subscriptions = new SubscriptionHub(stateMachine, subscriptionExecutor, config.limits());
         this.metrics = new NodeMetrics();
-        this.metricsServer = MetricsServer.start(metrics, self.host(), self.metricsPort());
+        this.metricsServer = startup.open("the metrics server on " + self.host() + ":" + self.metricsPort(),
+                () -> MetricsServer.start(metrics, self.host(), self.metricsPort()), MetricsServer::close);
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, onFatalError);
         NodeOptions nodeOptions = nodeOptions(raftDir);
         // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
-        this.raftRpcExecutor = Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), named("raft-rpc-" + self.id()));
-        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions,
-                RaftPort.coreOnly(self, raftRpcExecutor));
-        this.node = raftGroup.start();
+        this.raftRpcExecutor = startup.open("the Raft RPC threads",
+                () -> Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), threads("raft-rpc")),
+                ExecutorService::shutdownNow);
+        RpcServer raftPort = RaftPort.coreOnly(self, raftRpcExecutor);
+        this.raftGroup = new RaftGroupService(config.groupId(), PeerId.parsePeer(self.raftAddress()), nodeOptions, raftPort);
+        this.node = startup.open("the Raft node on " + self.raftAddress(), () -> startRaft(raftPort), started -> stopRaft());
         this.introspection = new RaftIntrospection(node, PeerId.parsePeer(self.raftAddress()));
-        this.peerAdmin = new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id()));
+        this.peerAdmin = startup.open("the channels to peers",
+                () -> new PeerAdmin(adminToken, ServerTls.peerCredentials(config.tls(), self.id())), PeerAdmin::close);
         Proposer proposer = new Proposer(node, fsm::leaderTerm, this::leaderHint,
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY,
@@ -143,23 +154,24 @@ public final class RaftChatNode implements AutoCloseable {
                 throw GrpcErrors.notLeader(leaderHint());
             }
         };
-        AccountCalls accounts = new AccountCalls(validator, proposer, reads, stateMachine,
-                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
-                leaderGate, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
-                        // The time apply will stamp: never behind the state's last time.
-                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
-                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions());
         AddressRateLimiter unauthenticatedCalls = new AddressRateLimiter(
                 config.limits().maxUnauthenticatedCallsPerSecondPerAddress(), System::nanoTime);
         Authenticator authenticator = new Authenticator(stateMachine::session, stateMachine::appliedIndex, reads,
                 new SessionRateLimiter(config.limits().maxRequestsPerSecondPerSession(), System::nanoTime),
                 unauthenticatedCalls, responseExecutor);
         HeardSessions heardSessions = new HeardSessions(System::nanoTime);
+        OwnWayRoutes ownWay = new OwnWayRoutes(validator, proposer::propose, reads, stateMachine,
+                new Passwords(random, Defaults.PASSWORD_HASH_ITERATIONS), new SessionTokens(random, Defaults.SESSION_TOKEN_BYTES),
+                leaderGate, authenticator::caller, new LoginThrottle(config.limits().loginThrottling(), stateMachine::loginFailures,
+                        // The time apply will stamp: never behind the state's last time.
+                        () -> Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs())),
+                new IdempotencyStamp(config.limits().idempotencyWindowMs()), passwordWork, responseExecutor, config.sessions(),
+                heardSessions);
         ChatGrpcService service = new ChatGrpcService(validator, proposer, reads, stateMachine,
-                subscriptions, this::clusterInfo, authenticator, accounts, leaderGate, config.limits(), responseExecutor, heardSessions);
+                subscriptions, this::clusterInfo, authenticator, ownWay, leaderGate, config.limits(), responseExecutor);
         this.health = new NodeHealth(this::canServe);
         GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
-        this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
+        Server unstarted = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.apiPort()),
                         ServerTls.credentials(config.tls(), self.id()))
                 // Above the limit, so that a request somewhat over it reaches RequestParsing's check and gets
                 // its LimitReached detail; the transport's own refusal could carry none.
@@ -188,8 +200,8 @@ public final class RaftChatNode implements AutoCloseable {
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(reflectionV1Alpha())
-                .build()
-                .start();
+                .build();
+        this.grpcServer = startup.open("the client API on " + self.apiAddress(), unstarted::start, Server::shutdownNow);
         timer.scheduleWithFixedDelay(health::refresh, HEALTH_REFRESH_MS, HEALTH_REFRESH_MS, TimeUnit.MILLISECONDS);
         metrics.registerNodeGauges(new StatusView());
         metrics.registerDiskUsage(Map.of(
@@ -378,9 +390,47 @@ public final class RaftChatNode implements AutoCloseable {
         if (adminToken.isEmpty()) {
             LOG.warn("No admin token configured: the admin API refuses every call (set adminTokenFile in the cluster file)");
         }
-        RaftChatNode node = new RaftChatNode(config, self, adminToken, onFatalError);
+        Startup startup = new Startup(self.id());
+        RaftChatNode node;
+        try {
+            node = new RaftChatNode(config, self, adminToken, onFatalError, startup);
+        } catch (IOException e) {
+            throw startup.failed(e);
+        } catch (RuntimeException e) {
+            throw startup.failed(e);
+        }
         LOG.info("Node {} started: raft {} api {} data {}", self.id(), self.raftAddress(), self.apiAddress(), self.dataDir());
         return node;
+    }
+
+    /**
+     * Starts SOFAJRaft's node and then its port. A port that cannot be bound leaves the node started
+     * but the group service not (its shutdown then does nothing): this stops both itself.
+     */
+    private Node startRaft(RpcServer raftPort) {
+        try {
+            return raftGroup.start();
+        } catch (RuntimeException e) {
+            Node halfStarted = raftGroup.getRaftNode();
+            if (halfStarted != null) {
+                halfStarted.shutdown();
+                awaitQuietly(() -> {
+                    halfStarted.join();
+                    return true;
+                });
+            }
+            raftPort.shutdown();
+            throw e;
+        }
+    }
+
+    /** Shuts the Raft node and its port down fully: its RocksDB locks are released when this returns. */
+    private void stopRaft() {
+        raftGroup.shutdown();
+        awaitQuietly(() -> {
+            raftGroup.join();
+            return true;
+        });
     }
 
     private NodeOptions nodeOptions(Path raftDir) {
@@ -522,11 +572,7 @@ public final class RaftChatNode implements AutoCloseable {
         awaitQuietly(() -> grpcServer.awaitTermination(Defaults.SHUTDOWN_DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         grpcServer.shutdownNow();
         peerAdmin.close();
-        raftGroup.shutdown();
-        awaitQuietly(() -> {
-            raftGroup.join();
-            return true;
-        });
+        stopRaft();
         raftRpcExecutor.shutdownNow();
         timer.shutdownNow();
         proposalSubmitter.shutdownNow();
@@ -594,12 +640,7 @@ public final class RaftChatNode implements AutoCloseable {
         return p == n ? p : p << 1;
     }
 
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger seq = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + seq.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private ThreadFactory threads(String prefix) {
+        return NodeThreads.named(prefix, self.id());
     }
 }

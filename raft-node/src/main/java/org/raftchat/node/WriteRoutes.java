@@ -76,8 +76,8 @@ import org.raftchat.statemachine.ApplyResult;
  * Every write of the client API that {@link WritePath} serves, one {@link WriteRoute} each: what the
  * request must be, the command it becomes, and the answer its applied result becomes. Adding a
  * write command on the node is one route here and one line in {@link ChatGrpcService}. The writes
- * that handle secrets (register, log in, change password) are {@link AccountCalls}; the heartbeat
- * proposes only when presence changes, so it keeps its own shape in ChatGrpcService.
+ * that cannot take WritePath's way (register, log in, change password, heartbeat) are in
+ * {@link OwnWayRoutes}, in the same shape.
  */
 final class WriteRoutes {
 

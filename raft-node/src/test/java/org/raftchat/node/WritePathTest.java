@@ -198,7 +198,7 @@ class WritePathTest {
     }
 
     /** The status a client gets for the call, whether it fails at once or later. */
-    private static Code statusOf(Supplier<? extends CompletableFuture<?>> call) {
+    static Code statusOf(Supplier<? extends CompletableFuture<?>> call) {
         try {
             call.get().join();
             return Code.OK;
