@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.raftchat.node.testing.Api.allMessages;
 import static org.raftchat.node.testing.Api.createRoom;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,29 +14,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.RetryingWriter;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.proto.v1.ChatMessage;
 
 class FailoverIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
 
     @Test
     void losingTheLeaderLosesNoAcknowledgedMessageAndTheOldLeaderCatchesUp() throws Exception {
