@@ -42,7 +42,7 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
  * final TestCluster cluster = TestCluster.perTest(3, c -> c.withLimits(...));
  * }</pre>
  */
-public final class TestCluster implements ClusterAccess, AutoCloseable, BeforeEachCallback, AfterEachCallback {
+public final class TestCluster implements ClusterUnderTest, BeforeEachCallback, AfterEachCallback {
 
     private final ClusterConfig config;
     private final String adminToken;
@@ -141,7 +141,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable, BeforeEa
         return adminToken;
     }
 
-    /** An admin stub for one node, with the cluster's admin token. */
+    @Override
     public AdminServiceGrpc.AdminServiceBlockingStub admin(String id) {
         return AdminAccess.stub(channel(id), adminToken);
     }
@@ -171,6 +171,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable, BeforeEa
         return config;
     }
 
+    @Override
     public void startNode(String id) {
         try {
             running.put(id, RaftChatNode.start(config, id));
@@ -210,7 +211,24 @@ public final class TestCluster implements ClusterAccess, AutoCloseable, BeforeEa
         return running.values().stream().filter(n -> n != leader).toList();
     }
 
+    @Override
+    public String awaitLeaderId() {
+        return awaitLeader().id();
+    }
+
+    @Override
+    public List<String> followerIds() {
+        return followers().stream().map(RaftChatNode::id).toList();
+    }
+
+    /** In this JVM the hardest loss is a complete stop: {@link #stopNode}. */
+    @Override
+    public void loseNode(String id) {
+        stopNode(id);
+    }
+
     /** Waits until every running node has applied at least what the leader has. */
+    @Override
     public void awaitConverged() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             long leaderApplied = awaitLeader().appliedIndex();
@@ -252,6 +270,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable, BeforeEa
         return session;
     }
 
+    @Override
     public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
         return ChatServiceGrpc.newStub(channel(id)).withCallCredentials(session);
     }
