@@ -111,6 +111,10 @@ public final class TestCluster implements ClusterUnderTest, BeforeEachCallback, 
         if (ownDataRoot == null) {
             throw new IllegalStateException("only a cluster made by TestCluster.perTest starts itself before each test");
         }
+        if (!java.nio.file.Files.isDirectory(ownDataRoot)) {
+            // Its data went with the previous test: a static field would share one cluster between tests.
+            throw new IllegalStateException("a TestCluster.perTest cluster serves one test: register it on an instance field");
+        }
         config.nodes().forEach(n -> startNode(n.id()));
         awaitLeader();
     }
