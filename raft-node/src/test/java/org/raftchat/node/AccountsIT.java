@@ -21,13 +21,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.config.Limits;
 import org.raftchat.config.LoginThrottling;
 import org.raftchat.proto.v1.ChatServiceGrpc;
@@ -46,23 +44,16 @@ class AccountsIT {
 
     private static final int REQUESTS_PER_SECOND = 20;
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    // Lock-outs of minutes, so that no assertion races the end of one (a failover takes seconds).
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3, Limits.defaults()
+            .withMaxRequestsPerSecondPerSession(REQUESTS_PER_SECOND)
+            .withLoginThrottling(LoginThrottling.defaults().withLockouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15))));
     final List<ManagedChannel> channelsFromElsewhere = new ArrayList<>();
 
-    @BeforeEach
-    void startCluster() {
-        // Lock-outs of minutes, so that no assertion races the end of one (a failover takes seconds).
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults()
-                .withMaxRequestsPerSecondPerSession(REQUESTS_PER_SECOND)
-                .withLoginThrottling(LoginThrottling.defaults().withLockouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(15))));
-    }
-
     @AfterEach
-    void stopCluster() {
+    void closeChannels() {
         channelsFromElsewhere.forEach(ManagedChannel::shutdownNow);
-        cluster.close();
     }
 
     @Test

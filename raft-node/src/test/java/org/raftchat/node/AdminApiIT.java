@@ -9,14 +9,12 @@ import static org.raftchat.node.testing.Api.post;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.AdminAccess;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.proto.v1.ClusterStatusRequest;
@@ -29,22 +27,15 @@ import org.raftchat.proto.v1.TransferLeadershipResponse;
 /** The admin API: its credential, cluster status gathered from every node, leadership transfer. */
 class AdminApiIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     ManagedChannel channel;
 
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
-    }
-
     @AfterEach
-    void stopCluster() {
+    void closeChannel() {
         if (channel != null) {
             channel.shutdownNow();
         }
-        cluster.close();
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.proto.v1.ChatServiceGrpc;
 import org.raftchat.proto.v1.Command;
@@ -43,22 +42,19 @@ import org.slf4j.LoggerFactory;
  */
 class ApplyFailureIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final ListAppender<ILoggingEvent> logLines = new ListAppender<>();
 
     @BeforeEach
-    void startCluster() {
+    void captureFsmLog() {
         logLines.start();
         ((Logger) LoggerFactory.getLogger(ChatFsm.class)).addAppender(logLines);
-        cluster = TestCluster.start(3, dataRoot);
     }
 
     @AfterEach
-    void stopCluster() {
-        cluster.close();
+    void releaseFsmLog() {
         ((Logger) LoggerFactory.getLogger(ChatFsm.class)).detachAppender(logLines);
     }
 

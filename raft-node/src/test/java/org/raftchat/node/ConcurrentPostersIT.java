@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.raftchat.node.testing.Api.allMessages;
 import static org.raftchat.node.testing.Api.join;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.RetryingWriter;
 import org.raftchat.node.testing.TestCluster;
@@ -25,19 +22,8 @@ class ConcurrentPostersIT {
 
     private static final int MESSAGES_EACH = 40;
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
 
     @Test
     void twoUsersOnDifferentNodesPostingConcurrentlySeeOneHistoryInOneOrder() throws Exception {

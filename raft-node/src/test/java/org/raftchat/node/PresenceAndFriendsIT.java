@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.raftchat.node.testing.Api.code;
 
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.config.Limits;
 import org.raftchat.node.testing.Heartbeats;
 import org.raftchat.node.testing.TestCluster;
@@ -29,19 +26,8 @@ class PresenceAndFriendsIT {
 
     private static final int PRESENCE_TIMEOUT_MS = 2_000;
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3, Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
 
     @Test
     void aSessionThatStopsHeartbeatingGoesOfflineOnEveryNodeAndFriendsSeeIt() {

@@ -10,15 +10,13 @@ import static org.raftchat.node.testing.Api.join;
 import static org.raftchat.node.testing.Api.registerAndLogin;
 
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
@@ -34,20 +32,13 @@ import org.raftchat.proto.v1.UnreadCount;
 /** Private conversations and offline delivery (read positions, unread counts) on a 3-node cluster. */
 class PrivateChatAndOfflineDeliveryIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     ChatServiceBlockingStub anonymousLeader;
 
     @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
+    void stubOnLeader() {
         anonymousLeader = cluster.anonymousStub(cluster.awaitLeader().id());
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
     }
 
     @Test

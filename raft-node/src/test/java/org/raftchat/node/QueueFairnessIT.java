@@ -7,7 +7,6 @@ import static org.raftchat.node.testing.Api.code;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.config.Limits;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.RetryingWriter;
@@ -57,21 +55,14 @@ class QueueFairnessIT {
     private static final int MAX_DELIVERIES = 3;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    // Presence never ends these consumers during the test: they stop only when told to.
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3, Limits.defaults().withPresenceTimeoutMs(300_000));
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void startCluster() {
-        // Presence never ends these consumers during the test: they stop only when told to.
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withPresenceTimeoutMs(300_000));
-    }
-
     @AfterEach
-    void stopCluster() {
+    void stopWorkers() {
         workers.forEach(Worker::close);
-        cluster.close();
     }
 
     @Test

@@ -6,17 +6,14 @@ import static org.awaitility.Awaitility.await;
 import static org.raftchat.node.testing.Api.code;
 
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.config.Limits;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.Heartbeats;
@@ -44,19 +41,8 @@ class QueueRoomsIT {
     private static final int PRESENCE_TIMEOUT_MS = 2_000;
     private static final int POSTS = 30;
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
-
-    @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3, Limits.defaults().withPresenceTimeoutMs(PRESENCE_TIMEOUT_MS));
 
     @Test
     void eachPostGoesToExactlyOneConsumerRoundRobinAndEveryNodeAgreesAcrossALeaderChange() {

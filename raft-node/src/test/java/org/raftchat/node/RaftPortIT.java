@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +27,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.proto.v1.ClusterStatusRequest;
@@ -42,14 +41,12 @@ import org.raftchat.proto.v1.TriggerSnapshotRequest;
  */
 class RaftPortIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     CliServiceImpl cli;
 
     @BeforeEach
-    void start() {
-        cluster = TestCluster.start(3, dataRoot);
+    void startCli() {
         CliOptions options = new CliOptions();
         options.setTimeoutMs(2_000);
         options.setMaxRetry(1);
@@ -58,9 +55,8 @@ class RaftPortIT {
     }
 
     @AfterEach
-    void stop() {
+    void stopCli() {
         cli.shutdown();
-        cluster.close();
     }
 
     @Test

@@ -8,13 +8,11 @@ import static org.raftchat.node.testing.Api.join;
 import static org.raftchat.node.testing.Api.post;
 
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
@@ -31,26 +29,19 @@ import org.raftchat.proto.v1.RoomSummary;
 /** Rooms, membership and their permissions through the public API of a 3-node cluster. */
 class RoomsIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     TestSession aliceSession;
     TestSession bobSession;
     ChatServiceBlockingStub bobOnFollower;
 
     @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
+    void logIn() {
         // Sessions log in with leader-following retries: on a loaded machine leadership may move during setup.
         aliceSession = new TestSession(cluster, "alice", "d");
         bobSession = new TestSession(cluster, "bob", "d");
         aliceSession.token();
         bobOnFollower = cluster.anonymousStub(cluster.followers().get(0).id()).withCallCredentials(bobSession);
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
     }
 
     @Test

@@ -190,12 +190,126 @@ class SubscriptionHubTest {
         assertThat(other.error.get()).isNull();
     }
 
+    @Test
+    void everySubscriberGetsEachMessageOnceInOrderAndASlowOneHoldsNoOneBack() throws Exception {
+        // Goal: fan-out: every stream of a conversation gets the backfill and then each live message, in seq order,
+        // without gap or duplicate, however batches and wake-ups interleave; a reader that asks for nothing more
+        // is paused, not buffered for, and the others go on; a stream of another conversation gets none of it.
+        serve(Limits.defaults());
+        state.createRoom("elsewhere", "alice");
+        postLive("elsewhere", "alice", 1);
+        postLive("lobby", "alice", 3);
+        SlowReader phone = subscribe("alice-phone", lobby(), 1_000);
+        SlowReader laptop = subscribe("alice-laptop", lobby(), 1_000);
+        SlowReader slowBob = subscribe("bob-phone", lobby(), 2);
+        SlowReader other = subscribe("alice-phone", ConversationRef.newBuilder().setRoom("elsewhere").build(), 1_000);
+        for (int batch = 0; batch < 20; batch++) {
+            postLive("lobby", batch % 2 == 0 ? "alice" : "bob", 1 + batch % 4);
+        }
+        long total = 3 + LongStream.range(0, 20).map(batch -> 1 + batch % 4).sum();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> phone.messages.size() == total && laptop.messages.size() == total);
+        List<Long> inOrder = LongStream.rangeClosed(1, total).boxed().toList();
+        assertThat(phone.messages).extracting(ChatMessage::getSeq).containsExactlyElementsOf(inOrder);
+        assertThat(laptop.messages).extracting(ChatMessage::getSeq).containsExactlyElementsOf(inOrder);
+        settle();
+        assertThat(slowBob.messages).extracting(ChatMessage::getSeq).containsExactly(1L, 2L);
+        assertThat(other.messages).extracting(ChatMessage::getText).containsExactly("m1");
+        assertThat(other.messages).allMatch(m -> m.getConversation().getRoom().equals("elsewhere"));
+
+        slowBob.request(1_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slowBob.messages.size() == total);
+        assertThat(slowBob.messages).extracting(ChatMessage::getSeq).containsExactlyElementsOf(inOrder);
+        assertThat(List.of(phone, laptop, slowBob, other)).allMatch(reader -> reader.error.get() == null);
+    }
+
+    @Test
+    void aStreamResumedAfterASeqSendsOnlyWhatFollowsIt() throws Exception {
+        // Goal: a client that saw up to seq 7 and resumes (on this node or another) gets 8, 9, 10 and then live
+        // messages: nothing it has, nothing missing. Resuming at the end sends nothing until the next post.
+        serve(Limits.defaults());
+        postLive("lobby", "alice", 10);
+        SlowReader resumed = subscribe("alice-phone", lobby(), 7, 1_000);
+        SlowReader atTheEnd = subscribe("alice-laptop", lobby(), 10, 1_000);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> resumed.messages.size() == 3);
+        settle();
+        assertThat(atTheEnd.messages).isEmpty();
+        postLive("lobby", "bob", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> resumed.messages.size() == 4 && atTheEnd.messages.size() == 1);
+        assertThat(resumed.messages).extracting(ChatMessage::getSeq).containsExactly(8L, 9L, 10L, 11L);
+        assertThat(atTheEnd.messages).extracting(ChatMessage::getSeq, ChatMessage::getAuthor)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(11L, "bob"));
+    }
+
+    @Test
+    void aReaderWhoLeavesTheRoomLosesItsStreamAndTheOthersKeepTheirs() throws Exception {
+        // Goal: told a room lost readers (a leave, kick, ban or deletion), the hub ends the streams of those
+        // who may no longer read it, PERMISSION_DENIED, and frees their slots; members keep streaming.
+        serve(Limits.defaults());
+        postLive("lobby", "alice", 1);
+        SlowReader bob = admitted(subscribe("bob-phone", lobby(), 1_000));
+        SlowReader alice = admitted(subscribe("alice-phone", lobby(), 1_000));
+
+        state.apply(org.raftchat.proto.v1.Command.newBuilder().setLeaveRoom(
+                org.raftchat.proto.v1.LeaveRoom.newBuilder().setRoom("lobby").setUser("bob")).build());
+        hub.onRoomsShrunk(List.of("lobby"));
+
+        Throwable ended = bob.awaitError();
+        assertThat(Status.fromThrowable(ended).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Status.fromThrowable(ended).getDescription()).contains("bob is not a member of room 'lobby'");
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.openSubscriptions() == 1);
+        postLive("lobby", "alice", 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> alice.messages.size() == 2);
+        assertThat(alice.error.get()).isNull();
+    }
+
+    @Test
+    void closingTheHubEndsEveryStreamUnavailableSoClientsResumeElsewhere() throws Exception {
+        // Goal: a node that shuts down ends its streams with UNAVAILABLE (the status a client resumes on another
+        // node after), stalled ones too, and refuses new ones the same way.
+        serve(Limits.defaults());
+        postLive("lobby", "alice", 1);
+        SlowReader reading = admitted(subscribe("alice-phone", lobby(), 1_000));
+        SlowReader stalled = subscribe("bob-phone", lobby(), 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.openSubscriptions() == 2);
+
+        hub.close();
+
+        for (SlowReader reader : List.of(reading, stalled)) {
+            Throwable ended = reader.awaitError();
+            assertThat(Status.fromThrowable(ended).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(Status.fromThrowable(ended).getDescription()).contains("use another node");
+        }
+        SlowReader late = subscribe("alice-laptop", lobby(), 1_000);
+        assertThat(Status.fromThrowable(late.awaitError()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(late.messages).isEmpty();
+    }
+
+    /** Applies {@code count} posts as one batch and wakes the hub as ChatFsm does with the stored messages. */
+    private void postLive(String room, String author, int count) {
+        org.raftchat.proto.v1.Command[] posts = new org.raftchat.proto.v1.Command[count];
+        for (int i = 0; i < count; i++) {
+            posts[i] = org.raftchat.proto.v1.Command.newBuilder().setPostRoomMessage(org.raftchat.proto.v1.PostRoomMessage.newBuilder()
+                    .setRoom(room).setAuthor(author).setText("m" + (i + 1))).build();
+        }
+        List<ChatMessage> stored = state.apply(posts).stream()
+                .map(result -> ((org.raftchat.statemachine.ApplyResult.MessageStored) result).message()).toList();
+        if (hub != null) {
+            hub.onStored(stored);
+        }
+    }
+
     private SlowReader subscribe(String who, ConversationRef conversation, int initialRequest) {
+        return subscribe(who, conversation, 0, initialRequest);
+    }
+
+    private SlowReader subscribe(String who, ConversationRef conversation, long afterSeq, int initialRequest) {
         SlowReader reader = new SlowReader(initialRequest);
         Metadata headers = new Metadata();
         headers.put(CALLER, who);
         ChatServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .subscribe(SubscribeRequest.newBuilder().setConversation(conversation).build(), reader);
+                .subscribe(SubscribeRequest.newBuilder().setConversation(conversation).setAfterSeq(afterSeq).build(), reader);
         return reader;
     }
 

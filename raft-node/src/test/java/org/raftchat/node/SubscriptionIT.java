@@ -8,16 +8,14 @@ import static org.raftchat.node.testing.Api.room;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
@@ -29,21 +27,14 @@ import org.raftchat.proto.v1.SubscribeRequest;
 
 class SubscriptionIT {
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     ChatServiceBlockingStub leader;
 
     @BeforeEach
-    void startCluster() {
-        cluster = TestCluster.start(3, dataRoot);
+    void createLobby() {
         leader = cluster.blockingStub(cluster.awaitLeader().id());
         createRoom(leader, "lobby");
-    }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
     }
 
     @Test

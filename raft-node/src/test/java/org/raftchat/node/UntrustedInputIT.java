@@ -18,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +29,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.RawCall;
 import org.raftchat.node.testing.TestCluster;
@@ -52,23 +50,18 @@ class UntrustedInputIT {
 
     private static final String ROOM = "untrusted";
 
-    @TempDir
-    Path dataRoot;
-    TestCluster cluster;
+    @RegisterExtension
+    final TestCluster cluster = TestCluster.perTest(3);
     private final CapturedGrpcLog grpcLog = new CapturedGrpcLog();
 
     @BeforeEach
-    void start() {
-        cluster = TestCluster.start(3, dataRoot);
+    void captureGrpcLog() {
         Logger.getLogger("io.grpc").addHandler(grpcLog);
     }
 
     @AfterEach
-    void stop() {
+    void releaseGrpcLog() {
         Logger.getLogger("io.grpc").removeHandler(grpcLog);
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

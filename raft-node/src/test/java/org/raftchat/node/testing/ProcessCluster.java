@@ -27,7 +27,7 @@ import org.raftchat.proto.v1.GetClusterInfoRequest;
  * A cluster of real node processes ({@code java -jar raft-node.jar}), each with its own log file,
  * started from a cluster file this class writes. Nodes can be killed with SIGKILL and restarted.
  */
-public final class ProcessCluster implements ClusterAccess, AutoCloseable {
+public final class ProcessCluster implements ClusterUnderTest {
 
     /** The node's runnable jar built by this module's package phase ({@code -Draftchat.node.jar} points elsewhere). */
     public static final Path NODE_JAR = Path.of(System.getProperty("raftchat.node.jar", "target/raft-node.jar"));
@@ -81,6 +81,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     }
 
     /** Starts a node process; it logs to {@link #logFile} itself, and its stdout/stderr go to ID.out beside it. */
+    @Override
     public void startNode(String id) {
         Path logs = logFile(id).getParent();
         try {
@@ -108,6 +109,17 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** As a process the hardest loss is SIGKILL: {@link #kill9}. */
+    @Override
+    public void loseNode(String id) {
+        try {
+            kill9(id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + id, e);
+        }
+    }
+
     /**
      * SIGTERM, the way an operator or an orchestrator stops a node: the node's shutdown hook runs
      * (leadership transfer, drain, clean close). Returns the process's exit code.
@@ -122,7 +134,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
         return process.exitValue();
     }
 
-    /** An admin stub for one node, with the cluster's admin token. */
+    @Override
     public org.raftchat.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin(String id) {
         return AdminAccess.stub(channel(id), AdminAccess.readToken(config.adminTokenFile().orElseThrow()));
     }
@@ -136,6 +148,17 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     public String awaitLeader() {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(this::currentLeader, Optional::isPresent).orElseThrow();
+    }
+
+    @Override
+    public String awaitLeaderId() {
+        return awaitLeader();
+    }
+
+    @Override
+    public List<String> followerIds() {
+        String leader = awaitLeader();
+        return processes.keySet().stream().filter(id -> !id.equals(leader)).toList();
     }
 
     /**
@@ -165,6 +188,7 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     }
 
     /** Waits until every running node has applied as far as the leader. */
+    @Override
     public void awaitConverged() {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             long leaderApplied = info(awaitLeader()).map(ClusterInfo::getAppliedIndex).orElse(Long.MAX_VALUE);
@@ -190,6 +214,11 @@ public final class ProcessCluster implements ClusterAccess, AutoCloseable {
     @Override
     public ChatServiceGrpc.ChatServiceBlockingStub blockingStub(String id) {
         return failFastStub(id).withWaitForReady();
+    }
+
+    @Override
+    public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
+        return ChatServiceGrpc.newStub(channel(id)).withCallCredentials(session);
     }
 
     private synchronized ManagedChannel channel(String id) {

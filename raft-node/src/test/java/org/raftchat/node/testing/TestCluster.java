@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
@@ -30,11 +33,21 @@ import org.raftchat.proto.v1.ChatServiceGrpc;
 /**
  * A real cluster of {@link RaftChatNode}s in this JVM, on free loopback ports, with RocksDB data
  * under a temporary directory. Nodes can be stopped and restarted on the same data.
+ *
+ * <p>It is also the integration tests' shared setup, as a JUnit extension: a cluster made by
+ * {@link #perTest} and registered as an instance field starts before each test (all nodes up, a
+ * leader elected) and is closed, its data deleted, after the test's own {@code @AfterEach} methods:
+ * <pre>{@code
+ * @RegisterExtension
+ * final TestCluster cluster = TestCluster.perTest(3, c -> c.withLimits(...));
+ * }</pre>
  */
-public final class TestCluster implements ClusterAccess, AutoCloseable {
+public final class TestCluster implements ClusterUnderTest, BeforeEachCallback, AfterEachCallback {
 
     private final ClusterConfig config;
     private final String adminToken;
+    /** The data directory {@link #perTest} made, deleted after the test; null when the test owns it. */
+    private Path ownDataRoot;
     private final Map<String, RaftChatNode> running = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final TestSession session = new TestSession(this, "tester");
@@ -66,6 +79,52 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return cluster;
     }
 
+    /** {@link #perTest(int, UnaryOperator)} with the test config as it is. */
+    public static TestCluster perTest(int size) {
+        return perTest(size, UnaryOperator.identity());
+    }
+
+    /** {@link #perTest(int, UnaryOperator)} with these limits. */
+    public static TestCluster perTest(int size, Limits limits) {
+        return perTest(size, c -> c.withLimits(limits));
+    }
+
+    /**
+     * A cluster of {@code size} nodes, not started yet, for {@code @RegisterExtension} on an instance
+     * field (JUnit makes one per test): it starts as {@link #start(int, Path, Duration, UnaryOperator)}
+     * would before each test, with {@code adjust} applied to the config, and is closed after it.
+     */
+    public static TestCluster perTest(int size, UnaryOperator<ClusterConfig> adjust) {
+        Path dataRoot;
+        try {
+            dataRoot = java.nio.file.Files.createTempDirectory("raftchat-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TestCluster cluster = create(size, dataRoot, c -> adjust.apply(c.withSnapshots(Duration.ofHours(1), c.snapshotLogIndexMargin())));
+        cluster.ownDataRoot = dataRoot;
+        return cluster;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (ownDataRoot == null) {
+            throw new IllegalStateException("only a cluster made by TestCluster.perTest starts itself before each test");
+        }
+        if (!java.nio.file.Files.isDirectory(ownDataRoot)) {
+            // Its data went with the previous test: a static field would share one cluster between tests.
+            throw new IllegalStateException("a TestCluster.perTest cluster serves one test: register it on an instance field");
+        }
+        config.nodes().forEach(n -> startNode(n.id()));
+        awaitLeader();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+        deleteTree(ownDataRoot);
+    }
+
     /**
      * A cluster of {@code size} nodes in the file (n1..nN), none started yet, with an admin token
      * file under {@code dataRoot}; {@code customize} adjusts the config (initial members, snapshots).
@@ -86,7 +145,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return adminToken;
     }
 
-    /** An admin stub for one node, with the cluster's admin token. */
+    @Override
     public AdminServiceGrpc.AdminServiceBlockingStub admin(String id) {
         return AdminAccess.stub(channel(id), adminToken);
     }
@@ -96,7 +155,10 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         if (running.containsKey(id)) {
             throw new IllegalStateException("stop node " + id + " before wiping it");
         }
-        Path dir = config.node(id).orElseThrow().dataDir();
+        deleteTree(config.node(id).orElseThrow().dataDir());
+    }
+
+    private static void deleteTree(Path dir) {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 java.nio.file.Files.delete(p);
@@ -113,6 +175,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return config;
     }
 
+    @Override
     public void startNode(String id) {
         try {
             running.put(id, RaftChatNode.start(config, id));
@@ -152,7 +215,24 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return running.values().stream().filter(n -> n != leader).toList();
     }
 
+    @Override
+    public String awaitLeaderId() {
+        return awaitLeader().id();
+    }
+
+    @Override
+    public List<String> followerIds() {
+        return followers().stream().map(RaftChatNode::id).toList();
+    }
+
+    /** In this JVM the hardest loss is a complete stop: {@link #stopNode}. */
+    @Override
+    public void loseNode(String id) {
+        stopNode(id);
+    }
+
     /** Waits until every running node has applied at least what the leader has. */
+    @Override
     public void awaitConverged() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             long leaderApplied = awaitLeader().appliedIndex();
@@ -194,6 +274,7 @@ public final class TestCluster implements ClusterAccess, AutoCloseable {
         return session;
     }
 
+    @Override
     public ChatServiceGrpc.ChatServiceStub asyncStub(String id) {
         return ChatServiceGrpc.newStub(channel(id)).withCallCredentials(session);
     }
