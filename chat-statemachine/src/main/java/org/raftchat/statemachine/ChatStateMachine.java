@@ -169,7 +169,7 @@ public final class ChatStateMachine implements AutoCloseable {
             }
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
                     ReadOptions readOptions = new ReadOptions()) {
-                BatchApplier applier = new BatchApplier(db, batch, readOptions, appliedIndex, lastTimestampMs);
+                BatchApplier applier = new BatchApplier(new BatchStore(db, batch, readOptions), appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
                 erasedSinceCheckpoint.addAll(applier.erasedRanges());

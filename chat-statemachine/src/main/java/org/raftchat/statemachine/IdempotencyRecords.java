@@ -31,11 +31,11 @@ final class IdempotencyRecords {
     /** Records deleted by one prune at most, so one command never turns into an unbounded delete. */
     static final int MAX_PRUNED_PER_STEP = 4_096;
 
-    private final ApplyStore store;
+    private final BatchStore store;
     /** Read from the state on first use in the batch, then kept in step with what this batch writes. */
     private long prunedMs = -1;
 
-    IdempotencyRecords(ApplyStore store) {
+    IdempotencyRecords(BatchStore store) {
         this.store = store;
     }
 

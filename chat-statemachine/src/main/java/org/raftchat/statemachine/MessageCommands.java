@@ -1,29 +1,66 @@
 package org.raftchat.statemachine;
 
+import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.DeleteMessage;
 import org.raftchat.proto.v1.EditMessage;
 import org.raftchat.proto.v1.MessageKind;
+import org.raftchat.proto.v1.PostRoomMessage;
+import org.raftchat.proto.v1.SendDirectMessage;
 
 /**
- * Edits and deletes by a message's author. Both update the original in place (latest text marked
+ * Messages users write: posts to rooms, private messages, and edits and deletes by a message's
+ * author. A message is never unread to its author (see {@link ReadPositions#authorHasRead}).
+ *
+ * <p>Edits and deletes by a message's author. Both update the original in place (latest text marked
  * edited, or a tombstone with no text) and append an event that refers to it, so history shows the
  * current state and subscribers learn of the change in sequence order. A delete leaves no text of
  * the message in the state: its edit events and its dead-letter copy become tombstones too.
  */
 final class MessageCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final MessageLog log;
     private final RoomCommands rooms;
+    private final ReadPositions readPositions;
     private final QueueCommands queues;
     private final TextErasure erasure;
 
-    MessageCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues, TextErasure erasure) {
+    MessageCommands(BatchStore store, MessageLog log, RoomCommands rooms, ReadPositions readPositions, QueueCommands queues,
+            TextErasure erasure) {
         this.store = store;
+        this.log = log;
         this.rooms = rooms;
+        this.readPositions = readPositions;
         this.queues = queues;
         this.erasure = erasure;
+    }
+
+    /** A post by a member; in a work-queue room it also waits for a consumer. */
+    ApplyResult post(long index, long timestampMs, PostRoomMessage body) {
+        ApplyResult.Rejected refused = rooms.checkPoster(body.getRoom(), body.getAuthor());
+        if (refused != null) {
+            return refused;
+        }
+        ApplyResult.MessageStored stored = appendByAuthor(
+                ChatMessage.newBuilder().setConversation(Conversations.room(body.getRoom()))
+                        .setAuthor(body.getAuthor()).setText(body.getText()), index, timestampMs);
+        queues.enqueue(body.getRoom(), stored.message().getSeq());
+        return stored;
+    }
+
+    /** A private message between two registered users; the conversation shows in both users' unread lists. */
+    ApplyResult sendDirect(long index, long timestampMs, SendDirectMessage body) {
+        for (String user : List.of(body.getSender(), body.getRecipient())) {
+            if (store.get(Keys.user(user)) == null) {
+                return Refusals.userNotFound(user);
+            }
+        }
+        ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
+        readPositions.noteDirect(pair);
+        return appendByAuthor(ChatMessage.newBuilder().setConversation(pair).setAuthor(body.getSender()).setText(body.getText()),
+                index, timestampMs);
     }
 
     ApplyResult edit(long index, long timestampMs, EditMessage body) {
@@ -33,7 +70,7 @@ final class MessageCommands {
             return original.refusal;
         }
         store.put(original.key, original.message.toBuilder().setText(body.getText()).setEdited(true).build().toByteArray());
-        ApplyResult.MessageStored event = appendEvent(
+        ApplyResult.MessageStored event = appendByAuthor(
                 event(conversation, body.getUser(), MessageKind.EDIT, body.getSeq()).setText(body.getText()), index, timestampMs);
         // The event repeats the text: deleting the message must find it.
         erasure.editAppended(Keys.conversation(conversation), body.getSeq(), event.message().getSeq());
@@ -51,13 +88,13 @@ final class MessageCommands {
         if (conversation.hasRoom()) {
             queues.messageDeleted(conversation.getRoom(), body.getSeq());
         }
-        return appendEvent(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
+        return appendByAuthor(event(conversation, body.getUser(), MessageKind.DELETE, body.getSeq()), index, timestampMs);
     }
 
-    /** Appends the event; like a post, it is not unread to its author. */
-    private ApplyResult.MessageStored appendEvent(ChatMessage.Builder event, long index, long timestampMs) {
-        ApplyResult.MessageStored stored = store.appendMessage(event, index, timestampMs);
-        rooms.authorHasRead(stored.message().getConversation(), stored.message().getAuthor(), stored.message().getSeq());
+    /** Appends a message users wrote: it is not unread to its author. */
+    private ApplyResult.MessageStored appendByAuthor(ChatMessage.Builder draft, long index, long timestampMs) {
+        ApplyResult.MessageStored stored = log.append(draft, index, timestampMs);
+        readPositions.authorHasRead(stored.message().getConversation(), stored.message().getAuthor(), stored.message().getSeq());
         return stored;
     }
 

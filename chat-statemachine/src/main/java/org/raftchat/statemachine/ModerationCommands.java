@@ -19,11 +19,11 @@ import org.raftchat.proto.v1.UnbanFromRoom;
  */
 final class ModerationCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
     private final RoomCommands rooms;
     private final QueueCommands queues;
 
-    ModerationCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues) {
+    ModerationCommands(BatchStore store, RoomCommands rooms, QueueCommands queues) {
         this.store = store;
         this.rooms = rooms;
         this.queues = queues;
@@ -77,7 +77,7 @@ final class ModerationCommands {
         byte[] key = Keys.user(body.getUsername());
         byte[] value = store.get(key);
         if (value == null) {
-            return AccountCommands.userNotFound(body.getUsername());
+            return Refusals.userNotFound(body.getUsername());
         }
         StoredUser user = StoredValues.decodeUser(body.getUsername(), value);
         store.put(key, user.toBuilder().setAwayMessage(body.getMessage()).build().toByteArray());
@@ -92,7 +92,7 @@ final class ModerationCommands {
         byte[] key = Keys.room(room);
         byte[] value = store.get(key);
         if (value == null) {
-            return RoomCommands.roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         StoredRoom.Builder stored = StoredValues.decodeStoredRoom(room, value).toBuilder();
         ApplyResult.Rejected notOwner = requireOwner(room, stored.getOwner(), user, what);
@@ -113,7 +113,7 @@ final class ModerationCommands {
     private ApplyResult moderate(String room, String user, String target, String verb, TargetChange change) {
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return RoomCommands.roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         String owner = StoredValues.decodeStoredRoom(room, value).getOwner();
         ApplyResult.Rejected notOwner = requireOwner(room, owner, user, verb + " users in");
@@ -121,7 +121,7 @@ final class ModerationCommands {
             return notOwner;
         }
         if (store.get(Keys.user(target)) == null) {
-            return AccountCommands.userNotFound(target);
+            return Refusals.userNotFound(target);
         }
         if (target.equals(owner)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "the owner of room '" + room

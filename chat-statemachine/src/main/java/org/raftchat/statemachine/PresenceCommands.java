@@ -15,10 +15,10 @@ import org.raftchat.proto.v1.StoredSession;
  */
 final class PresenceCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
     private final QueueCommands queues;
 
-    PresenceCommands(ApplyStore store, QueueCommands queues) {
+    PresenceCommands(BatchStore store, QueueCommands queues) {
         this.store = store;
         this.queues = queues;
     }
@@ -32,7 +32,7 @@ final class PresenceCommands {
         byte[] key = Keys.session(tokenSha256);
         byte[] value = store.get(key);
         if (value == null) {
-            return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
+            return Refusals.sessionEnded();
         }
         StoredSession session = StoredValues.decodeSession(value);
         if (SessionLifetimes.expiredAt(session, timestampMs)) {
@@ -88,10 +88,10 @@ final class PresenceCommands {
 
     ApplyResult addFriend(AddFriend body) {
         if (store.get(Keys.user(body.getUser())) == null) {
-            return AccountCommands.userNotFound(body.getUser());
+            return Refusals.userNotFound(body.getUser());
         }
         if (store.get(Keys.user(body.getFriend())) == null) {
-            return AccountCommands.userNotFound(body.getFriend());
+            return Refusals.userNotFound(body.getFriend());
         }
         store.put(Keys.friend(body.getUser(), body.getFriend()), new byte[0]);
         return new ApplyResult.FriendshipChanged(body.getUser(), body.getFriend(), true);

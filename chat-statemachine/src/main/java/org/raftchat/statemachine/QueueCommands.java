@@ -44,7 +44,7 @@ final class QueueCommands {
     /** Assignment keys read at a time while handing out waiting messages. */
     private static final int DISPATCH_PAGE = 256;
 
-    private final ApplyStore store;
+    private final BatchStore store;
     /** The log index and leader time of the command being applied (see {@link #beginCommand}). */
     private long index;
     private long nowMs;
@@ -52,10 +52,12 @@ final class QueueCommands {
     private final List<ChatMessage> deadLetters = new ArrayList<>();
 
     private final TextErasure erasure;
+    private final MessageLog log;
 
-    QueueCommands(ApplyStore store, TextErasure erasure) {
+    QueueCommands(BatchStore store, TextErasure erasure, MessageLog log) {
         this.store = store;
         this.erasure = erasure;
+        this.log = log;
     }
 
     /** The dead-letter room of queue {@code room}. */
@@ -106,7 +108,7 @@ final class QueueCommands {
         ByteString token = body.getTokenSha256();
         StoredSession session = session(token);
         if (session == null) {
-            return sessionEnded();
+            return Refusals.sessionEnded();
         }
         ApplyResult.Rejected refused = checkQueue(room);
         if (refused == null && store.get(Keys.member(room, session.getUsername())) == null) {
@@ -323,7 +325,7 @@ final class QueueCommands {
         ChatMessage message = StoredValues.parseMessage(original);
         ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(Conversations.room(deadLetterRoom(room)))
                 .setAuthor(message.getAuthor()).setText(message.getText()).setRefersToSeq(seq);
-        ChatMessage copy = store.appendMessage(draft, index, nowMs).message();
+        ChatMessage copy = log.append(draft, index, nowMs).message();
         deadLetters.add(copy);
         // The copy repeats the text: deleting the message (or its room) must find it.
         store.put(Keys.deadLetterCopy(room, seq), Keys.longBytes(copy.getSeq()));
@@ -430,13 +432,13 @@ final class QueueCommands {
     }
 
     private ApplyResult.Rejected checkSessionAndQueue(ByteString token, String room) {
-        return session(token) == null ? sessionEnded() : checkQueue(room);
+        return session(token) == null ? Refusals.sessionEnded() : checkQueue(room);
     }
 
     private ApplyResult.Rejected checkQueue(String room) {
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
+            return Refusals.roomNotFound(room);
         }
         if (load(room) == null) {
             return new ApplyResult.Rejected(Rejection.NOT_A_QUEUE, "room '" + room + "' is not a work queue");
@@ -466,10 +468,6 @@ final class QueueCommands {
             }
         }
         return -1;
-    }
-
-    private static ApplyResult.Rejected sessionEnded() {
-        return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
     }
 
     private static ApplyResult.Rejected notAssigned(String detail) {

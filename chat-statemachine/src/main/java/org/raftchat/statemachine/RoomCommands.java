@@ -7,21 +7,22 @@ import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.DeleteRoom;
 import org.raftchat.proto.v1.JoinRoom;
 import org.raftchat.proto.v1.LeaveRoom;
-import org.raftchat.proto.v1.MarkRead;
 import org.raftchat.proto.v1.StampedLimits;
 
 /**
- * Rooms and membership, private-conversation bookkeeping and read positions. Limits arrive stamped
+ * Rooms and membership. Limits arrive stamped
  * in the command by the leader (0 = none), so every replica enforces the same ones.
  */
 final class RoomCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final MessageLog log;
     private final QueueCommands queues;
     private final TextErasure erasure;
 
-    RoomCommands(ApplyStore store, QueueCommands queues, TextErasure erasure) {
+    RoomCommands(BatchStore store, MessageLog log, QueueCommands queues, TextErasure erasure) {
         this.store = store;
+        this.log = log;
         this.queues = queues;
         this.erasure = erasure;
     }
@@ -32,7 +33,7 @@ final class RoomCommands {
             return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + room + "' already exists");
         }
         if (store.get(Keys.user(body.getCreator())) == null) {
-            return AccountCommands.userNotFound(body.getCreator());
+            return Refusals.userNotFound(body.getCreator());
         }
         ApplyResult.Rejected overLimit = userRoomLimit(body.getCreator(), body.getLimits());
         if (overLimit != null) {
@@ -73,13 +74,13 @@ final class RoomCommands {
         String user = body.getUser();
         byte[] roomValue = store.get(Keys.room(room));
         if (roomValue == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (isMember(room, user)) {
             return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
         }
         if (store.get(Keys.user(user)) == null) {
-            return AccountCommands.userNotFound(user);
+            return Refusals.userNotFound(user);
         }
         ApplyResult.Rejected refused = checkAdmission(room, StoredValues.decodeRoom(room, roomValue, 0), user);
         if (refused != null) {
@@ -115,7 +116,7 @@ final class RoomCommands {
         String user = body.getUser();
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (room.equals(WellKnown.MAIN_HALL)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "nobody leaves MainHall");
@@ -139,7 +140,7 @@ final class RoomCommands {
         String room = body.getRoom();
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (room.equals(WellKnown.MAIN_HALL)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "MainHall cannot be deleted");
@@ -165,7 +166,7 @@ final class RoomCommands {
         store.delete(Keys.counter(conversation));
         String text = "room #" + room + " was deleted by its owner " + owner + "; its " + members.size()
                 + (members.size() == 1 ? " member is" : " members are") + " still here in MainHall";
-        ApplyResult.MessageStored notice = store.appendMessage(Conversations.room(WellKnown.MAIN_HALL),
+        ApplyResult.MessageStored notice = log.append(Conversations.room(WellKnown.MAIN_HALL),
                 WellKnown.SYSTEM_USER, text, index, timestampMs);
         return new ApplyResult.RoomDeleted(room, members, notice.message());
     }
@@ -173,52 +174,12 @@ final class RoomCommands {
     /** Null when the author may post to the room, else why not. */
     ApplyResult.Rejected checkPoster(String room, String author) {
         if (store.get(Keys.room(room)) == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (!isMember(room, author)) {
             return new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, author + " is not a member of room '" + room + "'");
         }
         return null;
-    }
-
-    /** Records that both users have this private conversation, so it shows in their unread lists. */
-    void noteDirect(ConversationRef canonicalPair) {
-        byte[] conversation = Keys.conversation(canonicalPair);
-        store.put(Keys.userDirect(canonicalPair.getDirect().getUserA(), conversation), new byte[0]);
-        store.put(Keys.userDirect(canonicalPair.getDirect().getUserB(), conversation), new byte[0]);
-    }
-
-    /**
-     * The author of message {@code seq} has read it: their own message is never unread to them. Only
-     * when they had read everything before it, so posting does not hide others' unread messages.
-     */
-    void authorHasRead(ConversationRef canonical, String author, long seq) {
-        byte[] positionKey = Keys.readPosition(author, Keys.conversation(canonical));
-        byte[] current = store.get(positionKey);
-        if ((current == null ? 0 : Keys.readLong(current)) == seq - 1) {
-            store.put(positionKey, Keys.longBytes(seq));
-        }
-    }
-
-    ApplyResult markRead(MarkRead body) {
-        ConversationRef conversation = Conversations.canonical(body.getConversation());
-        String user = body.getUser();
-        ApplyResult.Rejected refused = checkReader(conversation, user);
-        if (refused != null) {
-            return refused;
-        }
-        byte[] conversationKey = Keys.conversation(conversation);
-        byte[] lastValue = store.get(Keys.counter(conversationKey));
-        long lastSeq = lastValue == null ? 0 : Keys.readLong(lastValue);
-        byte[] positionKey = Keys.readPosition(user, conversationKey);
-        byte[] current = store.get(positionKey);
-        long readSeq = current == null ? 0 : Keys.readLong(current);
-        long wanted = Math.min(Math.max(body.getSeq(), 0), lastSeq);
-        if (wanted > readSeq) {
-            readSeq = wanted;
-            store.put(positionKey, Keys.longBytes(readSeq));
-        }
-        return new ApplyResult.ReadMarked(conversation, readSeq);
     }
 
     /**
@@ -271,9 +232,5 @@ final class RoomCommands {
     private int memberCount(String room) {
         byte[] value = store.get(Keys.memberCount(room));
         return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
-    }
-
-    static ApplyResult.Rejected roomNotFound(String room) {
-        return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
     }
 }
