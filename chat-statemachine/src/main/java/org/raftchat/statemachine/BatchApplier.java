@@ -3,6 +3,7 @@ package org.raftchat.statemachine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
 
@@ -36,18 +37,19 @@ final class BatchApplier {
     BatchApplier(BatchStore store, long appliedIndex, long lastTimestampMs) {
         this.appliedIndex = appliedIndex;
         this.lastTimestampMs = lastTimestampMs;
+        StateView view = new StateView(store);
         MessageLog log = new MessageLog(store);
         erasure = new TextErasure(store);
-        queues = new QueueCommands(store, erasure, log);
-        rooms = new RoomCommands(store, log, queues, erasure);
-        readPositions = new ReadPositions(store, rooms);
+        queues = new QueueCommands(store, view, erasure, log);
+        rooms = new RoomCommands(store, view, log, queues, erasure);
+        readPositions = new ReadPositions(store, view);
         sessions = new SessionCommands(store, queues);
         accounts = new AccountCommands(store, rooms, sessions);
-        messages = new MessageCommands(store, log, rooms, readPositions, queues, erasure);
-        presence = new PresenceCommands(store, queues);
+        messages = new MessageCommands(store, view, log, readPositions, queues, erasure);
+        presence = new PresenceCommands(store, view, queues);
         idempotency = new IdempotencyRecords(store);
         loginFailures = new LoginFailureCommands(store);
-        moderation = new ModerationCommands(store, rooms, queues);
+        moderation = new ModerationCommands(store, view, rooms, queues);
     }
 
     /** The applied index after the entries given so far. */
@@ -68,6 +70,11 @@ final class BatchApplier {
     /** The highest stored timestamp after the entries given so far. */
     long lastTimestampMs() {
         return lastTimestampMs;
+    }
+
+    /** The time a command is applied at: its leader's clock, but never before a time already stored (leader clocks differ). */
+    static long commandTimeMs(long leaderTimeMs, long lastTimestampMs) {
+        return Math.max(leaderTimeMs, lastTimestampMs);
     }
 
     List<ApplyResult> applyAll(List<LogEntry> entries) {
@@ -153,11 +160,11 @@ final class BatchApplier {
 
     private ApplyResult applyKnownCommand(long index, Command command) {
         boolean keyed = !command.getIdempotencyKey().isEmpty();
-        long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
+        long timestampMs = commandTimeMs(command.getLeaderTimeMs(), lastTimestampMs);
         if (keyed) {
-            ApplyResult remembered = idempotency.lookup(command, timestampMs);
-            if (remembered != null) {
-                return remembered;
+            Optional<ApplyResult> remembered = idempotency.lookup(command, timestampMs);
+            if (remembered.isPresent()) {
+                return remembered.get();
             }
         }
         queues.beginCommand(index, timestampMs);

@@ -15,7 +15,7 @@ import org.rocksdb.WriteBatchWithIndex;
  * sees the writes of earlier entries of the batch; every write goes into the batch only (the state
  * machine commits it whole, or drops it). A storage failure is a {@link StateMachineException}.
  */
-final class BatchStore {
+final class BatchStore implements StateReader {
 
     private final RocksDB db;
     private final WriteBatchWithIndex batch;
@@ -27,7 +27,8 @@ final class BatchStore {
         this.readOptions = readOptions;
     }
 
-    byte[] get(byte[] key) {
+    @Override
+    public byte[] get(byte[] key) {
         try {
             return batch.getFromBatchAndDB(db, readOptions, key);
         } catch (RocksDBException e) {
@@ -66,22 +67,33 @@ final class BatchStore {
         return keys(from, key -> Arrays.compareUnsigned(key, to) < 0, max);
     }
 
+    @Override
+    public void scan(byte[] prefix, byte[] from, Visitor visitor) {
+        iterate(from, key -> Keys.startsWith(key, prefix), Integer.MAX_VALUE, true, visitor);
+    }
+
     /** Collected before the caller acts on them: a batch's iterator must not see the batch change under it. */
     private List<byte[]> keys(byte[] from, Predicate<byte[]> within, int max) {
         List<byte[]> keys = new ArrayList<>();
+        iterate(from, within, max, false, (key, value) -> keys.add(key));
+        return keys;
+    }
+
+    /** Visits at most {@code max} entries from {@code from} on while their keys are {@code within}; values (else null) cost a copy each. */
+    private void iterate(byte[] from, Predicate<byte[]> within, int max, boolean values, Visitor visitor) {
+        int visited = 0;
         try (RocksIterator base = db.newIterator(readOptions);
                 RocksIterator it = batch.newIteratorWithBase(base)) {
-            for (it.seek(from); it.isValid() && keys.size() < max; it.next()) {
+            for (it.seek(from); it.isValid() && visited < max; it.next(), visited++) {
                 byte[] key = it.key();
                 if (!within.test(key)) {
                     break;
                 }
-                keys.add(key);
+                visitor.visit(key, values ? it.value() : null);
             }
             it.status();
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB iteration failed during apply", e);
         }
-        return keys;
     }
 }

@@ -256,11 +256,13 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     /**
-     * Token digests of the online sessions whose last heartbeat or login in the log is older than
-     * {@code cutoffMs}: the leader's candidates for going offline (it also asks its own monotonic clock).
+     * Token digests of the online sessions that a presence tick proposed now, at leader clock
+     * {@code clockMs}, would find silent for {@code timeoutMs}: not seen in the log (a login or a
+     * heartbeat) for that long at the time apply would give the tick. The same rule as apply's; the
+     * leader's candidates for going offline (it also asks its own monotonic clock).
      */
-    public List<byte[]> onlineSilentSince(long cutoffMs) {
-        return query(q -> q.onlineSilentSince(cutoffMs));
+    public List<byte[]> onlineSilentAt(long clockMs, long timeoutMs) {
+        return query(q -> q.onlineSilentAt(clockMs, timeoutMs));
     }
 
     /** The user's live sessions, oldest first, the one with {@code currentTokenSha256} marked current. */

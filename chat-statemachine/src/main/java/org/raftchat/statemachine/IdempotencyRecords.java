@@ -2,6 +2,7 @@ package org.raftchat.statemachine;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.RememberedMessage;
@@ -41,20 +42,20 @@ final class IdempotencyRecords {
 
     /**
      * The answer to a keyed command before it is applied: its remembered result (a retry of the
-     * same request), a refusal (the key was used for another request), or null (a new key: apply it).
+     * same request), a refusal (the key was used for another request), or none (a new key: apply it).
      */
-    ApplyResult lookup(Command command, long timestampMs) {
+    Optional<ApplyResult> lookup(Command command, long timestampMs) {
         pruneIfDue(timestampMs);
         byte[] stored = store.get(Keys.idempotency(command.getIdempotencyScope(), command.getIdempotencyKey()));
         if (stored == null) {
-            return null;
+            return Optional.empty();
         }
         StoredIdempotency record = StoredValues.decodeIdempotency(stored);
         if (record.getBodyCase() != command.getBodyCase().getNumber()
                 || !record.getRequestFingerprint().equals(command.getRequestFingerprint())) {
-            return keyReused(command, record);
+            return Optional.of(keyReused(command, record));
         }
-        return result(record);
+        return Optional.of(result(record));
     }
 
     /** Remembers the successful result of a keyed command until its time plus its stamped window. */

@@ -10,32 +10,26 @@ import org.raftchat.proto.v1.MarkRead;
 final class ReadPositions {
 
     private final BatchStore store;
-    private final RoomCommands rooms;
+    private final StateView view;
 
-    ReadPositions(BatchStore store, RoomCommands rooms) {
+    ReadPositions(BatchStore store, StateView view) {
         this.store = store;
-        this.rooms = rooms;
+        this.view = view;
     }
 
     ApplyResult markRead(MarkRead body) {
         ConversationRef conversation = Conversations.canonical(body.getConversation());
         String user = body.getUser();
-        ApplyResult.Rejected refused = rooms.checkReader(conversation, user);
-        if (refused != null) {
-            return refused;
-        }
-        byte[] conversationKey = Keys.conversation(conversation);
-        byte[] lastValue = store.get(Keys.counter(conversationKey));
-        long lastSeq = lastValue == null ? 0 : Keys.readLong(lastValue);
-        byte[] positionKey = Keys.readPosition(user, conversationKey);
-        byte[] current = store.get(positionKey);
-        long readSeq = current == null ? 0 : Keys.readLong(current);
-        long wanted = Math.min(Math.max(body.getSeq(), 0), lastSeq);
-        if (wanted > readSeq) {
-            readSeq = wanted;
-            store.put(positionKey, Keys.longBytes(readSeq));
-        }
-        return new ApplyResult.ReadMarked(conversation, readSeq);
+        return view.mayRead(conversation, user).then(() -> {
+            byte[] conversationKey = Keys.conversation(conversation);
+            long readSeq = view.readSeq(user, conversationKey);
+            long wanted = Math.min(Math.max(body.getSeq(), 0), view.lastSeq(conversationKey));
+            if (wanted > readSeq) {
+                readSeq = wanted;
+                store.put(Keys.readPosition(user, conversationKey), Keys.longBytes(readSeq));
+            }
+            return new ApplyResult.ReadMarked(conversation, readSeq);
+        });
     }
 
     /**
@@ -43,10 +37,9 @@ final class ReadPositions {
      * when they had read everything before it, so posting does not hide others' unread messages.
      */
     void authorHasRead(ConversationRef canonical, String author, long seq) {
-        byte[] positionKey = Keys.readPosition(author, Keys.conversation(canonical));
-        byte[] current = store.get(positionKey);
-        if ((current == null ? 0 : Keys.readLong(current)) == seq - 1) {
-            store.put(positionKey, Keys.longBytes(seq));
+        byte[] conversationKey = Keys.conversation(canonical);
+        if (view.readSeq(author, conversationKey) == seq - 1) {
+            store.put(Keys.readPosition(author, conversationKey), Keys.longBytes(seq));
         }
     }
 
