@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.RememberedMessage;
-import org.raftchat.proto.v1.RememberedRoomCreated;
 import org.raftchat.proto.v1.StoredIdempotency;
 
 /**
@@ -58,7 +57,7 @@ final class IdempotencyRecords {
         return Optional.of(result(record));
     }
 
-    /** Remembers the successful result of a keyed command until its time plus its stamped window. */
+    /** Remembers the successful result of a keyed command until its time plus its stamped window (see {@link RememberedResults}). */
     void remember(Command command, long timestampMs, ApplyResult result) {
         long windowMs = command.getIdempotencyWindowMs();
         long expiresAtMs = windowMs > 0 ? timestampMs + windowMs : 0;
@@ -67,10 +66,12 @@ final class IdempotencyRecords {
                 .setBodyCase(command.getBodyCase().getNumber())
                 .setRequestFingerprint(command.getRequestFingerprint())
                 .setExpiresAtMs(expiresAtMs);
-        store.put(key, compact(record, result).build().toByteArray());
-        if (expiresAtMs > 0) {
-            store.put(Keys.idempotencyExpiry(expiresAtMs, key), new byte[0]);
-        }
+        RememberedResults.remember(record, result).ifPresent(remembered -> {
+            store.put(key, remembered.build().toByteArray());
+            if (expiresAtMs > 0) {
+                store.put(Keys.idempotencyExpiry(expiresAtMs, key), new byte[0]);
+            }
+        });
     }
 
     private void pruneIfDue(long nowMs) {
@@ -94,18 +95,6 @@ final class IdempotencyRecords {
             prunedMs = nowMs;
             store.put(Keys.IDEMPOTENCY_PRUNED_MS, Keys.longBytes(nowMs));
         }
-    }
-
-    private static StoredIdempotency.Builder compact(StoredIdempotency.Builder record, ApplyResult result) {
-        if (result instanceof ApplyResult.RoomCreated created) {
-            return record.setRoomCreated(RememberedRoomCreated.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()));
-        }
-        if (result instanceof ApplyResult.MessageStored stored) {
-            ChatMessage message = stored.message();
-            return record.setMessageStored(RememberedMessage.newBuilder().setConversation(message.getConversation())
-                    .setSeq(message.getSeq()).setLogIndex(message.getLogIndex()));
-        }
-        return record.setOther(RememberedResults.encode(result));
     }
 
     private ApplyResult result(StoredIdempotency record) {
