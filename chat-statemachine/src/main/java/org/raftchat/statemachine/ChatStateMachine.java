@@ -354,7 +354,7 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public HistoryPage history(ConversationRef conversation, HistoryQuery query) {
         Objects.requireNonNull(query, "query");
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         return asReader(() -> {
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
@@ -377,7 +377,7 @@ public final class ChatStateMachine implements AutoCloseable {
         if (phrase.isEmpty() || beforeSeq < 0 || limit < 1 || maxScanned < 1) {
             throw new IllegalArgumentException("search needs a phrase, beforeSeq >= 0, limit >= 1 and maxScanned >= 1");
         }
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         String needle = phrase.toLowerCase(java.util.Locale.ROOT);
         return asReader(() -> {
             Snapshot snapshot = db.getSnapshot();
@@ -391,7 +391,7 @@ public final class ChatStateMachine implements AutoCloseable {
 
     /** The highest seq of the conversation (a direct pair in either order), 0 if it has no message. */
     public long lastSeq(ConversationRef conversation) {
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         return asReader(() -> {
             byte[] value = get(Keys.counter(conversationKey));
             return value == null ? 0 : Keys.readLong(value);

@@ -40,7 +40,7 @@ final class MessageCommands {
     ApplyResult post(long index, long timestampMs, PostRoomMessage body) {
         return view.mayPost(body.getRoom(), body.getAuthor()).then(() -> {
             ApplyResult.MessageStored stored = appendByAuthor(
-                    ChatMessage.newBuilder().setConversation(Conversations.room(body.getRoom()))
+                    ChatMessage.newBuilder().setConversation(CanonicalConversations.room(body.getRoom()))
                             .setAuthor(body.getAuthor()).setText(body.getText()), index, timestampMs);
             queues.enqueue(body.getRoom(), stored.message().getSeq());
             return stored;
@@ -50,7 +50,7 @@ final class MessageCommands {
     /** A private message between two registered users; the conversation shows in both users' unread lists. */
     ApplyResult sendDirect(long index, long timestampMs, SendDirectMessage body) {
         return view.knownUser(body.getSender()).and(() -> view.knownUser(body.getRecipient())).then(() -> {
-            ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
+            ConversationRef pair = CanonicalConversations.direct(body.getSender(), body.getRecipient());
             readPositions.noteDirect(pair);
             return appendByAuthor(ChatMessage.newBuilder().setConversation(pair).setAuthor(body.getSender()).setText(body.getText()),
                     index, timestampMs);
@@ -58,7 +58,7 @@ final class MessageCommands {
     }
 
     ApplyResult edit(long index, long timestampMs, EditMessage body) {
-        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        ConversationRef conversation = CanonicalConversations.canonical(body.getConversation());
         return changeable(conversation, body.getUser(), body.getSeq()).then(() -> {
             byte[] key = Keys.message(Keys.conversation(conversation), body.getSeq());
             ChatMessage original = StoredValues.parseMessage(store.get(key));
@@ -72,7 +72,7 @@ final class MessageCommands {
     }
 
     ApplyResult delete(long index, long timestampMs, DeleteMessage body) {
-        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        ConversationRef conversation = CanonicalConversations.canonical(body.getConversation());
         return changeable(conversation, body.getUser(), body.getSeq()).then(() -> {
             // The text goes from everywhere apply put it: the message, its edit events, a dead-letter copy.
             erasure.erase(Keys.conversation(conversation), body.getSeq());

@@ -211,7 +211,7 @@ final class QueueCommands {
         byte[] copyKey = Keys.deadLetterCopy(room, seq);
         byte[] copySeq = store.get(copyKey);
         if (copySeq != null) {
-            erasure.erase(Keys.conversation(Conversations.room(deadLetterRoom(room))), Keys.readLong(copySeq));
+            erasure.erase(Keys.conversation(CanonicalConversations.room(deadLetterRoom(room))), Keys.readLong(copySeq));
             store.delete(copyKey);
         }
     }
@@ -308,12 +308,12 @@ final class QueueCommands {
 
     /** A copy of queue message {@code seq} in the dead-letter room, by its author, pointing at its queue seq. */
     private void deadLetter(String room, long seq) {
-        byte[] original = store.get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        byte[] original = store.get(Keys.message(Keys.conversation(CanonicalConversations.room(room)), seq));
         if (original == null) {
             throw new StateMachineException("queue room '" + room + "' holds seq " + seq + ", which has no message");
         }
         ChatMessage message = StoredValues.parseMessage(original);
-        ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(Conversations.room(deadLetterRoom(room)))
+        ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(CanonicalConversations.room(deadLetterRoom(room)))
                 .setAuthor(message.getAuthor()).setText(message.getText()).setRefersToSeq(seq);
         ChatMessage copy = log.append(draft, index, nowMs).message();
         deadLetters.add(copy);

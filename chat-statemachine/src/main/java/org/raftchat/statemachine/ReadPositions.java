@@ -18,7 +18,7 @@ final class ReadPositions {
     }
 
     ApplyResult markRead(MarkRead body) {
-        ConversationRef conversation = Conversations.canonical(body.getConversation());
+        ConversationRef conversation = CanonicalConversations.canonical(body.getConversation());
         String user = body.getUser();
         return view.mayRead(conversation, user).then(() -> {
             byte[] conversationKey = Keys.conversation(conversation);

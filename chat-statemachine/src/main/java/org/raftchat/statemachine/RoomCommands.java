@@ -143,7 +143,7 @@ final class RoomCommands {
             return new ApplyResult.Rejected(Rejection.NOT_ROOM_OWNER, "only the owner (" + owner + ") may delete room '" + room + "'");
         }
         List<String> members = members(room);
-        byte[] conversation = Keys.conversation(Conversations.room(room));
+        byte[] conversation = Keys.conversation(CanonicalConversations.room(room));
         for (String member : members) {
             removeMember(room, member);
             store.delete(Keys.readPosition(member, conversation));
@@ -159,7 +159,7 @@ final class RoomCommands {
         store.delete(Keys.counter(conversation));
         String text = "room #" + room + " was deleted by its owner " + owner + "; its " + members.size()
                 + (members.size() == 1 ? " member is" : " members are") + " still here in MainHall";
-        ApplyResult.MessageStored notice = log.append(Conversations.room(WellKnown.MAIN_HALL),
+        ApplyResult.MessageStored notice = log.append(CanonicalConversations.room(WellKnown.MAIN_HALL),
                 WellKnown.SYSTEM_USER, text, index, timestampMs);
         return new ApplyResult.RoomDeleted(room, members, notice.message());
     }

@@ -190,7 +190,7 @@ final class StateQueries {
     List<UnreadCount> unread(String user) {
         List<UnreadCount> counts = new ArrayList<>();
         for (String room : suffixes(Keys.userRoomPrefix(user))) {
-            counts.add(count(user, Conversations.room(room)));
+            counts.add(count(user, CanonicalConversations.room(room)));
         }
         byte[] directPrefix = Keys.userDirectPrefix(user);
         scan(directPrefix, (key, value) -> counts.add(count(user, Keys.decodeConversation(key, directPrefix.length))));
@@ -213,7 +213,7 @@ final class StateQueries {
     }
 
     private QueueDelivery delivery(String room, long seq, StoredAssignment assignment) {
-        byte[] message = get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        byte[] message = get(Keys.message(Keys.conversation(CanonicalConversations.room(room)), seq));
         if (message == null) {
             throw new StateMachineException("queue room '" + room + "' assigns seq " + seq + ", which has no message");
         }

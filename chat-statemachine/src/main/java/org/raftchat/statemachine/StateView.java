@@ -112,7 +112,7 @@ final class StateView {
 
     /** The post rule: whoever may read a room may post to it (and consume it, if it is a work queue). */
     Check mayPost(String room, String user) {
-        return mayRead(Conversations.room(room), user);
+        return mayRead(CanonicalConversations.room(room), user);
     }
 
     private long readLong(byte[] key) {
