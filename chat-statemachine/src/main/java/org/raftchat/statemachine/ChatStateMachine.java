@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #applyBatch}, {@link #checkpointTo}, {@link #restoreFrom} and
  * {@link #close} are serialized with each other. Queries ({@link #room}, {@link #history},
- * {@link #lastSeq}, {@link #stateDigest}) may run on any thread concurrently with an apply; each
+ * {@link #stateDigest}) may run on any thread concurrently with an apply; each
  * sees the state before or after a whole batch, never part of one. A restore or close waits for
  * running queries and makes new ones wait until it is done. {@link #appliedIndex()} and
  * {@link #lastTimestampMs()} never block.
@@ -389,13 +389,13 @@ public final class ChatStateMachine implements AutoCloseable {
         });
     }
 
-    /** The highest seq of the conversation (a direct pair in either order), 0 if it has no message. */
-    public long lastSeq(ConversationRef conversation) {
+    /**
+     * The highest seq of the conversation (a direct pair in either order), 0 if it has no message. For
+     * this module's tests: callers outside read it with a page ({@link HistoryPage#lastSeq}).
+     */
+    long lastSeq(ConversationRef conversation) {
         byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
-        return asReader(() -> {
-            byte[] value = get(Keys.counter(conversationKey));
-            return value == null ? 0 : Keys.readLong(value);
-        });
+        return query(q -> q.lastSeq(conversationKey));
     }
 
     /**

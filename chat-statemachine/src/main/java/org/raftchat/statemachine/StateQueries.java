@@ -186,6 +186,10 @@ final class StateQueries {
         return friends;
     }
 
+    long lastSeq(byte[] conversationKey) {
+        return view.lastSeq(conversationKey);
+    }
+
     /** The user's rooms (by name), then private conversations (by key order), each with its read position. */
     List<UnreadCount> unread(String user) {
         List<UnreadCount> counts = new ArrayList<>();
