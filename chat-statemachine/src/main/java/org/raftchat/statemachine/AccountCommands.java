@@ -13,11 +13,11 @@ import org.raftchat.proto.v1.StoredUser;
  */
 final class AccountCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
     private final RoomCommands rooms;
     private final SessionCommands sessions;
 
-    AccountCommands(ApplyStore store, RoomCommands rooms, SessionCommands sessions) {
+    AccountCommands(BatchStore store, RoomCommands rooms, SessionCommands sessions) {
         this.store = store;
         this.rooms = rooms;
         this.sessions = sessions;
@@ -50,7 +50,7 @@ final class AccountCommands {
         String name = body.getUsername();
         byte[] userValue = store.get(Keys.user(name));
         if (userValue == null) {
-            return userNotFound(name);
+            return Refusals.userNotFound(name);
         }
         byte[] deviceKey = Keys.device(name, body.getDeviceId());
         byte[] token = body.getTokenSha256().toByteArray();
@@ -103,7 +103,7 @@ final class AccountCommands {
         String wanted = body.getNickname();
         byte[] userValue = store.get(Keys.user(name));
         if (userValue == null) {
-            return userNotFound(name);
+            return Refusals.userNotFound(name);
         }
         StoredUser user = StoredValues.decodeUser(name, userValue);
         if (user.getNickname().equals(wanted)) {
@@ -119,13 +119,5 @@ final class AccountCommands {
         store.put(Keys.nickname(wanted), Keys.utf8(name));
         store.put(Keys.user(name), user.toBuilder().setNickname(wanted).build().toByteArray());
         return new ApplyResult.NicknameSet(name, wanted);
-    }
-
-    boolean exists(String user) {
-        return store.get(Keys.user(user)) != null;
-    }
-
-    static ApplyResult.Rejected userNotFound(String name) {
-        return new ApplyResult.Rejected(Rejection.USER_NOT_FOUND, "user '" + name + "' does not exist");
     }
 }

@@ -14,10 +14,75 @@ import org.raftchat.proto.v1.ConversationRef;
  */
 public sealed interface ApplyResult {
 
+    /**
+     * Calls {@code visitor}'s method for this kind of result. Every kind has its own method and no
+     * visitor has a default, so a new kind does not compile until every visitor handles it (Java 17
+     * has no switch over a sealed type).
+     */
+    <T> T accept(Visitor<T> visitor);
+
+    /** One method per kind of result; see {@link #accept}. */
+    interface Visitor<T> {
+        T visit(RoomCreated result);
+
+        T visit(MessageStored result);
+
+        T visit(Rejected result);
+
+        T visit(Batched result);
+
+        T visit(UserRegistered result);
+
+        T visit(SessionOpened result);
+
+        T visit(SessionClosed result);
+
+        T visit(NicknameSet result);
+
+        T visit(MembershipChanged result);
+
+        T visit(RoomDeleted result);
+
+        T visit(ReadMarked result);
+
+        T visit(PresenceUpdated result);
+
+        T visit(FriendshipChanged result);
+
+        T visit(ConsumptionChanged result);
+
+        T visit(QueueAcked result);
+
+        T visit(QueueNacked result);
+
+        T visit(QueueDeliveriesExpired result);
+
+        T visit(LoginFailureRecorded result);
+
+        T visit(SessionsEnded result);
+
+        T visit(LoginFailuresCleared result);
+
+        T visit(PasswordChanged result);
+
+        T visit(RoomSettingsChanged result);
+
+        T visit(StandingChanged result);
+
+        T visit(AwaySet result);
+
+        T visit(AlreadyApplied result);
+    }
+
     /** A room was created by the entry at {@code logIndex}. */
     record RoomCreated(String room, long logIndex) implements ApplyResult {
         public RoomCreated {
             Objects.requireNonNull(room, "room");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -26,6 +91,11 @@ public sealed interface ApplyResult {
         public MessageStored {
             Objects.requireNonNull(message, "message");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** The command was refused; nothing but the applied index changed. {@code detail} is a human sentence. */
@@ -33,6 +103,11 @@ public sealed interface ApplyResult {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -44,12 +119,22 @@ public sealed interface ApplyResult {
         public Batched {
             results = List.copyOf(results);
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** An account was created (and joined MainHall). */
     record UserRegistered(String username) implements ApplyResult {
         public UserRegistered {
             Objects.requireNonNull(username, "username");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -60,12 +145,22 @@ public sealed interface ApplyResult {
             Objects.requireNonNull(deviceId, "deviceId");
             Objects.requireNonNull(nickname, "nickname");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** The session of {@code username} ended. */
     record SessionClosed(String username) implements ApplyResult {
         public SessionClosed {
             Objects.requireNonNull(username, "username");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -74,6 +169,11 @@ public sealed interface ApplyResult {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(nickname, "nickname");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** After a join or leave: whether {@code user} is a member, and the room's member count. */
@@ -81,6 +181,11 @@ public sealed interface ApplyResult {
         public MembershipChanged {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(user, "user");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -91,6 +196,11 @@ public sealed interface ApplyResult {
             members = List.copyOf(members);
             Objects.requireNonNull(notice, "notice");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** The user's read position in the conversation after a MarkRead. */
@@ -98,16 +208,31 @@ public sealed interface ApplyResult {
         public ReadMarked {
             Objects.requireNonNull(conversation, "conversation");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** A heartbeat (1) or a presence tick (how many sessions went offline). */
-    record PresenceUpdated(int sessions) implements ApplyResult {}
+    record PresenceUpdated(int sessions) implements ApplyResult {
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
     /** After adding or removing a friend: whether {@code friend} is on {@code user}'s list. */
     record FriendshipChanged(String user, String friend, boolean friends) implements ApplyResult {
         public FriendshipChanged {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(friend, "friend");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -116,12 +241,22 @@ public sealed interface ApplyResult {
         public ConsumptionChanged {
             Objects.requireNonNull(room, "room");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** Queue message {@code seq} of {@code room} was acknowledged by its consumer and will not be delivered again. */
     record QueueAcked(String room, long seq) implements ApplyResult {
         public QueueAcked {
             Objects.requireNonNull(room, "room");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -130,10 +265,20 @@ public sealed interface ApplyResult {
         public QueueNacked {
             Objects.requireNonNull(room, "room");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** An expiry command took {@code deliveries} messages back from consumers that let their ack deadline pass. */
-    record QueueDeliveriesExpired(int deliveries) implements ApplyResult {}
+    record QueueDeliveriesExpired(int deliveries) implements ApplyResult {
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
+    }
 
     /**
      * A wrong login was counted: failures in a row of the (user, address) pair and of the address,
@@ -143,12 +288,22 @@ public sealed interface ApplyResult {
         public LoginFailureRecorded {
             Objects.requireNonNull(username, "username");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** Sessions of {@code username} ended (revoked, logged out everywhere); for an expiry, every user's, and username is empty. */
     record SessionsEnded(String username, int sessions) implements ApplyResult {
         public SessionsEnded {
             Objects.requireNonNull(username, "username");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -157,12 +312,22 @@ public sealed interface ApplyResult {
         public LoginFailuresCleared {
             Objects.requireNonNull(username, "username");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** The user's password was changed; {@code sessionsEnded} of their other sessions ended. */
     record PasswordChanged(String username, int sessionsEnded) implements ApplyResult {
         public PasswordChanged {
             Objects.requireNonNull(username, "username");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -172,6 +337,11 @@ public sealed interface ApplyResult {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(description, "description");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** After an invite, kick, ban or unban: {@code user}'s standing in the room. */
@@ -179,6 +349,11 @@ public sealed interface ApplyResult {
         public StandingChanged {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(user, "user");
+        }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
         }
     }
 
@@ -188,8 +363,18 @@ public sealed interface ApplyResult {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(message, "message");
         }
+
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
     }
 
     /** The entry's index is at or below the applied index (replay after a restart): nothing was done. */
-    record AlreadyApplied() implements ApplyResult {}
+    record AlreadyApplied() implements ApplyResult {
+        @Override
+        public <T> T accept(Visitor<T> visitor) {
+            return visitor.visit(this);
+        }
+    }
 }

@@ -3,53 +3,53 @@ package org.raftchat.statemachine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
-import org.raftchat.proto.v1.ChatMessage;
+import java.util.Optional;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
-import org.raftchat.proto.v1.ConversationRef;
-import org.raftchat.proto.v1.PostRoomMessage;
-import org.raftchat.proto.v1.SendDirectMessage;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatchWithIndex;
 
 /**
- * Applies one batch of entries into a {@link WriteBatchWithIndex}, reading through it so that every
- * entry sees the effects of the entries before it in the same batch (rooms, seq counters,
- * idempotency keys). Writes nothing to the database itself: the caller commits the batch, or drops
- * it when an exception escapes ({@link CorruptLogException},
+ * Applies one batch of entries through a {@link BatchStore}: decodes each entry, checks its index,
+ * answers a retried keyed command from its idempotency record, and hands every other command to its
+ * family's class. Every entry sees the effects of the entries before it in the same batch (rooms, seq
+ * counters, idempotency keys). Writes nothing to the database itself: the caller commits the batch,
+ * or drops it when an exception escapes ({@link CorruptLogException},
  * {@link StateMachineException}, {@link ApplyFailedException}).
  *
  * <p>Deterministic: the outcome depends only on the stored state and the entries. Single use, one thread.
  */
-final class BatchApplier implements ApplyStore {
+final class BatchApplier {
 
-    private final RocksDB db;
-    private final WriteBatchWithIndex batch;
-    private final ReadOptions readOptions;
     private long appliedIndex;
     private long lastTimestampMs;
     private long previousIndex = 0;
-    private final List<KeyRange> erasedRanges = new ArrayList<>();
-    private final TextErasure erasure = new TextErasure(this);
-    private final QueueCommands queues = new QueueCommands(this, erasure);
-    private final RoomCommands rooms = new RoomCommands(this, queues, erasure);
-    private final SessionCommands sessions = new SessionCommands(this, queues);
-    private final AccountCommands accounts = new AccountCommands(this, rooms, sessions);
-    private final MessageCommands messages = new MessageCommands(this, rooms, queues, erasure);
-    private final PresenceCommands presence = new PresenceCommands(this, queues);
-    private final IdempotencyRecords idempotency = new IdempotencyRecords(this);
-    private final LoginFailureCommands loginFailures = new LoginFailureCommands(this);
-    private final ModerationCommands moderation = new ModerationCommands(this, rooms, queues);
+    private final TextErasure erasure;
+    private final QueueCommands queues;
+    private final RoomCommands rooms;
+    private final ReadPositions readPositions;
+    private final SessionCommands sessions;
+    private final AccountCommands accounts;
+    private final MessageCommands messages;
+    private final PresenceCommands presence;
+    private final IdempotencyRecords idempotency;
+    private final LoginFailureCommands loginFailures;
+    private final ModerationCommands moderation;
 
-    BatchApplier(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions, long appliedIndex, long lastTimestampMs) {
-        this.db = db;
-        this.batch = batch;
-        this.readOptions = readOptions;
+    BatchApplier(BatchStore store, long appliedIndex, long lastTimestampMs) {
         this.appliedIndex = appliedIndex;
         this.lastTimestampMs = lastTimestampMs;
+        StateView view = new StateView(store);
+        MessageLog log = new MessageLog(store);
+        erasure = new TextErasure(store);
+        queues = new QueueCommands(store, view, erasure, log);
+        rooms = new RoomCommands(store, view, log, queues, erasure);
+        readPositions = new ReadPositions(store, view);
+        sessions = new SessionCommands(store, queues);
+        accounts = new AccountCommands(store, rooms, sessions);
+        messages = new MessageCommands(store, view, log, readPositions, queues, erasure);
+        presence = new PresenceCommands(store, view, queues);
+        idempotency = new IdempotencyRecords(store);
+        loginFailures = new LoginFailureCommands(store);
+        moderation = new ModerationCommands(store, view, rooms, queues);
     }
 
     /** The applied index after the entries given so far. */
@@ -62,9 +62,19 @@ final class BatchApplier implements ApplyStore {
         return queues;
     }
 
+    /** Key ranges whose old versions held text that this batch deleted (purged before the next checkpoint). */
+    List<KeyRange> erasedRanges() {
+        return erasure.erasedRanges();
+    }
+
     /** The highest stored timestamp after the entries given so far. */
     long lastTimestampMs() {
         return lastTimestampMs;
+    }
+
+    /** The time a command is applied at: its leader's clock, but never before a time already stored (leader clocks differ). */
+    static long commandTimeMs(long leaderTimeMs, long lastTimestampMs) {
+        return Math.max(leaderTimeMs, lastTimestampMs);
     }
 
     List<ApplyResult> applyAll(List<LogEntry> entries) {
@@ -150,11 +160,11 @@ final class BatchApplier implements ApplyStore {
 
     private ApplyResult applyKnownCommand(long index, Command command) {
         boolean keyed = !command.getIdempotencyKey().isEmpty();
-        long timestampMs = Math.max(command.getLeaderTimeMs(), lastTimestampMs);
+        long timestampMs = commandTimeMs(command.getLeaderTimeMs(), lastTimestampMs);
         if (keyed) {
-            ApplyResult remembered = idempotency.lookup(command, timestampMs);
-            if (remembered != null) {
-                return remembered;
+            Optional<ApplyResult> remembered = idempotency.lookup(command, timestampMs);
+            if (remembered.isPresent()) {
+                return remembered.get();
             }
         }
         queues.beginCommand(index, timestampMs);
@@ -171,8 +181,8 @@ final class BatchApplier implements ApplyStore {
     private ApplyResult applyBody(long index, long timestampMs, Command command) {
         return switch (command.getBodyCase()) {
             case CREATE_ROOM -> rooms.createRoom(index, timestampMs, command.getCreateRoom());
-            case POST_ROOM_MESSAGE -> postRoomMessage(index, timestampMs, command.getPostRoomMessage());
-            case SEND_DIRECT_MESSAGE -> sendDirectMessage(index, timestampMs, command.getSendDirectMessage());
+            case POST_ROOM_MESSAGE -> messages.post(index, timestampMs, command.getPostRoomMessage());
+            case SEND_DIRECT_MESSAGE -> messages.sendDirect(index, timestampMs, command.getSendDirectMessage());
             case REGISTER_USER -> accounts.register(index, timestampMs, command.getRegisterUser());
             case OPEN_SESSION -> accounts.openSession(timestampMs, command.getOpenSession());
             case CLOSE_SESSION -> accounts.closeSession(command.getCloseSession());
@@ -180,7 +190,7 @@ final class BatchApplier implements ApplyStore {
             case JOIN_ROOM -> rooms.join(command.getJoinRoom());
             case LEAVE_ROOM -> rooms.leave(command.getLeaveRoom());
             case DELETE_ROOM -> rooms.delete(index, timestampMs, command.getDeleteRoom());
-            case MARK_READ -> rooms.markRead(command.getMarkRead());
+            case MARK_READ -> readPositions.markRead(command.getMarkRead());
             case EDIT_MESSAGE -> messages.edit(index, timestampMs, command.getEditMessage());
             case DELETE_MESSAGE -> messages.delete(index, timestampMs, command.getDeleteMessage());
             case HEARTBEAT -> presence.heartbeat(timestampMs, command.getHeartbeat());
@@ -207,122 +217,5 @@ final class BatchApplier implements ApplyStore {
             case EXPIRE_QUEUE_DELIVERIES -> queues.expire();
             case BODY_NOT_SET, BATCH -> throw new IllegalStateException("applyEntry lets no empty body or nested batch through");
         };
-    }
-
-    private ApplyResult postRoomMessage(long index, long timestampMs, PostRoomMessage body) {
-        ApplyResult.Rejected refused = rooms.checkPoster(body.getRoom(), body.getAuthor());
-        if (refused != null) {
-            return refused;
-        }
-        ApplyResult.MessageStored stored = appendMessage(Conversations.room(body.getRoom()), body.getAuthor(), body.getText(),
-                index, timestampMs);
-        queues.enqueue(body.getRoom(), stored.message().getSeq());
-        rooms.authorHasRead(stored.message().getConversation(), body.getAuthor(), stored.message().getSeq());
-        return stored;
-    }
-
-    private ApplyResult sendDirectMessage(long index, long timestampMs, SendDirectMessage body) {
-        for (String user : List.of(body.getSender(), body.getRecipient())) {
-            if (!accounts.exists(user)) {
-                return AccountCommands.userNotFound(user);
-            }
-        }
-        ConversationRef pair = Conversations.direct(body.getSender(), body.getRecipient());
-        rooms.noteDirect(pair);
-        ApplyResult.MessageStored stored = appendMessage(pair, body.getSender(), body.getText(), index, timestampMs);
-        rooms.authorHasRead(stored.message().getConversation(), body.getSender(), stored.message().getSeq());
-        return stored;
-    }
-
-    @Override
-    public ApplyResult.MessageStored appendMessage(ConversationRef conversation, String author, String text, long index, long timestampMs) {
-        return appendMessage(ChatMessage.newBuilder().setConversation(conversation).setAuthor(author).setText(text), index, timestampMs);
-    }
-
-    @Override
-    public ApplyResult.MessageStored appendMessage(ChatMessage.Builder draft, long index, long timestampMs) {
-        ConversationRef conversation = draft.getConversation();
-        byte[] conversationKey = Keys.conversation(conversation);
-        byte[] counterKey = Keys.counter(conversationKey);
-        byte[] lastSeq = get(counterKey);
-        long seq = (lastSeq == null ? 0 : Keys.readLong(lastSeq)) + 1;
-        ChatMessage message = draft
-                .setSeq(seq)
-                .setTimestampMs(timestampMs)
-                .setLogIndex(index)
-                .build();
-        put(Keys.message(conversationKey, seq), message.toByteArray());
-        put(counterKey, Keys.longBytes(seq));
-        return new ApplyResult.MessageStored(message);
-    }
-
-    @Override
-    public void textErased(byte[] from, byte[] to) {
-        erasedRanges.add(new KeyRange(from, to));
-    }
-
-    /** Key ranges whose old versions held text that this batch deleted (see {@link ApplyStore#textErased}). */
-    List<KeyRange> erasedRanges() {
-        return erasedRanges;
-    }
-
-    @Override
-    public void delete(byte[] key) {
-        try {
-            batch.delete(key);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB batch delete failed during apply", e);
-        }
-    }
-
-    @Override
-    public List<byte[]> keysWithPrefix(byte[] prefix) {
-        return keysWithPrefix(prefix, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public List<byte[]> keysWithPrefix(byte[] prefix, int limit) {
-        return keys(prefix, key -> Keys.startsWith(key, prefix), limit);
-    }
-
-    @Override
-    public List<byte[]> keysInRange(byte[] from, byte[] to, int max) {
-        return keys(from, key -> java.util.Arrays.compareUnsigned(key, to) < 0, max);
-    }
-
-    private List<byte[]> keys(byte[] from, java.util.function.Predicate<byte[]> within, int max) {
-        List<byte[]> keys = new ArrayList<>();
-        try (RocksIterator base = db.newIterator(readOptions);
-                RocksIterator it = batch.newIteratorWithBase(base)) {
-            for (it.seek(from); it.isValid() && keys.size() < max; it.next()) {
-                byte[] key = it.key();
-                if (!within.test(key)) {
-                    break;
-                }
-                keys.add(key);
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB iteration failed during apply", e);
-        }
-        return keys;
-    }
-
-    @Override
-    public byte[] get(byte[] key) {
-        try {
-            return batch.getFromBatchAndDB(db, readOptions, key);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB read failed during apply", e);
-        }
-    }
-
-    @Override
-    public void put(byte[] key, byte[] value) {
-        try {
-            batch.put(key, value);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB batch put failed during apply", e);
-        }
     }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #applyBatch}, {@link #checkpointTo}, {@link #restoreFrom} and
  * {@link #close} are serialized with each other. Queries ({@link #room}, {@link #history},
- * {@link #lastSeq}, {@link #stateDigest}) may run on any thread concurrently with an apply; each
+ * {@link #stateDigest}) may run on any thread concurrently with an apply; each
  * sees the state before or after a whole batch, never part of one. A restore or close waits for
  * running queries and makes new ones wait until it is done. {@link #appliedIndex()} and
  * {@link #lastTimestampMs()} never block.
@@ -169,7 +169,7 @@ public final class ChatStateMachine implements AutoCloseable {
             }
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
                     ReadOptions readOptions = new ReadOptions()) {
-                BatchApplier applier = new BatchApplier(db, batch, readOptions, appliedIndex, lastTimestampMs);
+                BatchApplier applier = new BatchApplier(new BatchStore(db, batch, readOptions), appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
                 erasedSinceCheckpoint.addAll(applier.erasedRanges());
@@ -256,11 +256,13 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     /**
-     * Token digests of the online sessions whose last heartbeat or login in the log is older than
-     * {@code cutoffMs}: the leader's candidates for going offline (it also asks its own monotonic clock).
+     * Token digests of the online sessions that a presence tick proposed now, at leader clock
+     * {@code clockMs}, would find silent for {@code timeoutMs}: not seen in the log (a login or a
+     * heartbeat) for that long at the time apply would give the tick. The same rule as apply's; the
+     * leader's candidates for going offline (it also asks its own monotonic clock).
      */
-    public List<byte[]> onlineSilentSince(long cutoffMs) {
-        return query(q -> q.onlineSilentSince(cutoffMs));
+    public List<byte[]> onlineSilentAt(long clockMs, long timeoutMs) {
+        return query(q -> q.onlineSilentAt(clockMs, timeoutMs));
     }
 
     /** The user's live sessions, oldest first, the one with {@code currentTokenSha256} marked current. */
@@ -352,7 +354,7 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public HistoryPage history(ConversationRef conversation, HistoryQuery query) {
         Objects.requireNonNull(query, "query");
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         return asReader(() -> {
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
@@ -375,7 +377,7 @@ public final class ChatStateMachine implements AutoCloseable {
         if (phrase.isEmpty() || beforeSeq < 0 || limit < 1 || maxScanned < 1) {
             throw new IllegalArgumentException("search needs a phrase, beforeSeq >= 0, limit >= 1 and maxScanned >= 1");
         }
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         String needle = phrase.toLowerCase(java.util.Locale.ROOT);
         return asReader(() -> {
             Snapshot snapshot = db.getSnapshot();
@@ -387,13 +389,13 @@ public final class ChatStateMachine implements AutoCloseable {
         });
     }
 
-    /** The highest seq of the conversation (a direct pair in either order), 0 if it has no message. */
-    public long lastSeq(ConversationRef conversation) {
-        byte[] conversationKey = Keys.conversation(Conversations.canonical(conversation));
-        return asReader(() -> {
-            byte[] value = get(Keys.counter(conversationKey));
-            return value == null ? 0 : Keys.readLong(value);
-        });
+    /**
+     * The highest seq of the conversation (a direct pair in either order), 0 if it has no message. For
+     * this module's tests: callers outside read it with a page ({@link HistoryPage#lastSeq}).
+     */
+    long lastSeq(ConversationRef conversation) {
+        byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
+        return query(q -> q.lastSeq(conversationKey));
     }
 
     /**

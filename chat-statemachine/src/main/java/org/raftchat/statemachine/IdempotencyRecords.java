@@ -2,10 +2,10 @@ package org.raftchat.statemachine;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.RememberedMessage;
-import org.raftchat.proto.v1.RememberedRoomCreated;
 import org.raftchat.proto.v1.StoredIdempotency;
 
 /**
@@ -31,33 +31,33 @@ final class IdempotencyRecords {
     /** Records deleted by one prune at most, so one command never turns into an unbounded delete. */
     static final int MAX_PRUNED_PER_STEP = 4_096;
 
-    private final ApplyStore store;
+    private final BatchStore store;
     /** Read from the state on first use in the batch, then kept in step with what this batch writes. */
     private long prunedMs = -1;
 
-    IdempotencyRecords(ApplyStore store) {
+    IdempotencyRecords(BatchStore store) {
         this.store = store;
     }
 
     /**
      * The answer to a keyed command before it is applied: its remembered result (a retry of the
-     * same request), a refusal (the key was used for another request), or null (a new key: apply it).
+     * same request), a refusal (the key was used for another request), or none (a new key: apply it).
      */
-    ApplyResult lookup(Command command, long timestampMs) {
+    Optional<ApplyResult> lookup(Command command, long timestampMs) {
         pruneIfDue(timestampMs);
         byte[] stored = store.get(Keys.idempotency(command.getIdempotencyScope(), command.getIdempotencyKey()));
         if (stored == null) {
-            return null;
+            return Optional.empty();
         }
         StoredIdempotency record = StoredValues.decodeIdempotency(stored);
         if (record.getBodyCase() != command.getBodyCase().getNumber()
                 || !record.getRequestFingerprint().equals(command.getRequestFingerprint())) {
-            return keyReused(command, record);
+            return Optional.of(keyReused(command, record));
         }
-        return result(record);
+        return Optional.of(result(record));
     }
 
-    /** Remembers the successful result of a keyed command until its time plus its stamped window. */
+    /** Remembers the successful result of a keyed command until its time plus its stamped window (see {@link RememberedResults}). */
     void remember(Command command, long timestampMs, ApplyResult result) {
         long windowMs = command.getIdempotencyWindowMs();
         long expiresAtMs = windowMs > 0 ? timestampMs + windowMs : 0;
@@ -66,10 +66,12 @@ final class IdempotencyRecords {
                 .setBodyCase(command.getBodyCase().getNumber())
                 .setRequestFingerprint(command.getRequestFingerprint())
                 .setExpiresAtMs(expiresAtMs);
-        store.put(key, compact(record, result).build().toByteArray());
-        if (expiresAtMs > 0) {
-            store.put(Keys.idempotencyExpiry(expiresAtMs, key), new byte[0]);
-        }
+        RememberedResults.remember(record, result).ifPresent(remembered -> {
+            store.put(key, remembered.build().toByteArray());
+            if (expiresAtMs > 0) {
+                store.put(Keys.idempotencyExpiry(expiresAtMs, key), new byte[0]);
+            }
+        });
     }
 
     private void pruneIfDue(long nowMs) {
@@ -93,18 +95,6 @@ final class IdempotencyRecords {
             prunedMs = nowMs;
             store.put(Keys.IDEMPOTENCY_PRUNED_MS, Keys.longBytes(nowMs));
         }
-    }
-
-    private static StoredIdempotency.Builder compact(StoredIdempotency.Builder record, ApplyResult result) {
-        if (result instanceof ApplyResult.RoomCreated created) {
-            return record.setRoomCreated(RememberedRoomCreated.newBuilder().setRoom(created.room()).setLogIndex(created.logIndex()));
-        }
-        if (result instanceof ApplyResult.MessageStored stored) {
-            ChatMessage message = stored.message();
-            return record.setMessageStored(RememberedMessage.newBuilder().setConversation(message.getConversation())
-                    .setSeq(message.getSeq()).setLogIndex(message.getLogIndex()));
-        }
-        return record.setOther(RememberedResults.encode(result));
     }
 
     private ApplyResult result(StoredIdempotency record) {

@@ -284,11 +284,11 @@ final class Keys {
         ByteBuffer buffer = ByteBuffer.wrap(key, offset, key.length - offset);
         byte kind = buffer.get();
         if (kind == CONV_ROOM) {
-            return Conversations.room(readString(buffer));
+            return CanonicalConversations.room(readString(buffer));
         }
         if (kind == CONV_DIRECT) {
             String a = readString(buffer);
-            return Conversations.direct(a, readString(buffer));
+            return CanonicalConversations.direct(a, readString(buffer));
         }
         throw new StateMachineException("stored conversation has unknown kind " + kind);
     }
@@ -357,7 +357,7 @@ final class Keys {
         return ByteBuffer.wrap(messageKey, messageKey.length - Long.BYTES, Long.BYTES).getLong();
     }
 
-    /** Encodes a canonical conversation (see {@link Conversations#canonical}). */
+    /** Encodes a canonical conversation (see {@link CanonicalConversations#canonical}). */
     static byte[] conversation(ConversationRef canonical) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         switch (canonical.getKindCase()) {

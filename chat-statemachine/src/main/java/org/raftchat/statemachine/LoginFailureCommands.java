@@ -20,9 +20,9 @@ final class LoginFailureCommands {
     /** More than the two records a failure can add, so stale records never pile up. */
     static final int PRUNE_PER_COMMAND = 8;
 
-    private final ApplyStore store;
+    private final BatchStore store;
 
-    LoginFailureCommands(ApplyStore store) {
+    LoginFailureCommands(BatchStore store) {
         this.store = store;
     }
 

@@ -19,12 +19,14 @@ import org.raftchat.proto.v1.UnbanFromRoom;
  */
 final class ModerationCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final StateView view;
     private final RoomCommands rooms;
     private final QueueCommands queues;
 
-    ModerationCommands(ApplyStore store, RoomCommands rooms, QueueCommands queues) {
+    ModerationCommands(BatchStore store, StateView view, RoomCommands rooms, QueueCommands queues) {
         this.store = store;
+        this.view = view;
         this.rooms = rooms;
         this.queues = queues;
     }
@@ -41,19 +43,19 @@ final class ModerationCommands {
 
     ApplyResult invite(InviteToRoom body) {
         return moderate(body.getRoom(), body.getUser(), body.getTarget(), "invite", (room, target) -> {
-            if (banned(room, target)) {
-                return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM,
-                        target + " is banned from room '" + room + "': unban them first");
+            Check notBanned = Check.require(!view.banned(room, target), Rejection.NOT_ALLOWED_FOR_ROOM,
+                    () -> target + " is banned from room '" + room + "': unban them first");
+            if (notBanned.passed()) {
+                store.put(Keys.invitation(room, target), new byte[0]);
             }
-            store.put(Keys.invitation(room, target), new byte[0]);
-            return null;
+            return notBanned;
         });
     }
 
     ApplyResult kick(KickFromRoom body) {
         return moderate(body.getRoom(), body.getUser(), body.getTarget(), "kick", (room, target) -> {
             removeFromRoom(room, target);
-            return null;
+            return Check.PASSED;
         });
     }
 
@@ -61,14 +63,14 @@ final class ModerationCommands {
         return moderate(body.getRoom(), body.getUser(), body.getTarget(), "ban", (room, target) -> {
             removeFromRoom(room, target);
             store.put(Keys.ban(room, target), new byte[0]);
-            return null;
+            return Check.PASSED;
         });
     }
 
     ApplyResult unban(UnbanFromRoom body) {
         return moderate(body.getRoom(), body.getUser(), body.getTarget(), "unban", (room, target) -> {
             store.delete(Keys.ban(room, target));
-            return null;
+            return Check.PASSED;
         });
     }
 
@@ -77,7 +79,7 @@ final class ModerationCommands {
         byte[] key = Keys.user(body.getUsername());
         byte[] value = store.get(key);
         if (value == null) {
-            return AccountCommands.userNotFound(body.getUsername());
+            return Refusals.userNotFound(body.getUsername());
         }
         StoredUser user = StoredValues.decodeUser(body.getUsername(), value);
         store.put(key, user.toBuilder().setAwayMessage(body.getMessage()).build().toByteArray());
@@ -92,67 +94,48 @@ final class ModerationCommands {
         byte[] key = Keys.room(room);
         byte[] value = store.get(key);
         if (value == null) {
-            return RoomCommands.roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         StoredRoom.Builder stored = StoredValues.decodeStoredRoom(room, value).toBuilder();
-        ApplyResult.Rejected notOwner = requireOwner(room, stored.getOwner(), user, what);
-        if (notOwner != null) {
-            return notOwner;
-        }
-        change.apply(stored);
-        store.put(key, stored.build().toByteArray());
-        return new ApplyResult.RoomSettingsChanged(room, stored.getDescription(), stored.getInviteOnly());
+        return owner(room, stored.getOwner(), user, what).then(() -> {
+            change.apply(stored);
+            store.put(key, stored.build().toByteArray());
+            return new ApplyResult.RoomSettingsChanged(room, stored.getDescription(), stored.getInviteOnly());
+        });
     }
 
     private interface TargetChange {
-        /** Changes the target's standing; null when done, else why not (nothing written). */
-        ApplyResult.Rejected apply(String room, String target);
+        /** Changes the target's standing, or says why not (and writes nothing). */
+        Check apply(String room, String target);
     }
 
     /** The checks every moderation command shares, then the change, then the target's standing. */
     private ApplyResult moderate(String room, String user, String target, String verb, TargetChange change) {
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return RoomCommands.roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         String owner = StoredValues.decodeStoredRoom(room, value).getOwner();
-        ApplyResult.Rejected notOwner = requireOwner(room, owner, user, verb + " users in");
-        if (notOwner != null) {
-            return notOwner;
-        }
-        if (store.get(Keys.user(target)) == null) {
-            return AccountCommands.userNotFound(target);
-        }
-        if (target.equals(owner)) {
-            return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "the owner of room '" + room
-                    + "' cannot " + verb + " themselves");
-        }
-        ApplyResult.Rejected refused = change.apply(room, target);
-        if (refused != null) {
-            return refused;
-        }
-        return new ApplyResult.StandingChanged(room, target, rooms.isMember(room, target),
-                store.get(Keys.invitation(room, target)) != null, banned(room, target));
+        return owner(room, owner, user, verb + " users in")
+                .and(() -> view.knownUser(target))
+                .and(() -> Check.require(!target.equals(owner), Rejection.NOT_ALLOWED_FOR_ROOM,
+                        () -> "the owner of room '" + room + "' cannot " + verb + " themselves"))
+                .and(() -> change.apply(room, target))
+                .then(() -> new ApplyResult.StandingChanged(room, target, view.isMember(room, target),
+                        view.invited(room, target), view.banned(room, target)));
     }
 
-    private static ApplyResult.Rejected requireOwner(String room, String owner, String user, String what) {
-        if (owner.equals(user)) {
-            return null;
-        }
-        return new ApplyResult.Rejected(Rejection.NOT_ROOM_OWNER, "only the owner (" + owner + ") may " + what
-                + " room '" + room + "'");
+    private static Check owner(String room, String owner, String user, String what) {
+        return Check.require(owner.equals(user), Rejection.NOT_ROOM_OWNER,
+                () -> "only the owner (" + owner + ") may " + what + " room '" + room + "'");
     }
 
     /** Like a leave (queue messages the user held go to other consumers), and any invitation is withdrawn. */
     private void removeFromRoom(String room, String user) {
-        if (rooms.isMember(room, user)) {
+        if (view.isMember(room, user)) {
             rooms.removeMember(room, user);
             queues.memberLeft(room, user);
         }
         store.delete(Keys.invitation(room, user));
-    }
-
-    private boolean banned(String room, String user) {
-        return store.get(Keys.ban(room, user)) != null;
     }
 }

@@ -15,12 +15,23 @@ import org.raftchat.proto.v1.StoredSession;
  */
 final class PresenceCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final StateView view;
     private final QueueCommands queues;
 
-    PresenceCommands(ApplyStore store, QueueCommands queues) {
+    PresenceCommands(BatchStore store, StateView view, QueueCommands queues) {
         this.store = store;
+        this.view = view;
         this.queues = queues;
+    }
+
+    /**
+     * The presence rule, one for the leader choosing whom to name in a tick and for apply: an online
+     * session is silent at leader time {@code nowMs} when it was last seen (logged in, or a heartbeat)
+     * more than {@code timeoutMs} before.
+     */
+    static boolean silentAt(StoredSession session, long nowMs, long timeoutMs) {
+        return session.getOnline() && session.getLastSeenMs() < nowMs - timeoutMs;
     }
 
     ApplyResult heartbeat(long timestampMs, Heartbeat body) {
@@ -32,7 +43,7 @@ final class PresenceCommands {
         byte[] key = Keys.session(tokenSha256);
         byte[] value = store.get(key);
         if (value == null) {
-            return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
+            return Refusals.sessionEnded();
         }
         StoredSession session = StoredValues.decodeSession(value);
         if (SessionLifetimes.expiredAt(session, timestampMs)) {
@@ -58,18 +69,18 @@ final class PresenceCommands {
             }
         }
         if (body.getOfflineAfterMs() > 0) {
-            wentOffline += offlineSilentSince(timestampMs - body.getOfflineAfterMs());
+            wentOffline += offlineSilentAt(timestampMs, body.getOfflineAfterMs());
         }
         return new ApplyResult.PresenceUpdated(wentOffline);
     }
 
     /** Ticks written before the leader named silent sessions: a scan by stored time, O(sessions). */
-    private int offlineSilentSince(long cutoffMs) {
+    private int offlineSilentAt(long nowMs, long timeoutMs) {
         int wentOffline = 0;
         byte[] prefix = {Keys.SESSION};
         for (byte[] key : store.keysWithPrefix(prefix)) {
             StoredSession session = StoredValues.decodeSession(store.get(key));
-            if (session.getLastSeenMs() < cutoffMs && goOffline(key, session)) {
+            if (silentAt(session, nowMs, timeoutMs) && goOffline(key, session)) {
                 wentOffline++;
             }
         }
@@ -87,14 +98,10 @@ final class PresenceCommands {
     }
 
     ApplyResult addFriend(AddFriend body) {
-        if (store.get(Keys.user(body.getUser())) == null) {
-            return AccountCommands.userNotFound(body.getUser());
-        }
-        if (store.get(Keys.user(body.getFriend())) == null) {
-            return AccountCommands.userNotFound(body.getFriend());
-        }
-        store.put(Keys.friend(body.getUser(), body.getFriend()), new byte[0]);
-        return new ApplyResult.FriendshipChanged(body.getUser(), body.getFriend(), true);
+        return view.knownUser(body.getUser()).and(() -> view.knownUser(body.getFriend())).then(() -> {
+            store.put(Keys.friend(body.getUser(), body.getFriend()), new byte[0]);
+            return new ApplyResult.FriendshipChanged(body.getUser(), body.getFriend(), true);
+        });
     }
 
     ApplyResult removeFriend(RemoveFriend body) {

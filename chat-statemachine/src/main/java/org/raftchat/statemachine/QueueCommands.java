@@ -44,7 +44,8 @@ final class QueueCommands {
     /** Assignment keys read at a time while handing out waiting messages. */
     private static final int DISPATCH_PAGE = 256;
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final StateView view;
     /** The log index and leader time of the command being applied (see {@link #beginCommand}). */
     private long index;
     private long nowMs;
@@ -52,10 +53,13 @@ final class QueueCommands {
     private final List<ChatMessage> deadLetters = new ArrayList<>();
 
     private final TextErasure erasure;
+    private final MessageLog log;
 
-    QueueCommands(ApplyStore store, TextErasure erasure) {
+    QueueCommands(BatchStore store, StateView view, TextErasure erasure, MessageLog log) {
         this.store = store;
+        this.view = view;
         this.erasure = erasure;
+        this.log = log;
     }
 
     /** The dead-letter room of queue {@code room}. */
@@ -104,26 +108,22 @@ final class QueueCommands {
     ApplyResult start(StartConsuming body) {
         String room = body.getRoom();
         ByteString token = body.getTokenSha256();
-        StoredSession session = session(token);
-        if (session == null) {
-            return sessionEnded();
-        }
-        ApplyResult.Rejected refused = checkQueue(room);
-        if (refused == null && store.get(Keys.member(room, session.getUsername())) == null) {
-            refused = new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, session.getUsername() + " is not a member of room '" + room + "'");
-        }
-        if (refused != null) {
-            return refused;
-        }
+        return view.session(token.toByteArray())
+                .map(session -> queue(room).and(() -> view.mayPost(room, session.getUsername()))
+                        .then(() -> start(room, token, session, body.getPrefetch())))
+                .orElseGet(Refusals::sessionEnded);
+    }
+
+    private ApplyResult start(String room, ByteString token, StoredSession session, int prefetch) {
         StoredQueue.Builder queue = load(room).toBuilder();
         int index = indexOf(queue, token);
         if (index < 0) {
             queue.addConsumers(StoredConsumer.newBuilder().setTokenSha256(token).setUsername(session.getUsername())
-                    .setDeviceId(session.getDeviceId()).setPrefetch(body.getPrefetch()));
+                    .setDeviceId(session.getDeviceId()).setPrefetch(prefetch));
             store.put(Keys.sessionQueue(token.toByteArray(), room), new byte[0]);
-        } else if (queue.getConsumers(index).getPrefetch() != body.getPrefetch()) {
+        } else if (queue.getConsumers(index).getPrefetch() != prefetch) {
             // Starting again with another prefetch changes it; what it holds beyond a lower one stays held.
-            queue.setConsumers(index, queue.getConsumers(index).toBuilder().setPrefetch(body.getPrefetch()));
+            queue.setConsumers(index, queue.getConsumers(index).toBuilder().setPrefetch(prefetch));
         } else {
             return new ApplyResult.ConsumptionChanged(room, true, queue.getConsumersCount());
         }
@@ -134,41 +134,33 @@ final class QueueCommands {
 
     ApplyResult stop(StopConsuming body) {
         String room = body.getRoom();
-        ApplyResult.Rejected refused = checkSessionAndQueue(body.getTokenSha256(), room);
-        if (refused != null) {
-            return refused;
-        }
-        return new ApplyResult.ConsumptionChanged(room, false, removeConsumer(room, body.getTokenSha256()));
+        return sessionAndQueue(body.getTokenSha256(), room)
+                .then(() -> new ApplyResult.ConsumptionChanged(room, false, removeConsumer(room, body.getTokenSha256())));
     }
 
     ApplyResult ack(AckQueueMessage body) {
         String room = body.getRoom();
         long seq = body.getSeq();
-        Held held = held(body.getTokenSha256(), room, seq);
-        if (held.refused() != null) {
-            return held.refused();
-        }
-        StoredAssignment assignment = held.assignment();
-        StoredQueue.Builder queue = load(room).toBuilder();
-        untrack(room, seq, assignment, queue);
-        store.delete(Keys.assignment(room, seq));
-        dispatch(room, queue);
-        save(room, queue);
-        return new ApplyResult.QueueAcked(room, seq);
+        return heldBy(body.getTokenSha256(), room, seq).then(() -> {
+            StoredQueue.Builder queue = load(room).toBuilder();
+            untrack(room, seq, assignment(room, seq), queue);
+            store.delete(Keys.assignment(room, seq));
+            dispatch(room, queue);
+            save(room, queue);
+            return new ApplyResult.QueueAcked(room, seq);
+        });
     }
 
     ApplyResult nack(NackQueueMessage body) {
         String room = body.getRoom();
         long seq = body.getSeq();
-        Held held = held(body.getTokenSha256(), room, seq);
-        if (held.refused() != null) {
-            return held.refused();
-        }
-        StoredQueue.Builder queue = load(room).toBuilder();
-        boolean deadLettered = handBack(room, seq, held.assignment(), queue);
-        dispatch(room, queue);
-        save(room, queue);
-        return new ApplyResult.QueueNacked(room, seq, deadLettered);
+        return heldBy(body.getTokenSha256(), room, seq).then(() -> {
+            StoredQueue.Builder queue = load(room).toBuilder();
+            boolean deadLettered = handBack(room, seq, assignment(room, seq), queue);
+            dispatch(room, queue);
+            save(room, queue);
+            return new ApplyResult.QueueNacked(room, seq, deadLettered);
+        });
     }
 
     /** Takes back every delivery whose ack deadline is at or before the command's time (at most {@link #MAX_EXPIRED_PER_COMMAND}). */
@@ -182,7 +174,7 @@ final class QueueCommands {
             String room = Keys.deadlineRoom(key);
             long seq = Keys.seqOf(key);
             StoredQueue.Builder queue = touched.computeIfAbsent(room, r -> load(r).toBuilder());
-            handBack(room, seq, StoredValues.decodeAssignment(store.get(Keys.assignment(room, seq))), queue);
+            handBack(room, seq, assignment(room, seq), queue);
             expired++;
         }
         touched.forEach((room, queue) -> {
@@ -219,7 +211,7 @@ final class QueueCommands {
         byte[] copyKey = Keys.deadLetterCopy(room, seq);
         byte[] copySeq = store.get(copyKey);
         if (copySeq != null) {
-            erasure.erase(Keys.conversation(Conversations.room(deadLetterRoom(room))), Keys.readLong(copySeq));
+            erasure.erase(Keys.conversation(CanonicalConversations.room(deadLetterRoom(room))), Keys.readLong(copySeq));
             store.delete(copyKey);
         }
     }
@@ -266,7 +258,7 @@ final class QueueCommands {
         }
         for (byte[] key : store.keysWithPrefix(Keys.heldPrefix(token.toByteArray(), room))) {
             long seq = Keys.readLong(store.get(key));
-            handBack(room, seq, StoredValues.decodeAssignment(store.get(Keys.assignment(room, seq))), queue);
+            handBack(room, seq, assignment(room, seq), queue);
         }
         queue.removeConsumers(index);
         int next = queue.getNextConsumer();
@@ -289,7 +281,7 @@ final class QueueCommands {
         untrack(room, seq, assignment, queue);
         int maxDeliveries = queue.getPolicy().getMaxDeliveries();
         // Should the owner have deleted the dead-letter room, the message keeps going round instead of vanishing.
-        if (maxDeliveries > 0 && assignment.getDeliveries() >= maxDeliveries && store.get(Keys.room(deadLetterRoom(room))) != null) {
+        if (maxDeliveries > 0 && assignment.getDeliveries() >= maxDeliveries && view.roomExists(deadLetterRoom(room))) {
             store.delete(Keys.assignment(room, seq));
             deadLetter(room, seq);
             return true;
@@ -316,14 +308,14 @@ final class QueueCommands {
 
     /** A copy of queue message {@code seq} in the dead-letter room, by its author, pointing at its queue seq. */
     private void deadLetter(String room, long seq) {
-        byte[] original = store.get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        byte[] original = store.get(Keys.message(Keys.conversation(CanonicalConversations.room(room)), seq));
         if (original == null) {
             throw new StateMachineException("queue room '" + room + "' holds seq " + seq + ", which has no message");
         }
         ChatMessage message = StoredValues.parseMessage(original);
-        ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(Conversations.room(deadLetterRoom(room)))
+        ChatMessage.Builder draft = ChatMessage.newBuilder().setConversation(CanonicalConversations.room(deadLetterRoom(room)))
                 .setAuthor(message.getAuthor()).setText(message.getText()).setRefersToSeq(seq);
-        ChatMessage copy = store.appendMessage(draft, index, nowMs).message();
+        ChatMessage copy = log.append(draft, index, nowMs).message();
         deadLetters.add(copy);
         // The copy repeats the text: deleting the message (or its room) must find it.
         store.put(Keys.deadLetterCopy(room, seq), Keys.longBytes(copy.getSeq()));
@@ -408,45 +400,32 @@ final class QueueCommands {
         return consumer.getPrefetch() == 0 || consumer.getInFlight() < consumer.getPrefetch();
     }
 
-    /** The assignment of a message its consumer acks or nacks, or why that is refused (exactly one is set). */
-    private record Held(StoredAssignment assignment, ApplyResult.Rejected refused) {}
-
-    private Held held(ByteString token, String room, long seq) {
-        ApplyResult.Rejected refused = checkSessionAndQueue(token, room);
-        if (refused != null) {
-            return new Held(null, refused);
-        }
-        byte[] value = store.get(Keys.assignment(room, seq));
-        if (value == null) {
-            return new Held(null, notAssigned("message " + seq + " of queue '" + room + "' is not waiting for an acknowledgement "
-                    + "(acknowledged already, dead-lettered, or not a post to the queue)"));
-        }
-        StoredAssignment assignment = StoredValues.decodeAssignment(value);
-        if (!assignment.getTokenSha256().equals(token)) {
-            return new Held(null, notAssigned("message " + seq + " of queue '" + room + "' is assigned to another consumer"
-                    + (assignment.getTokenSha256().isEmpty() ? " (none yet)" : "")));
-        }
-        return new Held(assignment, null);
+    /** Whether the session holds message {@code seq} of the queue, as an ack or a nack needs. */
+    private Check heldBy(ByteString token, String room, long seq) {
+        return sessionAndQueue(token, room).and(() -> {
+            byte[] value = store.get(Keys.assignment(room, seq));
+            if (value == null) {
+                return notAssigned("message " + seq + " of queue '" + room + "' is not waiting for an acknowledgement "
+                        + "(acknowledged already, dead-lettered, or not a post to the queue)");
+            }
+            ByteString holder = StoredValues.decodeAssignment(value).getTokenSha256();
+            return holder.equals(token) ? Check.PASSED : notAssigned("message " + seq + " of queue '" + room
+                    + "' is assigned to another consumer" + (holder.isEmpty() ? " (none yet)" : ""));
+        });
     }
 
-    private ApplyResult.Rejected checkSessionAndQueue(ByteString token, String room) {
-        return session(token) == null ? sessionEnded() : checkQueue(room);
+    private Check sessionAndQueue(ByteString token, String room) {
+        return view.session(token.toByteArray()).isEmpty() ? Check.refused(Refusals.sessionEnded()) : queue(room);
     }
 
-    private ApplyResult.Rejected checkQueue(String room) {
-        byte[] value = store.get(Keys.room(room));
-        if (value == null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
-        }
-        if (load(room) == null) {
-            return new ApplyResult.Rejected(Rejection.NOT_A_QUEUE, "room '" + room + "' is not a work queue");
-        }
-        return null;
+    /** Whether {@code room} is a work queue. */
+    private Check queue(String room) {
+        return view.knownRoom(room).and(() -> Check.require(load(room) != null, Rejection.NOT_A_QUEUE,
+                () -> "room '" + room + "' is not a work queue"));
     }
 
-    private StoredSession session(ByteString token) {
-        byte[] value = store.get(Keys.session(token.toByteArray()));
-        return value == null ? null : StoredValues.decodeSession(value);
+    private StoredAssignment assignment(String room, long seq) {
+        return StoredValues.decodeAssignment(store.get(Keys.assignment(room, seq)));
     }
 
     private StoredQueue load(String room) {
@@ -468,11 +447,7 @@ final class QueueCommands {
         return -1;
     }
 
-    private static ApplyResult.Rejected sessionEnded() {
-        return new ApplyResult.Rejected(Rejection.SESSION_NOT_FOUND, "the session has ended: log in again");
-    }
-
-    private static ApplyResult.Rejected notAssigned(String detail) {
-        return new ApplyResult.Rejected(Rejection.NOT_ASSIGNED, detail);
+    private static Check notAssigned(String detail) {
+        return Check.refused(Rejection.NOT_ASSIGNED, detail);
     }
 }

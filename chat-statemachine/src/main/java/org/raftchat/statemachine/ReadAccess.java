@@ -7,8 +7,8 @@ public enum ReadAccess {
     SESSION_ENDED,
     /** The room does not exist (never created, or deleted). */
     ROOM_NOT_FOUND,
-    /** The user is not a member of the room, or not one of the two users of the private conversation. */
-    NOT_A_PARTICIPANT,
+    /** The user is not a member of the room, or not one of the two users of the private conversation (as {@link Rejection#NOT_A_MEMBER}). */
+    NOT_A_MEMBER,
     /** The user is banned from the room (and so not a member). */
     BANNED
 }

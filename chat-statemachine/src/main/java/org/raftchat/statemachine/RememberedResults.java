@@ -1,8 +1,13 @@
 package org.raftchat.statemachine;
 
+import java.util.Optional;
+import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.RememberedAck;
 import org.raftchat.proto.v1.RememberedConsumption;
 import org.raftchat.proto.v1.RememberedDeletion;
+import org.raftchat.proto.v1.RememberedMessage;
+import org.raftchat.proto.v1.RememberedRoomCreated;
+import org.raftchat.proto.v1.StoredIdempotency;
 import org.raftchat.proto.v1.RememberedFriendship;
 import org.raftchat.proto.v1.RememberedMembership;
 import org.raftchat.proto.v1.RememberedNack;
@@ -14,68 +19,173 @@ import org.raftchat.proto.v1.RememberedAway;
 import org.raftchat.proto.v1.RememberedRoomSettings;
 import org.raftchat.proto.v1.RememberedStanding;
 
-/** Converts the idempotency records of the account, room and read-position commands to and from protobuf. */
-final class RememberedResults {
+/**
+ * What an idempotency record remembers of a keyed command's result, and the result it gives back. A
+ * visitor of every kind of result, so a new kind does not compile until it says whether and how it
+ * is remembered: nothing inside apply throws for a kind left out. Only the message's place is kept
+ * of a stored message ({@link IdempotencyRecords} reads it as it is now).
+ */
+final class RememberedResults implements ApplyResult.Visitor<Optional<StoredIdempotency.Builder>> {
 
-    private RememberedResults() {}
+    private final StoredIdempotency.Builder record;
 
-    static RememberedResult encode(ApplyResult result) {
-        RememberedResult.Builder out = RememberedResult.newBuilder();
-        if (result instanceof ApplyResult.UserRegistered r) {
-            return out.setUserRegistered(r.username()).build();
-        }
-        if (result instanceof ApplyResult.SessionClosed r) {
-            return out.setSessionClosed(r.username()).build();
-        }
-        if (result instanceof ApplyResult.NicknameSet r) {
-            return out.setNicknameSet(RememberedNickname.newBuilder().setUsername(r.username()).setNickname(r.nickname())).build();
-        }
-        if (result instanceof ApplyResult.MembershipChanged r) {
-            return out.setMembershipChanged(RememberedMembership.newBuilder()
-                    .setRoom(r.room()).setUser(r.user()).setMember(r.member()).setMemberCount(r.memberCount())).build();
-        }
-        if (result instanceof ApplyResult.RoomDeleted r) {
-            return out.setRoomDeleted(RememberedDeletion.newBuilder()
-                    .setRoom(r.room()).addAllMembers(r.members()).setNotice(r.notice())).build();
-        }
-        if (result instanceof ApplyResult.ReadMarked r) {
-            return out.setReadMarked(RememberedRead.newBuilder().setConversation(r.conversation()).setReadSeq(r.readSeq())).build();
-        }
-        if (result instanceof ApplyResult.FriendshipChanged r) {
-            return out.setFriendshipChanged(RememberedFriendship.newBuilder()
-                    .setUser(r.user()).setFriend(r.friend()).setFriends(r.friends())).build();
-        }
-        if (result instanceof ApplyResult.ConsumptionChanged r) {
-            return out.setConsumptionChanged(RememberedConsumption.newBuilder()
-                    .setRoom(r.room()).setConsuming(r.consuming()).setConsumerCount(r.consumerCount())).build();
-        }
-        if (result instanceof ApplyResult.QueueAcked r) {
-            return out.setQueueAcked(RememberedAck.newBuilder().setRoom(r.room()).setSeq(r.seq())).build();
-        }
-        if (result instanceof ApplyResult.QueueNacked r) {
-            return out.setQueueNacked(RememberedNack.newBuilder().setRoom(r.room()).setSeq(r.seq())
-                    .setDeadLettered(r.deadLettered())).build();
-        }
-        if (result instanceof ApplyResult.SessionsEnded r) {
-            return out.setSessionsEnded(RememberedSessionsEnded.newBuilder().setUsername(r.username()).setSessionsEnded(r.sessions())).build();
-        }
-        if (result instanceof ApplyResult.PasswordChanged r) {
-            return out.setPasswordChanged(RememberedSessionsEnded.newBuilder().setUsername(r.username())
-                    .setSessionsEnded(r.sessionsEnded())).build();
-        }
-        if (result instanceof ApplyResult.RoomSettingsChanged r) {
-            return out.setRoomSettingsChanged(RememberedRoomSettings.newBuilder().setRoom(r.room())
-                    .setDescription(r.description()).setInviteOnly(r.inviteOnly())).build();
-        }
-        if (result instanceof ApplyResult.StandingChanged r) {
-            return out.setStandingChanged(RememberedStanding.newBuilder().setRoom(r.room()).setUser(r.user())
-                    .setMember(r.member()).setInvited(r.invited()).setBanned(r.banned())).build();
-        }
-        if (result instanceof ApplyResult.AwaySet r) {
-            return out.setAwaySet(RememberedAway.newBuilder().setUsername(r.username()).setMessage(r.message())).build();
-        }
-        // SessionOpened, heartbeats and presence ticks are never remembered: they carry no idempotency key.
-        throw new IllegalArgumentException("not a remembered result: " + result);
+    private RememberedResults(StoredIdempotency.Builder record) {
+        this.record = record;
+    }
+
+    /** {@code record} with {@code result} set in it, or none when results of that kind are not remembered. */
+    static Optional<StoredIdempotency.Builder> remember(StoredIdempotency.Builder record, ApplyResult result) {
+        return result.accept(new RememberedResults(record));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.RoomCreated r) {
+        return Optional.of(record.setRoomCreated(RememberedRoomCreated.newBuilder().setRoom(r.room()).setLogIndex(r.logIndex())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.MessageStored r) {
+        ChatMessage message = r.message();
+        return Optional.of(record.setMessageStored(RememberedMessage.newBuilder().setConversation(message.getConversation())
+                .setSeq(message.getSeq()).setLogIndex(message.getLogIndex())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.UserRegistered r) {
+        return other(RememberedResult.newBuilder().setUserRegistered(r.username()));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.SessionClosed r) {
+        return other(RememberedResult.newBuilder().setSessionClosed(r.username()));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.NicknameSet r) {
+        return other(RememberedResult.newBuilder().setNicknameSet(RememberedNickname.newBuilder()
+                .setUsername(r.username()).setNickname(r.nickname())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.MembershipChanged r) {
+        return other(RememberedResult.newBuilder().setMembershipChanged(RememberedMembership.newBuilder()
+                .setRoom(r.room()).setUser(r.user()).setMember(r.member()).setMemberCount(r.memberCount())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.RoomDeleted r) {
+        return other(RememberedResult.newBuilder().setRoomDeleted(RememberedDeletion.newBuilder()
+                .setRoom(r.room()).addAllMembers(r.members()).setNotice(r.notice())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.ReadMarked r) {
+        return other(RememberedResult.newBuilder().setReadMarked(RememberedRead.newBuilder()
+                .setConversation(r.conversation()).setReadSeq(r.readSeq())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.FriendshipChanged r) {
+        return other(RememberedResult.newBuilder().setFriendshipChanged(RememberedFriendship.newBuilder()
+                .setUser(r.user()).setFriend(r.friend()).setFriends(r.friends())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.ConsumptionChanged r) {
+        return other(RememberedResult.newBuilder().setConsumptionChanged(RememberedConsumption.newBuilder()
+                .setRoom(r.room()).setConsuming(r.consuming()).setConsumerCount(r.consumerCount())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.QueueAcked r) {
+        return other(RememberedResult.newBuilder().setQueueAcked(RememberedAck.newBuilder().setRoom(r.room()).setSeq(r.seq())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.QueueNacked r) {
+        return other(RememberedResult.newBuilder().setQueueNacked(RememberedNack.newBuilder().setRoom(r.room()).setSeq(r.seq())
+                .setDeadLettered(r.deadLettered())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.SessionsEnded r) {
+        return other(RememberedResult.newBuilder().setSessionsEnded(RememberedSessionsEnded.newBuilder()
+                .setUsername(r.username()).setSessionsEnded(r.sessions())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.PasswordChanged r) {
+        return other(RememberedResult.newBuilder().setPasswordChanged(RememberedSessionsEnded.newBuilder()
+                .setUsername(r.username()).setSessionsEnded(r.sessionsEnded())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.RoomSettingsChanged r) {
+        return other(RememberedResult.newBuilder().setRoomSettingsChanged(RememberedRoomSettings.newBuilder()
+                .setRoom(r.room()).setDescription(r.description()).setInviteOnly(r.inviteOnly())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.StandingChanged r) {
+        return other(RememberedResult.newBuilder().setStandingChanged(RememberedStanding.newBuilder().setRoom(r.room())
+                .setUser(r.user()).setMember(r.member()).setInvited(r.invited()).setBanned(r.banned())));
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.AwaySet r) {
+        return other(RememberedResult.newBuilder().setAwaySet(RememberedAway.newBuilder()
+                .setUsername(r.username()).setMessage(r.message())));
+    }
+
+    // Kinds the node never keys: a login is keyed by its token, presence and login failures by the
+    // leader's own bookkeeping, a queue expiry by time. Should the log key one anyway, it is applied
+    // as an unkeyed command would be: no record, so a retry applies again.
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.SessionOpened r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.PresenceUpdated r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.QueueDeliveriesExpired r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.LoginFailureRecorded r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.LoginFailuresCleared r) {
+        return Optional.empty();
+    }
+
+    // Never a keyed command's own result: a refusal changed nothing (a retry may run again), a group
+    // is applied command by command, each with its own key, and a replayed entry is not applied.
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.Rejected r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.Batched r) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<StoredIdempotency.Builder> visit(ApplyResult.AlreadyApplied r) {
+        return Optional.empty();
+    }
+
+    private Optional<StoredIdempotency.Builder> other(RememberedResult.Builder result) {
+        return Optional.of(record.setOther(result));
     }
 
     static ApplyResult decode(RememberedResult stored) {

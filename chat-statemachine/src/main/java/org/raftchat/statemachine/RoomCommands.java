@@ -2,48 +2,48 @@ package org.raftchat.statemachine;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.CreateRoom;
 import org.raftchat.proto.v1.DeleteRoom;
 import org.raftchat.proto.v1.JoinRoom;
 import org.raftchat.proto.v1.LeaveRoom;
-import org.raftchat.proto.v1.MarkRead;
 import org.raftchat.proto.v1.StampedLimits;
 
 /**
- * Rooms and membership, private-conversation bookkeeping and read positions. Limits arrive stamped
+ * Rooms and membership. Limits arrive stamped
  * in the command by the leader (0 = none), so every replica enforces the same ones.
  */
 final class RoomCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final StateView view;
+    private final MessageLog log;
     private final QueueCommands queues;
     private final TextErasure erasure;
 
-    RoomCommands(ApplyStore store, QueueCommands queues, TextErasure erasure) {
+    RoomCommands(BatchStore store, StateView view, MessageLog log, QueueCommands queues, TextErasure erasure) {
         this.store = store;
+        this.view = view;
+        this.log = log;
         this.queues = queues;
         this.erasure = erasure;
     }
 
     ApplyResult createRoom(long index, long timestampMs, CreateRoom body) {
         String room = body.getRoom();
-        if (room.equals(WellKnown.MAIN_HALL) || store.get(Keys.room(room)) != null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + room + "' already exists");
-        }
-        if (store.get(Keys.user(body.getCreator())) == null) {
-            return AccountCommands.userNotFound(body.getCreator());
-        }
-        ApplyResult.Rejected overLimit = userRoomLimit(body.getCreator(), body.getLimits());
-        if (overLimit != null) {
-            return overLimit;
-        }
         boolean deadLetters = body.getQueue() && body.getQueuePolicy().getMaxDeliveries() > 0;
         String deadLetterRoom = QueueCommands.deadLetterRoom(room);
-        if (deadLetters && store.get(Keys.room(deadLetterRoom)) != null) {
-            return new ApplyResult.Rejected(Rejection.ROOM_ALREADY_EXISTS, "room '" + deadLetterRoom
-                    + "', the dead-letter room queue '" + room + "' needs, already exists");
-        }
+        return Check.require(!room.equals(WellKnown.MAIN_HALL) && !view.roomExists(room), Rejection.ROOM_ALREADY_EXISTS,
+                        () -> "room '" + room + "' already exists")
+                .and(() -> view.knownUser(body.getCreator()))
+                .and(() -> userRoomLimit(body.getCreator(), body.getLimits()))
+                .and(() -> Check.require(!deadLetters || !view.roomExists(deadLetterRoom), Rejection.ROOM_ALREADY_EXISTS,
+                        () -> "room '" + deadLetterRoom + "', the dead-letter room queue '" + room + "' needs, already exists"))
+                .then(() -> create(index, timestampMs, body, deadLetters));
+    }
+
+    private ApplyResult create(long index, long timestampMs, CreateRoom body, boolean deadLetters) {
+        String room = body.getRoom();
+        String deadLetterRoom = QueueCommands.deadLetterRoom(room);
         store.put(Keys.room(room), StoredValues.encodeRoom(body.getCreator(), body.getDescription(), timestampMs, index,
                 body.getQueue(), body.getInviteOnly()));
         if (body.getQueue()) {
@@ -73,41 +73,35 @@ final class RoomCommands {
         String user = body.getUser();
         byte[] roomValue = store.get(Keys.room(room));
         if (roomValue == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
-        if (isMember(room, user)) {
-            return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
+        if (view.isMember(room, user)) {
+            return new ApplyResult.MembershipChanged(room, user, true, view.memberCount(room));
         }
-        if (store.get(Keys.user(user)) == null) {
-            return AccountCommands.userNotFound(user);
-        }
-        ApplyResult.Rejected refused = checkAdmission(room, StoredValues.decodeRoom(room, roomValue, 0), user);
-        if (refused != null) {
-            return refused;
-        }
-        ApplyResult.Rejected overLimit = userRoomLimit(user, body.getLimits());
-        if (overLimit != null) {
-            return overLimit;
-        }
-        int maxMembers = body.getLimits().getMaxMembersPerRoom();
-        // MainHall holds every account by definition, so the per-room limit does not apply to it.
-        if (maxMembers > 0 && !room.equals(WellKnown.MAIN_HALL) && memberCount(room) >= maxMembers) {
-            return new ApplyResult.Rejected(Rejection.LIMIT_REACHED, "room '" + room + "' is full (" + maxMembers + " members)");
-        }
-        addMember(room, user);
-        return new ApplyResult.MembershipChanged(room, user, true, memberCount(room));
+        return view.knownUser(user)
+                .and(() -> admission(room, StoredValues.decodeRoom(room, roomValue, 0), user))
+                .and(() -> userRoomLimit(user, body.getLimits()))
+                .and(() -> roomHasSpace(room, body.getLimits()))
+                .then(() -> {
+                    addMember(room, user);
+                    return new ApplyResult.MembershipChanged(room, user, true, view.memberCount(room));
+                });
     }
 
-    /** Null when a ban or the room's invite-only setting does not keep {@code user} out, else why it does. */
-    private ApplyResult.Rejected checkAdmission(String room, RoomInfo info, String user) {
-        if (store.get(Keys.ban(room, user)) != null) {
-            return new ApplyResult.Rejected(Rejection.BANNED, user + " is banned from room '" + room + "'");
+    /** Whether a ban or the room's invite-only setting keeps {@code user} out. */
+    private Check admission(String room, RoomInfo info, String user) {
+        if (view.banned(room, user)) {
+            return Check.refused(Rejection.BANNED, user + " is banned from room '" + room + "'");
         }
-        if (info.inviteOnly() && !info.creator().equals(user) && store.get(Keys.invitation(room, user)) == null) {
-            return new ApplyResult.Rejected(Rejection.NOT_INVITED,
-                    "room '" + room + "' is invite-only and " + user + " is not invited: ask its owner (" + info.creator() + ")");
-        }
-        return null;
+        return Check.require(!info.inviteOnly() || info.creator().equals(user) || view.invited(room, user), Rejection.NOT_INVITED,
+                () -> "room '" + room + "' is invite-only and " + user + " is not invited: ask its owner (" + info.creator() + ")");
+    }
+
+    private Check roomHasSpace(String room, StampedLimits limits) {
+        int maxMembers = limits.getMaxMembersPerRoom();
+        // MainHall holds every account by definition, so the per-room limit does not apply to it.
+        return Check.require(maxMembers <= 0 || room.equals(WellKnown.MAIN_HALL) || view.memberCount(room) < maxMembers,
+                Rejection.LIMIT_REACHED, () -> "room '" + room + "' is full (" + maxMembers + " members)");
     }
 
     ApplyResult leave(LeaveRoom body) {
@@ -115,7 +109,7 @@ final class RoomCommands {
         String user = body.getUser();
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (room.equals(WellKnown.MAIN_HALL)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "nobody leaves MainHall");
@@ -124,11 +118,11 @@ final class RoomCommands {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM,
                     "the owner cannot leave room '" + room + "'; delete it instead");
         }
-        if (isMember(room, user)) {
+        if (view.isMember(room, user)) {
             removeMember(room, user);
             queues.memberLeft(room, user);
         }
-        return new ApplyResult.MembershipChanged(room, user, false, memberCount(room));
+        return new ApplyResult.MembershipChanged(room, user, false, view.memberCount(room));
     }
 
     /**
@@ -139,7 +133,7 @@ final class RoomCommands {
         String room = body.getRoom();
         byte[] value = store.get(Keys.room(room));
         if (value == null) {
-            return roomNotFound(room);
+            return Refusals.roomNotFound(room);
         }
         if (room.equals(WellKnown.MAIN_HALL)) {
             return new ApplyResult.Rejected(Rejection.NOT_ALLOWED_FOR_ROOM, "MainHall cannot be deleted");
@@ -149,7 +143,7 @@ final class RoomCommands {
             return new ApplyResult.Rejected(Rejection.NOT_ROOM_OWNER, "only the owner (" + owner + ") may delete room '" + room + "'");
         }
         List<String> members = members(room);
-        byte[] conversation = Keys.conversation(Conversations.room(room));
+        byte[] conversation = Keys.conversation(CanonicalConversations.room(room));
         for (String member : members) {
             removeMember(room, member);
             store.delete(Keys.readPosition(member, conversation));
@@ -165,86 +159,16 @@ final class RoomCommands {
         store.delete(Keys.counter(conversation));
         String text = "room #" + room + " was deleted by its owner " + owner + "; its " + members.size()
                 + (members.size() == 1 ? " member is" : " members are") + " still here in MainHall";
-        ApplyResult.MessageStored notice = store.appendMessage(Conversations.room(WellKnown.MAIN_HALL),
+        ApplyResult.MessageStored notice = log.append(CanonicalConversations.room(WellKnown.MAIN_HALL),
                 WellKnown.SYSTEM_USER, text, index, timestampMs);
         return new ApplyResult.RoomDeleted(room, members, notice.message());
     }
 
-    /** Null when the author may post to the room, else why not. */
-    ApplyResult.Rejected checkPoster(String room, String author) {
-        if (store.get(Keys.room(room)) == null) {
-            return roomNotFound(room);
-        }
-        if (!isMember(room, author)) {
-            return new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, author + " is not a member of room '" + room + "'");
-        }
-        return null;
-    }
-
-    /** Records that both users have this private conversation, so it shows in their unread lists. */
-    void noteDirect(ConversationRef canonicalPair) {
-        byte[] conversation = Keys.conversation(canonicalPair);
-        store.put(Keys.userDirect(canonicalPair.getDirect().getUserA(), conversation), new byte[0]);
-        store.put(Keys.userDirect(canonicalPair.getDirect().getUserB(), conversation), new byte[0]);
-    }
-
-    /**
-     * The author of message {@code seq} has read it: their own message is never unread to them. Only
-     * when they had read everything before it, so posting does not hide others' unread messages.
-     */
-    void authorHasRead(ConversationRef canonical, String author, long seq) {
-        byte[] positionKey = Keys.readPosition(author, Keys.conversation(canonical));
-        byte[] current = store.get(positionKey);
-        if ((current == null ? 0 : Keys.readLong(current)) == seq - 1) {
-            store.put(positionKey, Keys.longBytes(seq));
-        }
-    }
-
-    ApplyResult markRead(MarkRead body) {
-        ConversationRef conversation = Conversations.canonical(body.getConversation());
-        String user = body.getUser();
-        ApplyResult.Rejected refused = checkReader(conversation, user);
-        if (refused != null) {
-            return refused;
-        }
-        byte[] conversationKey = Keys.conversation(conversation);
-        byte[] lastValue = store.get(Keys.counter(conversationKey));
-        long lastSeq = lastValue == null ? 0 : Keys.readLong(lastValue);
-        byte[] positionKey = Keys.readPosition(user, conversationKey);
-        byte[] current = store.get(positionKey);
-        long readSeq = current == null ? 0 : Keys.readLong(current);
-        long wanted = Math.min(Math.max(body.getSeq(), 0), lastSeq);
-        if (wanted > readSeq) {
-            readSeq = wanted;
-            store.put(positionKey, Keys.longBytes(readSeq));
-        }
-        return new ApplyResult.ReadMarked(conversation, readSeq);
-    }
-
-    /**
-     * Why {@code user} may not read (or change anything in) the conversation, or null: a room must
-     * exist and have them as a member, a private conversation must be theirs. The same refusal as a
-     * read gets, so a stranger learns nothing about what the conversation holds.
-     */
-    ApplyResult.Rejected checkReader(ConversationRef conversation, String user) {
-        if (conversation.getKindCase() == ConversationRef.KindCase.ROOM) {
-            return checkPoster(conversation.getRoom(), user);
-        }
-        boolean participant = conversation.getDirect().getUserA().equals(user) || conversation.getDirect().getUserB().equals(user);
-        return participant ? null : new ApplyResult.Rejected(Rejection.NOT_A_MEMBER, user + " is not part of that private conversation");
-    }
-
-    private ApplyResult.Rejected userRoomLimit(String user, StampedLimits limits) {
+    private Check userRoomLimit(String user, StampedLimits limits) {
         int max = limits.getMaxRoomsPerUser();
         // MainHall does not count: every user is in it.
-        if (max > 0 && store.keysWithPrefix(Keys.userRoomPrefix(user)).size() - 1 >= max) {
-            return new ApplyResult.Rejected(Rejection.LIMIT_REACHED, user + " is already in " + max + " room(s) besides MainHall, the limit");
-        }
-        return null;
-    }
-
-    boolean isMember(String room, String user) {
-        return store.get(Keys.member(room, user)) != null;
+        return Check.require(max <= 0 || store.keysWithPrefix(Keys.userRoomPrefix(user)).size() - 1 < max, Rejection.LIMIT_REACHED,
+                () -> user + " is already in " + max + " room(s) besides MainHall, the limit");
     }
 
     private List<String> members(String room) {
@@ -259,21 +183,12 @@ final class RoomCommands {
     private void addMember(String room, String user) {
         store.put(Keys.member(room, user), new byte[0]);
         store.put(Keys.userRoom(user, room), new byte[0]);
-        store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) + 1));
+        store.put(Keys.memberCount(room), Keys.longBytes(view.memberCount(room) + 1));
     }
 
     void removeMember(String room, String user) {
         store.delete(Keys.member(room, user));
         store.delete(Keys.userRoom(user, room));
-        store.put(Keys.memberCount(room), Keys.longBytes(memberCount(room) - 1));
-    }
-
-    private int memberCount(String room) {
-        byte[] value = store.get(Keys.memberCount(room));
-        return value == null ? 0 : Math.toIntExact(Keys.readLong(value));
-    }
-
-    static ApplyResult.Rejected roomNotFound(String room) {
-        return new ApplyResult.Rejected(Rejection.ROOM_NOT_FOUND, "room '" + room + "' does not exist");
+        store.put(Keys.memberCount(room), Keys.longBytes(view.memberCount(room) - 1));
     }
 }

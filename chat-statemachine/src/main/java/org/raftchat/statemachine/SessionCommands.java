@@ -17,10 +17,10 @@ import org.raftchat.proto.v1.StoredUser;
  */
 final class SessionCommands {
 
-    private final ApplyStore store;
+    private final BatchStore store;
     private final QueueCommands queues;
 
-    SessionCommands(ApplyStore store, QueueCommands queues) {
+    SessionCommands(BatchStore store, QueueCommands queues) {
         this.store = store;
         this.queues = queues;
     }
@@ -106,7 +106,7 @@ final class SessionCommands {
         String name = body.getUsername();
         byte[] userValue = store.get(Keys.user(name));
         if (userValue == null) {
-            return AccountCommands.userNotFound(name);
+            return Refusals.userNotFound(name);
         }
         StoredUser user = StoredValues.decodeUser(name, userValue);
         if (!user.getPasswordHash().equals(body.getPreviousPasswordHash())) {

@@ -17,17 +17,24 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
-/** Reads of accounts, sessions, rooms and read positions; the caller supplies read options pinned to a snapshot. */
+/**
+ * Reads of accounts, sessions, rooms and read positions from one snapshot, deciding by the same
+ * rules as apply ({@link StateView}).
+ */
 final class StateQueries {
 
     private final RocksDB db;
     private final ReadOptions readOptions;
+    private final SnapshotReader reader;
+    private final StateView view;
     /** The latest leader time applied (kept in memory by the state machine): no read per session lookup. */
     private final long lastTimestampMs;
 
     StateQueries(RocksDB db, ReadOptions readOptions, long lastTimestampMs) {
         this.db = db;
         this.readOptions = readOptions;
+        this.reader = new SnapshotReader(db, readOptions);
+        this.view = new StateView(reader);
         this.lastTimestampMs = lastTimestampMs;
     }
 
@@ -66,9 +73,7 @@ final class StateQueries {
     }
 
     private Optional<org.raftchat.proto.v1.StoredSession> liveSession(byte[] tokenSha256) {
-        byte[] value = get(Keys.session(tokenSha256));
-        return Optional.ofNullable(value).map(StoredValues::decodeSession)
-                .filter(s -> !SessionLifetimes.expiredAt(s, lastTimestampMs()));
+        return view.liveSession(tokenSha256, lastTimestampMs);
     }
 
     /** Whether the live session with this token is online (logged in or heard from within the presence timeout). */
@@ -78,16 +83,12 @@ final class StateQueries {
 
     /** The user's live sessions, oldest login first (then by id); {@code currentToken}'s is marked. */
     List<SessionView> sessions(String user, byte[] currentToken) {
-        long nowMs = lastTimestampMs();
+        long nowMs = lastTimestampMs;
         List<SessionView> views = new ArrayList<>();
         scan(Keys.devicePrefix(user), (key, token) -> {
-            byte[] value = get(Keys.session(token));
-            org.raftchat.proto.v1.StoredSession s = value == null ? null : StoredValues.decodeSession(value);
-            if (s != null && !SessionLifetimes.expiredAt(s, nowMs)) {
-                views.add(new SessionView(SessionLifetimes.id(token), s.getDeviceId(), s.getOpenedAtMs(), s.getLastSeenMs(),
+            view.liveSession(token, nowMs).ifPresent(s -> views.add(new SessionView(SessionLifetimes.id(token), s.getDeviceId(), s.getOpenedAtMs(), s.getLastSeenMs(),
                         SessionLifetimes.idleDeadlineMs(s), s.getExpiresAtMs(), s.getOnline(),
-                        java.util.Arrays.equals(token, currentToken)));
-            }
+                        java.util.Arrays.equals(token, currentToken))));
         });
         views.sort(java.util.Comparator.comparingLong(SessionView::createdAtMs).thenComparing(SessionView::id));
         return views;
@@ -98,10 +99,6 @@ final class StateQueries {
         boolean[] found = {false};
         scan(new byte[] {Keys.SESSION}, (key, value) -> found[0] |= SessionLifetimes.expiredAt(StoredValues.decodeSession(value), timeMs));
         return found[0];
-    }
-
-    private long lastTimestampMs() {
-        return lastTimestampMs;
     }
 
     Optional<RoomInfo> room(String name) {
@@ -124,25 +121,11 @@ final class StateQueries {
     }
 
     boolean isMember(String room, String user) {
-        return get(Keys.member(room, user)) != null;
+        return view.isMember(room, user);
     }
 
     ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
-        if (liveSession(tokenSha256).isEmpty()) {
-            return ReadAccess.SESSION_ENDED;
-        }
-        if (conversation.getKindCase() == ConversationRef.KindCase.DIRECT) {
-            boolean participant = conversation.getDirect().getUserA().equals(user) || conversation.getDirect().getUserB().equals(user);
-            return participant ? ReadAccess.ALLOWED : ReadAccess.NOT_A_PARTICIPANT;
-        }
-        String room = conversation.getRoom();
-        if (get(Keys.room(room)) == null) {
-            return ReadAccess.ROOM_NOT_FOUND;
-        }
-        if (isMember(room, user)) {
-            return ReadAccess.ALLOWED;
-        }
-        return get(Keys.ban(room, user)) != null ? ReadAccess.BANNED : ReadAccess.NOT_A_PARTICIPANT;
+        return liveSession(tokenSha256).isEmpty() ? ReadAccess.SESSION_ENDED : view.readAccess(conversation, user);
     }
 
     /** Users with at least one online session, sorted. O(sessions). */
@@ -157,13 +140,16 @@ final class StateQueries {
         return List.copyOf(users);
     }
 
-    /** Whether some session is online with its last heartbeat before {@code cutoffMs}: what a presence tick would change. */
-    /** Token digests of the online sessions last seen before {@code cutoffMs} (stored, leader-stamped time). */
-    List<byte[]> onlineSilentSince(long cutoffMs) {
+    /**
+     * Token digests of the online sessions a presence tick proposed at leader clock {@code clockMs}
+     * would find silent for {@code timeoutMs} ({@link PresenceCommands#silentAt}), at the time apply
+     * would give that tick ({@link BatchApplier#commandTimeMs}).
+     */
+    List<byte[]> onlineSilentAt(long clockMs, long timeoutMs) {
+        long nowMs = BatchApplier.commandTimeMs(clockMs, lastTimestampMs);
         List<byte[]> silent = new ArrayList<>();
         scan(new byte[] {Keys.SESSION}, (key, value) -> {
-            org.raftchat.proto.v1.StoredSession session = StoredValues.decodeSession(value);
-            if (session.getOnline() && session.getLastSeenMs() < cutoffMs) {
+            if (PresenceCommands.silentAt(StoredValues.decodeSession(value), nowMs, timeoutMs)) {
                 silent.add(java.util.Arrays.copyOfRange(key, 1, key.length));
             }
         });
@@ -200,11 +186,15 @@ final class StateQueries {
         return friends;
     }
 
+    long lastSeq(byte[] conversationKey) {
+        return view.lastSeq(conversationKey);
+    }
+
     /** The user's rooms (by name), then private conversations (by key order), each with its read position. */
     List<UnreadCount> unread(String user) {
         List<UnreadCount> counts = new ArrayList<>();
         for (String room : suffixes(Keys.userRoomPrefix(user))) {
-            counts.add(count(user, Conversations.room(room)));
+            counts.add(count(user, CanonicalConversations.room(room)));
         }
         byte[] directPrefix = Keys.userDirectPrefix(user);
         scan(directPrefix, (key, value) -> counts.add(count(user, Keys.decodeConversation(key, directPrefix.length))));
@@ -227,7 +217,7 @@ final class StateQueries {
     }
 
     private QueueDelivery delivery(String room, long seq, StoredAssignment assignment) {
-        byte[] message = get(Keys.message(Keys.conversation(Conversations.room(room)), seq));
+        byte[] message = get(Keys.message(Keys.conversation(CanonicalConversations.room(room)), seq));
         if (message == null) {
             throw new StateMachineException("queue room '" + room + "' assigns seq " + seq + ", which has no message");
         }
@@ -239,7 +229,7 @@ final class StateQueries {
     List<QueueDelivery> queueDeliveriesAfter(String room, byte[] tokenSha256, long afterDeliveryId, int limit) {
         byte[] prefix = Keys.heldPrefix(tokenSha256, room);
         List<QueueDelivery> deliveries = new ArrayList<>();
-        scanFrom(prefix, Keys.held(tokenSha256, room, afterDeliveryId + 1), (key, value) -> {
+        reader.scan(prefix, Keys.held(tokenSha256, room, afterDeliveryId + 1), (key, value) -> {
             if (deliveries.size() >= limit) {
                 return;
             }
@@ -291,19 +281,14 @@ final class StateQueries {
 
     private UnreadCount count(String user, ConversationRef conversation) {
         byte[] conversationKey = Keys.conversation(conversation);
-        long last = readLong(Keys.counter(conversationKey));
-        long read = readLong(Keys.readPosition(user, conversationKey));
+        long last = view.lastSeq(conversationKey);
+        long read = view.readSeq(user, conversationKey);
         return UnreadCount.newBuilder().setConversation(conversation).setReadSeq(read).setLastSeq(last)
                 .setUnread(Math.max(0, last - read)).build();
     }
 
     private int memberCount(String room) {
-        return Math.toIntExact(readLong(Keys.memberCount(room)));
-    }
-
-    private long readLong(byte[] key) {
-        byte[] value = get(key);
-        return value == null ? 0 : Keys.readLong(value);
+        return view.memberCount(room);
     }
 
     private List<String> suffixes(byte[] prefix) {
@@ -312,31 +297,11 @@ final class StateQueries {
         return names;
     }
 
-    private interface Visitor {
-        void visit(byte[] key, byte[] value);
-    }
-
-    private void scan(byte[] prefix, Visitor visitor) {
-        scanFrom(prefix, prefix, visitor);
-    }
-
-    /** The keys starting with {@code prefix}, from {@code from} on. */
-    private void scanFrom(byte[] prefix, byte[] from, Visitor visitor) {
-        try (RocksIterator it = db.newIterator(readOptions)) {
-            for (it.seek(from); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-                visitor.visit(it.key(), it.value());
-            }
-            it.status();
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB iteration failed", e);
-        }
+    private void scan(byte[] prefix, StateReader.Visitor visitor) {
+        reader.scan(prefix, visitor);
     }
 
     private byte[] get(byte[] key) {
-        try {
-            return db.get(readOptions, key);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB read failed", e);
-        }
+        return reader.get(key);
     }
 }

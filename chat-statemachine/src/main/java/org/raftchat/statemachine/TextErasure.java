@@ -1,20 +1,28 @@
 package org.raftchat.statemachine;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.raftchat.proto.v1.ChatMessage;
 
 /**
  * Deleting a message deletes its text wherever apply stored it: the message becomes a tombstone,
  * and so does every EDIT event that carried a later text of it (found through the edit-event index,
- * since events sit further on in the conversation). Every key whose old value held text is reported
- * to the store ({@link ApplyStore#textErased}), so the next checkpoint can purge the old versions
- * RocksDB still keeps in its tables.
+ * since events sit further on in the conversation). Every key range whose old values held text is
+ * noted ({@link #erasedRanges}), so the next checkpoint can purge the old versions RocksDB still
+ * keeps in its tables; noting changes no state.
  */
 final class TextErasure {
 
-    private final ApplyStore store;
+    private final BatchStore store;
+    private final List<KeyRange> erasedRanges = new ArrayList<>();
 
-    TextErasure(ApplyStore store) {
+    TextErasure(BatchStore store) {
         this.store = store;
+    }
+
+    /** Key ranges whose old versions held text that this batch deleted. */
+    List<KeyRange> erasedRanges() {
+        return erasedRanges;
     }
 
     /** EDIT event {@code eventSeq} carries a text of message {@code seq}: deleting the message must find it. */
@@ -34,7 +42,7 @@ final class TextErasure {
     /** The conversation goes as a whole (its messages are deleted by the caller): its edit index goes too. */
     void conversationDeleted(byte[] conversation) {
         byte[] messages = Keys.messagePrefix(conversation);
-        store.textErased(messages, Keys.prefixEnd(messages));
+        erasedRanges.add(new KeyRange(messages, Keys.prefixEnd(messages)));
         store.keysWithPrefix(Keys.editEventsPrefix(conversation)).forEach(store::delete);
     }
 
@@ -45,6 +53,6 @@ final class TextErasure {
         }
         ChatMessage message = StoredValues.parseMessage(value);
         store.put(key, message.toBuilder().setText("").setEdited(false).setDeleted(true).build().toByteArray());
-        store.textErased(key, Keys.successor(key));
+        erasedRanges.add(new KeyRange(key, Keys.successor(key)));
     }
 }

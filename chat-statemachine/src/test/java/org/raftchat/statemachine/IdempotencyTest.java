@@ -48,6 +48,21 @@ class IdempotencyTest {
     }
 
     @Test
+    void aKeyedCommandOfAKindNeverRememberedIsAppliedAsAnUnkeyedOne() {
+        // Goal: the log may key a login (the node never does): apply neither stops on it nor keeps a record,
+        // so the same key again logs in again.
+        byte[] before = machine.contentDigest();
+        ApplyResult first = machine.applyBatch(entries(7, at(2_000, keyed("k1", TestLog.login("bob", "phone", "t1"))))).get(0);
+        ApplyResult again = machine.applyBatch(entries(8, at(3_000, keyed("k1", TestLog.login("bob", "phone", "t2"))))).get(0);
+
+        assertThat(first).isEqualTo(new ApplyResult.SessionOpened("bob", "phone", "bob"));
+        assertThat(again).isEqualTo(first);
+        assertThat(machine.session("t1".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(machine.session("t2".getBytes(StandardCharsets.UTF_8))).contains(new SessionInfo("bob", "phone"));
+        assertThat(machine.contentDigest()).isNotEqualTo(before);
+    }
+
+    @Test
     void retryInALaterBatchReturnsTheOriginalMessage() {
         // Goal: a retry with the same key, even much later, is stored once and answered with the first result.
         ApplyResult original = machine.applyBatch(entries(7, at(2_000, keyed("k1", post("general", "bob", "hi"))))).get(0);

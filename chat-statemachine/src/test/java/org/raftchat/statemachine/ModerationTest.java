@@ -130,7 +130,7 @@ class ModerationTest {
 
         assertThat(apply(unban("general", "alice", "bob")))
                 .isEqualTo(new ApplyResult.StandingChanged("general", "bob", false, false, false));
-        assertThat(machine.readAccess(roomRef("general"), token, "bob")).isEqualTo(ReadAccess.NOT_A_PARTICIPANT);
+        assertThat(machine.readAccess(roomRef("general"), token, "bob")).isEqualTo(ReadAccess.NOT_A_MEMBER);
         assertThat(apply(join("general", "bob"))).isInstanceOf(ApplyResult.MembershipChanged.class);
     }
 

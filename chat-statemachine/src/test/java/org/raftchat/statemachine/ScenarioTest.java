@@ -216,7 +216,7 @@ class ScenarioTest {
                             + " until=" + d.getAckDeadlineMs()).collect(Collectors.collectingAndThen(
                             Collectors.joining(" | "), sent -> sent.isEmpty() ? "none" : sent));
             // A queue's dead-letter room: seq:author:text <- the seq it had in the queue.
-            case "dead-letters" -> machine.history(Conversations.room(a[1] + ".dlq"), new HistoryQuery.After(0, 1000)).messages()
+            case "dead-letters" -> machine.history(CanonicalConversations.room(a[1] + ".dlq"), new HistoryQuery.After(0, 1000)).messages()
                     .stream().map(m -> line(m) + " <- " + m.getRefersToSeq()).collect(Collectors.collectingAndThen(
                             Collectors.joining(" | "), dead -> dead.isEmpty() ? "none" : dead));
             case "queue" -> machine.queueStatus(a[1]).map(q -> "consumers=[" + q.getConsumersList().stream()

@@ -9,7 +9,7 @@ final class Conversations {
     }
 
     static ConversationRef canonical(ConversationRef ref) {
-        return org.raftchat.statemachine.Conversations.canonical(ref);
+        return org.raftchat.statemachine.CanonicalConversations.canonical(ref);
     }
 
     /** A string that is equal for equal conversations, whatever the order of a direct pair. */

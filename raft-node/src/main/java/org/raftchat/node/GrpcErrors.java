@@ -175,7 +175,7 @@ final class GrpcErrors {
             case ALLOWED -> null;
             case SESSION_ENDED -> sessionEnded();
             case ROOM_NOT_FOUND -> roomNotFound(conversation.getRoom());
-            case NOT_A_PARTICIPANT -> conversation.getKindCase() == ConversationRef.KindCase.ROOM
+            case NOT_A_MEMBER -> conversation.getKindCase() == ConversationRef.KindCase.ROOM
                     ? permissionDenied(user + " is not a member of room '" + conversation.getRoom() + "': join it first")
                     : permissionDenied("only its two participants may read a private conversation");
             case BANNED -> permissionDenied(user + " is banned from room '" + conversation.getRoom() + "'");

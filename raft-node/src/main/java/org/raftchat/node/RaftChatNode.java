@@ -310,8 +310,7 @@ public final class RaftChatNode implements AutoCloseable {
             if (!heard.leading(fsm.leaderTerm())) {
                 return;
             }
-            long cutoffMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs()) - timeoutMs;
-            List<List<ByteString>> offline = heard.silent(onlineSilentSince(cutoffMs), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            List<List<ByteString>> offline = heard.silent(onlineSilent(timeoutMs), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
             List<List<ByteString>> seen = heard.drainSeen();
             for (int i = 0; i < Math.max(seen.size(), offline.size()); i++) {
                 PresenceTick.Builder tick = PresenceTick.newBuilder();
@@ -331,9 +330,9 @@ public final class RaftChatNode implements AutoCloseable {
     }
 
     /** None when the state cannot be read (closing, or stopped applying): a periodic task must not die of it. */
-    private List<byte[]> onlineSilentSince(long cutoffMs) {
+    private List<byte[]> onlineSilent(long timeoutMs) {
         try {
-            return stateMachine.onlineSilentSince(cutoffMs);
+            return stateMachine.onlineSilentAt(System.currentTimeMillis(), timeoutMs);
         } catch (RuntimeException e) {
             LOG.debug("Presence tick skipped: {}", e.toString());
             return List.of();

@@ -7,9 +7,9 @@ import org.raftchat.proto.v1.DirectPair;
  * Canonical forms of conversations: a direct pair is stored and returned with its two names
  * sorted. Public so the node keys its subscriptions exactly as the state stores conversations.
  */
-public final class Conversations {
+public final class CanonicalConversations {
 
-    private Conversations() {}
+    private CanonicalConversations() {}
 
     static ConversationRef room(String name) {
         return ConversationRef.newBuilder().setRoom(name).build();
