@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * What they write is synced before they return: a restored state must survive a power failure as the
  * Raft log does (RocksDB refuses a table shorter than its manifest says, and the replica would stop).
  */
-final class DirectoryFiles {
+public final class DirectoryFiles {
 
     private DirectoryFiles() {}
 
@@ -45,7 +45,7 @@ final class DirectoryFiles {
     }
 
     /** fsync: a file's data, or a directory's entries (Linux lets a directory be opened for this). */
-    static void sync(Path path) throws IOException {
+    public static void sync(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             channel.force(true);
         }

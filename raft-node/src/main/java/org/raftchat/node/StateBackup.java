@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -29,6 +27,7 @@ import java.util.zip.ZipOutputStream;
 import org.raftchat.config.ClusterConfig;
 import org.raftchat.config.NodeSpec;
 import org.raftchat.statemachine.ChatStateMachine;
+import org.raftchat.statemachine.DirectoryFiles;
 
 /**
  * Backups of the replicated state (a zip archive: a RocksDB checkpoint under {@code state/} and a
@@ -198,12 +197,12 @@ final class StateBackup {
             for (Path f : stateFiles(checkpoint)) {
                 Path copy = target.resolve(f.getFileName());
                 Files.copy(f, copy);
-                fsync(copy); // the snapshot is the new cluster's only copy of the data until its nodes start
+                DirectoryFiles.sync(copy); // the snapshot is the new cluster's only copy of the data until its nodes start
                 if (!writer.addFile(STATE_PREFIX + f.getFileName())) {
                     throw new IOException("the snapshot writer refused " + f.getFileName());
                 }
             }
-            fsync(target);
+            DirectoryFiles.sync(target);
             SnapshotMeta meta = SnapshotMeta.newBuilder()
                     .setLastIncludedIndex(appliedIndex)
                     .setLastIncludedTerm(RESTORED_TERM)
@@ -215,13 +214,6 @@ final class StateBackup {
             writer.close();
         } finally {
             storage.shutdown();
-        }
-    }
-
-    /** A file's data, or a directory's entries, on disk (Linux lets a directory be opened for this). */
-    private static void fsync(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 
