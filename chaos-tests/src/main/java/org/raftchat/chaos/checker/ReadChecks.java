@@ -39,34 +39,17 @@ final class ReadChecks {
 
     private static void stale(RoomHistory room, Anomalies out) {
         List<Ack> acks = acknowledgements(room);
-        Map<String, Ack> ackedBefore = new LinkedHashMap<>();
+        AckedBefore ackedBefore = new AckedBefore();
         int next = 0;
         for (OpPair read : room.okReads()) {
             while (next < acks.size() && acks.get(next).completion().index() < read.invoke().index()) {
-                Ack ack = acks.get(next++);
-                ackedBefore.put(ack.key(), ack);
+                ackedBefore.add(acks.get(next++));
             }
-            List<Ack> missed = missing(ackedBefore, read);
+            List<Ack> missed = ackedBefore.missing(read);
             if (!missed.isEmpty()) {
                 reportStale(room, read, missed, out);
             }
         }
-    }
-
-    /** The acknowledged writes the read should show and does not, in acknowledgement order. */
-    private static List<Ack> missing(Map<String, Ack> ackedBefore, OpPair read) {
-        Set<String> seen = new HashSet<>(read.completion().readKeys());
-        long present = seen.stream().filter(ackedBefore::containsKey).count();
-        // Counting first keeps the common case (nothing missing) linear in the read's size.
-        if (present == ackedBefore.size()) {
-            return List.of();
-        }
-        long windowStart = lastSeq(read) - read.completion().readKeys().size() + 1;
-        return ackedBefore.values().stream()
-                .filter(a -> !seen.contains(a.key()))
-                // Older than the window: the read does not claim to show it, unless it was acknowledged beyond the read's end.
-                .filter(a -> a.seq() == null || a.seq() >= windowStart)
-                .toList();
     }
 
     /** The seq of a read's newest message; a read without one covers exactly what it returned. */
@@ -152,6 +135,39 @@ final class ReadChecks {
     }
 
     /** A key's first acknowledgement. */
+    /**
+     * The writes acknowledged before the reads seen so far began, indexed by seq: a read of the newest
+     * messages is compared only with the writes at or after its window's start (plus any without a
+     * seq), not with every write of the run, which made the check quadratic in a long run's history.
+     */
+    private static final class AckedBefore {
+        private final NavigableMap<Long, List<Ack>> bySeq = new TreeMap<>();
+        private final List<Ack> withoutSeq = new ArrayList<>();
+
+        void add(Ack ack) {
+            if (ack.seq() == null) {
+                withoutSeq.add(ack);
+            } else {
+                bySeq.computeIfAbsent(ack.seq(), seq -> new ArrayList<>(1)).add(ack);
+            }
+        }
+
+        /**
+         * The acknowledged writes the read should show and does not, in acknowledgement order: those
+         * older than its window it does not claim to show, unless acknowledged beyond the read's end.
+         */
+        List<Ack> missing(OpPair read) {
+            Set<String> seen = new HashSet<>(read.completion().readKeys());
+            long windowStart = lastSeq(read) - read.completion().readKeys().size() + 1;
+            List<Ack> missed = new ArrayList<>();
+            withoutSeq.stream().filter(a -> !seen.contains(a.key())).forEach(missed::add);
+            bySeq.tailMap(windowStart, true).values().forEach(atSeq -> atSeq.stream()
+                    .filter(a -> !seen.contains(a.key())).forEach(missed::add));
+            missed.sort(Comparator.comparingLong(a -> a.completion().index()));
+            return missed;
+        }
+    }
+
     private record Ack(String key, OpPair post) {
         Op completion() {
             return post.completion();
