@@ -442,7 +442,8 @@ public final class RaftChatNode implements AutoCloseable {
         }
         options.setInitialConf(initial);
         options.setFsm(fsm);
-        options.setElectionTimeoutMs(Math.toIntExact(config.electionTimeout().toMillis()));
+        int electionTimeoutMs = Math.toIntExact(config.electionTimeout().toMillis());
+        options.setElectionTimeoutMs(electionTimeoutMs);
         options.setSnapshotIntervalSecs(Math.toIntExact(config.snapshotInterval().toSeconds()));
         options.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
         options.setLogUri(raftDir.resolve("log").toString());
@@ -461,7 +462,6 @@ public final class RaftChatNode implements AutoCloseable {
         // Never off: an entry counts toward a majority only once it is on disk.
         raftOptions.setSync(true);
         raftOptions.setReadOnlyOptions(tuning.readMode() == ReadMode.LEASE ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
-        int electionTimeoutMs = Math.toIntExact(config.electionTimeout().toMillis());
         // SOFAJRaft's election timer fires every timeout + [0, delay): its 1 s default delay doubled the
         // time to notice a crashed leader. Half the timeout still spreads the followers' campaigns.
         raftOptions.setMaxElectionDelayMs(Math.max(1, electionTimeoutMs / 2));

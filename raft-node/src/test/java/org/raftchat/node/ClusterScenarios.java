@@ -10,19 +10,17 @@ import static org.raftchat.node.testing.Api.post;
 import static org.raftchat.node.testing.Api.room;
 
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.StreamRecorder;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.BackgroundWriter;
 import org.raftchat.node.testing.ClusterUnderTest;
@@ -98,7 +96,7 @@ abstract class ClusterScenarios {
         // leader afterwards, once each, in seq order, as the follower applies them.
         ChatServiceBlockingStub leader = cluster.blockingStub(cluster.awaitLeaderId());
         createRoom(leader, "streamed");
-        Recorder subscriber = new Recorder();
+        StreamRecorder subscriber = new StreamRecorder();
         cluster.asyncStub(cluster.followerIds().get(0)).subscribe(
                 SubscribeRequest.newBuilder().setConversation(room("streamed")).build(), subscriber);
         List<ChatMessage> posted = IntStream.rangeClosed(1, 10).mapToObj(i -> post(leader, "streamed", "live " + i)).toList();
@@ -127,7 +125,7 @@ abstract class ClusterScenarios {
             Throwable read = catchThrowable(() -> outsiderStub.readHistory(
                     ReadHistoryRequest.newBuilder().setConversation(room("closed")).build()));
             assertThat(code(read)).as("read on %s", id).isEqualTo(Status.Code.PERMISSION_DENIED);
-            Recorder stream = new Recorder();
+            StreamRecorder stream = new StreamRecorder();
             cluster.asyncStub(id).withCallCredentials(outsider).subscribe(
                     SubscribeRequest.newBuilder().setConversation(room("closed")).build(), stream);
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.error.get() != null);
@@ -172,25 +170,5 @@ abstract class ClusterScenarios {
         assertThat(status.getNodesList()).hasSize(3);
         assertThat(status.getNodesList()).extracting(NodeStatus::getStateDigest).doesNotContain("")
                 .containsOnly(status.getNodes(0).getStateDigest());
-    }
-
-    private static final class Recorder implements StreamObserver<ChatMessage> {
-        final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
-
-        @Override
-        public void onNext(ChatMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.set(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.set(new IllegalStateException("stream completed"));
-        }
     }
 }

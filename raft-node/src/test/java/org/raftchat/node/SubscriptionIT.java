@@ -7,15 +7,13 @@ import static org.raftchat.node.testing.Api.post;
 import static org.raftchat.node.testing.Api.room;
 
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.raftchat.node.testing.StreamRecorder;
 import org.raftchat.node.testing.Api;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
@@ -42,7 +40,7 @@ class SubscriptionIT {
         // Goal: the stream from a follower is complete and ordered; when that follower stops, resuming on
         // another node from the last seen seq continues exactly where it left off.
         List<RaftChatNode> followers = cluster.followers();
-        Recorder first = subscribe(followers.get(0).id(), 0);
+        StreamRecorder first = subscribe(followers.get(0).id(), 0);
         for (int i = 1; i <= 30; i++) {
             post(leader, "lobby", "m" + i);
         }
@@ -55,7 +53,7 @@ class SubscriptionIT {
             post(leader, "lobby", "m" + i);
         }
         long lastSeen = first.messages.get(first.messages.size() - 1).getSeq();
-        Recorder resumed = subscribe(followers.get(1).id(), lastSeen);
+        StreamRecorder resumed = subscribe(followers.get(1).id(), lastSeen);
         for (int i = 61; i <= 70; i++) {
             post(leader, "lobby", "m" + i);
         }
@@ -74,7 +72,7 @@ class SubscriptionIT {
         for (int i = 1; i <= 10; i++) {
             post(leader, "lobby", "m" + i);
         }
-        Recorder sub = subscribe(cluster.followers().get(1).id(), 4);
+        StreamRecorder sub = subscribe(cluster.followers().get(1).id(), 4);
         await().atMost(Duration.ofSeconds(10)).until(() -> sub.messages.size() == 6);
         post(leader, "lobby", "m11");
         await().atMost(Duration.ofSeconds(10)).until(() -> sub.messages.size() == 7);
@@ -85,7 +83,7 @@ class SubscriptionIT {
     @Test
     void subscribingToAnUnknownRoomIsNotFound() {
         // Goal: a typo in a room name is an error, not a silent empty stream.
-        Recorder sub = new Recorder();
+        StreamRecorder sub = new StreamRecorder();
         cluster.asyncStub(cluster.followers().get(0).id())
                 .subscribe(SubscribeRequest.newBuilder().setConversation(room("nowhere")).build(), sub);
         await().atMost(Duration.ofSeconds(10)).until(() -> sub.error.get() != null);
@@ -99,7 +97,7 @@ class SubscriptionIT {
         ChatServiceBlockingStub bobOnLeader = cluster.anonymousStub(cluster.awaitLeader().id()).withCallCredentials(bob);
         String follower = cluster.followers().get(0).id();
         Api.join(bobOnLeader, "lobby");
-        Recorder sub = new Recorder();
+        StreamRecorder sub = new StreamRecorder();
         cluster.asyncStub(follower).withCallCredentials(bob)
                 .subscribe(SubscribeRequest.newBuilder().setConversation(room("lobby")).build(), sub);
         post(leader, "lobby", "while bob is in");
@@ -111,7 +109,7 @@ class SubscriptionIT {
         assertThat(sub.messages).extracting(ChatMessage::getText).containsExactly("while bob is in");
 
         Api.join(bobOnLeader, "lobby");
-        Recorder again = new Recorder();
+        StreamRecorder again = new StreamRecorder();
         cluster.asyncStub(follower).withCallCredentials(bob)
                 .subscribe(SubscribeRequest.newBuilder().setConversation(room("lobby")).setAfterSeq(2).build(), again);
         post(leader, "lobby", "bob is back");
@@ -123,30 +121,10 @@ class SubscriptionIT {
         assertThat(again.messages).extracting(ChatMessage::getText).containsExactly("bob is back");
     }
 
-    private Recorder subscribe(String nodeId, long afterSeq) {
-        Recorder recorder = new Recorder();
+    private StreamRecorder subscribe(String nodeId, long afterSeq) {
+        StreamRecorder recorder = new StreamRecorder();
         cluster.asyncStub(nodeId).subscribe(
                 SubscribeRequest.newBuilder().setConversation(room("lobby")).setAfterSeq(afterSeq).build(), recorder);
         return recorder;
-    }
-
-    private static final class Recorder implements StreamObserver<ChatMessage> {
-        final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
-
-        @Override
-        public void onNext(ChatMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.set(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.set(new IllegalStateException("stream completed"));
-        }
     }
 }
