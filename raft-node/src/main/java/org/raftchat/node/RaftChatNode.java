@@ -444,6 +444,9 @@ public final class RaftChatNode implements AutoCloseable {
         options.setFsm(fsm);
         int electionTimeoutMs = Math.toIntExact(config.electionTimeout().toMillis());
         options.setElectionTimeoutMs(electionTimeoutMs);
+        // Campaigns and a new leader's replicators connect to peers synchronously under the node's lock
+        // (see BoundedConnectRpcFactory): a quarter of the timeout per unreachable peer, not 1 s.
+        options.setRpcConnectTimeoutMs(connectTimeoutMs(electionTimeoutMs));
         options.setSnapshotIntervalSecs(Math.toIntExact(config.snapshotInterval().toSeconds()));
         options.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());
         options.setLogUri(raftDir.resolve("log").toString());
@@ -469,6 +472,14 @@ public final class RaftChatNode implements AutoCloseable {
         raftOptions.setElectionHeartbeatFactor(Math.max(5, Math.min(10, electionTimeoutMs / 100)));
         options.setRaftOptions(raftOptions);
         return options;
+    }
+
+    /**
+     * A connect (TCP handshake and SOFAJRaft's ping) within a quarter of the election timeout, from
+     * 100 ms to 1 s: two unreachable peers of five still leave half a timeout for the vote round.
+     */
+    static int connectTimeoutMs(int electionTimeoutMs) {
+        return Math.max(100, Math.min(1_000, electionTimeoutMs / 4));
     }
 
     public String id() {
