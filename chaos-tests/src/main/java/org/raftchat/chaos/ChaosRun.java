@@ -18,6 +18,7 @@ import org.raftchat.chaos.history.FaultHandle;
 import org.raftchat.chaos.history.History;
 import org.raftchat.chaos.history.HistoryData;
 import org.raftchat.chaos.history.Progress;
+import org.raftchat.chaos.nemesis.HealQueue;
 import org.raftchat.chaos.nemesis.Nemeses;
 import org.raftchat.chaos.nemesis.Nemesis;
 import org.raftchat.chaos.nemesis.Schedule;
@@ -132,13 +133,15 @@ public final class ChaosRun {
 
     /**
      * Performs the schedule's injects and heals in time order, one at a time. Each window has its
-     * own nemesis instance (its own victim and rules), so overlapping windows heal independently.
+     * own nemesis instance (its own victim and rules), so overlapping windows heal independently;
+     * a heal that needs a leader waits for the windows composed with it ({@link HealQueue}).
      */
     private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random,
                                     List<String> failedInjections) throws InterruptedException {
         long startNanos = System.nanoTime();
         Map<Integer, Nemesis> active = new HashMap<>();
         Map<Integer, FaultHandle> open = new HashMap<>();
+        HealQueue heals = new HealQueue();
         for (Schedule.Event event : schedule.events()) {
             sleepUntil(startNanos, event.at());
             Schedule.Step step = event.step();
@@ -149,13 +152,20 @@ public final class ChaosRun {
                     failedInjections.add(nemesis.name() + " at t=" + step.start().toSeconds() + "s: " + what);
                 }
                 active.put(step.id(), nemesis);
+                heals.injected(step.id());
                 open.put(step.id(), history.faultStart(nemesis.name(), what));
                 LOG.info("fault #{} {}: {}", step.id(), nemesis.name(), what);
-            } else {
-                Nemesis nemesis = active.remove(step.id());
+                continue;
+            }
+            List<Integer> due = heals.due(step.id(), active.get(step.id()).healNeedsLeader());
+            if (due.isEmpty()) {
+                LOG.info("heal of #{} {} waits for the faults composed with it: it needs a leader", step.id(), step.nemesis());
+            }
+            for (int id : due) {
+                Nemesis nemesis = active.remove(id);
                 heal(nemesis, cluster);
-                history.faultEnd(open.remove(step.id()));
-                LOG.info("healed #{} {}", step.id(), nemesis.name());
+                history.faultEnd(open.remove(id));
+                LOG.info("healed #{} {}", id, nemesis.name());
             }
         }
     }

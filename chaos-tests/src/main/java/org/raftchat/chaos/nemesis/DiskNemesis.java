@@ -91,6 +91,12 @@ public final class DiskNemesis implements Nemesis {
         return victim + " restarted with a flipped byte: " + flipped;
     }
 
+    /** A replica stopped on corrupt data comes back only by a replacement, two membership changes. */
+    @Override
+    public boolean healNeedsLeader() {
+        return corrupt;
+    }
+
     @Override
     public void heal(DockerCluster cluster) {
         if (victim == null) {

@@ -30,6 +30,11 @@ public final class MembershipNemesis implements Nemesis {
     }
 
     @Override
+    public boolean healNeedsLeader() {
+        return true;
+    }
+
+    @Override
     public void heal(DockerCluster cluster) {
         if (removed != null && cluster.freeNodes().contains(removed)) {
             cluster.addNode(removed);

@@ -17,6 +17,14 @@ public interface Nemesis {
 
     void heal(DockerCluster cluster);
 
+    /**
+     * Whether healing needs a leader (a membership change): then, when windows overlap, it heals
+     * after the others (see {@link HealQueue}).
+     */
+    default boolean healNeedsLeader() {
+        return false;
+    }
+
     /** Whether it breaks every node no other fault holds: then no fault can be composed inside its window. */
     default boolean takesEveryNode() {
         return false;
