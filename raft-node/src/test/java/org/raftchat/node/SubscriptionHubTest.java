@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.raftchat.config.Limits;
+import org.raftchat.node.testing.StreamRecorder;
 import org.raftchat.proto.v1.LimitReached;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -31,11 +32,9 @@ import io.grpc.stub.ServerCalls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -378,9 +377,7 @@ class SubscriptionHubTest {
     }
 
     /** A client with manual flow control: it asks for messages only when told to. */
-    static final class SlowReader implements ClientResponseObserver<SubscribeRequest, ChatMessage> {
-        final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
+    static final class SlowReader extends StreamRecorder implements ClientResponseObserver<SubscribeRequest, ChatMessage> {
         private final int initial;
         private volatile ClientCallStreamObserver<SubscribeRequest> call;
 
@@ -405,21 +402,6 @@ class SubscriptionHubTest {
         Throwable awaitError() {
             await().atMost(Duration.ofSeconds(10)).until(() -> error.get() != null);
             return error.get();
-        }
-
-        @Override
-        public void onNext(ChatMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.set(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.set(new IllegalStateException("stream completed"));
         }
     }
 }

@@ -16,13 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.raftchat.config.SessionPolicy;
 import org.raftchat.node.testing.Api;
+import org.raftchat.node.testing.StreamRecorder;
 import org.raftchat.node.testing.TestCluster;
 import org.raftchat.node.testing.TestSession;
 import org.raftchat.proto.v1.ChangePasswordRequest;
@@ -169,9 +168,7 @@ class SubscriptionLimitsIT {
         return UUID.randomUUID().toString();
     }
 
-    private static final class Reader implements ClientResponseObserver<SubscribeRequest, ChatMessage> {
-        final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
-        final AtomicReference<Throwable> error = new AtomicReference<>();
+    private static final class Reader extends StreamRecorder implements ClientResponseObserver<SubscribeRequest, ChatMessage> {
         private volatile ClientCallStreamObserver<SubscribeRequest> call;
 
         @Override
@@ -191,21 +188,6 @@ class SubscriptionLimitsIT {
         Throwable awaitError(Duration within) {
             await().atMost(within).until(() -> error.get() != null);
             return error.get();
-        }
-
-        @Override
-        public void onNext(ChatMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.set(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.set(new IllegalStateException("stream completed"));
         }
     }
 }

@@ -6,8 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.raftchat.proto.v1.ChatMessage;
 
-/** A subscription's client side for tests: every message it was sent, and how it ended (a completed stream counts as an error). */
-public final class StreamRecorder implements StreamObserver<ChatMessage> {
+/**
+ * A subscription's client side for tests: every message it was sent, and how it ended (a completed stream counts as an error).
+ * Tests that also steer the call (flow control, cancel) extend it as a {@code ClientResponseObserver}.
+ */
+public class StreamRecorder implements StreamObserver<ChatMessage> {
     public final List<ChatMessage> messages = new CopyOnWriteArrayList<>();
     public final AtomicReference<Throwable> error = new AtomicReference<>();
 
