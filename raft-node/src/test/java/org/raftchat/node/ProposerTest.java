@@ -43,10 +43,26 @@ class ProposerTest {
     }
 
     private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet) {
+        return proposer(proposalTimeout, maxEntriesInFlight, groupLinger, groupQuiet, Runnable::run);
+    }
+
+    private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet,
+                              java.util.concurrent.Executor submitter) {
         return new Proposer(node, () -> 1L, () -> null,
                 new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight,
                         groupLinger, groupQuiet),
-                Runnable::run, timer, new NodeMetrics());
+                submitter, timer, new NodeMetrics());
+    }
+
+    /** Runs submitter runs inline and counts them: each is a thread hand-off in a real node. */
+    private static final class CountingSubmitter implements java.util.concurrent.Executor {
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void execute(Runnable command) {
+            runs.incrementAndGet();
+            command.run();
+        }
     }
 
     private static Command.Builder post(String user) {
@@ -174,5 +190,40 @@ class ProposerTest {
         proposer.propose(post("c"));
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+    }
+
+    @Test
+    void commandsArrivingWhileTheWindowIsFullDoNotWakeTheSubmitter() throws Exception {
+        // Goal: no thread hand-off per write that can only wait; the finishing entry sends them all.
+        CountingSubmitter submitter = new CountingSubmitter();
+        Proposer proposer = proposer(Duration.ofSeconds(30), 1, Duration.ZERO, Duration.ZERO, submitter);
+        proposer.propose(post("a"));
+        for (int i = 0; i < 10; i++) {
+            proposer.propose(post("q" + i));
+        }
+        assertThat(submitter.runs).as("only the first command's run").hasValue(1);
+
+        answer(appended.get(0), new ApplyResult.UserRegistered("a"));
+        assertThat(submitter.runs).hasValue(2);
+        assertThat(appended).hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(10);
+    }
+
+    @Test
+    void commandsArrivingDuringALingerDoNotWakeTheSubmitterUntilTheGroupIsFull() throws Exception {
+        // Goal: while a linger wake-up is pending, arrivals leave the wake-up to send them, unless the group fills.
+        CountingSubmitter submitter = new CountingSubmitter();
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofHours(1), submitter);
+        proposer.propose(post("first"));
+        proposer.propose(post("waits and arranges the wake-up"));
+        for (int i = 0; i < 62; i++) {
+            proposer.propose(post("q" + i));
+        }
+        assertThat(submitter.runs).as("the first command's run and the run that arranged the wake-up").hasValue(2);
+        assertThat(appended).hasSize(1);
+
+        proposer.propose(post("q62"));
+        assertThat(appended).as("64 queued: the full group goes out at once").hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(64);
     }
 }
