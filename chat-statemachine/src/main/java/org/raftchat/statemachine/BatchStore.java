@@ -20,6 +20,8 @@ final class BatchStore implements StateReader {
     private final RocksDB db;
     private final WriteBatchWithIndex batch;
     private final ReadOptions readOptions;
+    /** Whether this batch wrote or deleted a session record (see {@link SessionCache}). */
+    private boolean wroteSessions;
 
     BatchStore(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions) {
         this.db = db;
@@ -37,6 +39,7 @@ final class BatchStore implements StateReader {
     }
 
     void put(byte[] key, byte[] value) {
+        noteWrite(key);
         try {
             batch.put(key, value);
         } catch (RocksDBException e) {
@@ -45,10 +48,22 @@ final class BatchStore implements StateReader {
     }
 
     void delete(byte[] key) {
+        noteWrite(key);
         try {
             batch.delete(key);
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB batch delete failed during apply", e);
+        }
+    }
+
+    /** Whether this batch wrote or deleted a session record. */
+    boolean wroteSessions() {
+        return wroteSessions;
+    }
+
+    private void noteWrite(byte[] key) {
+        if (key.length > 0 && key[0] == Keys.SESSION) {
+            wroteSessions = true;
         }
     }
 

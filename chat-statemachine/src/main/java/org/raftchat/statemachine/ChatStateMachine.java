@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.QueueDelivery;
 import org.raftchat.proto.v1.QueueStatus;
+import org.raftchat.proto.v1.StoredSession;
 import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.CompactRangeOptions;
@@ -82,6 +83,8 @@ public final class ChatStateMachine implements AutoCloseable {
      * RocksDB's own compactions.
      */
     private final List<KeyRange> erasedSinceCheckpoint = new java.util.ArrayList<>();
+    /** Authenticating a call reads the session from here, not from RocksDB (see {@link SessionCache}). */
+    private final SessionCache sessionCache = new SessionCache();
 
     private ChatStateMachine(Path dbDir) {
         this.dbDir = dbDir;
@@ -169,9 +172,13 @@ public final class ChatStateMachine implements AutoCloseable {
             }
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
                     ReadOptions readOptions = new ReadOptions()) {
-                BatchApplier applier = new BatchApplier(new BatchStore(db, batch, readOptions), appliedIndex, lastTimestampMs);
+                BatchStore store = new BatchStore(db, batch, readOptions);
+                BatchApplier applier = new BatchApplier(store, appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(batch, applier);
+                if (store.wroteSessions()) {
+                    sessionCache.invalidate();
+                }
                 erasedSinceCheckpoint.addAll(applier.erasedRanges());
                 log.debug("Applied {} entries up to index {}", entries.size(), appliedIndex);
                 QueueEffects effects = new QueueEffects(applier.queueEffects().changedQueues(), applier.queueEffects().deadLetters());
@@ -228,7 +235,19 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public Optional<SessionInfo> session(byte[] tokenSha256) {
         Objects.requireNonNull(tokenSha256, "tokenSha256");
-        return query(q -> q.session(tokenSha256));
+        long version = sessionCache.version(); // before the lookup: a batch that lands later moves it on
+        StoredSession stored = sessionCache.get(tokenSha256, version);
+        if (stored == null) {
+            Optional<StoredSession> found = query(q -> q.storedSession(tokenSha256));
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            stored = found.get();
+            sessionCache.put(tokenSha256, stored, version);
+        }
+        return SessionLifetimes.expiredAt(stored, lastTimestampMs)
+                ? Optional.empty()
+                : Optional.of(new SessionInfo(stored.getUsername(), stored.getDeviceId()));
     }
 
     /** Whether the live session with this token digest is online here (see {@link #session}). */
@@ -638,6 +657,7 @@ public final class ChatStateMachine implements AutoCloseable {
             options = newOptions;
             appliedIndex = readMetaLong(Keys.APPLIED_INDEX);
             lastTimestampMs = readMetaLong(Keys.LAST_TIMESTAMP_MS);
+            sessionCache.invalidate(); // a restore brings other sessions
         } catch (RocksDBException e) {
             newOptions.close();
             throw new StateMachineException("cannot open RocksDB in " + dbDir, e);

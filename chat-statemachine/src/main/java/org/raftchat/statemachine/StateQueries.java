@@ -64,12 +64,12 @@ final class StateQueries {
     }
 
     /**
-     * The session, unless it ended or is past a lifetime at the latest leader time this snapshot holds:
-     * such a session is over in leader time (apply refuses its heartbeats and the leader's next
-     * expiry command ends it), so refusing it here is never early, on any replica.
+     * The stored session, whatever its lifetimes: the caller refuses one past a lifetime at the latest
+     * leader time applied. Such a session is over in leader time (apply refuses its heartbeats and the
+     * leader's next expiry command ends it), so refusing it is never early, on any replica.
      */
-    Optional<SessionInfo> session(byte[] tokenSha256) {
-        return liveSession(tokenSha256).map(s -> new SessionInfo(s.getUsername(), s.getDeviceId()));
+    Optional<org.raftchat.proto.v1.StoredSession> storedSession(byte[] tokenSha256) {
+        return view.session(tokenSha256);
     }
 
     private Optional<org.raftchat.proto.v1.StoredSession> liveSession(byte[] tokenSha256) {
