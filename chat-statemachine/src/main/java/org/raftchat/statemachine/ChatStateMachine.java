@@ -1,5 +1,6 @@
 package org.raftchat.statemachine;
 
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.raftchat.proto.v1.ConversationRef;
 import org.raftchat.proto.v1.QueueDelivery;
@@ -373,12 +375,25 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public HistoryPage history(ConversationRef conversation, HistoryQuery query) {
         Objects.requireNonNull(query, "query");
+        return withHistoryReader(conversation, reader -> new HistoryPage(reader.read(query), reader.lastSeq()));
+    }
+
+    /**
+     * The same slice as {@link #history}, each message as it is stored: the wire encoding of its
+     * {@code ChatMessage}, for an answer that passes messages on unchanged and need not decode them.
+     */
+    public StoredHistoryPage storedHistory(ConversationRef conversation, HistoryQuery query) {
+        Objects.requireNonNull(query, "query");
+        return withHistoryReader(conversation, reader -> new StoredHistoryPage(
+                reader.readEncoded(query).stream().map(UnsafeByteOperations::unsafeWrap).toList(), reader.lastSeq()));
+    }
+
+    private <T> T withHistoryReader(ConversationRef conversation, Function<HistoryReader, T> read) {
         byte[] conversationKey = Keys.conversation(CanonicalConversations.canonical(conversation));
         return asReader(() -> {
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot)) {
-                HistoryReader reader = new HistoryReader(db, readOptions, conversationKey);
-                return new HistoryPage(reader.read(query), reader.lastSeq());
+                return read.apply(new HistoryReader(db, readOptions, conversationKey));
             } finally {
                 db.releaseSnapshot(snapshot);
             }

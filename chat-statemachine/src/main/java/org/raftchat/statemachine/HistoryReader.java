@@ -3,6 +3,7 @@ package org.raftchat.statemachine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.raftchat.proto.v1.ChatMessage;
 import org.raftchat.proto.v1.MessageKind;
 import org.rocksdb.ReadOptions;
@@ -40,35 +41,44 @@ final class HistoryReader {
 
     /** Ascending by seq. Seqs are 1..lastSeq without gaps, so a bound outside that range just clamps. */
     List<ChatMessage> read(HistoryQuery query) {
+        return read(query, StoredValues::parseMessage);
+    }
+
+    /** As {@link #read(HistoryQuery)}, each message as it is stored: its {@code ChatMessage} encoding. */
+    List<byte[]> readEncoded(HistoryQuery query) {
+        return read(query, Function.identity());
+    }
+
+    private <T> List<T> read(HistoryQuery query, Function<byte[], T> decode) {
         // Java 17 has no pattern switch; the interface is sealed, so the final branch is After.
         if (query instanceof HistoryQuery.Latest latest) {
-            return newestUpTo(Long.MAX_VALUE, latest.limit());
+            return newestUpTo(Long.MAX_VALUE, latest.limit(), decode);
         }
         if (query instanceof HistoryQuery.Before before) {
-            return before.seq() <= 1 ? List.of() : newestUpTo(before.seq() - 1, before.limit());
+            return before.seq() <= 1 ? List.of() : newestUpTo(before.seq() - 1, before.limit(), decode);
         }
         HistoryQuery.After after = (HistoryQuery.After) query;
-        return after.seq() == Long.MAX_VALUE ? List.of() : oldestFrom(Math.max(after.seq(), 0) + 1, after.limit());
+        return after.seq() == Long.MAX_VALUE ? List.of() : oldestFrom(Math.max(after.seq(), 0) + 1, after.limit(), decode);
     }
 
     /**
      * Seqs are dense, so the newest {@code limit} messages up to {@code maxSeq} are one forward range:
      * RocksDB iterates forward far more cheaply than it steps backwards through a memtable.
      */
-    private List<ChatMessage> newestUpTo(long maxSeq, int limit) {
+    private <T> List<T> newestUpTo(long maxSeq, int limit, Function<byte[], T> decode) {
         long last = Math.min(maxSeq, lastSeq());
         if (last < 1) {
             return List.of();
         }
         long first = Math.max(1, last - limit + 1);
-        return oldestFrom(first, Math.toIntExact(last - first + 1));
+        return oldestFrom(first, Math.toIntExact(last - first + 1), decode);
     }
 
-    private List<ChatMessage> oldestFrom(long minSeq, int limit) {
-        List<ChatMessage> messages = new ArrayList<>();
+    private <T> List<T> oldestFrom(long minSeq, int limit, Function<byte[], T> decode) {
+        List<T> messages = new ArrayList<>();
         try (RocksIterator it = db.newIterator(readOptions)) {
             for (it.seek(Keys.message(conversationKey, minSeq)); inConversation(it) && messages.size() < limit; it.next()) {
-                messages.add(StoredValues.parseMessage(it.value()));
+                messages.add(decode.apply(it.value()));
             }
             checkStatus(it);
         }
@@ -88,7 +98,7 @@ final class HistoryReader {
         // Seqs are dense, so the scan walks back in forward-read windows (cheaper than stepping backwards).
         while (seq >= 1 && matches.size() < limit && newest - seq < maxScanned) {
             long windowFirst = Math.max(1, Math.max(seq - SEARCH_WINDOW + 1, newest - maxScanned + 1));
-            List<ChatMessage> window = oldestFrom(windowFirst, Math.toIntExact(seq - windowFirst + 1));
+            List<ChatMessage> window = oldestFrom(windowFirst, Math.toIntExact(seq - windowFirst + 1), StoredValues::parseMessage);
             for (int i = window.size() - 1; i >= 0 && matches.size() < limit; i--) {
                 ChatMessage message = window.get(i);
                 seq = message.getSeq() - 1;

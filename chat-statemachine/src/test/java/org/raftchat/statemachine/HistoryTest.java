@@ -131,6 +131,26 @@ class HistoryTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void storedHistoryIsTheSameSliceStillEncoded() throws Exception {
+        // Goal: every query shape gives the same messages and last seq whether decoded or as stored.
+        List<HistoryQuery> queries = List.of(new HistoryQuery.Latest(3), new HistoryQuery.Before(5, 2),
+                new HistoryQuery.After(7, 10), new HistoryQuery.After(10, 5), new HistoryQuery.Latest(50));
+        for (ConversationRef conversation : List.of(roomRef("a"), pairRef("u", "v"), roomRef("empty"), roomRef("nope"))) {
+            for (HistoryQuery query : queries) {
+                HistoryPage decoded = machine.history(conversation, query);
+                StoredHistoryPage stored = machine.storedHistory(conversation, query);
+                List<ChatMessage> parsed = new ArrayList<>();
+                for (var bytes : stored.messages()) {
+                    parsed.add(ChatMessage.parseFrom(bytes));
+                }
+                assertThat(parsed).as("%s %s", conversation, query).isEqualTo(decoded.messages());
+                assertThat(stored.lastSeq()).isEqualTo(decoded.lastSeq());
+            }
+        }
+        assertThat(machine.storedHistory(roomRef("a"), new HistoryQuery.Latest(3)).messages()).hasSize(3);
+    }
+
     private static List<Long> seqs(HistoryPage page) {
         return page.messages().stream().map(ChatMessage::getSeq).toList();
     }

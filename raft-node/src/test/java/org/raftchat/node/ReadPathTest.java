@@ -66,7 +66,7 @@ class ReadPathTest {
     }
 
     @Test
-    void aReadWaitsForTheBarrierThenReadsOnTheExecutorAsTheCaller() {
+    void aReadWaitsForTheBarrierThenReadsOnTheExecutorAsTheCaller() throws Exception {
         serving = ann;
         CompletableFuture<ReadHistoryResponse> answer = path.read(routes.readHistory(history(room("team"))));
 
@@ -75,7 +75,9 @@ class ReadPathTest {
         assertThat(answer).isNotDone();
         runExecutor();
 
-        assertThat(answer.join().getMessagesList()).extracting(ChatMessage::getText).contains("m1", "m2");
+        // As a client receives it: the answer carries the stored messages in their wire form (ReadRoutes.historyResponse).
+        assertThat(ReadHistoryResponse.parseFrom(answer.join().toByteArray()).getMessagesList())
+                .extracting(ChatMessage::getText).contains("m1", "m2");
     }
 
     @Test
