@@ -1,6 +1,5 @@
 package org.raftchat.statemachine;
 
-import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -355,7 +354,7 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     /** Runs a query on one snapshot, so it sees whole batches only. */
-    private <T> T query(java.util.function.Function<StateQueries, T> query) {
+    private <T> T query(Function<StateQueries, T> query) {
         return asReader(() -> {
             // Read before the snapshot is taken, so it is never later than the snapshot's own stored
             // time: the leader time sessions are judged by is one this replica has applied.
@@ -384,8 +383,7 @@ public final class ChatStateMachine implements AutoCloseable {
      */
     public StoredHistoryPage storedHistory(ConversationRef conversation, HistoryQuery query) {
         Objects.requireNonNull(query, "query");
-        return withHistoryReader(conversation, reader -> new StoredHistoryPage(
-                reader.readEncoded(query).stream().map(UnsafeByteOperations::unsafeWrap).toList(), reader.lastSeq()));
+        return withHistoryReader(conversation, reader -> new StoredHistoryPage(reader.readEncoded(query), reader.lastSeq()));
     }
 
     private <T> T withHistoryReader(ConversationRef conversation, Function<HistoryReader, T> read) {

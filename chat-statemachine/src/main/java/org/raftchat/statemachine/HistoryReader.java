@@ -1,5 +1,7 @@
 package org.raftchat.statemachine;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,8 +47,9 @@ final class HistoryReader {
     }
 
     /** As {@link #read(HistoryQuery)}, each message as it is stored: its {@code ChatMessage} encoding. */
-    List<byte[]> readEncoded(HistoryQuery query) {
-        return read(query, Function.identity());
+    List<ByteString> readEncoded(HistoryQuery query) {
+        // The iterator hands out a fresh array per value, so wrapping it without a copy is safe.
+        return read(query, UnsafeByteOperations::unsafeWrap);
     }
 
     private <T> List<T> read(HistoryQuery query, Function<byte[], T> decode) {

@@ -103,12 +103,13 @@ final class ReadRoutes {
 
     /**
      * The answer as clients read it, built from the messages as they are stored. Why not
-     * {@code addAllMessages}: that needs every stored message decoded, and then encoded again unchanged
-     * on the way out (a fifth of a follower's CPU in a profile of the mixed bench; docs/performance.md). A repeated message field and
-     * a length-delimited unknown field with the same number have the same wire form, so the stored
-     * encodings go out as they are and a client decodes them as {@code messages}. On this side the
-     * object's {@code getMessagesList()} is empty: it is for the wire only (an in-process transport,
-     * which passes objects without encoding them, would lose the messages).
+     * {@code addAllMessages}: that needs every stored message decoded, and then encoded again
+     * unchanged on the way out (a fifth of a follower's CPU in a profile of the mixed bench; see
+     * docs/performance.md). A repeated message field and a length-delimited unknown field with the
+     * same number have the same wire form, so the stored encodings go out as they are and a client
+     * decodes them as {@code messages}. On this side the object's {@code getMessagesList()} is empty:
+     * it is for the wire only (an in-process transport, which passes objects without encoding them,
+     * would lose the messages).
      */
     static ReadHistoryResponse historyResponse(StoredHistoryPage page) {
         UnknownFieldSet.Field.Builder messages = UnknownFieldSet.Field.newBuilder();
