@@ -44,7 +44,7 @@ public final class JLineScreen implements Screen {
         this.terminal = terminal;
         this.reader = reader;
         // JLine's Status has no display on a terminal without a scroll region (a dumb one, e.g. when
-        // stdout is a pipe) and fails when closed there, so there it is not created at all.
+        // stdout is a pipe) or without rows, and fails when closed there, so there it is not created at all.
         this.statusBar = supportsStatusLine(terminal) ? Status.getStatus(terminal, true) : null;
         // Widgets run under the reader's lock: the safe way to touch a readLine in progress from another thread.
         reader.getWidgets().put(SET_PROMPT_WIDGET, () -> {
@@ -74,9 +74,13 @@ public final class JLineScreen implements Screen {
         return TerminalBuilder.builder().name("raftchat").system(true).dumb(true).build();
     }
 
-    /** Whether the terminal can keep a status line at the bottom (a scroll region and cursor addressing). */
+    /**
+     * Whether the terminal can keep a status line at the bottom: a scroll region, cursor addressing,
+     * and a known size (a pseudo-terminal nobody sized reports 0 rows).
+     */
     static boolean supportsStatusLine(Terminal terminal) {
         return !terminal.getType().startsWith(Terminal.TYPE_DUMB)
+                && terminal.getHeight() > 1
                 && terminal.getStringCapability(InfoCmp.Capability.change_scroll_region) != null
                 && terminal.getStringCapability(InfoCmp.Capability.save_cursor) != null
                 && terminal.getStringCapability(InfoCmp.Capability.restore_cursor) != null

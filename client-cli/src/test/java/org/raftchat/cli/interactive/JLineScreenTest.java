@@ -13,6 +13,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,23 @@ class JLineScreenTest {
 
         screen.status("ann in #lobby | connected to n1");
         screen.print("[1] 12:00:00 ann: hi");
+        assertThatCode(screen::close).doesNotThrowAnyException();
+        keyboard.close();
+    }
+
+    @Test
+    void onATerminalOfNoKnownSizeThereIsNoStatusBarAndClosingDoesNotFail() throws Exception {
+        // Goal: /quit on a capable terminal that reports no size (a pseudo-terminal nobody sized, e.g.
+        // under `script`) failed the same way as on a dumb one: JLine's status bar gets no display
+        // without rows. Status changes are printed as lines there too, and closing ends quietly.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        ExternalTerminal unsized = new ExternalTerminal("test", "xterm-256color", new java.io.PipedInputStream(keyboard),
+                new ByteArrayOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+        unsized.setSize(new org.jline.terminal.Size(0, 0));
+        assertThat(JLineScreen.supportsStatusLine(unsized)).isFalse();
+        JLineScreen screen = JLineScreen.open(unsized, dir.resolve("history"), new KnownNames());
+
+        screen.status("ann in #lobby | connected to n1");
         assertThatCode(screen::close).doesNotThrowAnyException();
         keyboard.close();
     }
