@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +71,21 @@ public final class DeadlineTimerFactory extends DefaultRaftTimerFactory {
         }
     }
 
+    /**
+     * A timeout's state moves once, from pending to expired (the task starts) or to cancelled, as in
+     * the wheel's timeouts: a future alone cannot say so, because a {@link ScheduledFuture} stays
+     * cancellable while its task runs and reads as done only after it returned.
+     */
     private static final class DeadlineTimeout implements Timeout {
+
+        private static final int PENDING = 0;
+        private static final int EXPIRED = 1;
+        private static final int CANCELLED = 2;
 
         private final Timer timer;
         private final TimerTask task;
-        /** Set before {@link Timer#newTimeout} returns (so before anyone can cancel), perhaps after the task started. */
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+        /** Set right after scheduling; null only until then (a cancel meanwhile still stops the task). */
         private volatile ScheduledFuture<?> future;
 
         DeadlineTimeout(Timer timer, TimerTask task) {
@@ -83,6 +94,9 @@ public final class DeadlineTimerFactory extends DefaultRaftTimerFactory {
         }
 
         void run() {
+            if (!state.compareAndSet(PENDING, EXPIRED)) {
+                return;
+            }
             try {
                 task.run(this);
             } catch (Exception e) {
@@ -103,21 +117,26 @@ public final class DeadlineTimerFactory extends DefaultRaftTimerFactory {
 
         @Override
         public boolean isExpired() {
-            ScheduledFuture<?> f = future;
-            return f != null && f.isDone() && !f.isCancelled();
+            return state.get() == EXPIRED;
         }
 
         @Override
         public boolean isCancelled() {
-            ScheduledFuture<?> f = future;
-            return f != null && f.isCancelled();
+            return state.get() == CANCELLED;
         }
 
         /** True only if the task had not started: SOFAJRaft's RepeatedTimer relies on that. */
         @Override
         public boolean cancel() {
+            if (!state.compareAndSet(PENDING, CANCELLED)) {
+                return false;
+            }
             ScheduledFuture<?> f = future;
-            return f != null && f.cancel(false);
+            if (f != null) {
+                // Takes it off the queue (remove-on-cancel), so the thread does not wake for it.
+                f.cancel(false);
+            }
+            return true;
         }
     }
 }

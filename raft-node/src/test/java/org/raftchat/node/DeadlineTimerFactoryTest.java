@@ -46,6 +46,25 @@ class DeadlineTimerFactoryTest {
     }
 
     @Test
+    void aRunningTimeoutIsExpiredAndCannotBeCancelled() throws InterruptedException {
+        // Goal: as a wheel's timeout, one whose task has started reads as expired and refuses a cancel;
+        // RepeatedTimer takes a successful cancel to mean the task will not run. (A ScheduledFuture
+        // stays cancellable while its task runs and reads as done only after it returned.)
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Timeout timeout = timer.newTimeout(t -> {
+            started.countDown();
+            finish.await(10, TimeUnit.SECONDS);
+        }, 1, TimeUnit.MILLISECONDS);
+
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(timeout.isExpired()).isTrue();
+        assertThat(timeout.cancel()).isFalse();
+        assertThat(timeout.isCancelled()).isFalse();
+        finish.countDown();
+    }
+
+    @Test
     void aCancelledTimeoutNeverRunsAndItsCancelSaysSo() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
         Timeout cancelled = timer.newTimeout(t -> runs.incrementAndGet(), 100, TimeUnit.MILLISECONDS);
