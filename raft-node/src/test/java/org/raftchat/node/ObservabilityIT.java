@@ -82,6 +82,8 @@ class ObservabilityIT {
         Map<String, Double> onFollower = scrape(follower.id());
         assertThat(onFollower.get("raftchat_read_barriers_total{outcome=\"ok\"}")).isGreaterThanOrEqualTo(1);
         assertThat(onFollower.get("raftchat_read_index_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(onFollower.get("raftchat_read_index_rounds_total")).isGreaterThanOrEqualTo(1)
+                .isLessThanOrEqualTo(onFollower.get("raftchat_read_barriers_total{outcome=\"ok\"}"));
         assertThat(onFollower.get("raftchat_grpc_requests_total{code=\"OK\",method=\"raftchat.v1.ChatService/ReadHistory\"}"))
                 .isEqualTo(1);
     }

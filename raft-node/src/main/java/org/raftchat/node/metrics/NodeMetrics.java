@@ -48,6 +48,7 @@ public final class NodeMetrics {
     private final LongAdder pendingProposals = new LongAdder();
     private final CounterDataPoint readBarriersOk;
     private final CounterDataPoint readBarriersFailed;
+    private final Counter readIndexRounds;
     private final Histogram readIndexSeconds;
     private final Counter leaderChanges;
     private final Counter grpcRequests;
@@ -87,6 +88,9 @@ public final class NodeMetrics {
                 .help("Linearizable read barriers (ReadIndex), by outcome").labelNames("outcome").register(registry);
         readBarriersOk = readBarriers.labelValues("ok");
         readBarriersFailed = readBarriers.labelValues("failed");
+        readIndexRounds = Counter.builder().name("raftchat_read_index_rounds")
+                .help("ReadIndex rounds this node asked for; the read barriers waiting at the time share each one")
+                .register(registry);
         readIndexSeconds = latency("raftchat_read_index_seconds",
                 "Time for a ReadIndex barrier until this replica has applied up to the read index");
         leaderChanges = Counter.builder().name("raftchat_leader_changes")
@@ -183,6 +187,10 @@ public final class NodeMetrics {
         } else {
             readBarriersFailed.inc();
         }
+    }
+
+    public void readIndexRoundStarted() {
+        readIndexRounds.inc();
     }
 
     public void leaderChanged() {
