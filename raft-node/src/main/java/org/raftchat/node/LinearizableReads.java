@@ -112,28 +112,29 @@ final class LinearizableReads implements ReadBarrier {
      * {@link #roundInFlight} under the same lock so a barrier that queues next starts a round itself.
      */
     private List<Waiter> takeLiveWaiters() {
-        List<Waiter> taken;
-        synchronized (lock) {
-            taken = nextRound;
-            nextRound = new ArrayList<>();
-            if (taken.isEmpty()) {
-                roundInFlight = false;
-                return taken;
+        while (true) {
+            List<Waiter> taken;
+            synchronized (lock) {
+                taken = nextRound;
+                nextRound = new ArrayList<>();
+                if (taken.isEmpty()) {
+                    roundInFlight = false;
+                    return taken;
+                }
+            }
+            long nowNanos = System.nanoTime();
+            List<Waiter> live = new ArrayList<>(taken.size());
+            for (Waiter waiter : taken) {
+                if (waiter.deadlineNanos() - nowNanos > 0) {
+                    live.add(waiter);
+                } else {
+                    timedOut(waiter);
+                }
+            }
+            if (!live.isEmpty()) {
+                return live;
             }
         }
-        List<Waiter> live = new ArrayList<>(taken.size());
-        long nowNanos = System.nanoTime();
-        for (Waiter waiter : taken) {
-            if (waiter.deadlineNanos() - nowNanos > 0) {
-                live.add(waiter);
-            } else {
-                timedOut(waiter);
-            }
-        }
-        if (live.isEmpty()) {
-            return takeLiveWaiters();
-        }
-        return live;
     }
 
     /** A round runs until its last waiter gives up, {@link #MAX_ROUND_MS} at most. */

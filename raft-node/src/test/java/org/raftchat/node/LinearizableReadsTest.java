@@ -8,7 +8,6 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.error.RaftError;
 import io.grpc.StatusRuntimeException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,14 +24,7 @@ class LinearizableReadsTest {
 
     /** The ReadIndex rounds the fake node was asked for, in order; the test answers them. */
     final List<ReadIndexClosure> rounds = new CopyOnWriteArrayList<>();
-    final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("readIndex")) {
-                    rounds.add((ReadIndexClosure) args[1]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    final Node node = FakeNodes.answering("readIndex", args -> rounds.add((ReadIndexClosure) args[1]));
     final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach

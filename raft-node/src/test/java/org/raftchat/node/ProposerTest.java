@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +22,7 @@ class ProposerTest {
 
     /** What the fake node was asked to append, in order. */
     final List<Task> appended = new CopyOnWriteArrayList<>();
-    final Node node = (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("apply")) {
-                    appended.add((Task) args[0]);
-                    return null;
-                }
-                throw new UnsupportedOperationException(method.getName());
-            });
+    final Node node = FakeNodes.answering("apply", args -> appended.add((Task) args[0]));
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
