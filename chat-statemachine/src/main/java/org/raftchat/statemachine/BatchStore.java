@@ -2,37 +2,50 @@ package org.raftchat.statemachine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 
 /**
- * The state as one apply batch sees it: every read goes through the batch to the database, so it
- * sees the writes of earlier entries of the batch; every write goes into the batch only (the state
- * machine commits it whole, or drops it). A storage failure is a {@link StateMachineException}.
+ * The state as one apply batch sees it: every read sees the writes of earlier entries of the batch
+ * first, then the database; every write goes into the batch only (the state machine commits it
+ * whole, or drops it). A storage failure is a {@link StateMachineException}.
+ *
+ * <p>The batch keeps only the last write of each key, in key order, in a map on the heap. Why not
+ * RocksDB's {@code WriteBatchWithIndex}: it keeps every write of a key (a post rewrites its room's
+ * seq counter, so a batch of 64 posts wrote it 64 times) and the database then inserted each one
+ * into its memtable, in the order apply made them. Inserting each key once and in key order lets
+ * the memtable's skip list start each insert next to the previous one; reading the batch's own
+ * writes from the heap costs no call into RocksDB.
  */
 final class BatchStore implements StateReader {
 
     private final RocksDB db;
-    private final WriteBatchWithIndex batch;
     private final ReadOptions readOptions;
+    /** The last write of each key, in unsigned key order; a null value is a delete. */
+    private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
     /** Whether this batch wrote or deleted a session record (see {@link SessionCache}). */
     private boolean wroteSessions;
 
-    BatchStore(RocksDB db, WriteBatchWithIndex batch, ReadOptions readOptions) {
+    BatchStore(RocksDB db, ReadOptions readOptions) {
         this.db = db;
-        this.batch = batch;
         this.readOptions = readOptions;
     }
 
     @Override
     public byte[] get(byte[] key) {
+        if (writes.containsKey(key)) {
+            return writes.get(key);
+        }
         try {
-            return batch.getFromBatchAndDB(db, readOptions, key);
+            return db.get(readOptions, key);
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB read failed during apply", e);
         }
@@ -40,25 +53,35 @@ final class BatchStore implements StateReader {
 
     void put(byte[] key, byte[] value) {
         noteWrite(key);
-        try {
-            batch.put(key, value);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB batch put failed during apply", e);
-        }
+        writes.put(key, value);
     }
 
     void delete(byte[] key) {
         noteWrite(key);
-        try {
-            batch.delete(key);
-        } catch (RocksDBException e) {
-            throw new StateMachineException("RocksDB batch delete failed during apply", e);
-        }
+        writes.put(key, null);
     }
 
     /** Whether this batch wrote or deleted a session record. */
     boolean wroteSessions() {
         return wroteSessions;
+    }
+
+    /** The batch as RocksDB writes it: one operation per key, in key order. The caller closes it. */
+    WriteBatch toWriteBatch() {
+        WriteBatch batch = new WriteBatch();
+        try {
+            for (Map.Entry<byte[], byte[]> write : writes.entrySet()) {
+                if (write.getValue() == null) {
+                    batch.delete(write.getKey());
+                } else {
+                    batch.put(write.getKey(), write.getValue());
+                }
+            }
+            return batch;
+        } catch (RocksDBException e) {
+            batch.close();
+            throw new StateMachineException("cannot build the RocksDB write batch", e);
+        }
     }
 
     private void noteWrite(byte[] key) {
@@ -87,26 +110,50 @@ final class BatchStore implements StateReader {
         iterate(from, key -> Keys.startsWith(key, prefix), Integer.MAX_VALUE, true, visitor);
     }
 
-    /** Collected before the caller acts on them: a batch's iterator must not see the batch change under it. */
+    /** Collected before the caller acts on them: the batch must not change under its own iteration. */
     private List<byte[]> keys(byte[] from, Predicate<byte[]> within, int max) {
         List<byte[]> keys = new ArrayList<>();
         iterate(from, within, max, false, (key, value) -> keys.add(key));
         return keys;
     }
 
-    /** Visits at most {@code max} entries from {@code from} on while their keys are {@code within}; values (else null) cost a copy each. */
+    /**
+     * Visits at most {@code max} live entries from {@code from} on while their keys are
+     * {@code within}: the database's and the batch's merged in key order, the batch's write winning
+     * on an equal key and its deletes hiding the key. Values (else null) cost a copy each.
+     */
     private void iterate(byte[] from, Predicate<byte[]> within, int max, boolean values, Visitor visitor) {
+        Iterator<Map.Entry<byte[], byte[]>> own = writes.tailMap(from, true).entrySet().iterator();
+        Map.Entry<byte[], byte[]> ownNext = own.hasNext() ? own.next() : null;
         int visited = 0;
-        try (RocksIterator base = db.newIterator(readOptions);
-                RocksIterator it = batch.newIteratorWithBase(base)) {
-            for (it.seek(from); it.isValid() && visited < max; it.next(), visited++) {
-                byte[] key = it.key();
+        try (RocksIterator stored = db.newIterator(readOptions)) {
+            stored.seek(from);
+            while (visited < max && (stored.isValid() || ownNext != null)) {
+                byte[] storedKey = stored.isValid() ? stored.key() : null;
+                int order = storedKey == null ? 1 : ownNext == null ? -1 : Arrays.compareUnsigned(storedKey, ownNext.getKey());
+                byte[] key;
+                byte[] value;
+                if (order < 0) {
+                    key = storedKey;
+                    value = values ? stored.value() : null;
+                    stored.next();
+                } else {
+                    key = ownNext.getKey();
+                    value = ownNext.getValue();
+                    if (order == 0) {
+                        stored.next();
+                    }
+                    ownNext = own.hasNext() ? own.next() : null;
+                }
                 if (!within.test(key)) {
                     break;
                 }
-                visitor.visit(key, values ? it.value() : null);
+                if (order < 0 || value != null) {
+                    visitor.visit(key, values ? value : null);
+                    visited++;
+                }
             }
-            it.status();
+            stored.status();
         } catch (RocksDBException e) {
             throw new StateMachineException("RocksDB iteration failed during apply", e);
         }

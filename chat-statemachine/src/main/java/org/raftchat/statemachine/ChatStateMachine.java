@@ -31,7 +31,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,12 +171,11 @@ public final class ChatStateMachine implements AutoCloseable {
             if (entries.isEmpty()) {
                 return List.of();
             }
-            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
-                    ReadOptions readOptions = new ReadOptions()) {
-                BatchStore store = new BatchStore(db, batch, readOptions);
+            try (ReadOptions readOptions = new ReadOptions()) {
+                BatchStore store = new BatchStore(db, readOptions);
                 BatchApplier applier = new BatchApplier(store, appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
-                commit(batch, applier);
+                commit(store, applier);
                 if (store.wroteSessions()) {
                     sessionCache.invalidate();
                 }
@@ -552,14 +551,16 @@ public final class ChatStateMachine implements AutoCloseable {
         return merged;
     }
 
-    private void commit(WriteBatchWithIndex batch, BatchApplier applier) {
+    private void commit(BatchStore store, BatchApplier applier) {
         if (applier.appliedIndex() == appliedIndex) {
             return; // replay only: nothing to write
         }
         try {
-            batch.put(Keys.APPLIED_INDEX, Keys.longBytes(applier.appliedIndex()));
-            batch.put(Keys.LAST_TIMESTAMP_MS, Keys.longBytes(applier.lastTimestampMs()));
-            db.write(writeOptions, batch);
+            store.put(Keys.APPLIED_INDEX, Keys.longBytes(applier.appliedIndex()));
+            store.put(Keys.LAST_TIMESTAMP_MS, Keys.longBytes(applier.lastTimestampMs()));
+            try (WriteBatch writeBatch = store.toWriteBatch()) {
+                db.write(writeOptions, writeBatch);
+            }
         } catch (RocksDBException e) {
             throw new StateMachineException("cannot write apply batch up to index " + applier.appliedIndex(), e);
         }
