@@ -23,20 +23,23 @@ import org.rocksdb.WriteBatch;
  * seq counter, so a batch of 64 posts wrote it 64 times) and the database then inserted each one
  * into its memtable, in the order apply made them. Inserting each key once and in key order lets
  * the memtable's skip list start each insert next to the previous one; reading the batch's own
- * writes from the heap costs no call into RocksDB.
+ * writes from the heap costs no call into RocksDB. Reads of the committed state go through the
+ * {@link ApplyCache}.
  */
 final class BatchStore implements StateReader {
 
     private final RocksDB db;
     private final ReadOptions readOptions;
+    private final ApplyCache cache;
     /** The last write of each key, in unsigned key order; a null value is a delete. */
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
     /** Whether this batch wrote or deleted a session record (see {@link SessionCache}). */
     private boolean wroteSessions;
 
-    BatchStore(RocksDB db, ReadOptions readOptions) {
+    BatchStore(RocksDB db, ReadOptions readOptions, ApplyCache cache) {
         this.db = db;
         this.readOptions = readOptions;
+        this.cache = cache;
     }
 
     @Override
@@ -44,6 +47,10 @@ final class BatchStore implements StateReader {
         if (writes.containsKey(key)) {
             return writes.get(key);
         }
+        return cache.get(key, this::stored);
+    }
+
+    private byte[] stored(byte[] key) {
         try {
             return db.get(readOptions, key);
         } catch (RocksDBException e) {
@@ -82,6 +89,11 @@ final class BatchStore implements StateReader {
             batch.close();
             throw new StateMachineException("cannot build the RocksDB write batch", e);
         }
+    }
+
+    /** Tells the cache what the batch wrote, once RocksDB has it. */
+    void committedTo(ApplyCache committed) {
+        writes.forEach(committed::committed);
     }
 
     private void noteWrite(byte[] key) {

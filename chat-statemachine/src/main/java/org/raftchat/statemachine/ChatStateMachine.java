@@ -86,6 +86,8 @@ public final class ChatStateMachine implements AutoCloseable {
     private final List<KeyRange> erasedSinceCheckpoint = new java.util.ArrayList<>();
     /** Authenticating a call reads the session from here, not from RocksDB (see {@link SessionCache}). */
     private final SessionCache sessionCache = new SessionCache();
+    /** Apply's reads of its hot keys (see {@link ApplyCache}); used under {@link #writerLock}. */
+    private final ApplyCache applyCache = new ApplyCache();
 
     private ChatStateMachine(Path dbDir) {
         this.dbDir = dbDir;
@@ -172,7 +174,7 @@ public final class ChatStateMachine implements AutoCloseable {
                 return List.of();
             }
             try (ReadOptions readOptions = new ReadOptions()) {
-                BatchStore store = new BatchStore(db, readOptions);
+                BatchStore store = new BatchStore(db, readOptions, applyCache);
                 BatchApplier applier = new BatchApplier(store, appliedIndex, lastTimestampMs);
                 List<ApplyResult> results = applier.applyAll(entries);
                 commit(store, applier);
@@ -561,6 +563,7 @@ public final class ChatStateMachine implements AutoCloseable {
             try (WriteBatch writeBatch = store.toWriteBatch()) {
                 db.write(writeOptions, writeBatch);
             }
+            store.committedTo(applyCache);
         } catch (RocksDBException e) {
             throw new StateMachineException("cannot write apply batch up to index " + applier.appliedIndex(), e);
         }
@@ -672,6 +675,7 @@ public final class ChatStateMachine implements AutoCloseable {
             appliedIndex = readMetaLong(Keys.APPLIED_INDEX);
             lastTimestampMs = readMetaLong(Keys.LAST_TIMESTAMP_MS);
             sessionCache.invalidate(); // a restore brings other sessions
+            applyCache.clear();
         } catch (RocksDBException e) {
             newOptions.close();
             throw new StateMachineException("cannot open RocksDB in " + dbDir, e);

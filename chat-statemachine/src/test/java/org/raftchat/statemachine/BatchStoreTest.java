@@ -37,7 +37,7 @@ class BatchStoreTest {
             db.put(bytes(key), bytes("stored " + key));
         }
         readOptions = new ReadOptions();
-        store = new BatchStore(db, readOptions);
+        store = new BatchStore(db, readOptions, new ApplyCache());
     }
 
     @AfterEach
@@ -114,7 +114,7 @@ class BatchStoreTest {
         assertThat(text(db.get(bytes("counter")))).isEqualTo("63");
         assertThat(db.get(bytes("a1"))).isNull();
         assertThat(text(db.get(bytes("a2")))).isEqualTo("new a2");
-        assertThat(new BatchStore(db, readOptions).keysWithPrefix(bytes("a"))).extracting(BatchStoreTest::text)
+        assertThat(new BatchStore(db, readOptions, new ApplyCache()).keysWithPrefix(bytes("a"))).extracting(BatchStoreTest::text)
                 .containsExactly("a2", "a3", "a5", "a7");
     }
 

@@ -104,6 +104,26 @@ class CheckpointRestoreTest {
     }
 
     @Test
+    void applyAfterARestoreSeesTheRestoredStateNotWhatItLastWrote() {
+        // Goal: apply keeps hot keys (seq counters, memberships) in memory; after a restore it reads the restored
+        // state: the room's next seq follows the checkpoint, and a member who left after the checkpoint is a
+        // member again.
+        try (ChatStateMachine machine = ChatStateMachine.open(dir.resolve("db"))) {
+            machine.applyBatch(log.subList(0, 7));
+            machine.checkpointTo(dir.resolve("cp"));
+            machine.applyBatch(entries(8, post("general", "bob", "after the checkpoint"), TestLog.leave("general", "carol")));
+
+            machine.restoreFrom(dir.resolve("cp"));
+            List<ApplyResult> results = machine.applyBatch(entries(8, post("general", "carol", "after the restore")));
+
+            assertThat(results.get(0)).isInstanceOf(ApplyResult.MessageStored.class);
+            assertThat(((ApplyResult.MessageStored) results.get(0)).message().getSeq()).isEqualTo(2);
+            assertThat(machine.history(roomRef("general"), new HistoryQuery.Latest(10)).messages())
+                    .extracting(org.raftchat.proto.v1.ChatMessage::getText).containsExactly("one", "after the restore");
+        }
+    }
+
+    @Test
     void restoredStateSurvivesReopen() {
         // Goal: the restored files are the database now; a restart finds them.
         byte[] digest;
