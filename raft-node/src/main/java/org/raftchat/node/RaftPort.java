@@ -1,5 +1,6 @@
 package org.raftchat.node;
 
+import com.alipay.remoting.config.BoltServerOption;
 import com.alipay.sofa.jraft.rpc.ProtobufMsgFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -36,7 +37,13 @@ final class RaftPort {
     static RpcServer coreOnly(NodeSpec self, Executor raftExecutor) {
         // Registers the Raft messages' protobuf serializers (SOFAJRaft's factory does this in its static init).
         ProtobufMsgFactory.load();
-        RpcServer server = new BoltRpcServer(new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(), true));
+        com.alipay.remoting.rpc.RpcServer bolt = new com.alipay.remoting.rpc.RpcServer(self.host(), self.raftPort(), true);
+        // Stop accepting before closing the connections. Otherwise a peer that reconnects while the node stops can
+        // get a connection that outlives it (Bolt's I/O threads are shared by the JVM), wired to this node's
+        // stopped executor: every request on it is refused as "server thread pool busy", and a node started
+        // again in the same JVM on the same port never hears that peer (SnapshotIT hung on this in CI).
+        bolt.option(BoltServerOption.SERVER_SYNC_STOP, true);
+        RpcServer server = new BoltRpcServer(bolt);
         AppendEntriesRequestProcessor appendEntries = new AppendEntriesRequestProcessor(raftExecutor);
         server.registerConnectionClosedEventListener(appendEntries);
         server.registerProcessor(appendEntries);
