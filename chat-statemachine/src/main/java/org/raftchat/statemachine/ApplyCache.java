@@ -62,10 +62,6 @@ final class ApplyCache {
         values.clear();
     }
 
-    int size() {
-        return values.size();
-    }
-
     private void remember(byte[] key, byte[] value) {
         if (values.size() >= MAX_ENTRIES) {
             values.clear();

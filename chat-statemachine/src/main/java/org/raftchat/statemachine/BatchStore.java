@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -31,6 +32,8 @@ final class BatchStore implements StateReader {
     private final RocksDB db;
     private final ReadOptions readOptions;
     private final ApplyCache cache;
+    /** Reads the committed state, for the cache's misses; made once per batch, not per read. */
+    private final Function<byte[], byte[]> stored = this::stored;
     /** The last write of each key, in unsigned key order; a null value is a delete. */
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
     /** Whether this batch wrote or deleted a session record (see {@link SessionCache}). */
@@ -47,7 +50,7 @@ final class BatchStore implements StateReader {
         if (writes.containsKey(key)) {
             return writes.get(key);
         }
-        return cache.get(key, this::stored);
+        return cache.get(key, stored);
     }
 
     private byte[] stored(byte[] key) {
@@ -92,8 +95,8 @@ final class BatchStore implements StateReader {
     }
 
     /** Tells the cache what the batch wrote, once RocksDB has it. */
-    void committedTo(ApplyCache committed) {
-        writes.forEach(committed::committed);
+    void committed() {
+        writes.forEach(cache::committed);
     }
 
     private void noteWrite(byte[] key) {

@@ -563,7 +563,7 @@ public final class ChatStateMachine implements AutoCloseable {
             try (WriteBatch writeBatch = store.toWriteBatch()) {
                 db.write(writeOptions, writeBatch);
             }
-            store.committedTo(applyCache);
+            store.committed();
         } catch (RocksDBException e) {
             throw new StateMachineException("cannot write apply batch up to index " + applier.appliedIndex(), e);
         }
