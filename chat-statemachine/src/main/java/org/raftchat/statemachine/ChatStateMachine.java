@@ -22,6 +22,7 @@ import org.raftchat.proto.v1.StoredSession;
 import org.raftchat.proto.v1.UnreadCount;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.CompactRangeOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
@@ -66,6 +67,8 @@ public final class ChatStateMachine implements AutoCloseable {
     private static final int BLOOM_BITS_PER_KEY = 10;
     /** Share of the memtable spent on its Bloom filter. */
     private static final double MEMTABLE_BLOOM_SIZE_RATIO = 0.05;
+    /** RocksDB's default number of levels; {@link #dbOptions} names a compression for each. */
+    private static final int LEVELS = 7;
 
     private final WriteOptions writeOptions;
     /** Serializes the writers: apply, checkpoint, restore, close. Always taken before {@link #stateLock}. */
@@ -686,8 +689,13 @@ public final class ChatStateMachine implements AutoCloseable {
      * Every apply looks up keys that are usually absent (a new idempotency key) or hot (a room, a seq
      * counter): Bloom filters on the tables and on the memtable let a miss skip the search instead of
      * walking every level. Whole-key filtering only; history scans seek and iterate, unaffected.
+     *
+     * <p>Flushes write level 0 uncompressed; every level below it is LZ4. A flushed table lives only
+     * until the next compaction merges it down, so compressing it (Snappy, RocksDB's default) was work
+     * thrown away: about 7% of a follower's CPU under steady posting, and each compaction then had to
+     * decompress it again (docs/performance.md, round 8). History at rest stays compressed.
      */
-    private static Options dbOptions() {
+    static Options dbOptions() {
         BlockBasedTableConfig tables = new BlockBasedTableConfig()
                 .setFilterPolicy(new BloomFilter(BLOOM_BITS_PER_KEY, false))
                 .setWholeKeyFiltering(true);
@@ -695,7 +703,18 @@ public final class ChatStateMachine implements AutoCloseable {
                 .setCreateIfMissing(true)
                 .setTableFormatConfig(tables)
                 .setMemtableWholeKeyFiltering(true)
-                .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO);
+                .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO)
+                .setCompressionPerLevel(compressionPerLevel());
+    }
+
+    /** No compression for level 0 (the flushes), LZ4 for the others (with dynamic level sizes: from the base level down). */
+    private static List<CompressionType> compressionPerLevel() {
+        List<CompressionType> levels = new java.util.ArrayList<>();
+        levels.add(CompressionType.NO_COMPRESSION);
+        for (int level = 1; level < LEVELS; level++) {
+            levels.add(CompressionType.LZ4_COMPRESSION);
+        }
+        return levels;
     }
 
     private long readMetaLong(byte[] key) {

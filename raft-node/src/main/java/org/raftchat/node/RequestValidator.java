@@ -1,6 +1,6 @@
 package org.raftchat.node;
 
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
 import java.util.regex.Pattern;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
@@ -133,17 +133,30 @@ final class RequestValidator {
         return phrase;
     }
 
-    /** Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline and tab. */
-    String text(String text) {
-        if (text.isBlank()) {
+    /**
+     * Message text as it came off the wire (proto3 strings are valid UTF-8): not blank, at most
+     * maxMessageBytes, no control characters but newline and tab. Takes the bytes so that the size
+     * is their count, not a second encoding of the decoded text; one pass over the characters does
+     * the rest (every post goes through here).
+     */
+    String text(ByteString utf8) {
+        String text = utf8.toStringUtf8();
+        boolean blank = true;
+        boolean control = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // Whitespace and ISO control characters are all in the BMP: one char is one code point here.
+            blank = blank && Character.isWhitespace(c); // asked only until the first non-blank
+            control |= Character.isISOControl(c) && c != '\n' && c != '\t';
+        }
+        if (blank) {
             throw new InvalidRequestException("text: must not be empty");
         }
-        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > limits.maxMessageBytes()) {
-            throw new InvalidRequestException("text: " + bytes + " bytes is over the limit of " + limits.maxMessageBytes()
+        if (utf8.size() > limits.maxMessageBytes()) {
+            throw new InvalidRequestException("text: " + utf8.size() + " bytes is over the limit of " + limits.maxMessageBytes()
                     + " bytes (UTF-8)");
         }
-        if (text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+        if (control) {
             throw new InvalidRequestException("text: control characters other than newline and tab are not allowed");
         }
         return text;
