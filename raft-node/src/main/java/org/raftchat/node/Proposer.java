@@ -326,7 +326,10 @@ final class Proposer {
                 return;
             }
             inFlight.poll();
-            head.result().completeExceptionally(GrpcErrors.proposalTimedOut(proposalTimeout.toMillis()));
+            // Most heads are answered already: build the error (a stack trace) only for one that is not.
+            if (!head.result().isDone()) {
+                head.result().completeExceptionally(GrpcErrors.proposalTimedOut(proposalTimeout.toMillis()));
+            }
         }
     }
 
