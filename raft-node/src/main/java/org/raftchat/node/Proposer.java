@@ -212,15 +212,30 @@ final class Proposer {
     private void wakeUpIn(long nanos) {
         if (wakeUpScheduled.compareAndSet(false, true)) {
             try {
-                timer.schedule(() -> {
-                    wakeUpScheduled.set(false);
-                    scheduleSubmit();
-                }, nanos, TimeUnit.NANOSECONDS);
+                timer.schedule(this::lingerWokeUp, nanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 wakeUpScheduled.set(false);
                 failAll(drain(), GrpcErrors.shuttingDown());
             }
         }
+    }
+
+    /**
+     * The linger's wake-up. Under a steady stream the quiet time never passes: each wake-up finds a
+     * newer arrival. It then waits again from the timer thread instead of waking the submitter only
+     * for it to find the same (at 2,000 writes/s that was a hand-off about every millisecond). As on
+     * any wake-up, the flag is cleared before the state is read, so an arrival in between runs itself.
+     */
+    private void lingerWokeUp() {
+        wakeUpScheduled.set(false);
+        if (openEntries.get() < maxEntriesInFlight && !queued.isEmpty()) {
+            long lingerLeftNanos = lingerLeftNanos();
+            if (lingerLeftNanos > 0) {
+                wakeUpIn(lingerLeftNanos);
+                return;
+            }
+        }
+        scheduleSubmit();
     }
 
     private List<Pending> nextGroup() {

@@ -218,4 +218,25 @@ class ProposerTest {
         assertThat(appended).as("64 queued: the full group goes out at once").hasSize(2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(64);
     }
+
+    @Test
+    void aWakeUpThatFindsTheStreamStillArrivingWaitsAgainWithoutWakingTheSubmitter() throws Exception {
+        // Goal: under a steady stream the quiet time never passes, and the wake-ups that find a newer
+        // arrival re-arm on the timer: no submitter run per wake-up, only the runs that send.
+        CountingSubmitter submitter = new CountingSubmitter();
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofMillis(250), submitter);
+        proposer.propose(post("first"));
+        proposer.propose(post("waits and arranges the wake-up"));
+        int streamed = 0;
+        for (long end = System.nanoTime() + Duration.ofSeconds(1).toNanos(); System.nanoTime() < end; streamed++) {
+            proposer.propose(post("s" + streamed)); // a write every 20 ms: never 250 ms of quiet
+            Thread.sleep(20);
+        }
+        assertThat(appended).as("the stream never paused for the quiet time").hasSize(1);
+        assertThat(submitter.runs).as("the first command's run and the run that arranged the wake-up").hasValue(2);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(streamed + 1);
+        assertThat(submitter.runs).as("plus the one run that sent them").hasValue(3);
+    }
 }
