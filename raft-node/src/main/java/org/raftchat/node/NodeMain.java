@@ -102,8 +102,11 @@ public final class NodeMain implements Callable<Integer> {
      * leader about 1.5% of its CPU (docs/performance.md, round 8). Set before any Netty class loads,
      * since Netty reads it once; a {@code -D} of either property on the command line wins.
      */
-    private static void disableNettyLeakDetection() {
-        for (String property : List.of("io.grpc.netty.shaded.io.netty.leakDetection.level", "io.netty.leakDetection.level")) {
+    static final List<String> NETTY_LEAK_DETECTION_PROPERTIES =
+            List.of("io.grpc.netty.shaded.io.netty.leakDetection.level", "io.netty.leakDetection.level");
+
+    static void disableNettyLeakDetection() {
+        for (String property : NETTY_LEAK_DETECTION_PROPERTIES) {
             if (System.getProperty(property) == null) {
                 System.setProperty(property, "disabled");
             }

@@ -185,7 +185,7 @@ final class Proposer {
 
     /** Whether a group may be proposed now; if only the linger holds it back, arranges a wake-up. */
     private boolean mayGoOutNow() {
-        if (openEntries.get() >= maxEntriesInFlight || queued.isEmpty()) {
+        if (!windowOpenWithWork()) {
             return false;
         }
         long lingerLeftNanos = lingerLeftNanos();
@@ -194,6 +194,11 @@ final class Proposer {
         }
         wakeUpIn(lingerLeftNanos);
         return false;
+    }
+
+    /** Whether commands are queued and the window has room for another entry. */
+    private boolean windowOpenWithWork() {
+        return openEntries.get() < maxEntriesInFlight && !queued.isEmpty();
     }
 
     /** How long the queued commands should still wait for company; 0 or less: send now. */
@@ -228,7 +233,7 @@ final class Proposer {
      */
     private void lingerWokeUp() {
         wakeUpScheduled.set(false);
-        if (openEntries.get() < maxEntriesInFlight && !queued.isEmpty()) {
+        if (windowOpenWithWork()) {
             long lingerLeftNanos = lingerLeftNanos();
             if (lingerLeftNanos > 0) {
                 wakeUpIn(lingerLeftNanos);

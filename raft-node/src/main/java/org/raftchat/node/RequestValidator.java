@@ -1,6 +1,5 @@
 package org.raftchat.node;
 
-import com.google.protobuf.ByteString;
 import org.raftchat.config.Defaults;
 import org.raftchat.config.Limits;
 import org.raftchat.proto.v1.ConversationRef;
@@ -149,26 +148,28 @@ final class RequestValidator {
     }
 
     /**
-     * Message text as it came off the wire (proto3 strings are valid UTF-8): not blank, at most
-     * maxMessageBytes, no control characters but newline and tab. Takes the bytes so that the size
-     * is their count, not a second encoding of the decoded text; one pass over the characters does
-     * the rest (every post goes through here).
+     * Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline
+     * and tab. One pass over the characters counts the UTF-8 bytes too (every post goes through here).
+     * Protobuf decoded the text when it parsed the request; the wire bytes are gone by then, and
+     * asking for them would only encode the text again.
      */
-    String text(ByteString utf8) {
-        String text = utf8.toStringUtf8();
+    String text(String text) {
         boolean blank = true;
         boolean control = false;
+        int utf8Bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             // Whitespace and ISO control characters are all in the BMP: one char is one code point here.
             blank = blank && Character.isWhitespace(c); // asked only until the first non-blank
             control |= Character.isISOControl(c) && c != '\n' && c != '\t';
+            // Parsed text is valid UTF-8, so surrogates come in pairs: 2 + 2 bytes for the pair's 4.
+            utf8Bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
         }
         if (blank) {
             throw new InvalidRequestException("text: must not be empty");
         }
-        if (utf8.size() > limits.maxMessageBytes()) {
-            throw new InvalidRequestException("text: " + utf8.size() + " bytes is over the limit of " + limits.maxMessageBytes()
+        if (utf8Bytes > limits.maxMessageBytes()) {
+            throw new InvalidRequestException("text: " + utf8Bytes + " bytes is over the limit of " + limits.maxMessageBytes()
                     + " bytes (UTF-8)");
         }
         if (control) {

@@ -284,14 +284,14 @@ final class WriteRoutes {
 
     private WriteRoute.Proposal checkPostRoomMessage(PostRoomMessageRequest request) {
         String room = validator.name("room", request.getRoom());
-        String text = validator.text(request.getTextBytes());
+        String text = validator.text(request.getText());
         return caller -> new WriteRoute.Draft(Command.newBuilder().setPostRoomMessage(
                 PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)), room, text);
     }
 
     private WriteRoute.Proposal checkSendDirectMessage(SendDirectMessageRequest request) {
         String recipient = validator.name("recipient", request.getRecipient());
-        String text = validator.text(request.getTextBytes());
+        String text = validator.text(request.getText());
         return caller -> {
             validator.directPair(caller.username(), recipient);
             return new WriteRoute.Draft(Command.newBuilder().setSendDirectMessage(
@@ -303,7 +303,7 @@ final class WriteRoutes {
     private WriteRoute.Proposal checkEditMessage(EditMessageRequest request) {
         ConversationRef conversation = validator.conversation(request.getConversation());
         long seq = validator.sequence("seq", request.getSeq());
-        String text = validator.text(request.getTextBytes());
+        String text = validator.text(request.getText());
         return caller -> new WriteRoute.Draft(Command.newBuilder().setEditMessage(EditMessage.newBuilder()
                 .setUser(caller.username()).setConversation(conversation).setSeq(seq).setText(text)),
                 conversation, seq, text);

@@ -61,4 +61,33 @@ class NodeMainTest {
         new CommandLine(main).parseArgs(args);
         return main;
     }
+
+    @Test
+    void nettyLeakDetectionIsOffUnlessTheCommandLineSetsIt() {
+        // Goal: both Netty copies run without the leak detector, but a -D an operator gave still wins.
+        String grpc = NodeMain.NETTY_LEAK_DETECTION_PROPERTIES.get(0);
+        String bolt = NodeMain.NETTY_LEAK_DETECTION_PROPERTIES.get(1);
+        String grpcBefore = System.getProperty(grpc);
+        String boltBefore = System.getProperty(bolt);
+        try {
+            System.setProperty(grpc, "paranoid");
+            System.clearProperty(bolt);
+
+            NodeMain.disableNettyLeakDetection();
+
+            assertThat(System.getProperty(grpc)).isEqualTo("paranoid");
+            assertThat(System.getProperty(bolt)).isEqualTo("disabled");
+        } finally {
+            restore(grpc, grpcBefore);
+            restore(bolt, boltBefore);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
 }

@@ -3,7 +3,6 @@ package org.raftchat.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.function.Function;
@@ -62,11 +61,11 @@ class RequestValidatorTest {
                 Arguments.of(check("awayMessage", v -> v.awayMessage("at lunch")), "at lunch"),
                 Arguments.of(check("empty awayMessage means back", v -> v.awayMessage("")), ""),
                 Arguments.of(check("searchPhrase", v -> v.searchPhrase("release notes")), "release notes"),
-                Arguments.of(check("text", v -> v.text(ByteString.copyFromUtf8("hello\n\tworld"))), "hello\n\tworld"),
-                Arguments.of(check("text at its byte limit", v -> v.text(ByteString.copyFromUtf8("é".repeat(Defaults.MAX_MESSAGE_BYTES / 2)))),
+                Arguments.of(check("text", v -> v.text("hello\n\tworld")), "hello\n\tworld"),
+                Arguments.of(check("text at its byte limit", v -> v.text("é".repeat(Defaults.MAX_MESSAGE_BYTES / 2))),
                         "é".repeat(Defaults.MAX_MESSAGE_BYTES / 2)),
                 // Four bytes and two chars each: the limit counts the bytes.
-                Arguments.of(check("emoji text at its byte limit", v -> v.text(ByteString.copyFromUtf8("\uD83D\uDE00".repeat(Defaults.MAX_MESSAGE_BYTES / 4)))),
+                Arguments.of(check("emoji text at its byte limit", v -> v.text("\uD83D\uDE00".repeat(Defaults.MAX_MESSAGE_BYTES / 4))),
                         "\uD83D\uDE00".repeat(Defaults.MAX_MESSAGE_BYTES / 4)),
                 Arguments.of(check("room conversation", v -> v.conversation(room("lobby"))), room("lobby")),
                 Arguments.of(check("direct conversation", v -> v.conversation(direct("alice", "bob"))), direct("alice", "bob")),
@@ -129,18 +128,18 @@ class RequestValidatorTest {
                 Arguments.of(check("search phrase too long", v -> v.searchPhrase("s".repeat(Defaults.MAX_SEARCH_PHRASE_LENGTH + 1))),
                         "phrase: at most " + Defaults.MAX_SEARCH_PHRASE_LENGTH + " characters"),
                 Arguments.of(check("search phrase with a newline", v -> v.searchPhrase("a\nb")), "phrase: control characters are not allowed"),
-                Arguments.of(check("empty text", v -> v.text(ByteString.copyFromUtf8(""))), "text: must not be empty"),
-                Arguments.of(check("blank text", v -> v.text(ByteString.copyFromUtf8(" \n\t "))), "text: must not be empty"),
+                Arguments.of(check("empty text", v -> v.text("")), "text: must not be empty"),
+                Arguments.of(check("blank text", v -> v.text(" \n\t ")), "text: must not be empty"),
                 // Bytes, not characters: 2,049 two-byte characters are 4,098 bytes.
-                Arguments.of(check("text over the byte limit", v -> v.text(ByteString.copyFromUtf8("é".repeat(Defaults.MAX_MESSAGE_BYTES / 2 + 1)))),
+                Arguments.of(check("text over the byte limit", v -> v.text("é".repeat(Defaults.MAX_MESSAGE_BYTES / 2 + 1))),
                         "text: " + (Defaults.MAX_MESSAGE_BYTES + 2) + " bytes is over the limit of " + Defaults.MAX_MESSAGE_BYTES
                                 + " bytes (UTF-8)"),
-                Arguments.of(check("text with a carriage return", v -> v.text(ByteString.copyFromUtf8("line\r"))),
+                Arguments.of(check("text with a carriage return", v -> v.text("line\r")),
                         "text: control characters other than newline and tab are not allowed"),
-                Arguments.of(check("emoji text over the byte limit", v -> v.text(ByteString.copyFromUtf8("\uD83D\uDE00".repeat(Defaults.MAX_MESSAGE_BYTES / 4 + 1)))),
+                Arguments.of(check("emoji text over the byte limit", v -> v.text("\uD83D\uDE00".repeat(Defaults.MAX_MESSAGE_BYTES / 4 + 1))),
                         "text: " + (Defaults.MAX_MESSAGE_BYTES + 4) + " bytes is over the limit of " + Defaults.MAX_MESSAGE_BYTES
                                 + " bytes (UTF-8)"),
-                Arguments.of(check("text with an escape", v -> v.text(ByteString.copyFromUtf8("\u001b[31mred"))),
+                Arguments.of(check("text with an escape", v -> v.text("\u001b[31mred")),
                         "text: control characters other than newline and tab are not allowed"),
                 Arguments.of(check("no conversation", v -> v.conversation(ConversationRef.getDefaultInstance())),
                         "conversation: required, either a room or a direct pair of users"),
