@@ -1,6 +1,7 @@
 package org.raftchat.statemachine;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -9,8 +10,9 @@ import java.util.function.Function;
  * The committed values of the small keys apply reads for nearly every command, so that a post's
  * checks and counters are map lookups instead of RocksDB reads: whether its room exists, whether its
  * author is a member (or banned), the conversation's seq counter, the author's read position, and
- * whether the room is a work queue. Absent keys are remembered too (most authors have no read
- * position to move, most rooms are no queue).
+ * whether the room is a work queue, and when idempotency records were last pruned (read by the
+ * first keyed command of every batch, written about once a second). Absent keys are remembered too
+ * (most authors have no read position to move, most rooms are no queue).
  *
  * <p>Exact: an entry is filled only from a read of the committed state, every committed write of a
  * kind it holds replaces that key's entry, and a restore empties it (see {@link ChatStateMachine}).
@@ -32,6 +34,8 @@ final class ApplyCache {
         }
         return switch (key[0]) {
             case Keys.ROOM, Keys.MEMBER, Keys.BAN, Keys.COUNTER, Keys.READ_POSITION, Keys.QUEUE -> true;
+            // A RocksDB read per entry on every replica otherwise: 11% of a follower's apply at 1 write in flight.
+            case Keys.META -> Arrays.equals(key, Keys.IDEMPOTENCY_PRUNED_MS);
             default -> false;
         };
     }

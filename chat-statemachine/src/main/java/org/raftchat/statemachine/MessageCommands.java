@@ -36,23 +36,27 @@ final class MessageCommands {
         this.erasure = erasure;
     }
 
-    /** A post by a member; in a work-queue room it also waits for a consumer. */
+    /**
+     * A post by a member; in a work-queue room it also waits for a consumer. The text goes into the
+     * stored message as UTF-8 bytes: as a String, protobuf would measure its encoded length and then
+     * encode it again, character by character, for every post on every replica.
+     */
     ApplyResult post(long index, long timestampMs, PostRoomMessage body) {
         return view.mayPost(body.getRoom(), body.getAuthor()).then(() -> {
             ApplyResult.MessageStored stored = appendByAuthor(
                     ChatMessage.newBuilder().setConversation(CanonicalConversations.room(body.getRoom()))
-                            .setAuthor(body.getAuthor()).setText(body.getText()), index, timestampMs);
+                            .setAuthor(body.getAuthor()).setTextBytes(body.getTextBytes()), index, timestampMs);
             queues.enqueue(body.getRoom(), stored.message().getSeq());
             return stored;
         });
     }
 
-    /** A private message between two registered users; the conversation shows in both users' unread lists. */
+    /** A private message between two registered users; the conversation shows in both users' unread lists. Text as in {@link #post}. */
     ApplyResult sendDirect(long index, long timestampMs, SendDirectMessage body) {
         return view.knownUser(body.getSender()).and(() -> view.knownUser(body.getRecipient())).then(() -> {
             ConversationRef pair = CanonicalConversations.direct(body.getSender(), body.getRecipient());
             readPositions.noteDirect(pair);
-            return appendByAuthor(ChatMessage.newBuilder().setConversation(pair).setAuthor(body.getSender()).setText(body.getText()),
+            return appendByAuthor(ChatMessage.newBuilder().setConversation(pair).setAuthor(body.getSender()).setTextBytes(body.getTextBytes()),
                     index, timestampMs);
         });
     }
