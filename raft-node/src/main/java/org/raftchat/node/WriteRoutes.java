@@ -285,8 +285,11 @@ final class WriteRoutes {
     private WriteRoute.Proposal checkPostRoomMessage(PostRoomMessageRequest request) {
         String room = validator.name("room", request.getRoom());
         String text = validator.text(request.getText());
+        // The command takes the text as the request's UTF-8 bytes (a copy): set as a String, protobuf
+        // would measure and encode it again, character by character, when the entry is written.
         return caller -> new WriteRoute.Draft(Command.newBuilder().setPostRoomMessage(
-                PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setText(text)), room, text);
+                PostRoomMessage.newBuilder().setRoom(room).setAuthor(caller.username()).setTextBytes(request.getTextBytes())),
+                room, text);
     }
 
     private WriteRoute.Proposal checkSendDirectMessage(SendDirectMessageRequest request) {
@@ -294,8 +297,9 @@ final class WriteRoutes {
         String text = validator.text(request.getText());
         return caller -> {
             validator.directPair(caller.username(), recipient);
+            // The text as bytes, as for a post.
             return new WriteRoute.Draft(Command.newBuilder().setSendDirectMessage(
-                    SendDirectMessage.newBuilder().setSender(caller.username()).setRecipient(recipient).setText(text)),
+                    SendDirectMessage.newBuilder().setSender(caller.username()).setRecipient(recipient).setTextBytes(request.getTextBytes())),
                     recipient, text);
         };
     }
