@@ -112,6 +112,26 @@ class ApplyCommandsTest {
     }
 
     @Test
+    void textBeyondAsciiIsStoredAndReadBackUnchanged() {
+        // Goal: apply stores the text as the command's UTF-8 bytes; accents, CJK and emoji (two chars, four bytes) come back as sent.
+        String text = "café 日本 \uD83D\uDE00 done";
+        TestLog.registerAll(machine, "alice", "bob");
+        machine.applyBatch(entries(3, at(1_000, createRoom("general", "alice")), TestLog.join("general", "bob")));
+
+        List<ApplyResult> results = machine.applyBatch(entries(5,
+                at(1_500, post("general", "bob", text)),
+                at(1_501, direct("bob", "alice", text))));
+
+        ChatMessage posted = machine.history(roomRef("general"), new HistoryQuery.Latest(1)).messages().get(0);
+        ChatMessage sent = machine.history(pairRef("alice", "bob"), new HistoryQuery.Latest(1)).messages().get(0);
+        assertThat(posted.getText()).isEqualTo(text);
+        assertThat(sent.getText()).isEqualTo(text);
+        assertThat(message(results.get(0))).isEqualTo(posted);
+        assertThat(message(results.get(1))).isEqualTo(sent);
+        assertThat(posted.toByteArray()).isEqualTo(posted.toBuilder().setText(text).build().toByteArray());
+    }
+
+    @Test
     void directMessageUsesTheCanonicalPair() {
         // Goal: (bob, alice) and (alice, bob) are one conversation, returned with sorted names.
         TestLog.registerAll(machine, "alice", "bob");
