@@ -150,8 +150,9 @@ final class RequestValidator {
     /**
      * Message text: not blank, at most maxMessageBytes of UTF-8, no control characters but newline
      * and tab. One pass over the characters counts the UTF-8 bytes too (every post goes through here).
-     * Protobuf decoded the text when it parsed the request; the wire bytes are gone by then, and
-     * asking for them would only encode the text again.
+     * Protobuf decoded the text when it parsed the request; the wire bytes are gone by then. The
+     * routes that carry the text as bytes encode it only after this check, so refused text is never
+     * encoded, and asking for the bytes here would swap protobuf's cached String for them first.
      */
     String text(String text) {
         boolean blank = true;
