@@ -5,7 +5,6 @@ import com.google.protobuf.MessageLite;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.raftchat.proto.v1.Command;
 
 /**
@@ -42,7 +41,7 @@ final class IdempotencyStamp {
     }
 
     static ByteString fingerprint(Command.BodyCase kind, Object... requestFields) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         update(digest, kind.name().getBytes(StandardCharsets.UTF_8));
         for (Object field : requestFields) {
             update(digest, bytes(field));
@@ -70,13 +69,5 @@ final class IdempotencyStamp {
     private static void update(MessageDigest digest, byte[] bytes) {
         digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
         digest.update(bytes);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK provides SHA-256", e);
-        }
     }
 }

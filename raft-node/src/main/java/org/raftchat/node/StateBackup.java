@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -95,7 +94,7 @@ final class StateBackup {
             manifest = new Manifest(groupId, nodeId, copy.appliedIndex(), HexFormat.of().formatHex(copy.stateDigest()));
         }
         Path file = workDir.resolve("backup.zip");
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         try (OutputStream raw = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), sha256);
                 ZipOutputStream zip = new ZipOutputStream(raw)) {
             zip.putNextEntry(new ZipEntry(MANIFEST));
@@ -112,7 +111,7 @@ final class StateBackup {
 
     /** The hex SHA-256 of a file. */
     static String sha256Of(Path file) throws IOException {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
@@ -258,11 +257,4 @@ final class StateBackup {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK provides SHA-256", e);
-        }
-    }
 }
