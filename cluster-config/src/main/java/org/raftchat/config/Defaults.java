@@ -91,6 +91,15 @@ public final class Defaults {
      * burst is over, and waiting longer would only add latency.
      */
     public static final Duration RAFT_GROUP_QUIET = Duration.ofMillis(1);
+    /**
+     * Once writes come faster than {@link #RAFT_BUSY_WRITES_PER_SECOND}, the pause that ends the
+     * linger is six mean gaps between arrivals, at least {@link #RAFT_GROUP_QUIET} and at most this:
+     * at 2,000 independent writes/s, 1 ms gaps came by chance every few milliseconds and cut entries
+     * short (docs/performance.md, round 10).
+     */
+    public static final Duration RAFT_BUSY_GROUP_QUIET = Duration.ofMillis(3);
+    /** From this rate of writes on (measured over the last entry), the longer quiet time applies. */
+    public static final int RAFT_BUSY_WRITES_PER_SECOND = 1_000;
     /** Encoded commands in one grouped entry at most (64 messages of 4 KiB). */
     public static final int RAFT_MAX_BYTES_PER_ENTRY = 256 * 1024;
 

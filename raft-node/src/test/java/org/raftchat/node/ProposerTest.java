@@ -38,11 +38,17 @@ class ProposerTest {
         return proposer(proposalTimeout, maxEntriesInFlight, groupLinger, groupQuiet, Runnable::run);
     }
 
+    /** The quiet time is the same whatever the rate: see the busy-stream test for the longer one. */
     private Proposer proposer(Duration proposalTimeout, int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet,
                               java.util.concurrent.Executor submitter) {
+        return proposer(maxEntriesInFlight, groupLinger, groupQuiet, groupQuiet, proposalTimeout, submitter, 1_000);
+    }
+
+    private Proposer proposer(int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet, Duration busyGroupQuiet,
+                              Duration proposalTimeout, java.util.concurrent.Executor submitter, int busyWritesPerSecond) {
         return new Proposer(node, () -> 1L, () -> null,
                 new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight,
-                        groupLinger, groupQuiet),
+                        groupLinger, groupQuiet, busyGroupQuiet, busyWritesPerSecond),
                 submitter, timer, new NodeMetrics());
     }
 
@@ -182,6 +188,62 @@ class ProposerTest {
         proposer.propose(post("c"));
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+    }
+
+    @Test
+    void inABusyStreamOnlyAPauseOfSixMeanGapsEndsTheLinger() throws Exception {
+        // Goal: at 2,000 writes/s a chance gap of the short quiet time must not cut an entry short,
+        // while a stream slower than the busy rate still leaves after the short quiet time. Scaled
+        // up here: quiet 300 ms, busy from 2 writes/s (500 ms a write), linger an hour.
+        Proposer proposer = proposer(3, Duration.ofHours(1), Duration.ofMillis(300), Duration.ofHours(1),
+                Duration.ofSeconds(30), Runnable::run, 2);
+        proposer.propose(post("first"));
+        proposer.propose(post("b")); // alone behind "first": leaves after the 300 ms quiet time
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
+
+        // Two writes in about 300 ms: busy at 2 a second. Two writes 150 ms apart now need a pause of
+        // six such gaps (900 ms), not the 300 ms quiet time, before they leave.
+        proposer.propose(post("c"));
+        Thread.sleep(150);
+        proposer.propose(post("d"));
+        Thread.sleep(400);
+        assertThat(appended).as("busy: the short quiet time passed, the group still waits for company").hasSize(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 3);
+        assertThat(commandsIn(appended.get(2))).isEqualTo(2);
+
+    }
+
+    @Test
+    void theQuietTimeIsSixMeanGapsOnlyInABusyStream() {
+        // Goal: the rule itself, in numbers (ms): quiet 1, at most 3 when busy.
+        Proposer.QuietRule rule = new Proposer.QuietRule(ms(1), ms(3));
+        assertThat(rule.quietNanos(false, 10, 0, ms(3))).as("not busy: the short quiet").isEqualTo(ms(1));
+        assertThat(rule.quietNanos(true, 1, 0, 0)).as("busy, one write waiting: no gap to go by").isEqualTo(ms(1));
+        assertThat(rule.quietNanos(true, 5, 0, ms(1))).as("busy, 0.25 ms gaps: six of them").isEqualTo(ms(3) / 2);
+        assertThat(rule.quietNanos(true, 5, 0, ms(4))).as("busy, 1 ms gaps: capped").isEqualTo(ms(3));
+        assertThat(rule.quietNanos(true, 33, 0, ms(1) / 10)).as("busy, a back-to-back burst: the short quiet").isEqualTo(ms(1));
+    }
+
+    private static long ms(long millis) {
+        return Duration.ofMillis(millis).toNanos();
+    }
+
+    @Test
+    void aClosedLoopBurstInABusyStreamStillEndsAfterTheShortQuietTime() throws Exception {
+        // Goal: writes that come back to back (clients answered together writing again) are a burst,
+        // not a stream: six of their tiny gaps are below the short quiet time, which then applies.
+        Proposer proposer = proposer(3, Duration.ofHours(1), Duration.ofMillis(50), Duration.ofHours(1),
+                Duration.ofSeconds(30), Runnable::run, 5);
+        proposer.propose(post("first"));
+        for (int i = 0; i < 64; i++) {
+            proposer.propose(post("fast" + i)); // a full entry within microseconds: busy
+        }
+        assertThat(appended).hasSize(2);
+        for (int i = 0; i < 10; i++) {
+            proposer.propose(post("burst" + i));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 3);
+        assertThat(commandsIn(appended.get(2))).isEqualTo(10);
     }
 
     @Test
