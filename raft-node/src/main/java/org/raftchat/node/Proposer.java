@@ -46,11 +46,11 @@ import org.raftchat.statemachine.ApplyResult;
  * rule ends the wait once a burst is over (closed-loop clients answered by the last entry have all
  * written again), so only a steady stream of writes waits the whole linger. In a busy stream (writes
  * came faster than {@code busyWritesPerSecond} over the last 20 ms or more) the quiet time is six
- * mean gaps between the waiting writes' arrivals, at least {@code groupQuiet} and at most {@code busyGroupQuiet}:
- * at 2,000 independent writes/s a 1 ms gap came by chance every few milliseconds and cut entries short
- * (190 entries/s instead of about 100), while a closed-loop burst, whose writes come back to back,
- * still ends after {@code groupQuiet}. Below that rate {@code groupQuiet} keeps latency low, where the
- * CPU per entry matters less. A lone command on an idle leader never waits: nothing is in flight and
+ * mean gaps between the waiting writes' arrivals, at least {@code groupQuiet} and at most
+ * {@code busyGroupQuiet}: at 2,000 independent writes/s a 1 ms gap came by chance every few
+ * milliseconds and cut entries short (190 entries/s, where the 10 ms linger alone allows 100), while a
+ * closed-loop burst, whose writes come back to back, still ends after {@code groupQuiet}. Below that
+ * rate {@code groupQuiet} keeps latency low, where the CPU per entry matters less. A lone command on an idle leader never waits: nothing is in flight and
  * nothing else is queued, so closed-loop and low-rate latency stay one round trip.
  *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
