@@ -50,8 +50,9 @@ import org.raftchat.statemachine.ApplyResult;
  * {@code busyGroupQuiet}: at 2,000 independent writes/s a 1 ms gap came by chance every few
  * milliseconds and cut entries short (190 entries/s, where the 10 ms linger alone allows 100), while a
  * closed-loop burst, whose writes come back to back, still ends after {@code groupQuiet}. Below that
- * rate {@code groupQuiet} keeps latency low, where the CPU per entry matters less. A lone command on an idle leader never waits: nothing is in flight and
- * nothing else is queued, so closed-loop and low-rate latency stay one round trip.
+ * rate {@code groupQuiet} keeps latency low, where the CPU per entry matters less. A lone command on
+ * an idle leader never waits: nothing is in flight and nothing else is queued, so closed-loop and
+ * low-rate latency stay one round trip.
  *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
  * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
