@@ -124,8 +124,15 @@ final class StateQueries {
         return view.isMember(room, user);
     }
 
-    ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
-        return liveSession(tokenSha256).isEmpty() ? ReadAccess.SESSION_ENDED : view.readAccess(conversation, user);
+    /** The read rule for a live session of {@code user} (the caller checks the session): see {@link StateView#readAccess}. */
+    ReadAccess readAccess(ConversationRef conversation, String user) {
+        return view.readAccess(conversation, user);
+    }
+
+    /** A slice of a conversation ({@code conversation} canonical) as it is stored, from this snapshot. */
+    StoredHistoryPage storedHistory(ConversationRef conversation, HistoryQuery query) {
+        HistoryReader reader = new HistoryReader(db, readOptions, Keys.conversation(conversation));
+        return new StoredHistoryPage(reader.readEncoded(query), reader.lastSeq());
     }
 
     /** Users with at least one online session, sorted. O(sessions). */

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.raftchat.statemachine.TestLog.createRoom;
 import static org.raftchat.statemachine.TestLog.direct;
 import static org.raftchat.statemachine.TestLog.entry;
+import static org.raftchat.statemachine.TestLog.login;
 import static org.raftchat.statemachine.TestLog.pairRef;
 import static org.raftchat.statemachine.TestLog.post;
 import static org.raftchat.statemachine.TestLog.roomRef;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,9 @@ import org.raftchat.proto.v1.ConversationRef;
 /** Ten messages in room "a" interleaved with others in "ab" (a name sharing a prefix) and a direct pair. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryTest {
+
+    private static final byte[] U_TOKEN = ByteString.copyFromUtf8("u-token").toByteArray();
+    private static final byte[] V_TOKEN = ByteString.copyFromUtf8("v-token").toByteArray();
 
     private ChatStateMachine machine;
 
@@ -40,6 +45,8 @@ class HistoryTest {
             log.add(entry(index++, post("ab", "u", "ab" + i)));
             log.add(entry(index++, direct("v", "u", "d" + i)));
         }
+        log.add(entry(index++, login("u", "laptop", "u-token")));
+        log.add(entry(index, login("v", "laptop", "v-token")));
         machine.applyBatch(log);
     }
 
@@ -132,23 +139,44 @@ class HistoryTest {
     }
 
     @Test
-    void storedHistoryIsTheSameSliceStillEncoded() throws Exception {
-        // Goal: every query shape gives the same messages and last seq whether decoded or as stored.
+    void readableHistoryIsTheSameSliceStillEncoded() throws Exception {
+        // Goal: for a reader who may read it, every query shape gives the same messages and last seq
+        // whether decoded or as stored.
         List<HistoryQuery> queries = List.of(new HistoryQuery.Latest(3), new HistoryQuery.Before(5, 2),
                 new HistoryQuery.After(7, 10), new HistoryQuery.After(10, 5), new HistoryQuery.Latest(50));
-        for (ConversationRef conversation : List.of(roomRef("a"), pairRef("u", "v"), roomRef("empty"), roomRef("nope"))) {
+        for (ConversationRef conversation : List.of(roomRef("a"), pairRef("u", "v"), pairRef("v", "u"), roomRef("empty"))) {
             for (HistoryQuery query : queries) {
                 HistoryPage decoded = machine.history(conversation, query);
-                StoredHistoryPage stored = machine.storedHistory(conversation, query);
+                ReadableHistory readable = machine.readableHistory(conversation, U_TOKEN, "u", query);
+                assertThat(readable.access()).isEqualTo(ReadAccess.ALLOWED);
                 List<ChatMessage> parsed = new ArrayList<>();
-                for (var bytes : stored.messages()) {
+                for (var bytes : readable.page().messages()) {
                     parsed.add(ChatMessage.parseFrom(bytes));
                 }
                 assertThat(parsed).as("%s %s", conversation, query).isEqualTo(decoded.messages());
-                assertThat(stored.lastSeq()).isEqualTo(decoded.lastSeq());
+                assertThat(readable.page().lastSeq()).isEqualTo(decoded.lastSeq());
             }
         }
-        assertThat(machine.storedHistory(roomRef("a"), new HistoryQuery.Latest(3)).messages()).hasSize(3);
+        assertThat(machine.readableHistory(roomRef("a"), U_TOKEN, "u", new HistoryQuery.Latest(3)).page().messages()).hasSize(3);
+    }
+
+    @Test
+    void readableHistoryRefusesWhatReadAccessRefusesAndReadsNothing() {
+        // Goal: the page comes only with access; each refusal is the one readAccess gives for the same reader.
+        HistoryQuery latest = new HistoryQuery.Latest(10);
+        byte[] noSession = ByteString.copyFromUtf8("never-issued").toByteArray();
+        record Case(ConversationRef conversation, byte[] token, String user, ReadAccess expected) {}
+        for (Case c : List.of(new Case(roomRef("a"), noSession, "u", ReadAccess.SESSION_ENDED),
+                new Case(roomRef("a"), V_TOKEN, "v", ReadAccess.NOT_A_MEMBER),
+                new Case(roomRef("nope"), U_TOKEN, "u", ReadAccess.ROOM_NOT_FOUND),
+                new Case(pairRef("u", "w"), V_TOKEN, "v", ReadAccess.NOT_A_MEMBER),
+                new Case(pairRef("u", "v"), V_TOKEN, "v", ReadAccess.ALLOWED))) {
+            ReadableHistory readable = machine.readableHistory(c.conversation(), c.token(), c.user(), latest);
+            assertThat(readable.access()).as("%s", c).isEqualTo(c.expected());
+            assertThat(machine.readAccess(c.conversation(), c.token(), c.user())).as("%s", c).isEqualTo(c.expected());
+            assertThat(readable.page() != null).as("%s", c).isEqualTo(c.expected() == ReadAccess.ALLOWED);
+        }
+        assertThat(machine.readableHistory(pairRef("u", "v"), V_TOKEN, "v", latest).page().messages()).hasSize(10);
     }
 
     private static List<Long> seqs(HistoryPage page) {

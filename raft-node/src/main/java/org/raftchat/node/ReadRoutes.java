@@ -35,6 +35,8 @@ import org.raftchat.proto.v1.StreamQueueRequest;
 import org.raftchat.proto.v1.SubscribeRequest;
 import org.raftchat.statemachine.ChatStateMachine;
 import org.raftchat.statemachine.HistoryQuery;
+import org.raftchat.statemachine.ReadAccess;
+import org.raftchat.statemachine.ReadableHistory;
 import org.raftchat.statemachine.RoomInfo;
 import org.raftchat.statemachine.SearchPage;
 import org.raftchat.statemachine.StoredHistoryPage;
@@ -96,8 +98,10 @@ final class ReadRoutes {
         ConversationRef conversation = Conversations.canonical(validator.conversation(request.getConversation()));
         HistoryQuery query = historyQuery(request);
         return caller -> {
-            requireReadable(conversation, caller);
-            return historyResponse(stateMachine.storedHistory(conversation, query));
+            // The access check and the page come from one snapshot of the state.
+            ReadableHistory readable = stateMachine.readableHistory(conversation, caller.tokenSha256(), caller.username(), query);
+            requireAllowed(readable.access(), conversation, caller);
+            return historyResponse(readable.page());
         };
     }
 
@@ -207,8 +211,11 @@ final class ReadRoutes {
 
     /** A room must exist and have the caller as a member; a private conversation must include the caller. */
     private void requireReadable(ConversationRef conversation, Caller caller) {
-        StatusRuntimeException refused = GrpcErrors.noReadAccess(
-                stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()), conversation, caller.username());
+        requireAllowed(stateMachine.readAccess(conversation, caller.tokenSha256(), caller.username()), conversation, caller);
+    }
+
+    private static void requireAllowed(ReadAccess access, ConversationRef conversation, Caller caller) {
+        StatusRuntimeException refused = GrpcErrors.noReadAccess(access, conversation, caller.username());
         if (refused != null) {
             throw refused;
         }
