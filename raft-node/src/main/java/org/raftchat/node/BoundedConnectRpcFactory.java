@@ -2,11 +2,14 @@ package org.raftchat.node;
 
 import com.alipay.remoting.Url;
 import com.alipay.remoting.rpc.RpcAddressParser;
+import com.alipay.remoting.rpc.RpcConfigs;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import com.alipay.sofa.jraft.util.SPI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SOFAJRaft's Bolt transport with the TCP connect to a peer bounded by {@code rpcConnectTimeoutMs}
@@ -36,11 +39,18 @@ public final class BoundedConnectRpcFactory extends BoltRaftRpcFactory {
 
     /**
      * Bolt reads a connect timeout from an address's {@code _CONNECTTIMEOUT} argument, else uses 1 s;
-     * SOFAJRaft passes bare {@code host:port} addresses, so the argument is added here.
+     * SOFAJRaft passes bare {@code host:port} addresses. The parsed address gets the bound as a field,
+     * not as an argument added to its text: Bolt reports a new connection with that text, and
+     * SOFAJRaft's connect listener parses it as a peer to check the peer's replicator at once; with
+     * the argument in it, that parse failed and logged "Fail to parse peer" at ERROR on every connect.
+     *
+     * <p>The parsed addresses are kept here, not in Bolt's JVM-wide cache: another client in the same
+     * JVM may bound its connects differently. Bolt parses the address of every call, and peers are few.
      */
     static final class ConnectTimeoutParser extends RpcAddressParser {
 
         private final int connectTimeoutMs;
+        private final Map<String, Url> parsed = new ConcurrentHashMap<>();
 
         ConnectTimeoutParser(int connectTimeoutMs) {
             if (connectTimeoutMs <= 0) {
@@ -51,8 +61,18 @@ public final class BoundedConnectRpcFactory extends BoltRaftRpcFactory {
 
         @Override
         public Url parse(String address) {
-            boolean hasArguments = address.indexOf('?') >= 0;
-            return super.parse(hasArguments ? address : address + "?_CONNECTTIMEOUT=" + connectTimeoutMs);
+            return parsed.computeIfAbsent(address, this::bounded);
+        }
+
+        private Url bounded(String address) {
+            Url shared = super.parse(address);
+            Url own = new Url(shared.getOriginUrl(), shared.getIp(), shared.getPort(), shared.getUniqueKey(), shared.getProperties());
+            initUrlArgs(own);
+            // An address that names its own timeout keeps it.
+            if (own.getProperty(RpcConfigs.CONNECT_TIMEOUT_KEY) == null) {
+                own.setConnectTimeout(connectTimeoutMs);
+            }
+            return own;
         }
     }
 }
