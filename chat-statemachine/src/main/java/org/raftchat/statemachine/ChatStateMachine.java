@@ -265,7 +265,7 @@ public final class ChatStateMachine implements AutoCloseable {
      * Whether the session of {@code user} may read the conversation: the session lives and, for a room,
      * the room exists and has the user as a member; for a private conversation, the user is one of its
      * two. The session comes from the session cache (exact, as for authenticating a call), the rest from
-     * one snapshot taken after it: both are states applied here after the caller's read barrier. A few
+     * one snapshot taken after it (a state no older than the one the session was judged by). A few
      * point reads, cheap enough for every page a subscription sends.
      */
     public ReadAccess readAccess(ConversationRef conversation, byte[] tokenSha256, String user) {
