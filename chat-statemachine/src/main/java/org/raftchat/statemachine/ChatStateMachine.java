@@ -282,8 +282,8 @@ public final class ChatStateMachine implements AutoCloseable {
      * with each message as it is stored (its {@code ChatMessage} encoding, for an answer that passes
      * messages on unchanged): the membership check and the page from one snapshot, so a page is never
      * read from a state in which the reader was no longer a member. One snapshot instead of two, and
-     * the session from the cache instead of a RocksDB read from a table file per call: 8-9% less CPU
-     * on the threads that serve reads in the mixed bench (docs/performance.md, round 11).
+     * the session from the cache instead of a RocksDB read from a table file per call: up to a tenth
+     * less CPU on the threads that serve reads (docs/performance.md, round 11).
      */
     public ReadableHistory readableHistory(ConversationRef conversation, byte[] tokenSha256, String user, HistoryQuery query) {
         Objects.requireNonNull(conversation, "conversation");
