@@ -445,7 +445,7 @@ public final class RaftChatNode implements AutoCloseable {
         int electionTimeoutMs = Math.toIntExact(config.electionTimeout().toMillis());
         options.setElectionTimeoutMs(electionTimeoutMs);
         // Campaigns and a new leader's replicators connect to peers synchronously under the node's lock
-        // (see BoundedConnectRpcFactory): a quarter of the timeout per unreachable peer, not 1 s.
+        // (see RaftTransportFactory): a quarter of the timeout per unreachable peer, not 1 s.
         options.setRpcConnectTimeoutMs(connectTimeoutMs(electionTimeoutMs));
         options.setSnapshotIntervalSecs(Math.toIntExact(config.snapshotInterval().toSeconds()));
         options.setSnapshotLogIndexMargin(config.snapshotLogIndexMargin());

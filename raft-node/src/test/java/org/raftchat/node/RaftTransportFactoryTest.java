@@ -12,11 +12,11 @@ import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import org.junit.jupiter.api.Test;
 
-class BoundedConnectRpcFactoryTest {
+class RaftTransportFactoryTest {
 
     @Test
     void sofaJraftLoadsThisFactoryInsteadOfBolts() {
-        assertThat(RpcFactoryHelper.rpcFactory()).isInstanceOf(BoundedConnectRpcFactory.class);
+        assertThat(RpcFactoryHelper.rpcFactory()).isInstanceOf(RaftTransportFactory.class);
     }
 
     @Test
@@ -38,7 +38,7 @@ class BoundedConnectRpcFactoryTest {
     void aConnectionReportsAnAddressThatParsesAsAPeer() {
         // Goal: Bolt hands a new connection's address text to SOFAJRaft's connect listener, which parses it
         // as a peer to check that peer's replicator; the bound must not be part of that text.
-        var parser = new BoundedConnectRpcFactory.ConnectTimeoutParser(125);
+        var parser = new RaftTransportFactory.ConnectTimeoutParser(125);
         Url url = parser.parse("127.0.0.9:7003");
 
         assertThat(url.getOriginUrl()).isEqualTo("127.0.0.9:7003");
@@ -51,8 +51,8 @@ class BoundedConnectRpcFactoryTest {
     @Test
     void twoClientsInOneJvmKeepTheirOwnBounds() {
         // Goal: Bolt caches parsed addresses JVM-wide; a second client with another bound must not share them.
-        var quick = new BoundedConnectRpcFactory.ConnectTimeoutParser(125);
-        var slow = new BoundedConnectRpcFactory.ConnectTimeoutParser(900);
+        var quick = new RaftTransportFactory.ConnectTimeoutParser(125);
+        var slow = new RaftTransportFactory.ConnectTimeoutParser(900);
 
         assertThat(quick.parse("127.0.0.9:7004").getConnectTimeout()).isEqualTo(125);
         assertThat(slow.parse("127.0.0.9:7004").getConnectTimeout()).isEqualTo(900);
@@ -61,7 +61,7 @@ class BoundedConnectRpcFactoryTest {
 
     @Test
     void aConnectTimeoutMustBePositive() {
-        assertThatThrownBy(() -> new BoundedConnectRpcFactory.ConnectTimeoutParser(0))
+        assertThatThrownBy(() -> new RaftTransportFactory.ConnectTimeoutParser(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
     }
 

@@ -1,6 +1,7 @@
 package org.raftchat.node;
 
 import com.alipay.remoting.Url;
+import com.alipay.remoting.config.Configs;
 import com.alipay.remoting.rpc.RpcAddressParser;
 import com.alipay.remoting.rpc.RpcConfigs;
 import com.alipay.sofa.jraft.option.RpcOptions;
@@ -12,19 +13,44 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * SOFAJRaft's Bolt transport with the TCP connect to a peer bounded by {@code rpcConnectTimeoutMs}
- * (Bolt's own default is a fixed 1 s).
+ * SOFAJRaft's Bolt transport, adjusted for the Raft port. Found by SOFAJRaft's service loader
+ * (META-INF/services), where a higher priority wins over Bolt's factory.
  *
- * <p>Why it matters: {@code NodeImpl.preVote} and {@code NodeImpl.electSelf} call
- * {@code rpcService.connect(peer)} for each peer with no connection, synchronously and while holding
- * the node's write lock. A peer that does not answer SYNs (a crashed machine, a partition) then costs
- * a whole connect timeout per election round, during which the candidate cannot answer anyone's vote
- * requests either. With two of five peers unreachable that was 2 s per round against a 500 ms vote
- * timeout: a 30-minute chaos run saw three connected nodes fail to elect a leader for over 30 s.
- * Found by SOFAJRaft's service loader (META-INF/services), where a higher priority wins over Bolt's factory.
+ * <ul>
+ *   <li><b>The TCP connect to a peer is bounded by {@code rpcConnectTimeoutMs}</b> (Bolt's own default
+ *       is a fixed 1 s). {@code NodeImpl.preVote} and {@code NodeImpl.electSelf} call
+ *       {@code rpcService.connect(peer)} for each peer with no connection, synchronously and while
+ *       holding the node's write lock. A peer that does not answer SYNs (a crashed machine, a
+ *       partition) then costs a whole connect timeout per election round, during which the candidate
+ *       cannot answer anyone's vote requests either. With two of five peers unreachable that was 2 s
+ *       per round against a 500 ms vote timeout: a 30-minute chaos run saw three connected nodes fail
+ *       to elect a leader for over 30 s.</li>
+ *   <li><b>Calls are timed on the connections' event loops and answers matched on the I/O
+ *       thread</b> ({@link EventLoopRpcClient}), and Bolt's idle-connection pings are off (below):
+ *       no 10 ms timer wheel on any node.</li>
+ * </ul>
  */
 @SPI(priority = 1)
-public final class BoundedConnectRpcFactory extends BoltRaftRpcFactory {
+public final class RaftTransportFactory extends BoltRaftRpcFactory {
+
+    static {
+        // Bolt pings a connection that has been idle for 15 s and arms that ping's timeout on its timer
+        // wheel, which then ticks for good: on a follower, whose connections to its peers stay idle, that
+        // alone starts it. Raft's own heartbeats and call timeouts already watch every peer.
+        if (System.getProperty(Configs.TCP_IDLE_SWITCH) == null) {
+            System.setProperty(Configs.TCP_IDLE_SWITCH, "false");
+        }
+    }
+
+    /** Bolt's client with its calls' timeouts on the event loops and answers matched on the I/O thread (see {@link EventLoopRpcClient}). */
+    @Override
+    public RpcClient createRpcClient(ConfigHelper<RpcClient> helper) {
+        RpcClient client = new BoltRpcClient(new EventLoopRpcClient());
+        if (helper != null) {
+            helper.config(client);
+        }
+        return client;
+    }
 
     @Override
     public ConfigHelper<RpcClient> defaultJRaftClientConfigHelper(RpcOptions opts) {
