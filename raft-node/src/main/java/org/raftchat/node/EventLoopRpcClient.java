@@ -118,15 +118,17 @@ final class EventLoopRpcClient extends RpcClient {
                 future.addTimeout(new LoopTimeout(timer));
                 channel.writeAndFlush(request).addListener(sent -> {
                     if (!sent.isSuccess()) {
-                        log.warn("Raft RPC {} to {} could not be sent: {}", requestId, conn.getRemoteAddress(), sent.cause().toString());
-                        answerIfWaiting(conn, requestId,
-                                factory -> factory.<RemotingCommand>createSendFailedResponse(conn.getRemoteAddress(), sent.cause()));
+                        sendFailed(conn, requestId, sent.cause());
                     }
                 });
             } catch (RuntimeException e) {
-                log.warn("Raft RPC {} to {} could not be sent: {}", requestId, conn.getRemoteAddress(), e.toString());
-                answerIfWaiting(conn, requestId, factory -> factory.<RemotingCommand>createSendFailedResponse(conn.getRemoteAddress(), e));
+                sendFailed(conn, requestId, e);
             }
+        }
+
+        private void sendFailed(Connection conn, int requestId, Throwable cause) {
+            log.warn("Raft RPC {} to {} could not be sent: {}", requestId, conn.getRemoteAddress(), cause.toString());
+            answerIfWaiting(conn, requestId, factory -> factory.<RemotingCommand>createSendFailedResponse(conn.getRemoteAddress(), cause));
         }
 
         /** Answers the call with {@code answer} unless its real answer, a timeout or a failure already did. */
