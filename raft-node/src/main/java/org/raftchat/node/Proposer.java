@@ -56,7 +56,7 @@ import org.raftchat.statemachine.ApplyResult;
  *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
  * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
- * oldest first, rather than a timer task per proposal: scheduling and cancelling a task costs a
+ * oldest first, while any are, rather than a timer task per proposal: scheduling and cancelling a task costs a
  * lock and a wake-up per write, and every proposal has the same timeout.
  */
 final class Proposer {
@@ -94,6 +94,8 @@ final class Proposer {
     /** When the last command arrived (System.nanoTime). */
     private volatile long lastArrivalNanos = System.nanoTime();
     private final AtomicBoolean wakeUpScheduled = new AtomicBoolean();
+    private final long sweepMs;
+    private final AtomicBoolean sweepArmed = new AtomicBoolean();
     private final NodeMetrics metrics;
 
     Proposer(Node node, LongSupplier leaderTerm, Supplier<LeaderHint> leaderHint, Settings settings,
@@ -118,9 +120,10 @@ final class Proposer {
         this.submitter = submitter;
         this.timer = timer;
         this.metrics = metrics;
-        long sweepMs = settings.timeoutSweep().toMillis();
-        // Runs until the node shuts the timer down.
-        timer.scheduleWithFixedDelay(this::expireOverdue, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        this.sweepMs = settings.timeoutSweep().toMillis();
+        if (sweepMs <= 0) {
+            throw new IllegalArgumentException("timeoutSweep must be > 0, got " + settings.timeoutSweep());
+        }
     }
 
     /**
@@ -148,6 +151,7 @@ final class Proposer {
         long startNanos = metrics.proposalStarted();
         pending.result().whenComplete((result, error) -> metrics.proposalFinished(startNanos, error == null));
         inFlight.add(pending);
+        armSweep();
         lastArrivalNanos = arrivalNanos;
         queued.add(pending);
         queuedCount.incrementAndGet();
@@ -401,6 +405,31 @@ final class Proposer {
 
     private static void failAll(List<Pending> group, Throwable error) {
         group.forEach(pending -> pending.result().completeExceptionally(error));
+    }
+
+    /**
+     * Sweeps in {@code timeoutSweep} unless a sweep is due already. The sweep runs only while proposals
+     * are in flight, so an idle node's timer sleeps: it was a tenth of an idle cluster's wake-ups.
+     */
+    private void armSweep() {
+        if (sweepArmed.compareAndSet(false, true)) {
+            try {
+                timer.schedule(this::sweep, sweepMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The node is shutting down: nothing will answer the proposals in flight.
+                sweepArmed.set(false);
+                inFlight.forEach(pending -> pending.result().completeExceptionally(GrpcErrors.shuttingDown()));
+            }
+        }
+    }
+
+    private void sweep() {
+        expireOverdue();
+        // Disarmed before the look: a proposal that found the sweep still armed was queued before it.
+        sweepArmed.set(false);
+        if (!inFlight.isEmpty() || !entriesInFlight.isEmpty()) {
+            armSweep();
+        }
     }
 
     /** Fails every proposal past its deadline; drops finished ones from the head of the queue. */

@@ -10,8 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.raftchat.node.metrics.NodeMetrics;
@@ -23,7 +22,7 @@ class ProposerTest {
     /** What the fake node was asked to append, in order. */
     final List<Task> appended = new CopyOnWriteArrayList<>();
     final Node node = FakeNodes.answering("apply", args -> appended.add((Task) args[0]));
-    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
 
     @AfterEach
     void stopTimer() {
@@ -113,6 +112,30 @@ class ProposerTest {
         assertThat(appended).hasSize(2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(1);
         assertThat(second).isNotDone();
+    }
+
+    @Test
+    void theTimeoutSweepRunsOnlyWhileProposalsAreInFlight() throws Exception {
+        // Goal: an idle leader's timer sleeps; a proposal arms the sweep, and the sweep stops once all are answered.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2);
+        assertThat(timer.getQueue()).as("nothing proposed yet").isEmpty();
+
+        CompletableFuture<ApplyResult> first = proposer.propose(post("a"));
+        proposer.propose(post("b"));
+        assertThat(timer.getQueue()).as("one sweep armed for both").hasSize(1);
+        Thread.sleep(50);
+        assertThat(timer.getQueue()).as("still in flight: the sweep comes again").hasSize(1);
+
+        answer(appended.get(0), new ApplyResult.UserRegistered("a"));
+        answer(appended.get(1), new ApplyResult.UserRegistered("b"));
+        assertThat(first).isCompleted();
+        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getQueue().isEmpty());
+        long sweeps = timer.getCompletedTaskCount();
+        Thread.sleep(50);
+        assertThat(timer.getCompletedTaskCount()).as("no sweep while idle").isEqualTo(sweeps);
+
+        proposer.propose(post("c"));
+        assertThat(timer.getQueue()).as("armed again by the next proposal").hasSize(1);
     }
 
     @Test
