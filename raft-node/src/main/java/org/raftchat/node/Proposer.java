@@ -56,8 +56,8 @@ import org.raftchat.statemachine.ApplyResult;
  *
  * <p>Thread-safe. Groups are built and submitted on one {@code submitter} thread, so commands keep
  * their arrival order. Timeouts are enforced by one periodic sweep over the proposals in flight,
- * oldest first, while any are, rather than a timer task per proposal: scheduling and cancelling a task costs a
- * lock and a wake-up per write, and every proposal has the same timeout.
+ * oldest first, while any are, rather than a timer task per proposal: scheduling and cancelling a
+ * task costs a lock and a wake-up per write, and every proposal has the same timeout.
  */
 final class Proposer {
 
@@ -409,7 +409,8 @@ final class Proposer {
 
     /**
      * Sweeps in {@code timeoutSweep} unless a sweep is due already. The sweep runs only while proposals
-     * are in flight, so an idle node's timer sleeps: it was a tenth of an idle cluster's wake-ups.
+     * are in flight, so an idle node's timer sleeps: a sweep every 100 ms was most of what the node
+     * timers cost an idle cluster (round 13 in docs/performance.md).
      */
     private void armSweep() {
         if (sweepArmed.compareAndSet(false, true)) {
@@ -424,11 +425,14 @@ final class Proposer {
     }
 
     private void sweep() {
-        expireOverdue();
-        // Disarmed before the look: a proposal that found the sweep still armed was queued before it.
-        sweepArmed.set(false);
-        if (!inFlight.isEmpty() || !entriesInFlight.isEmpty()) {
-            armSweep();
+        try {
+            expireOverdue();
+        } finally {
+            // Disarmed before the look: a proposal that found the sweep still armed was queued before it.
+            sweepArmed.set(false);
+            if (!inFlight.isEmpty() || !entriesInFlight.isEmpty()) {
+                armSweep();
+            }
         }
     }
 
