@@ -417,9 +417,9 @@ final class Proposer {
             try {
                 timer.schedule(this::sweep, sweepMs, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                // The node is shutting down: nothing will answer the proposals in flight.
-                sweepArmed.set(false);
-                inFlight.forEach(pending -> pending.result().completeExceptionally(GrpcErrors.shuttingDown()));
+                // The node is shutting down and its timer runs nothing more. Left armed, so later proposals do
+                // not try again. SOFAJRaft's stop answers the entries it holds; a refused submitter run
+                // answers the commands still queued.
             }
         }
     }

@@ -8,8 +8,6 @@ import com.alipay.remoting.InvokeCallback;
 import com.alipay.remoting.rpc.RpcServer;
 import com.alipay.remoting.rpc.exception.InvokeTimeoutException;
 import com.alipay.remoting.rpc.protocol.AsyncUserProcessor;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -19,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.raftchat.node.testing.TestCluster;
 
 /** The Raft port's Bolt client against a real Bolt server on loopback. */
 class EventLoopRpcClientTest {
@@ -31,11 +30,8 @@ class EventLoopRpcClientTest {
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-callbacks"));
 
     @BeforeEach
-    void start() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+    void start() {
+        int port = TestCluster.freePort();
         server = new RpcServer("127.0.0.1", port, true);
         server.registerUserProcessor(new EchoUnlessSilent());
         server.startup();

@@ -6,8 +6,6 @@ import com.alipay.remoting.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -16,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.raftchat.node.testing.TestCluster;
 
 /** {@link RaftPort#onIoThread}: a processor served through SOFAJRaft's Bolt server on loopback. */
 class RaftPortTest {
@@ -27,11 +26,8 @@ class RaftPortTest {
     private String address;
 
     @BeforeEach
-    void start() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+    void start() {
+        int port = TestCluster.freePort();
         bolt = new com.alipay.remoting.rpc.RpcServer("127.0.0.1", port, true);
         address = "127.0.0.1:" + port;
         client = new RpcClient();
