@@ -3,6 +3,7 @@ package org.raftchat.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alipay.remoting.rpc.RpcClient;
+import com.alipay.remoting.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcServer;
@@ -21,14 +22,14 @@ class RaftPortTest {
 
     private final ExecutorService raftRpc = Executors.newFixedThreadPool(4, r -> new Thread(r, "test-raft-rpc"));
     private final RecordingProcessor processor = new RecordingProcessor(raftRpc);
-    private com.alipay.remoting.rpc.RpcServer bolt;
+    private RpcServer bolt;
     private RpcClient client;
     private String address;
 
     @BeforeEach
     void start() {
         int port = TestCluster.freePort();
-        bolt = new com.alipay.remoting.rpc.RpcServer("127.0.0.1", port, true);
+        bolt = new RpcServer("127.0.0.1", port, true);
         address = "127.0.0.1:" + port;
         client = new RpcClient();
         client.startup();
