@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.config.Limits;
 import org.raftchat.node.testing.TestCluster;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -28,6 +29,12 @@ import org.raftchat.proto.v1.ChatServiceGrpc.ChatServiceBlockingStub;
 
 class SnapshotIT {
 
+    /**
+     * These tests post from one session as fast as a blocking client can, which on a fast machine is
+     * more than the default 500 requests per second; the subject here is snapshots, not the limiter.
+     */
+    private static final Limits UNTHROTTLED = Limits.defaults().withMaxRequestsPerSecondPerSession(1_000_000);
+
     @TempDir
     Path dataRoot;
     TestCluster cluster;
@@ -36,7 +43,7 @@ class SnapshotIT {
     void startCluster(org.junit.jupiter.api.TestInfo test) {
         if (!test.getTags().contains("timed")) {
             // The timer never fires during these tests: every snapshot here is one the test asked for.
-            cluster = TestCluster.start(3, dataRoot);
+            cluster = TestCluster.start(3, dataRoot, Duration.ofHours(1), UNTHROTTLED);
         }
     }
 
@@ -55,7 +62,8 @@ class SnapshotIT {
         // both need entries the leader no longer has, catch up by installing the leader's snapshot and
         // end with the same state.
         cluster = TestCluster.create(4, dataRoot,
-                c -> c.withSnapshots(Duration.ofSeconds(1), 100).withInitialMembers(List.of("n1", "n2", "n3")));
+                c -> c.withSnapshots(Duration.ofSeconds(1), 100).withLimits(UNTHROTTLED)
+                        .withInitialMembers(List.of("n1", "n2", "n3")));
         List.of("n1", "n2", "n3").forEach(cluster::startNode);
         RaftChatNode leader = cluster.awaitLeader();
         ChatServiceBlockingStub stub = cluster.blockingStub(leader.id());
