@@ -31,7 +31,9 @@ class SnapshotIT {
 
     /**
      * These tests post from one session as fast as a blocking client can, which on a fast machine is
-     * more than the default 500 requests per second; the subject here is snapshots, not the limiter.
+     * more than the default limit per session
+     * ({@link org.raftchat.config.Defaults#MAX_REQUESTS_PER_SECOND_PER_SESSION}); the subject here is
+     * snapshots, not the limiter.
      */
     private static final Limits UNTHROTTLED = Limits.defaults().withMaxRequestsPerSecondPerSession(1_000_000);
 
