@@ -135,6 +135,19 @@ public final class ChatStateMachine implements AutoCloseable {
         });
     }
 
+    /** What the database holds in native memory now (RocksDB's estimates; see {@link StoreMemory}). */
+    public StoreMemory memory() {
+        return asReader(() -> {
+            try {
+                return new StoreMemory(db.getLongProperty("rocksdb.size-all-mem-tables"),
+                        db.getLongProperty("rocksdb.estimate-table-readers-mem"),
+                        db.getLongProperty("rocksdb.block-cache-usage"));
+            } catch (RocksDBException e) {
+                throw new StateMachineException("cannot read the memory figures of the state in " + dbDir, e);
+            }
+        });
+    }
+
     /** The index of the last entry applied, refused entries included; 0 for a fresh database. */
     public long appliedIndex() {
         return appliedIndex;

@@ -209,6 +209,7 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_log", raftDir.resolve("log"),
                 "raft_meta", raftDir.resolve("meta"),
                 "raft_snapshot", raftDir.resolve("snapshot")));
+        metrics.registerStateMemory(stateMachine::memory);
         schedulePresenceTicks(proposer, heardSessions);
         scheduleSessionExpiry(proposer);
         scheduleQueueExpiry(proposer);

@@ -63,6 +63,7 @@ class ObservabilityIT {
             assertThat(m.get("raftchat_leader_changes_total")).as(node.id()).isGreaterThanOrEqualTo(1);
             assertThat(m.get("raftchat_disk_bytes{store=\"state\"}")).as(node.id()).isPositive();
             assertThat(m.get("raftchat_disk_bytes{store=\"raft_log\"}")).as(node.id()).isPositive();
+            assertThat(m.get("raftchat_rocksdb_memory_bytes{kind=\"memtables\",store=\"state\"}")).as(node.id()).isPositive();
             assertThat(m.get("raftchat_subscriptions")).as(node.id()).isEqualTo(0);
             assertThat(m.get("raftchat_pending_proposals")).as(node.id()).isEqualTo(0);
             boolean leads = node == leader;

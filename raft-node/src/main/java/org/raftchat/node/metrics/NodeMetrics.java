@@ -20,7 +20,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.raftchat.config.BuildInfo;
+import org.raftchat.statemachine.StoreMemory;
 
 /**
  * The metrics of one node, in a registry of its own (several nodes may share a JVM in tests).
@@ -131,6 +133,24 @@ public final class NodeMetrics {
                         + "raft_snapshot, raft_meta")
                 .labelNames("store")
                 .callback(cb -> directoriesByStore.forEach((store, dir) -> cb.call(sizeBytes(dir), store)))
+                .register(registry);
+    }
+
+    /**
+     * Native memory RocksDB holds for the state, by kind (memtables, table_readers, block_cache); read
+     * at scrape time. The heap and Netty are in the JVM metrics; most of the rest of the RSS is this.
+     */
+    public void registerStateMemory(Supplier<StoreMemory> state) {
+        GaugeWithCallback.builder().name("raftchat_rocksdb_memory_bytes").unit(Unit.BYTES)
+                .help("Native memory RocksDB holds, by store and kind: memtables, table_readers (index and filter "
+                        + "blocks of open tables), block_cache")
+                .labelNames("store", "kind")
+                .callback(cb -> {
+                    StoreMemory memory = state.get();
+                    cb.call(memory.memtableBytes(), "state", "memtables");
+                    cb.call(memory.tableReaderBytes(), "state", "table_readers");
+                    cb.call(memory.blockCacheBytes(), "state", "block_cache");
+                })
                 .register(registry);
     }
 

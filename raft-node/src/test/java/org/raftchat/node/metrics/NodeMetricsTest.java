@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.statemachine.StoreMemory;
 
 class NodeMetricsTest {
 
@@ -83,6 +84,19 @@ class NodeMetricsTest {
         Map<String, Double> m = scrape();
         assertThat(m.get("raftchat_disk_bytes{store=\"state\"}")).isEqualTo(1024);
         assertThat(m.get("raftchat_disk_bytes{store=\"raft_log\"}")).isEqualTo(0);
+    }
+
+    @Test
+    void stateMemoryIsReadAtEachScrape() throws IOException {
+        long[] memtableBytes = {1_000};
+        metrics.registerStateMemory(() -> new StoreMemory(memtableBytes[0], 200, 30));
+
+        assertThat(scrape().get("raftchat_rocksdb_memory_bytes{kind=\"memtables\",store=\"state\"}")).isEqualTo(1_000);
+        memtableBytes[0] = 5_000;
+        Map<String, Double> m = scrape();
+        assertThat(m.get("raftchat_rocksdb_memory_bytes{kind=\"memtables\",store=\"state\"}")).isEqualTo(5_000);
+        assertThat(m.get("raftchat_rocksdb_memory_bytes{kind=\"table_readers\",store=\"state\"}")).isEqualTo(200);
+        assertThat(m.get("raftchat_rocksdb_memory_bytes{kind=\"block_cache\",store=\"state\"}")).isEqualTo(30);
     }
 
     private Map<String, Double> scrape() throws IOException {
