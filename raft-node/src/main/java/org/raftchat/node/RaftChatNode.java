@@ -130,6 +130,7 @@ public final class RaftChatNode implements AutoCloseable {
                 () -> MetricsServer.start(metrics, self.host(), self.metricsPort()), MetricsServer::close);
         this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, onFatalError);
         NodeOptions nodeOptions = nodeOptions(raftDir);
+        RaftLogStorageOptions.register();
         // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
         this.raftRpcExecutor = startup.open("the Raft RPC threads",
                 () -> Executors.newFixedThreadPool(nodeOptions.getRaftRpcThreadPoolSize(), threads("raft-rpc")),

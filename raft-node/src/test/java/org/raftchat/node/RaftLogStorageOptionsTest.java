@@ -1,0 +1,24 @@
+package org.raftchat.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alipay.sofa.jraft.storage.impl.RocksDBLogStorage;
+import com.alipay.sofa.jraft.util.StorageOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyOptions;
+
+class RaftLogStorageOptionsTest {
+
+    @Test
+    void theLogOpensWithBoundedMemtablesAndRegisteringTwiceIsHarmless() {
+        RaftLogStorageOptions.register();
+        RaftLogStorageOptions.register();
+
+        // What RocksDBLogStorage asks for when it opens (no per-group options: the key is the class alone).
+        try (ColumnFamilyOptions options = StorageOptionsFactory.getRocksDBColumnFamilyOptions(null, RocksDBLogStorage.class)) {
+            assertThat(options.writeBufferSize()).isEqualTo(RaftLogStorageOptions.WRITE_BUFFER_BYTES);
+            assertThat(options.maxWriteBufferNumber()).isEqualTo(RaftLogStorageOptions.MAX_WRITE_BUFFERS);
+            assertThat(options.minWriteBufferNumberToMerge()).isEqualTo(1);
+        }
+    }
+}
