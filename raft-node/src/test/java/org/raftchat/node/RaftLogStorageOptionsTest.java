@@ -6,11 +6,12 @@ import com.alipay.sofa.jraft.storage.impl.RocksDBLogStorage;
 import com.alipay.sofa.jraft.util.StorageOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 
 class RaftLogStorageOptionsTest {
 
     @Test
-    void theLogOpensWithBoundedMemtablesAndRegisteringTwiceIsHarmless() {
+    void theLogOpensWithBoundedMemtablesAndWriteAheadFilesAndRegisteringTwiceIsHarmless() {
         RaftLogStorageOptions.register();
         RaftLogStorageOptions.register();
 
@@ -19,6 +20,9 @@ class RaftLogStorageOptionsTest {
             assertThat(options.writeBufferSize()).isEqualTo(RaftLogStorageOptions.WRITE_BUFFER_BYTES);
             assertThat(options.maxWriteBufferNumber()).isEqualTo(RaftLogStorageOptions.MAX_WRITE_BUFFERS);
             assertThat(options.minWriteBufferNumberToMerge()).isEqualTo(1);
+        }
+        try (DBOptions options = StorageOptionsFactory.getRocksDBOptions(null, RocksDBLogStorage.class)) {
+            assertThat(options.maxTotalWalSize()).isEqualTo(RaftLogStorageOptions.MAX_WAL_BYTES);
         }
     }
 }
