@@ -6,8 +6,9 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 
 /**
- * The memtables and write-ahead files of SOFAJRaft's RocksDB log, bounded. SOFAJRaft keeps its storage options in one table
- * per JVM, so they are registered once, before the first node in the process opens its log.
+ * The memtables and write-ahead files of SOFAJRaft's RocksDB log, bounded. SOFAJRaft keeps its
+ * storage options in one table per JVM, so they are registered once, before the first node in the
+ * process opens its log.
  *
  * <p>Why: SOFAJRaft's default column family options end with {@code optimizeLevelStyleCompaction()},
  * whose 512 MB budget overrides its own 64 MB memtable setting: 128 MB memtables, up to six, flushed

@@ -138,7 +138,7 @@ public final class NodeMetrics {
 
     /**
      * Native memory RocksDB holds for the state, by kind (memtables, table_readers, block_cache); read
-     * at scrape time. The heap and Netty are in the JVM metrics; most of the rest of the RSS is this.
+     * at scrape time. The Raft log's RocksDB is not here: SOFAJRaft keeps its handle to itself.
      */
     public void registerStateMemory(Supplier<StoreMemory> state) {
         GaugeWithCallback.builder().name("raftchat_rocksdb_memory_bytes").unit(Unit.BYTES)
