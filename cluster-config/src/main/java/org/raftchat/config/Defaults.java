@@ -14,7 +14,7 @@ public final class Defaults {
      * Followers start an election after this long without hearing from a leader (plus a random
      * delay of up to half of it). 500 ms: after a leader crash, writes resume within about 1.3 s
      * (3 nodes, kill -9, 8 rounds: 0.75-1.30 s, against 1.15-3.04 s with 1000 ms and SOFAJRaft's
-     * default 1 s delay); with heartbeats every 100 ms a follower must miss five before it campaigns,
+     * default 1 s delay); with heartbeats every 167 ms a follower must miss three before it campaigns,
      * and pre-vote keeps one that merely lost contact from disturbing a leader the others still hear.
      */
     public static final Duration ELECTION_TIMEOUT = Duration.ofMillis(500);
