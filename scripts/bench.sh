@@ -30,9 +30,10 @@
 #   Every run reads the nodes' CPU, memory and disk through `--run-dir` (the cluster's run dir).
 #
 #   scripts/bench.sh --jmh [-- JMH_OPTION...]
-#       The JMH micro-benchmarks of chat-statemachine (ApplyBatchBenchmark, CommandCodecBenchmark):
-#       1 fork, 3 warm-up and 3 measured iterations of 1 s each. JMH_OPTIONs go to org.openjdk.jmh.Main,
-#       e.g. `-- ApplyBatch -p batchSize=64` or `-- -prof gc`. Results: bench-results/<time>-jmh/.
+#       The JMH micro-benchmarks of chat-statemachine (ApplyBatchBenchmark, CommandCodecBenchmark,
+#       HistoryReadBenchmark): 1 fork, 3 warm-up and 3 measured iterations of 1 s each. JMH_OPTIONs
+#       go to org.openjdk.jmh.Main, e.g. `-- ApplyBatch -p batchSize=64` or `-- -prof gc`.
+#       Results: bench-results/<time>-jmh/.
 #
 # Environment: BENCH_RAFT_PORT_BASE, BENCH_API_PORT_BASE (default 17100, 19100), BENCH_JAVA_OPTS
 # (the bench client's JVM options, default -Xms256m -Xmx1g), BENCH_ONLINE_SESSIONS (mixed and soak,
