@@ -477,6 +477,8 @@ public final class RaftChatNode implements AutoCloseable {
         // missing three in a row, and pre-vote keeps it from disturbing a leader the others still hear.
         raftOptions.setElectionHeartbeatFactor(HEARTBEATS_PER_ELECTION_TIMEOUT);
         options.setRaftOptions(raftOptions);
+        // The previous entry's term, which every AppendEntries names, from memory rather than read back from RocksDB.
+        options.setServiceFactory(LastEntryLogStorage.serviceFactory());
         return options;
     }
 
