@@ -74,21 +74,21 @@ final class LastEntryLogStorage implements LogStorage {
 
     @Override
     public LogEntry getEntry(long index) {
-        LogEntry kept = last;
-        if (kept != null && kept.getId().getIndex() == index) {
-            return copyOf(kept);
-        }
-        return log.getEntry(index);
+        LogEntry kept = keptAt(index);
+        return kept != null ? copyOf(kept) : log.getEntry(index);
     }
 
     @Deprecated
     @Override
     public long getTerm(long index) {
+        LogEntry kept = keptAt(index);
+        return kept != null ? kept.getId().getTerm() : log.getTerm(index);
+    }
+
+    /** The kept entry if it is the one at {@code index}, else null. */
+    private LogEntry keptAt(long index) {
         LogEntry kept = last;
-        if (kept != null && kept.getId().getIndex() == index) {
-            return kept.getId().getTerm();
-        }
-        return log.getTerm(index);
+        return kept != null && kept.getId().getIndex() == index ? kept : null;
     }
 
     @Override
@@ -135,7 +135,7 @@ final class LastEntryLogStorage implements LogStorage {
     }
 
     /** A copy whose id, peer lists and data view are its own; the data's bytes are shared, never written. */
-    static LogEntry copyOf(LogEntry entry) {
+    private static LogEntry copyOf(LogEntry entry) {
         LogEntry copy = new LogEntry(entry.getType());
         copy.setId(entry.getId().copy());
         copy.setPeers(copyOf(entry.getPeers()));
