@@ -123,13 +123,17 @@ class ProposerTest {
         CompletableFuture<ApplyResult> first = proposer.propose(post("a"));
         proposer.propose(post("b"));
         assertThat(timer.getQueue()).as("one sweep armed for both").hasSize(1);
-        Thread.sleep(50);
+        // A sweep that is running has left the queue and not yet armed the next one: wait for one that ran
+        // and then for the next one armed, rather than looking at one instant.
+        long sweepsBefore = timer.getCompletedTaskCount();
+        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getCompletedTaskCount() > sweepsBefore);
+        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getQueue().size() == 1);
         assertThat(timer.getQueue()).as("still in flight: the sweep comes again").hasSize(1);
 
         answer(appended.get(0), new ApplyResult.UserRegistered("a"));
         answer(appended.get(1), new ApplyResult.UserRegistered("b"));
         assertThat(first).isCompleted();
-        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getQueue().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0);
         long sweeps = timer.getCompletedTaskCount();
         Thread.sleep(50);
         assertThat(timer.getCompletedTaskCount()).as("no sweep while idle").isEqualTo(sweeps);
