@@ -9,6 +9,8 @@ import com.alipay.remoting.InvokeFuture;
 import com.alipay.remoting.ProtocolCode;
 import com.alipay.remoting.ProtocolManager;
 import com.alipay.remoting.RemotingAddressParser;
+import com.alipay.remoting.RejectedExecutionPolicy;
+import com.alipay.remoting.RejectionProcessableInvokeCallback;
 import com.alipay.remoting.RemotingCommand;
 import com.alipay.remoting.LifeCycleException;
 import com.alipay.remoting.exception.RemotingException;
@@ -21,16 +23,19 @@ import com.alipay.remoting.rpc.protocol.RpcProtocolV2;
 import com.alipay.remoting.rpc.protocol.RpcResponseProcessor;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.TimerTask;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bolt's RPC client with two hand-offs fewer, for the Raft port.
+ * Bolt's RPC client with three hand-offs fewer, for the Raft port.
  *
  * <ul>
  *   <li><b>Timeouts on the connection's event loop.</b> Bolt arms each call's timeout on one JVM-wide
@@ -42,6 +47,15 @@ import org.slf4j.LoggerFactory;
  *       default executor only to find the waiting call and pass the answer on to the call's own
  *       executor (SOFAJRaft always names one). Matching it where it is read saves a thread wake-up
  *       per answer on the leader: two per entry, and every heartbeat's.</li>
+ *   <li><b>Chosen calls answered on the I/O thread.</b> For the calls {@code answeredWhereRead} picks
+ *       (the Raft port picks AppendEntries: every entry, heartbeat and ReadIndex round), the callback
+ *       runs on the event loop that read the answer, not on the executor the caller named: another
+ *       wake-up fewer per answer, and the next AppendEntries the replicator sends from there is written
+ *       at once, with no task handed to the loop. The replicator's work then runs on the I/O thread:
+ *       its lock, the ballot box, and reading the next entries (from memory, or from RocksDB for a
+ *       follower far behind). A timeout or a failed send still reaches the caller's executor (through
+ *       Bolt's default executor, as before), never the sending thread, which may hold the lock the
+ *       callback takes: SOFAJRaft's replicator lock is not reentrant.</li>
  * </ul>
  *
  * Everything else is Bolt's: connections, encoding, the callback's executor, and what a timeout or a
@@ -51,10 +65,17 @@ final class EventLoopRpcClient extends RpcClient {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoopRpcClient.class);
 
+    private final Predicate<Object> answeredWhereRead;
+
+    /** @param answeredWhereRead the requests whose callbacks run on the I/O thread that reads their answers */
+    EventLoopRpcClient(Predicate<Object> answeredWhereRead) {
+        this.answeredWhereRead = answeredWhereRead;
+    }
+
     @Override
     public void startup() throws LifeCycleException {
         super.startup();
-        this.rpcRemoting = new EventLoopRemoting(new RpcCommandFactory(), getAddressParser(), getConnectionManager());
+        this.rpcRemoting = new EventLoopRemoting(new RpcCommandFactory(), getAddressParser(), getConnectionManager(), answeredWhereRead);
     }
 
     /**
@@ -79,8 +100,12 @@ final class EventLoopRpcClient extends RpcClient {
             matchAnswersOnIoThread();
         }
 
-        EventLoopRemoting(CommandFactory commandFactory, RemotingAddressParser addressParser, ConnectionManager connections) {
+        private final Predicate<Object> answeredWhereRead;
+
+        EventLoopRemoting(CommandFactory commandFactory, RemotingAddressParser addressParser, ConnectionManager connections,
+                Predicate<Object> answeredWhereRead) {
             super(commandFactory, addressParser, connections);
+            this.answeredWhereRead = answeredWhereRead;
         }
 
         /**
@@ -92,7 +117,8 @@ final class EventLoopRpcClient extends RpcClient {
                 int timeoutMs) throws RemotingException {
             RemotingCommand command = toRemotingCommand(request, conn, context, timeoutMs);
             preProcessInvokeContext(context, command, conn);
-            armAndSend(conn, command, callback, timeoutMs);
+            boolean whereRead = callback != null && answeredWhereRead.test(request);
+            armAndSend(conn, command, whereRead ? new OnEventLoop(callback, conn.getChannel().eventLoop()) : callback, timeoutMs);
         }
 
         @Override
@@ -131,7 +157,10 @@ final class EventLoopRpcClient extends RpcClient {
             answerIfWaiting(conn, requestId, factory -> factory.<RemotingCommand>createSendFailedResponse(conn.getRemoteAddress(), cause));
         }
 
-        /** Answers the call with {@code answer} unless its real answer, a timeout or a failure already did. */
+        /**
+         * Answers the call with {@code answer} unless its real answer, a timeout or a failure already did.
+         * Bolt runs such an answer's callback from its default executor, never on this thread.
+         */
         private void answerIfWaiting(Connection conn, int requestId, Function<CommandFactory, RemotingCommand> answer) {
             InvokeFuture waiting = conn.removeInvokeFuture(requestId);
             if (waiting != null) {
@@ -146,6 +175,35 @@ final class EventLoopRpcClient extends RpcClient {
             InvokeContext context = request.getInvokeContext();
             Long connectMs = context == null ? null : context.get(InvokeContext.CLIENT_CONN_CREATETIME);
             return connectMs == null ? timeoutMs : (int) (timeoutMs - connectMs);
+        }
+    }
+
+    /**
+     * A callback that Bolt runs in place when it completes it on the connection's event loop (a real
+     * answer: Bolt runs a callback with no executor where it is), and on the caller's executor from any
+     * other thread (timeouts and failures come from Bolt's default executor). What Bolt does when that
+     * executor refuses is the caller's choice, as before.
+     */
+    private record OnEventLoop(InvokeCallback caller, EventLoop loop) implements RejectionProcessableInvokeCallback {
+
+        @Override
+        public void onResponse(Object result) {
+            caller.onResponse(result);
+        }
+
+        @Override
+        public void onException(Throwable e) {
+            caller.onException(e);
+        }
+
+        @Override
+        public Executor getExecutor() {
+            return loop.inEventLoop() ? null : caller.getExecutor();
+        }
+
+        @Override
+        public RejectedExecutionPolicy rejectedExecutionPolicy() {
+            return caller instanceof RejectionProcessableInvokeCallback chosen ? chosen.rejectedExecutionPolicy() : RejectedExecutionPolicy.DISCARD;
         }
     }
 

@@ -6,6 +6,7 @@ import com.alipay.remoting.rpc.RpcAddressParser;
 import com.alipay.remoting.rpc.RpcConfigs;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.rpc.RpcRequests.AppendEntriesRequest;
 import com.alipay.sofa.jraft.rpc.impl.BoltRaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.impl.BoltRpcClient;
 import com.alipay.sofa.jraft.util.SPI;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       per round against a 500 ms vote timeout: a 30-minute chaos run saw three connected nodes fail
  *       to elect a leader for over 30 s.</li>
  *   <li><b>Calls are timed on the connections' event loops and answers matched on the I/O
- *       thread</b> ({@link EventLoopRpcClient}), and Bolt's idle-connection pings are off (below):
+ *       thread</b>, where the leader's replicator also takes AppendEntries answers
+ *       ({@link EventLoopRpcClient}), and Bolt's idle-connection pings are off (below):
  *       no 10 ms timer wheel on any node.</li>
  * </ul>
  */
@@ -42,10 +44,13 @@ public final class RaftTransportFactory extends BoltRaftRpcFactory {
         }
     }
 
-    /** Bolt's client with its calls' timeouts on the event loops and answers matched on the I/O thread (see {@link EventLoopRpcClient}). */
+    /**
+     * Bolt's client with its calls' timeouts on the event loops and answers matched on the I/O thread,
+     * and AppendEntries answers (entries, heartbeats, ReadIndex rounds) handled there too (see {@link EventLoopRpcClient}).
+     */
     @Override
     public RpcClient createRpcClient(ConfigHelper<RpcClient> helper) {
-        RpcClient client = new BoltRpcClient(new EventLoopRpcClient());
+        RpcClient client = new BoltRpcClient(new EventLoopRpcClient(request -> request instanceof AppendEntriesRequest));
         if (helper != null) {
             helper.config(client);
         }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alipay.remoting.AsyncContext;
 import com.alipay.remoting.BizContext;
+import com.alipay.remoting.Connection;
 import com.alipay.remoting.InvokeCallback;
+import com.alipay.remoting.exception.RemotingException;
 import com.alipay.remoting.rpc.RpcServer;
 import com.alipay.remoting.rpc.exception.InvokeTimeoutException;
 import com.alipay.remoting.rpc.protocol.AsyncUserProcessor;
@@ -23,6 +25,8 @@ import org.raftchat.node.testing.TestCluster;
 class EventLoopRpcClientTest {
 
     private static final String SILENT = "do not answer";
+    /** Requests that start with this are answered where they are read (the Raft port picks AppendEntries). */
+    private static final String WHERE_READ = "where-read ";
 
     private RpcServer server;
     private EventLoopRpcClient client;
@@ -35,7 +39,7 @@ class EventLoopRpcClientTest {
         server = new RpcServer("127.0.0.1", port, true);
         server.registerUserProcessor(new EchoUnlessSilent());
         server.startup();
-        client = new EventLoopRpcClient();
+        client = new EventLoopRpcClient(request -> request instanceof String text && text.startsWith(WHERE_READ));
         client.startup();
         address = "127.0.0.1:" + port;
     }
@@ -99,12 +103,47 @@ class EventLoopRpcClientTest {
         }
     }
 
-    /** Answers "echo &lt;request&gt;", except to {@link #SILENT}. */
+    @Test
+    void aChosenCallIsAnsweredOnTheIoThreadThatReadsTheAnswer() throws Exception {
+        Answer answer = new Answer(callbacks);
+
+        client.invokeWithCallback(address, WHERE_READ + "hello", answer, 5_000);
+
+        assertThat(answer.value.get(10, TimeUnit.SECONDS)).isEqualTo("echo " + WHERE_READ + "hello");
+        assertThat(answer.thread.get(10, TimeUnit.SECONDS)).startsWith("bolt-netty-client-worker");
+    }
+
+    @Test
+    void aChosenCallThatTimesOutFailsOnTheCallersExecutor() throws Exception {
+        Answer answer = new Answer(callbacks);
+
+        client.invokeWithCallback(address, WHERE_READ + SILENT, answer, 200);
+
+        assertThat(answer.failure.get(10, TimeUnit.SECONDS)).isInstanceOf(InvokeTimeoutException.class);
+        assertThat(answer.thread.get(10, TimeUnit.SECONDS)).isEqualTo("test-callbacks");
+    }
+
+    @Test
+    void aChosenCallThatCannotBeSentFailsOnTheCallersExecutorNotOnTheSendingThread() throws Exception {
+        // Goal: the sending thread may hold the lock the callback takes (SOFAJRaft's replicator lock is not reentrant).
+        Connection connection = client.getConnection(address, 5_000);
+        connection.getChannel().close().sync();
+        Answer answer = new Answer(callbacks);
+
+        client.invokeWithCallback(connection, WHERE_READ + "lost", answer, 5_000);
+
+        // The failed write or the closed connection, whichever Bolt notices first, answers the call.
+        assertThat(answer.failure.get(10, TimeUnit.SECONDS)).isInstanceOf(RemotingException.class);
+        assertThat(answer.thread.get(10, TimeUnit.SECONDS)).isEqualTo("test-callbacks");
+        assertThat(answer.value).isNotDone();
+    }
+
+    /** Answers "echo &lt;request&gt;", except to requests that end with {@link #SILENT}. */
     private static final class EchoUnlessSilent extends AsyncUserProcessor<String> {
 
         @Override
         public void handleRequest(BizContext context, AsyncContext answer, String request) {
-            if (!SILENT.equals(request)) {
+            if (!request.endsWith(SILENT)) {
                 answer.sendResponse("echo " + request);
             }
         }
