@@ -53,12 +53,18 @@ final class ChatFsm extends StateMachineAdapter {
     private volatile FatalError applyFailure;
     private final java.util.concurrent.atomic.AtomicInteger snapshotsInstalled = new java.util.concurrent.atomic.AtomicInteger();
     private final Consumer<FatalError> onFatalError;
+    private final LeaderDuties leaderDuties;
 
-    /** @param onFatalError told once when the replica enters the error state (the process may exit then) */
-    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics, Consumer<FatalError> onFatalError) {
+    /**
+     * @param leaderDuties armed when this replica becomes leader, cancelled when it stops
+     * @param onFatalError told once when the replica enters the error state (the process may exit then)
+     */
+    ChatFsm(ChatStateMachine stateMachine, SubscriptionHub subscriptions, NodeMetrics metrics, LeaderDuties leaderDuties,
+            Consumer<FatalError> onFatalError) {
         this.stateMachine = stateMachine;
         this.subscriptions = subscriptions;
         this.metrics = metrics;
+        this.leaderDuties = leaderDuties;
         this.onFatalError = onFatalError;
     }
 
@@ -240,12 +246,14 @@ final class ChatFsm extends StateMachineAdapter {
         leaderTerm = term;
         metrics.leaderChanged();
         LOG.info("Became leader in term {}", term);
+        leaderDuties.startLeading();
     }
 
     @Override
     public void onLeaderStop(Status status) {
         LOG.info("Stopped leading term {}: {}", leaderTerm, status);
         leaderTerm = -1;
+        leaderDuties.stopLeading();
     }
 
     @Override

@@ -130,7 +130,8 @@ public final class RaftChatNode implements AutoCloseable {
         this.metrics = new NodeMetrics();
         this.metricsServer = startup.open("the metrics server on " + self.host() + ":" + self.metricsPort(),
                 () -> MetricsServer.start(metrics, self.host(), self.metricsPort()), MetricsServer::close);
-        this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, onFatalError);
+        LeaderDuties leaderDuties = new LeaderDuties(timer);
+        this.fsm = new ChatFsm(stateMachine, subscriptions, metrics, leaderDuties, onFatalError);
         NodeOptions nodeOptions = nodeOptions(raftDir);
         RaftLogStorageOptions.register();
         // Like the pool SOFAJRaft's RaftGroupService makes (fixed size, unbounded queue), but shut down in close.
@@ -213,9 +214,9 @@ public final class RaftChatNode implements AutoCloseable {
                 "raft_meta", raftDir.resolve("meta"),
                 "raft_snapshot", raftDir.resolve("snapshot")));
         metrics.registerStateMemory(stateMachine::memory);
-        schedulePresenceTicks(proposer, heardSessions);
-        scheduleSessionExpiry(proposer);
-        scheduleQueueExpiry(proposer);
+        schedulePresenceTicks(leaderDuties, proposer, heardSessions);
+        scheduleSessionExpiry(leaderDuties, proposer);
+        scheduleQueueExpiry(leaderDuties, proposer);
         new StorageCheck(stateMachine, raftDir.resolve("log"), raftDir.resolve("snapshot"), onFatalError).startInBackground(self.id());
     }
 
@@ -224,9 +225,8 @@ public final class RaftChatNode implements AutoCloseable {
      * past its ack deadline at its time (the later of its clock and the last stored time, as apply
      * takes it); apply hands those messages on. Like session expiry, an idle cluster writes nothing.
      */
-    private void scheduleQueueExpiry(Proposer proposer) {
-        long periodMs = Defaults.QUEUE_EXPIRY_CHECK_INTERVAL.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
+    private void scheduleQueueExpiry(LeaderDuties duties, Proposer proposer) {
+        duties.add("queue delivery expiry", Defaults.QUEUE_EXPIRY_CHECK_INTERVAL.toMillis(), () -> {
             long nowMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs());
             if (fsm.leaderTerm() >= 0 && anyQueueDeliveryDueAt(nowMs)) {
                 proposer.propose(Command.newBuilder().setExpireQueueDeliveries(ExpireQueueDeliveries.getDefaultInstance()))
@@ -236,7 +236,7 @@ public final class RaftChatNode implements AutoCloseable {
                             }
                         });
             }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        });
     }
 
     private boolean anyQueueDeliveryDueAt(long timeMs) {
@@ -253,9 +253,8 @@ public final class RaftChatNode implements AutoCloseable {
      * its idle or absolute lifetime at its time (the later of its clock and the last stored time, as
      * apply takes it): an idle cluster's log stays still. Apply ends the sessions, deterministically.
      */
-    private void scheduleSessionExpiry(Proposer proposer) {
-        long periodMs = config.sessions().expiryCheckInterval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
+    private void scheduleSessionExpiry(LeaderDuties duties, Proposer proposer) {
+        duties.add("session expiry", config.sessions().expiryCheckInterval().toMillis(), () -> {
             long nowMs = Math.max(System.currentTimeMillis(), stateMachine.lastTimestampMs());
             if (fsm.leaderTerm() >= 0 && anySessionExpiredAt(nowMs)) {
                 proposer.propose(Command.newBuilder().setExpireSessions(ExpireSessions.getDefaultInstance()))
@@ -265,7 +264,7 @@ public final class RaftChatNode implements AutoCloseable {
                             }
                         });
             }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        });
     }
 
     private boolean anySessionExpiredAt(long timeMs) {
@@ -306,11 +305,11 @@ public final class RaftChatNode implements AutoCloseable {
         });
     }
 
-    private void schedulePresenceTicks(Proposer proposer, HeardSessions heard) {
+    private void schedulePresenceTicks(LeaderDuties duties, Proposer proposer, HeardSessions heard) {
         long timeoutMs = config.limits().presenceTimeoutMs();
         // A heard heartbeat is activity only once a tick records it: tick well within the idle lifetime too.
         long periodMs = Math.max(100, Math.min(timeoutMs, config.sessions().idleTimeout().toMillis()) / 6);
-        timer.scheduleAtFixedRate(() -> {
+        duties.add("presence tick", periodMs, () -> {
             if (!heard.leading(fsm.leaderTerm())) {
                 return;
             }
@@ -330,7 +329,7 @@ public final class RaftChatNode implements AutoCloseable {
                     }
                 });
             }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** None when the state cannot be read (closing, or stopped applying): a periodic task must not die of it. */

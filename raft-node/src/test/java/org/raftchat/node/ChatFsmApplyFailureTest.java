@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +51,7 @@ class ChatFsmApplyFailureTest {
     Path dir;
 
     private ChatStateMachine stateMachine;
-    private ExecutorService pumps;
+    private ScheduledExecutorService pumps;
     private final NodeMetrics metrics = new NodeMetrics();
     private final List<FatalError> fatalErrors = new ArrayList<>();
     private final ListAppender<ILoggingEvent> logLines = new ListAppender<>();
@@ -60,8 +60,9 @@ class ChatFsmApplyFailureTest {
     @BeforeEach
     void start() {
         stateMachine = ChatStateMachine.open(dir.resolve("state"));
-        pumps = Executors.newSingleThreadExecutor();
-        fsm = new ChatFsm(stateMachine, new SubscriptionHub(stateMachine, pumps, Limits.defaults()), metrics, fatalErrors::add);
+        pumps = Executors.newSingleThreadScheduledExecutor();
+        fsm = new ChatFsm(stateMachine, new SubscriptionHub(stateMachine, pumps, Limits.defaults()), metrics,
+                new LeaderDuties(pumps), fatalErrors::add);
         logLines.start();
         ((Logger) LoggerFactory.getLogger(ChatFsm.class)).addAppender(logLines);
     }
