@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bolt's RPC client with three hand-offs fewer, for the Raft port.
+ * Bolt's RPC client with fewer hand-offs and no timer wheel, for the Raft port.
  *
  * <ul>
  *   <li><b>Timeouts on the connection's event loop.</b> Bolt arms each call's timeout on one JVM-wide
@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  *       callback takes: SOFAJRaft's replicator lock is not reentrant.</li>
  * </ul>
  *
- * Everything else is Bolt's: connections, encoding, the callback's executor, and what a timeout or a
- * failed send answers.
+ * Everything else is Bolt's: connections, encoding, the executor of the calls not chosen, and what a
+ * timeout or a failed send answers.
  */
 final class EventLoopRpcClient extends RpcClient {
 
