@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.raftchat.node.metrics.EntryTrigger;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.proto.v1.CommandBatch;
@@ -195,11 +196,13 @@ final class Proposer {
     /** Runs on the submitter thread until the queue is empty or the window is full, and no other run is needed. */
     private void submitQueued() {
         while (true) {
-            if (mayGoOutNow()) {
+            EntryTrigger trigger = goingOutNow();
+            if (trigger != null) {
                 List<Pending> group = nextGroup();
                 long now = System.nanoTime();
                 measureRate(now, group.size());
                 lastSubmitNanos = now;
+                metrics.entryProposed(trigger, group.size());
                 submit(group);
                 continue;
             }
@@ -207,23 +210,25 @@ final class Proposer {
             // A command queued (or an entry finished) after the check above, but before the flag was
             // cleared, found the flag still set and scheduled no run: look again, unless a new run has
             // taken over. An entry that finishes later, or the linger's wake-up, schedules its own run.
-            if (!mayGoOutNow() || !submitting.compareAndSet(false, true)) {
+            if (goingOutNow() == null || !submitting.compareAndSet(false, true)) {
                 return;
             }
         }
     }
 
-    /** Whether a group may be proposed now; if only the linger holds it back, arranges a wake-up. */
-    private boolean mayGoOutNow() {
+    /**
+     * What sends a group out now; null if none may go (the window is full, nothing is queued, or the
+     * linger holds the commands back, and then a wake-up is arranged).
+     */
+    private EntryTrigger goingOutNow() {
         if (!windowOpenWithWork()) {
-            return false;
+            return null;
         }
-        long lingerLeftNanos = lingerLeftNanos();
-        if (lingerLeftNanos <= 0) {
-            return true;
+        Look look = look();
+        if (look.trigger() == null) {
+            wakeUpIn(look.waitNanos());
         }
-        wakeUpIn(lingerLeftNanos);
-        return false;
+        return look.trigger();
     }
 
     /** Whether commands are queued and the window has room for another entry. */
@@ -231,17 +236,34 @@ final class Proposer {
         return openEntries.get() < maxEntriesInFlight && !queued.isEmpty();
     }
 
-    /** How long the queued commands should still wait for company; 0 or less: send now. */
-    private long lingerLeftNanos() {
+    /** What sends the queued commands out now, or (no trigger) how long they should still wait for company. */
+    private record Look(EntryTrigger trigger, long waitNanos) {
+        static final Look FULL = new Look(EntryTrigger.FULL, 0);
+        static final Look ALONE = new Look(EntryTrigger.ALONE, 0);
+        static final Look LINGER = new Look(EntryTrigger.LINGER, 0);
+        static final Look QUIET = new Look(EntryTrigger.QUIET, 0);
+    }
+
+    private Look look() {
         int waiting = queuedCount.get();
-        if (waiting >= maxCommandsPerEntry || (waiting == 1 && openEntries.get() == 0)) {
-            return 0;
+        if (waiting >= maxCommandsPerEntry) {
+            return Look.FULL;
+        }
+        if (waiting == 1 && openEntries.get() == 0) {
+            return Look.ALONE;
         }
         // Wait for company only while it keeps coming: a closed-loop burst (clients answered by the
         // last entry writing again) is over once it pauses, and waiting longer only adds latency.
-        long lingerEnd = lastSubmitNanos + groupLingerNanos;
-        long quietEnd = lastArrivalNanos + quietNanos(waiting);
-        return Math.min(lingerEnd, quietEnd) - System.nanoTime();
+        long now = System.nanoTime();
+        long lingerLeftNanos = lastSubmitNanos + groupLingerNanos - now;
+        if (lingerLeftNanos <= 0) {
+            return Look.LINGER;
+        }
+        long quietLeftNanos = lastArrivalNanos + quietNanos(waiting) - now;
+        if (quietLeftNanos <= 0) {
+            return Look.QUIET;
+        }
+        return new Look(null, Math.min(lingerLeftNanos, quietLeftNanos));
     }
 
     /**
@@ -310,9 +332,9 @@ final class Proposer {
     private void lingerWokeUp() {
         wakeUpScheduled.set(false);
         if (windowOpenWithWork()) {
-            long lingerLeftNanos = lingerLeftNanos();
-            if (lingerLeftNanos > 0) {
-                wakeUpIn(lingerLeftNanos);
+            Look look = look();
+            if (look.trigger() == null) {
+                wakeUpIn(look.waitNanos());
                 return;
             }
         }

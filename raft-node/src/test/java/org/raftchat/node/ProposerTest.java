@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import org.raftchat.node.metrics.EntryTrigger;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.statemachine.ApplyResult;
@@ -23,6 +25,7 @@ class ProposerTest {
     final List<Task> appended = new CopyOnWriteArrayList<>();
     final Node node = FakeNodes.answering("apply", args -> appended.add((Task) args[0]));
     final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    final NodeMetrics metrics = new NodeMetrics();
 
     @AfterEach
     void stopTimer() {
@@ -48,7 +51,21 @@ class ProposerTest {
         return new Proposer(node, () -> 1L, () -> null,
                 new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight,
                         groupLinger, groupQuiet, busyGroupQuiet, busyWritesPerSecond),
-                submitter, timer, new NodeMetrics());
+                submitter, timer, metrics);
+    }
+
+    /** {@code raftchat_proposed_entries_total} (or, with {@code commands}, its commands) for one trigger. */
+    private double proposed(String counter, EntryTrigger trigger) {
+        return metrics.registry().scrape().stream()
+                .filter(snapshot -> snapshot.getMetadata().getName().equals(counter))
+                .flatMap(snapshot -> ((CounterSnapshot) snapshot).getDataPoints().stream())
+                .filter(point -> trigger.label().equals(point.getLabels().get("trigger")))
+                .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .sum();
+    }
+
+    private double entries(EntryTrigger trigger) {
+        return proposed("raftchat_proposed_entries", trigger);
     }
 
     /** Runs submitter runs inline and counts them: each is a thread hand-off in a real node. */
@@ -192,6 +209,10 @@ class ProposerTest {
         proposer.propose(post("q63"));
         assertThat(appended).as("64 queued: a full entry goes out").hasSize(2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(64);
+        assertThat(entries(EntryTrigger.ALONE)).as("the first command, alone on an idle leader").isEqualTo(1);
+        assertThat(entries(EntryTrigger.FULL)).isEqualTo(1);
+        assertThat(proposed("raftchat_proposed_entry_commands", EntryTrigger.FULL)).isEqualTo(64);
+        assertThat(entries(EntryTrigger.LINGER) + entries(EntryTrigger.QUIET)).isZero();
     }
 
     @Test
@@ -203,6 +224,8 @@ class ProposerTest {
         proposer.propose(post("c"));
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> entries(EntryTrigger.LINGER) == 1);
+        assertThat(entries(EntryTrigger.QUIET)).isZero();
     }
 
     @Test
@@ -215,6 +238,8 @@ class ProposerTest {
         proposer.propose(post("c"));
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
+        assertThat(entries(EntryTrigger.QUIET)).as("counted by what sent it").isEqualTo(1);
+        assertThat(proposed("raftchat_proposed_entry_commands", EntryTrigger.QUIET)).isEqualTo(2);
     }
 
     @Test

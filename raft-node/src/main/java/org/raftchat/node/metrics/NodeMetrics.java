@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,6 +48,8 @@ public final class NodeMetrics {
     private final CounterDataPoint proposalsCommitted;
     private final CounterDataPoint proposalsFailed;
     private final Histogram commitSeconds;
+    private final Map<EntryTrigger, CounterDataPoint> proposedEntries = new EnumMap<>(EntryTrigger.class);
+    private final Map<EntryTrigger, CounterDataPoint> groupedCommands = new EnumMap<>(EntryTrigger.class);
     private final LongAdder pendingProposals = new LongAdder();
     private final CounterDataPoint readBarriersOk;
     private final CounterDataPoint readBarriersFailed;
@@ -83,6 +86,19 @@ public final class NodeMetrics {
         proposalsFailed = proposals.labelValues("failed");
         commitSeconds = latency("raftchat_commit_seconds",
                 "From proposing a command on the leader until it is committed on a majority and applied here");
+        Counter entries = Counter.builder().name("raftchat_proposed_entries")
+                .help("Log entries this node proposed as leader, by what sent each out: full (it carries the most "
+                        + "commands an entry may), alone (one command, nothing in flight), linger (the linger since the "
+                        + "previous entry ran out) or quiet (no command arrived for the quiet time)")
+                .labelNames("trigger").register(registry);
+        Counter commands = Counter.builder().name("raftchat_proposed_entry_commands")
+                .help("Commands in the log entries this node proposed as leader, by what sent the entry out "
+                        + "(divided by raftchat_proposed_entries_total: commands per entry)")
+                .labelNames("trigger").register(registry);
+        for (EntryTrigger trigger : EntryTrigger.values()) {
+            proposedEntries.put(trigger, entries.labelValues(trigger.label()));
+            groupedCommands.put(trigger, commands.labelValues(trigger.label()));
+        }
         GaugeWithCallback.builder().name("raftchat_pending_proposals")
                 .help("Proposals waiting to be committed and applied on this leader")
                 .callback(cb -> cb.call(pendingProposals.sum())).register(registry);
@@ -187,6 +203,12 @@ public final class NodeMetrics {
     public long proposalStarted() {
         pendingProposals.increment();
         return System.nanoTime();
+    }
+
+    /** On the leader: a log entry of {@code commands} commands was proposed, sent out by {@code trigger}. */
+    public void entryProposed(EntryTrigger trigger, int commands) {
+        proposedEntries.get(trigger).inc();
+        groupedCommands.get(trigger).inc(commands);
     }
 
     public void proposalFinished(long startNanos, boolean committed) {
