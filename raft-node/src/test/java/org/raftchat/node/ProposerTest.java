@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import org.raftchat.node.metrics.EntryTrigger;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
@@ -54,7 +54,7 @@ class ProposerTest {
                 submitter, timer, metrics);
     }
 
-    /** {@code raftchat_proposed_entries_total} (or, with {@code commands}, its commands) for one trigger. */
+    /** The counter {@code counter} (as registered, without {@code _total}) for one trigger. */
     private double proposed(String counter, EntryTrigger trigger) {
         return metrics.registry().scrape().stream()
                 .filter(snapshot -> snapshot.getMetadata().getName().equals(counter))

@@ -2,9 +2,9 @@ package org.raftchat.node.metrics;
 
 /**
  * What sent a group of commands out as one log entry on the leader (the {@code trigger} label of
- * {@code raftchat_proposed_entries_total}). Under a steady stream most entries should end by
- * {@link #LINGER}; many {@link #QUIET} entries there mean the pauses that end a linger come from
- * somewhere else than the clients, such as a starved thread on a busy machine.
+ * {@code raftchat_proposed_entries_total}). Under a steady stream, many small {@link #QUIET}
+ * entries mean the writes arrive in bunches whose pauses end the linger early: more entries, each
+ * costing every replica an append, an fsync and an apply (docs/performance.md, round 21).
  */
 public enum EntryTrigger {
     /** The group reached the most commands an entry carries. */
