@@ -178,8 +178,7 @@ final class Proposer {
         if (!wakeUpScheduled.get()) {
             return true;
         }
-        int waiting = queuedCount.get();
-        return waiting >= maxCommandsPerEntry || (waiting == 1 && open == 0);
+        return atOnce(queuedCount.get(), open) != null;
     }
 
     /** Starts a submitter run unless one is under way; called when a command queues or an entry finishes. */
@@ -244,13 +243,19 @@ final class Proposer {
         static final Look QUIET = new Look(EntryTrigger.QUIET, 0);
     }
 
-    private Look look() {
-        int waiting = queuedCount.get();
+    /** The groups that never wait for company: a full one, and a lone command with no entry open; else null. */
+    private Look atOnce(int waiting, int openEntries) {
         if (waiting >= maxCommandsPerEntry) {
             return Look.FULL;
         }
-        if (waiting == 1 && openEntries.get() == 0) {
-            return Look.ALONE;
+        return waiting == 1 && openEntries == 0 ? Look.ALONE : null;
+    }
+
+    private Look look() {
+        int waiting = queuedCount.get();
+        Look atOnce = atOnce(waiting, openEntries.get());
+        if (atOnce != null) {
+            return atOnce;
         }
         // Wait for company only while it keeps coming: a closed-loop burst (clients answered by the
         // last entry writing again) is over once it pauses, and waiting longer only adds latency.

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.raftchat.node.metrics.EntryTrigger;
+import org.raftchat.node.metrics.MetricSamples;
 import org.raftchat.node.metrics.NodeMetrics;
 import org.raftchat.proto.v1.Command;
 import org.raftchat.statemachine.ApplyResult;
@@ -54,18 +54,13 @@ class ProposerTest {
                 submitter, timer, metrics);
     }
 
-    /** The counter {@code counter} (as registered, without {@code _total}) for one trigger. */
+    /** {@code counter}'s sample (e.g. raftchat_proposed_entries_total) for one trigger. */
     private double proposed(String counter, EntryTrigger trigger) {
-        return metrics.registry().scrape().stream()
-                .filter(snapshot -> snapshot.getMetadata().getName().equals(counter))
-                .flatMap(snapshot -> ((CounterSnapshot) snapshot).getDataPoints().stream())
-                .filter(point -> trigger.label().equals(point.getLabels().get("trigger")))
-                .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
-                .sum();
+        return MetricSamples.scrape(metrics).get(counter + "{trigger=\"" + trigger.label() + "\"}");
     }
 
     private double entries(EntryTrigger trigger) {
-        return proposed("raftchat_proposed_entries", trigger);
+        return proposed("raftchat_proposed_entries_total", trigger);
     }
 
     /** Runs submitter runs inline and counts them: each is a thread hand-off in a real node. */
@@ -211,7 +206,7 @@ class ProposerTest {
         assertThat(commandsIn(appended.get(1))).isEqualTo(64);
         assertThat(entries(EntryTrigger.ALONE)).as("the first command, alone on an idle leader").isEqualTo(1);
         assertThat(entries(EntryTrigger.FULL)).isEqualTo(1);
-        assertThat(proposed("raftchat_proposed_entry_commands", EntryTrigger.FULL)).isEqualTo(64);
+        assertThat(proposed("raftchat_proposed_entry_commands_total", EntryTrigger.FULL)).isEqualTo(64);
         assertThat(entries(EntryTrigger.LINGER) + entries(EntryTrigger.QUIET)).isZero();
     }
 
@@ -239,7 +234,7 @@ class ProposerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
         assertThat(entries(EntryTrigger.QUIET)).as("counted by what sent it").isEqualTo(1);
-        assertThat(proposed("raftchat_proposed_entry_commands", EntryTrigger.QUIET)).isEqualTo(2);
+        assertThat(proposed("raftchat_proposed_entry_commands_total", EntryTrigger.QUIET)).isEqualTo(2);
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,16 +98,7 @@ class NodeMetricsTest {
         assertThat(m.get("raftchat_rocksdb_memory_bytes{kind=\"block_cache\",store=\"state\"}")).isEqualTo(30);
     }
 
-    private Map<String, Double> scrape() throws IOException {
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        new PrometheusTextFormatWriter(false).write(text, metrics.registry().scrape());
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : text.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            }
-        }
-        return samples;
+    private Map<String, Double> scrape() {
+        return MetricSamples.scrape(metrics);
     }
 }
