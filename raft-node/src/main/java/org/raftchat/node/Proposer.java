@@ -51,7 +51,8 @@ import org.raftchat.statemachine.ApplyResult;
  * {@code busyGroupQuiet}: at 2,000 independent writes/s a 1 ms gap came by chance every few
  * milliseconds and cut entries short (190 entries/s, where the 10 ms linger alone allows 100), while a
  * closed-loop burst, whose writes come back to back, still ends after {@code groupQuiet}. Below that
- * rate {@code groupQuiet} keeps latency low, where the CPU per entry matters less. A lone command on
+ * rate {@code groupQuiet} keeps latency low; the price is about an entry per write at 500 independent
+ * writes/s (a longer quiet time there is measured in docs/performance.md, round 22). A lone command on
  * an idle leader never waits: nothing is in flight and nothing else is queued, so closed-loop and
  * low-rate latency stay one round trip.
  *
