@@ -87,15 +87,20 @@ public final class Defaults {
      */
     public static final int RAFT_GROUP_LINGER_MS = 10;
     /**
-     * Under the linger, a group goes out once no write has arrived for this long: a closed-loop
-     * burst is over, and waiting longer would only add latency.
+     * Below the busy rate, under the linger, a group goes out once no write has arrived for this
+     * long. Closed-loop bursts end sooner, once the clients the last entries answered have written
+     * again; this is the wait for the other writes (see Proposer; docs/performance.md, round 23).
      */
-    public static final Duration RAFT_GROUP_QUIET = Duration.ofMillis(1);
+    public static final Duration RAFT_GROUP_QUIET = Duration.ofMillis(3);
     /**
      * Once writes come faster than {@link #RAFT_BUSY_WRITES_PER_SECOND}, the pause that ends the
-     * linger is six mean gaps between arrivals, at least {@link #RAFT_GROUP_QUIET} and at most this:
-     * at 2,000 independent writes/s, 1 ms gaps came by chance every few milliseconds and cut entries
-     * short (docs/performance.md, round 10).
+     * linger is six mean gaps between arrivals, at least this and at most
+     * {@link #RAFT_BUSY_GROUP_QUIET}: a closed-loop burst, whose writes come back to back, ends after this.
+     */
+    public static final Duration RAFT_BUSY_MIN_GROUP_QUIET = Duration.ofMillis(1);
+    /**
+     * The longest pause that ends the linger in a busy stream: at 2,000 independent writes/s, 1 ms
+     * gaps came by chance every few milliseconds and cut entries short (docs/performance.md, round 10).
      */
     public static final Duration RAFT_BUSY_GROUP_QUIET = Duration.ofMillis(3);
     /** From this rate of writes on (measured over the last entry), the longer quiet time applies. */

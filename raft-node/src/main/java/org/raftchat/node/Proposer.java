@@ -40,19 +40,21 @@ import org.raftchat.statemachine.ApplyResult;
  * finishes. An entry whose outcome never arrives gives its place back at the proposal timeout.
  *
  * <p>Under concurrent load a group also waits until {@code groupLinger} has passed since the previous
- * entry went out, unless it is full or no command has arrived for {@code groupQuiet}. Each entry
- * costs 1.5-3 ms of CPU over three nodes on a 2-core machine (AppendEntries RPCs, an fsync on every
- * replica, an apply callback each) whatever it carries; at 2,000 writes/s, entries of 6 commands
- * spent more CPU on entries than on messages and queued the machine (docs/performance.md). The quiet
- * rule ends the wait once a burst is over (closed-loop clients answered by the last entry have all
- * written again), so only a steady stream of writes waits the whole linger. In a busy stream (writes
- * came faster than {@code busyWritesPerSecond} over the last 20 ms or more) the quiet time is six
- * mean gaps between the waiting writes' arrivals, at least {@code groupQuiet} and at most
- * {@code busyGroupQuiet}: at 2,000 independent writes/s a 1 ms gap came by chance every few
- * milliseconds and cut entries short (190 entries/s, where the 10 ms linger alone allows 100), while a
- * closed-loop burst, whose writes come back to back, still ends after {@code groupQuiet}. Below that
- * rate {@code groupQuiet} keeps latency low; the price is about an entry per write at 500 independent
- * writes/s (a longer quiet time there is measured in docs/performance.md, round 22). A lone command on
+ * entry went out, unless it is full, the burst is back, or no command has arrived for the quiet time.
+ * Each entry costs 1.5-3 ms of CPU over three nodes on a 2-core machine (AppendEntries RPCs, an fsync
+ * on every replica, an apply callback each) whatever it carries; at 2,000 writes/s, entries of 6
+ * commands spent more CPU on entries than on messages and queued the machine (docs/performance.md).
+ * Below the busy rate, a group goes out as soon as as many commands have arrived as the finished
+ * entries answered since the count last started: the closed-loop clients they answered have all
+ * written again, and waiting longer only adds latency. Other writes wait for {@code groupQuiet} without
+ * an arrival: 3 ms, as closed-loop bursts no longer need a short one to end, and at 500 independent
+ * writes/s it halved the entries (rounds 22 and 23). In a busy stream (writes came faster than
+ * {@code busyWritesPerSecond} over the last 20 ms or more) the quiet time is six mean gaps between
+ * the waiting writes' arrivals, at least {@code busyMinGroupQuiet} and at most {@code busyGroupQuiet}:
+ * at 2,000 independent writes/s a 1 ms gap came by chance every few milliseconds and cut entries
+ * short (190 entries/s, where the 10 ms linger alone allows 100), while a closed-loop burst, whose
+ * writes come back to back, still ends after {@code busyMinGroupQuiet}; there, ending a group as soon
+ * as the answered clients were back made smaller entries and cost more (round 22). A lone command on
  * an idle leader never waits: nothing is in flight and nothing else is queued, so closed-loop and
  * low-rate latency stay one round trip.
  *
@@ -85,6 +87,14 @@ final class Proposer {
     private final AtomicInteger openEntries = new AtomicInteger();
     /** Commands in {@link #queued}; ConcurrentLinkedQueue.size() walks the whole queue. */
     private final AtomicInteger queuedCount = new AtomicInteger();
+    /**
+     * Commands answered whose clients have not written again, as far as a count can tell: each
+     * answered command adds one, each arrival takes one off. The harness's closed loops write again
+     * from another session, so the count is of commands, not of sessions.
+     */
+    private final AtomicInteger owed = new AtomicInteger();
+    /** Set by the arrival that brought {@link #owed} to zero (the burst is back); cleared when a group goes out. */
+    private final AtomicBoolean burstBack = new AtomicBoolean();
     /** When the last entry was handed to SOFAJRaft (System.nanoTime); written by the submitter only. */
     private volatile long lastSubmitNanos = System.nanoTime();
     /** The submitter's count of the commands sent since {@link #rateWindowStartNanos}. */
@@ -118,6 +128,7 @@ final class Proposer {
         }
         this.busyWritesPerSecond = settings.busyWritesPerSecond();
         this.quietRule = new QuietRule(Math.min(settings.groupQuiet().toNanos(), groupLingerNanos),
+                Math.min(settings.busyMinGroupQuiet().toNanos(), groupLingerNanos),
                 Math.min(settings.busyGroupQuiet().toNanos(), groupLingerNanos));
         this.submitter = submitter;
         this.timer = timer;
@@ -135,13 +146,14 @@ final class Proposer {
      * @param maxBytesPerEntry     encoded commands in one entry at most (a bigger single command still goes alone)
      * @param maxEntriesInFlight   entries proposed and not yet answered at most; later commands wait and are grouped
      * @param groupLinger          under concurrent load, the least time between two entries unless one is full
-     * @param groupQuiet           ... or unless no command has arrived for this long (the burst is over)
+     * @param groupQuiet           ... or unless no command has arrived for this long (below the busy rate)
+     * @param busyMinGroupQuiet    the shortest quiet time a busy stream waits for (six mean gaps at least this)
      * @param busyGroupQuiet       the longest quiet time a busy stream waits for (six mean gaps at most this)
      * @param busyWritesPerSecond  the rate of writes (over 20 ms or more) from which a stream counts as busy
      */
     record Settings(Duration proposalTimeout, Duration timeoutSweep, int maxCommandsPerEntry, int maxBytesPerEntry,
-                    int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet, Duration busyGroupQuiet,
-                    int busyWritesPerSecond) {}
+                    int maxEntriesInFlight, Duration groupLinger, Duration groupQuiet, Duration busyMinGroupQuiet,
+                    Duration busyGroupQuiet, int busyWritesPerSecond) {}
 
     CompletableFuture<ApplyResult> propose(Command.Builder command) {
         if (leaderTerm.getAsLong() < 0) {
@@ -157,6 +169,9 @@ final class Proposer {
         lastArrivalNanos = arrivalNanos;
         queued.add(pending);
         queuedCount.incrementAndGet();
+        if (cameBack()) {
+            burstBack.set(true);
+        }
         if (arrivalNeedsRun()) {
             scheduleSubmit();
         }
@@ -182,6 +197,19 @@ final class Proposer {
         return atOnce(queuedCount.get(), open) != null;
     }
 
+    /** Counts an arrival against the answered commands; true if it was the last one owed (the burst is back). */
+    private boolean cameBack() {
+        while (true) {
+            int n = owed.get();
+            if (n == 0) {
+                return false;
+            }
+            if (owed.compareAndSet(n, n - 1)) {
+                return n == 1;
+            }
+        }
+    }
+
     /** Starts a submitter run unless one is under way; called when a command queues or an entry finishes. */
     private void scheduleSubmit() {
         if (submitting.compareAndSet(false, true)) {
@@ -198,6 +226,12 @@ final class Proposer {
         while (true) {
             EntryTrigger trigger = goingOutNow();
             if (trigger != null) {
+                burstBack.set(false);
+                if (trigger == EntryTrigger.QUIET || trigger == EntryTrigger.LINGER) {
+                    // Time ended the wait, so whoever is still owed is not coming back soon (or the
+                    // stream is busy and does not count): start the count afresh.
+                    owed.set(0);
+                }
                 List<Pending> group = nextGroup();
                 long now = System.nanoTime();
                 measureRate(now, group.size());
@@ -242,6 +276,7 @@ final class Proposer {
         static final Look ALONE = new Look(EntryTrigger.ALONE, 0);
         static final Look LINGER = new Look(EntryTrigger.LINGER, 0);
         static final Look QUIET = new Look(EntryTrigger.QUIET, 0);
+        static final Look BACK = new Look(EntryTrigger.BACK, 0);
     }
 
     /** The groups that never wait for company: a full one, and a lone command with no entry open; else null. */
@@ -249,7 +284,13 @@ final class Proposer {
         if (waiting >= maxCommandsPerEntry) {
             return Look.FULL;
         }
-        return waiting == 1 && openEntries == 0 ? Look.ALONE : null;
+        if (waiting == 1 && openEntries == 0) {
+            return Look.ALONE;
+        }
+        if (!busy && burstBack.get()) {
+            return Look.BACK;
+        }
+        return null;
     }
 
     private Look look() {
@@ -291,17 +332,18 @@ final class Proposer {
     /** How long a pause in arrivals ends the linger for the {@code waiting} queued commands. */
     private long quietNanos(int waiting) {
         Pending first = queued.peek();
-        return first == null ? quietRule.groupQuietNanos()
+        return first == null ? quietRule.quietNanos(busy, 0, 0, 0)
                 : quietRule.quietNanos(busy, waiting, first.arrivalNanos(), lastArrivalNanos);
     }
 
     /**
      * How long a pause in arrivals ends the linger (see the class comment).
      *
-     * @param groupQuietNanos      the quiet time below the busy rate, and the least one above it
-     * @param busyGroupQuietNanos  the longest quiet time in a busy stream
+     * @param groupQuietNanos         the quiet time below the busy rate
+     * @param busyMinGroupQuietNanos  the shortest quiet time in a busy stream
+     * @param busyGroupQuietNanos     the longest quiet time in a busy stream
      */
-    record QuietRule(long groupQuietNanos, long busyGroupQuietNanos) {
+    record QuietRule(long groupQuietNanos, long busyMinGroupQuietNanos, long busyGroupQuietNanos) {
 
         /**
          * A busy stream's quiet time in mean gaps between arrivals: for independent arrivals, a pause
@@ -310,11 +352,14 @@ final class Proposer {
         static final int QUIET_MEAN_GAPS = 6;
 
         long quietNanos(boolean busy, int waiting, long firstArrivalNanos, long lastArrivalNanos) {
-            if (!busy || waiting < 2) {
+            if (!busy) {
                 return groupQuietNanos;
             }
+            if (waiting < 2) {
+                return busyMinGroupQuietNanos;
+            }
             long meanGapNanos = (lastArrivalNanos - firstArrivalNanos) / (waiting - 1);
-            return Math.max(groupQuietNanos, Math.min(busyGroupQuietNanos, QUIET_MEAN_GAPS * meanGapNanos));
+            return Math.max(busyMinGroupQuietNanos, Math.min(busyGroupQuietNanos, QUIET_MEAN_GAPS * meanGapNanos));
         }
     }
 
@@ -374,6 +419,7 @@ final class Proposer {
         openEntries.incrementAndGet();
         entriesInFlight.add(entry);
         closure.result().whenComplete((result, error) -> {
+            owed.addAndGet(group.size()); // before the answers: a client may write again at once
             answer(group, result, error);
             release(entry);
         });

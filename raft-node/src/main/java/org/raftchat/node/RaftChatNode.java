@@ -148,7 +148,8 @@ public final class RaftChatNode implements AutoCloseable {
                 new Proposer.Settings(Defaults.PROPOSAL_TIMEOUT, Defaults.PROPOSAL_TIMEOUT_SWEEP,
                         config.raft().maxCommandsPerEntry(), Defaults.RAFT_MAX_BYTES_PER_ENTRY,
                         Defaults.RAFT_MAX_ENTRIES_IN_FLIGHT, Duration.ofMillis(config.raft().groupLingerMs()),
-                        Defaults.RAFT_GROUP_QUIET, Defaults.RAFT_BUSY_GROUP_QUIET, Defaults.RAFT_BUSY_WRITES_PER_SECOND),
+                        Defaults.RAFT_GROUP_QUIET, Defaults.RAFT_BUSY_MIN_GROUP_QUIET, Defaults.RAFT_BUSY_GROUP_QUIET,
+                        Defaults.RAFT_BUSY_WRITES_PER_SECOND),
                 proposalSubmitter, timer, metrics);
         LinearizableReads reads = new LinearizableReads(node, timer, Defaults.READ_INDEX_TIMEOUT, metrics);
         RequestValidator validator = new RequestValidator(config.limits());

@@ -50,7 +50,7 @@ class ProposerTest {
                               Duration proposalTimeout, java.util.concurrent.Executor submitter, int busyWritesPerSecond) {
         return new Proposer(node, () -> 1L, () -> null,
                 new Proposer.Settings(proposalTimeout, Duration.ofMillis(10), 64, 256 * 1024, maxEntriesInFlight,
-                        groupLinger, groupQuiet, busyGroupQuiet, busyWritesPerSecond),
+                        groupLinger, groupQuiet, groupQuiet, busyGroupQuiet, busyWritesPerSecond),
                 submitter, timer, metrics);
     }
 
@@ -76,6 +76,13 @@ class ProposerTest {
 
     private static Command.Builder post(String user) {
         return Command.newBuilder().setIdempotencyKey(user);
+    }
+
+    /** One command per user, in order. */
+    private static void proposeAll(Proposer proposer, String... users) {
+        for (String user : users) {
+            proposer.propose(post(user));
+        }
     }
 
     private int commandsIn(Task task) throws InvalidProtocolBufferException {
@@ -139,8 +146,9 @@ class ProposerTest {
         // and then for the next one armed, rather than looking at one instant.
         long sweepsBefore = timer.getCompletedTaskCount();
         await().atMost(Duration.ofSeconds(30)).until(() -> timer.getCompletedTaskCount() > sweepsBefore);
-        await().atMost(Duration.ofSeconds(30)).until(() -> timer.getQueue().size() == 1);
-        assertThat(timer.getQueue()).as("still in flight: the sweep comes again").hasSize(1);
+        // Awaited, not asserted after the wait: the next sweep (10 ms on) may already have left the queue.
+        await("still in flight: the sweep comes again").atMost(Duration.ofSeconds(30))
+                .until(() -> timer.getQueue().size() == 1);
 
         answer(appended.get(0), new ApplyResult.UserRegistered("a"));
         answer(appended.get(1), new ApplyResult.UserRegistered("b"));
@@ -214,9 +222,7 @@ class ProposerTest {
     void queuedCommandsGoOutWhenTheLingerHasPassed() throws Exception {
         // Goal: the linger delays a group, never strands it: no answer arrives, yet the group leaves.
         Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofMillis(50), Duration.ofHours(1));
-        proposer.propose(post("first"));
-        proposer.propose(post("b"));
-        proposer.propose(post("c"));
+        proposeAll(proposer, "first", "b", "c");
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
         await().atMost(Duration.ofSeconds(30)).until(() -> entries(EntryTrigger.LINGER) == 1);
@@ -228,9 +234,7 @@ class ProposerTest {
         // Goal: a closed-loop burst does not wait out the whole linger: once writes stop arriving for
         // the quiet time, the group leaves (here long before the hour-long linger).
         Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofMillis(50));
-        proposer.propose(post("first"));
-        proposer.propose(post("b"));
-        proposer.propose(post("c"));
+        proposeAll(proposer, "first", "b", "c");
         await().atMost(Duration.ofSeconds(30)).until(() -> appended.size() == 2);
         assertThat(commandsIn(appended.get(1))).isEqualTo(2);
         assertThat(entries(EntryTrigger.QUIET)).as("counted by what sent it").isEqualTo(1);
@@ -262,13 +266,59 @@ class ProposerTest {
 
     @Test
     void theQuietTimeIsSixMeanGapsOnlyInABusyStream() {
-        // Goal: the rule itself, in numbers (ms): quiet 1, at most 3 when busy.
-        Proposer.QuietRule rule = new Proposer.QuietRule(ms(1), ms(3));
-        assertThat(rule.quietNanos(false, 10, 0, ms(3))).as("not busy: the short quiet").isEqualTo(ms(1));
+        // Goal: the rule itself, in numbers (ms): quiet 2 below the busy rate; 1 to 3 when busy.
+        Proposer.QuietRule rule = new Proposer.QuietRule(ms(2), ms(1), ms(3));
+        assertThat(rule.quietNanos(false, 10, 0, ms(3))).as("not busy: the quiet time").isEqualTo(ms(2));
+        assertThat(rule.quietNanos(false, 1, 0, 0)).as("not busy, one write waiting").isEqualTo(ms(2));
         assertThat(rule.quietNanos(true, 1, 0, 0)).as("busy, one write waiting: no gap to go by").isEqualTo(ms(1));
         assertThat(rule.quietNanos(true, 5, 0, ms(1))).as("busy, 0.25 ms gaps: six of them").isEqualTo(ms(3) / 2);
         assertThat(rule.quietNanos(true, 5, 0, ms(4))).as("busy, 1 ms gaps: capped").isEqualTo(ms(3));
         assertThat(rule.quietNanos(true, 33, 0, ms(1) / 10)).as("busy, a back-to-back burst: the short quiet").isEqualTo(ms(1));
+    }
+
+    @Test
+    void aGroupGoesOnceTheClientsTheLastEntriesAnsweredHaveAllWrittenAgain() throws Exception {
+        // Goal: below the busy rate, a closed-loop burst leaves as soon as it is back, without waiting
+        // for a quiet time (an hour here), and not before every answered client has written again.
+        Proposer proposer = proposer(Duration.ofSeconds(30), 2, Duration.ofHours(1), Duration.ofHours(1));
+        proposeAll(proposer, "a", "b", "c");
+        answer(appended.get(0), new ApplyResult.UserRegistered("a"));
+        assertThat(appended).as("b and c are not what the entry answered: they wait").hasSize(1);
+        proposer.propose(post("a2"));
+        assertThat(appended).as("the one client answered is back").hasSize(2);
+        assertThat(commandsIn(appended.get(1))).isEqualTo(3);
+
+        proposer.propose(post("x")); // waits behind the entry of three
+        answer(appended.get(1), new ApplyResult.Batched(List.of(new ApplyResult.UserRegistered("b"),
+                new ApplyResult.UserRegistered("c"), new ApplyResult.UserRegistered("a2"))));
+        assertThat(appended).as("x alone on an idle leader").hasSize(3);
+        proposeAll(proposer, "b2", "c2");
+        assertThat(appended).as("two of the three answered are back: the burst is not").hasSize(3);
+        proposer.propose(post("a3"));
+        assertThat(appended).hasSize(4);
+        assertThat(commandsIn(appended.get(3))).isEqualTo(3);
+        assertThat(entries(EntryTrigger.BACK)).isEqualTo(2);
+        assertThat(proposed("raftchat_proposed_entry_commands_total", EntryTrigger.BACK)).isEqualTo(6);
+        assertThat(entries(EntryTrigger.QUIET) + entries(EntryTrigger.LINGER)).isZero();
+    }
+
+    @Test
+    void inABusyStreamTheAnsweredClientsComingBackDoNotEndTheWait() throws Exception {
+        // Goal: above the busy rate, groups wait for the quiet time even when the burst is back:
+        // ending them at once made smaller, dearer entries at 64 clients (round 22).
+        Proposer proposer = proposer(3, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofSeconds(30), Runnable::run, 5);
+        proposer.propose(post("first"));
+        Thread.sleep(25); // the rate is judged over 20 ms or more
+        for (int i = 0; i < 64; i++) {
+            proposer.propose(post("fast" + i)); // a full entry: 65 writes in about 25 ms, busy
+        }
+        assertThat(appended).hasSize(2);
+        answer(appended.get(0), new ApplyResult.UserRegistered("first"));
+        proposer.propose(post("first2"));
+        proposer.propose(post("other"));
+        assertThat(appended).as("busy: the client is back, the group still waits for company").hasSize(2);
+        assertThat(entries(EntryTrigger.BACK)).isZero();
     }
 
     private static long ms(long millis) {

@@ -14,7 +14,12 @@ public enum EntryTrigger {
     /** The linger since the previous entry ran out. */
     LINGER,
     /** No command arrived for the quiet time: the burst looked over. */
-    QUIET;
+    QUIET,
+    /**
+     * Below the busy rate, as many commands arrived as the finished entries had answered: the
+     * closed-loop clients they answered have all written again.
+     */
+    BACK;
 
     /** The label value: the name in lower case. */
     public String label() {
