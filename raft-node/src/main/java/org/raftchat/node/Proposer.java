@@ -181,7 +181,8 @@ final class Proposer {
     /**
      * Whether a command that just queued needs a submitter run to go out. Not while the window is
      * full (the entry that finishes schedules the run) or while a linger wake-up is pending and the
-     * command neither fills the group nor is alone on an idle leader (the wake-up schedules the run):
+     * command neither fills the group, nor is alone on an idle leader, nor brings the burst back (the
+     * wake-up schedules the run):
      * at 2,000 writes/s, waking the submitter thread only to find it must wait was a thread hand-off
      * per write. The queue is written before these reads, and the entry or wake-up clears its state
      * before it looks at the queue, so a command is never left without a run.
@@ -279,7 +280,10 @@ final class Proposer {
         static final Look BACK = new Look(EntryTrigger.BACK, 0);
     }
 
-    /** The groups that never wait for company: a full one, and a lone command with no entry open; else null. */
+    /**
+     * The groups that wait no longer: a full one, a lone command with no entry open, and (below the
+     * busy rate) one whose last arrival brought the burst back; else null.
+     */
     private Look atOnce(int waiting, int openEntries) {
         if (waiting >= maxCommandsPerEntry) {
             return Look.FULL;
