@@ -26,6 +26,8 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.IndexType;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -69,6 +71,15 @@ public final class ChatStateMachine implements AutoCloseable {
     private static final double MEMTABLE_BLOOM_SIZE_RATIO = 0.05;
     /** RocksDB's default number of levels; {@link #dbOptions} names a compression for each. */
     private static final int LEVELS = 7;
+    /**
+     * The one cache for the tables' data, index and filter blocks: what the state holds of its
+     * tables in memory, however long the history grows (see {@link #dbOptions}).
+     */
+    static final long BLOCK_CACHE_BYTES = 16L * 1024 * 1024;
+    /** Share of {@link #BLOCK_CACHE_BYTES} kept first for index and filter blocks. */
+    private static final double INDEX_AND_FILTER_CACHE_SHARE = 0.5;
+    /** Size of one index or filter partition. */
+    private static final long METADATA_BLOCK_BYTES = 4L * 1024;
 
     private final WriteOptions writeOptions;
     /** Serializes the writers: apply, checkpoint, restore, close. Always taken before {@link #stateLock}. */
@@ -76,6 +87,8 @@ public final class ChatStateMachine implements AutoCloseable {
     /** Queries and apply take the read side; restore and close take the write side to swap {@link #db}. */
     private final ReadWriteLock stateLock = new ReentrantReadWriteLock();
     private Options options;
+    /** {@link #options}' block cache; closed with them. */
+    private LRUCache blockCache;
     private RocksDB db;
     private volatile long appliedIndex;
     private volatile long lastTimestampMs;
@@ -701,16 +714,19 @@ public final class ChatStateMachine implements AutoCloseable {
     }
 
     private void openDb() {
-        Options newOptions = dbOptions();
+        LRUCache newCache = blockCache();
+        Options newOptions = dbOptions(newCache);
         try {
             db = RocksDB.open(newOptions, dbDir.toString());
             options = newOptions;
+            blockCache = newCache;
             appliedIndex = readMetaLong(Keys.APPLIED_INDEX);
             lastTimestampMs = readMetaLong(Keys.LAST_TIMESTAMP_MS);
             sessionCache.invalidate(); // a restore brings other sessions
             applyCache.clear();
         } catch (RocksDBException e) {
             newOptions.close();
+            newCache.close();
             throw new StateMachineException("cannot open RocksDB in " + dbDir, e);
         }
     }
@@ -720,21 +736,40 @@ public final class ChatStateMachine implements AutoCloseable {
      * counter): Bloom filters on the tables and on the memtable let a miss skip the search instead of
      * walking every level. Whole-key filtering only; history scans seek and iterate, unaffected.
      *
+     * <p>The tables' index and filter blocks live in {@code cache}, partitioned, beside the data
+     * blocks. Held by the table readers instead (RocksDB's default), they grow with the history: 2 to
+     * 15 MB per node over a 30-minute soak, and without end in a chat that keeps its history
+     * (docs/performance.md, round 25). Level 0's and the partitions' top-level blocks stay pinned, so
+     * a lookup in fresh tables never waits on a read.
+     *
      * <p>Flushes write level 0 uncompressed; every level below it is LZ4. A flushed table lives only
      * until the next compaction merges it down, so compressing it (Snappy, RocksDB's default) was work
      * thrown away: about 7% of a follower's CPU under steady posting, and each compaction then had to
      * decompress it again (docs/performance.md, round 8). History at rest stays compressed.
      */
-    static Options dbOptions() {
+    static Options dbOptions(LRUCache cache) {
         BlockBasedTableConfig tables = new BlockBasedTableConfig()
                 .setFilterPolicy(new BloomFilter(BLOOM_BITS_PER_KEY, false))
-                .setWholeKeyFiltering(true);
+                .setWholeKeyFiltering(true)
+                .setBlockCache(cache)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(METADATA_BLOCK_BYTES)
+                .setCacheIndexAndFilterBlocks(true)
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setPinTopLevelIndexAndFilter(true);
         return new Options()
                 .setCreateIfMissing(true)
                 .setTableFormatConfig(tables)
                 .setMemtableWholeKeyFiltering(true)
                 .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_SIZE_RATIO)
                 .setCompressionPerLevel(compressionPerLevel());
+    }
+
+    /** A cache for {@link #dbOptions}; its owner closes it after the database. */
+    static LRUCache blockCache() {
+        return new LRUCache(BLOCK_CACHE_BYTES, -1, false, INDEX_AND_FILTER_CACHE_SHARE);
     }
 
     /** No compression for level 0 (the flushes), LZ4 for the others (with dynamic level sizes: from the base level down). */
@@ -760,6 +795,10 @@ public final class ChatStateMachine implements AutoCloseable {
         if (options != null) {
             options.close();
             options = null;
+        }
+        if (blockCache != null) {
+            blockCache.close();
+            blockCache = null;
         }
     }
 

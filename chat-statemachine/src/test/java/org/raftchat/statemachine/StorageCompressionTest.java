@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.TableProperties;
@@ -20,7 +21,7 @@ class StorageCompressionTest {
 
     @Test
     void flushedTablesAreUncompressedAndCompactedOnesAreLz4() throws Exception {
-        try (Options options = ChatStateMachine.dbOptions(); RocksDB db = RocksDB.open(options, dir.toString())) {
+        try (LRUCache cache = ChatStateMachine.blockCache(); Options options = ChatStateMachine.dbOptions(cache); RocksDB db = RocksDB.open(options, dir.toString())) {
             for (int i = 0; i < 2_000; i++) {
                 db.put(("key-" + i).getBytes(StandardCharsets.UTF_8), "a chat message, compressible text ".repeat(8).getBytes(StandardCharsets.UTF_8));
             }
