@@ -158,8 +158,8 @@ public final class NodeMetrics {
      */
     public void registerStateMemory(Supplier<StoreMemory> state) {
         GaugeWithCallback.builder().name("raftchat_rocksdb_memory_bytes").unit(Unit.BYTES)
-                .help("Native memory RocksDB holds, by store and kind: memtables, table_readers (index and filter "
-                        + "blocks of open tables), block_cache")
+                .help("Native memory RocksDB holds, by store and kind: memtables, table_readers (what open tables "
+                        + "hold outside the cache), block_cache (data, index and filter blocks; bounded)")
                 .labelNames("store", "kind")
                 .callback(cb -> {
                     StoreMemory memory = state.get();
