@@ -73,7 +73,8 @@ public final class ChatStateMachine implements AutoCloseable {
     private static final int LEVELS = 7;
     /**
      * The one cache for the tables' data, index and filter blocks: what the state holds of its
-     * tables in memory, however long the history grows (see {@link #dbOptions}).
+     * tables in memory, however long the history grows (see {@link #dbOptions}). Not strict: the
+     * pinned blocks (level 0's, the partitions' top level) may take it a little over.
      */
     static final long BLOCK_CACHE_BYTES = 16L * 1024 * 1024;
     /** Share of {@link #BLOCK_CACHE_BYTES} kept first for index and filter blocks. */
