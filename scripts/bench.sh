@@ -93,16 +93,17 @@ run_jmh() {
   sed -n '/^Benchmark /,$p' "$out/jmh.txt"
 }
 
-# Builds unless both jars are newer than every main source and pom (as raftchat-dev does).
+# Builds unless both class-data archives, the package phase's last output, are newer than every main
+# source and pom (as raftchat-dev does; the jar plugin leaves an unchanged jar as it was, and touching a
+# jar would make the JVM ignore its archive).
 build_if_needed() {
-  if [[ -f $NODE_JAR && -f $CLI_JAR ]] && [[ -z $(find "$ROOT" \( -path "$ROOT/run" -o -path "$ROOT/bench-results" \) -prune -o \
-        \( -path '*/src/main/*' -o -name pom.xml \) \( -newer "$NODE_JAR" -o -newer "$CLI_JAR" \) -print -quit) ]]; then
+  local node_archive=$ROOT/raft-node/target/raft-node.jsa cli_archive=$ROOT/client-cli/target/client-cli.jsa
+  if [[ -f $NODE_JAR && -f $CLI_JAR && -f $node_archive && -f $cli_archive ]] && [[ -z $(find "$ROOT" \( -path "$ROOT/run" -o -path "$ROOT/bench-results" \) -prune -o \
+        \( -path '*/src/main/*' -o -name pom.xml \) \( -newer "$node_archive" -o -newer "$cli_archive" \) -print -quit) ]]; then
     return
   fi
   echo "Building (mvn -q -DskipTests package) ..."
   (cd "$ROOT" && mvn -q -DskipTests package) || die "build failed"
-  # The jar plugin leaves an up-to-date jar untouched; mark both current so raftchat-dev does not build again.
-  touch "$NODE_JAR" "$CLI_JAR"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
