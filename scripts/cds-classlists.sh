@@ -30,8 +30,9 @@ trap cleanup EXIT
 
 export RAFTCHAT_CLUSTER=127.0.0.1:29301,127.0.0.1:29302,127.0.0.1:29303
 export RAFTCHAT_CONFIG_DIR=$WORK/client-config RAFTCHAT_SESSION_FILE=$WORK/session RAFTCHAT_PASSWORD=classlist-pass
-# One client process, as bin/raftchat starts it, dumping what it loads.
-cli() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:DumpLoadedClassList="$WORK/cli-%p.classlist" -jar "$CLI_JAR" "$@"; }
+# One client process, as bin/raftchat starts it (without the archive), dumping what it loads.
+CLI=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:DumpLoadedClassList="$WORK/cli-%p.classlist" -jar "$CLI_JAR")
+cli() { "${CLI[@]}" "$@"; }
 
 dev up --no-attach > "$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; exit 1; }
 cli register --user listmaker
@@ -43,8 +44,7 @@ cli dm --to listfriend "a private message"
 cli history --room lists
 cli rooms
 cli who lists
-timeout 5 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:DumpLoadedClassList="$WORK/cli-%p.classlist" \
-  -jar "$CLI_JAR" tail --room lists > /dev/null 2>&1 || true   # ends by the timeout
+timeout 5 "${CLI[@]}" tail --room lists > /dev/null 2>&1 || true   # ends by the timeout
 printf 'from the interactive client\n/quit\n' | cli chat --room lists > /dev/null
 for i in $(seq 1 20); do cli send --room lists "post $i" > /dev/null; done
 leader=$(dev admin status | awk '/^leader:/ {print $2}')

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.raftchat.node.testing.ClassDataArchives;
 
 /**
  * The client's class-data archive (AppCDS) that the package phase builds from
@@ -28,8 +29,7 @@ class ClassDataArchiveIT {
     void theArchiveIsValidForThisJarAndHoldsWhatACommandLoads() throws Exception {
         // Goal: "archive is valid" (another JDK's archive, or one older than a jar, is not), and its
         // dictionary names the CLI's entry point, the gRPC channel and the interactive client's reader.
-        String out = run(Map.of(), "java", "-XX:SharedArchiveFile=" + ARCHIVE, "-XX:+PrintSharedArchiveAndExit",
-                "-XX:+PrintSharedDictionary", "-jar", JAR.toString());
+        String out = ClassDataArchives.checkAndList(ARCHIVE, JAR);
         assertThat(out).contains("archive is valid");
         assertThat(out).contains(" org.raftchat.cli.RaftChatCli app_loader", " io.grpc.internal.ManagedChannelImpl app_loader",
                 " org.jline.reader.impl.LineReaderImpl app_loader");
