@@ -29,8 +29,11 @@
 #   raftchat-power-cut (docker/power-cut.py) cuts the files back to that: the chaos tests' power-loss nemesis.
 # `docker stop` (SIGTERM) is forwarded to the JVM (graceful shutdown), then the container exits.
 #
+# The JVM starts from the image's class-data archive (NODE_CLASS_ARCHIVE, /opt/raftchat/raft-node.jsa,
+# written when the image was built) unless JAVA_OPTS says -Xshare or names an archive itself.
+#
 # Environment: NODE_ID, CLUSTER_FILE (/etc/raftchat/cluster.yaml), JAVA_OPTS,
-#              NODE_JAR (/opt/raftchat/raft-node.jar). Control files live in /run/raftchat.
+#              NODE_JAR (/opt/raftchat/raft-node.jar), NODE_CLASS_ARCHIVE. Control files live in /run/raftchat.
 set -uo pipefail
 
 if [[ $# -gt 0 && $1 != --* ]]; then
@@ -42,6 +45,7 @@ PID_FILE=$STATE/java.pid
 EXIT_FILE=$STATE/last-exit
 START_FLAG=$STATE/start-request
 NODE_JAR=${NODE_JAR:-/opt/raftchat/raft-node.jar}
+NODE_CLASS_ARCHIVE=${NODE_CLASS_ARCHIVE:-/opt/raftchat/raft-node.jsa}
 ON_EXIT=${RAFTCHAT_ON_EXIT:-wait}
 RESTART_DELAY=${RAFTCHAT_RESTART_DELAY:-1}
 
@@ -132,15 +136,20 @@ start_ledger() {
   mv "$POWERLOSS_LEDGER.tmp" "$POWERLOSS_LEDGER"
 }
 
+JVM_OPTS=${JAVA_OPTS:-}
+if [[ -f $NODE_CLASS_ARCHIVE && " $JVM_OPTS " != *" -Xshare:"* && $JVM_OPTS != *SharedArchiveFile* ]]; then
+  JVM_OPTS="$JVM_OPTS -XX:SharedArchiveFile=$NODE_CLASS_ARCHIVE"
+fi
+
 start_java() {
   STARTED_AT=$SECONDS
   if [[ $POWER_LOSS == true ]]; then start_ledger; fi
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-  env "${JVM_ENV[@]}" java ${JAVA_OPTS:-} -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
+  # shellcheck disable=SC2086  # JVM_OPTS is a list of options
+  env "${JVM_ENV[@]}" java $JVM_OPTS -jar "$NODE_JAR" "${NODE_ARGS[@]}" &
   JAVA_PID=$!
   echo "$JAVA_PID" >"$PID_FILE"
   rm -f "$START_FLAG"
-  log "node started: pid $JAVA_PID: java ${JAVA_OPTS:-} -jar $NODE_JAR ${NODE_ARGS[*]}"
+  log "node started: pid $JAVA_PID: java $JVM_OPTS -jar $NODE_JAR ${NODE_ARGS[*]}"
 }
 
 # Waits for the JVM to exit (a trapped SIGTERM interrupts `wait`; then wait again).

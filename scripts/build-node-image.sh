@@ -10,8 +10,9 @@
 #   --tag    image to build (default raftchat/node:dev)
 #
 # Builds raft-node/target/raft-node.jar first (mvn -DskipTests -pl raft-node -am package) if it
-# is missing; set MAVEN_OFFLINE=1 to add -o. Sends only the Dockerfile, its scripts, the jar and
-# lib/ as the build context (a filtered view of the repository root). Idempotent (layer cache).
+# is missing; set MAVEN_OFFLINE=1 to add -o. Sends only the Dockerfile, its scripts, the jar,
+# lib/ and the node's class list (for the image's class-data archive) as the build context (a
+# filtered view of the repository root). Idempotent (layer cache).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,7 +63,7 @@ JAR_SHA=$(sha256sum "$JAR" | cut -c1-64)
 # --pull=false: never re-pull the base.
 LOG=$(mktemp /tmp/build-node-image.XXXXXX.log)
 if ! tar -C "$ROOT" -c docker/node.Dockerfile docker/node-entrypoint.sh docker/node-ctl.sh docker/node-health.sh \
-         raft-node/target/raft-node.jar raft-node/target/lib \
+         raft-node/target/raft-node.jar raft-node/target/lib raft-node/src/main/cds/raft-node.classlist \
      | DOCKER_BUILDKIT=0 docker build --pull=false -f docker/node.Dockerfile \
          --build-arg BASE_IMAGE="$BASE" --build-arg RAFT_NODE_JAR_SHA256="$JAR_SHA" \
          -t "$TAG" - >"$LOG" 2>&1; then

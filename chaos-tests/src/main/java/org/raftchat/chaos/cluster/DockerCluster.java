@@ -687,7 +687,8 @@ public final class DockerCluster implements AutoCloseable {
         }
     }
 
-    private ExecResult execResult(String id, String... command) {
+    /** Package-private for the cluster's own tests, which look inside the containers. */
+    ExecResult execResult(String id, String... command) {
         try {
             return containers.get(id).execInContainer(command);
         } catch (IOException e) {

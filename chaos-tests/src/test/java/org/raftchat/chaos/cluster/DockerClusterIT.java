@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 
 /** The cluster's housekeeping against the real engine (profile {@code chaos}): no leftovers, no pulls. */
 class DockerClusterIT {
@@ -61,6 +62,19 @@ class DockerClusterIT {
 
             assertThat(cluster.rules("n1")).doesNotContain(chain);
             assertThat(cluster.freeNodes()).containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
+    void theNodeJvmStartsFromTheClassDataArchiveTheImageWrote() {
+        // Goal: a node restarted in a container (every crash the chaos runs inject) starts from the
+        // image's class-data archive, which its JVM maps only when it accepts it for its JDK and jars.
+        try (DockerCluster cluster = DockerCluster.start(1, IMAGE, new Random(13))) {
+            assertThat(cluster.leader()).contains("n1");
+
+            ExecResult maps = cluster.execResult("n1", "sh", "-c", "cat /proc/$(cat /run/raftchat/java.pid)/maps");
+            assertThat(maps.getExitCode()).as(maps.getStderr()).isZero();
+            assertThat(maps.getStdout()).contains("/opt/raftchat/raft-node.jsa");
         }
     }
 
