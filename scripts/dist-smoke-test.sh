@@ -2,7 +2,8 @@
 # Checks the packaged distribution end to end: unpacks distribution/target/raftchat-*.tar.gz into a
 # temporary directory, starts a 3-node cluster with its bin/raftchat-node, waits for a leader with
 # its bin/raftchat, writes and reads a message, scrapes /metrics, checks --version, the bash completion and
-# the monitoring files it ships, stops the nodes (SIGTERM).
+# the monitoring files it ships, that a client command and a restarted node start from the class-data
+# archives the first starts wrote, stops the nodes (SIGTERM).
 #
 #   mvn -DskipTests package && scripts/dist-smoke-test.sh
 #
@@ -21,6 +22,8 @@ TAR=$(ls "$ROOT"/distribution/target/raftchat-*.tar.gz 2>/dev/null | head -1)
 WORK=$(mktemp -d /tmp/raftchat-dist.XXXXXX)
 tar -C "$WORK" -xzf "$TAR"
 HOME_DIR=$(ls -d "$WORK"/raftchat-*)
+# The launchers' class-data archives (lib/class-archive.sh) go to the work dir, not to your home.
+export RAFTCHAT_CLASS_ARCHIVE_DIR=$WORK/class-archives
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
@@ -61,5 +64,19 @@ check "bash completion installed" "bash -c 'source $HOME_DIR/completion/raftchat
 check "man pages installed" "MANPAGER=cat MANWIDTH=100 LANG=C man -l $HOME_DIR/share/man/man1/raftchat.1 | grep -q 'raftchat - ' && [[ -f $HOME_DIR/share/man/man1/raftchat-node.1 && -f $HOME_DIR/share/man/man1/raftchat-send.1 ]]"
 check "monitoring files shipped" "[[ -f $HOME_DIR/monitoring/prometheus.yml && -f $HOME_DIR/monitoring/raftchat-alerts.yml && -f $HOME_DIR/monitoring/grafana-dashboard.json ]]"
 check "one log file per node" "for i in 1 2 3; do grep -q \"\\[n\$i\\]\" $HOME_DIR/logs/n\$i.log; done"
+# The first starts wrote the class-data archives in the background; the starts after them use them.
+for _ in $(seq 1 120); do compgen -G "$RAFTCHAT_CLASS_ARCHIVE_DIR/raft-node-*.jsa" >/dev/null \
+    && compgen -G "$RAFTCHAT_CLASS_ARCHIVE_DIR/client-cli-*.jsa" >/dev/null && break; sleep 1; done
+check "a client command starts from its class-data archive" \
+  "JAVA_OPTS='-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:class+load=info:file=$WORK/cli-classes.log' cli rooms \
+   && grep -q 'org.raftchat.cli.RaftChatCli source: shared objects file' $WORK/cli-classes.log"
+kill -TERM "${PIDS[2]}"
+for _ in $(seq 1 60); do kill -0 "${PIDS[2]}" 2>/dev/null || break; sleep 0.5; done
+"$HOME_DIR/bin/raftchat-node" --cluster "$HOME_DIR/conf/smoke.yaml" --node n3 --log-dir "$HOME_DIR/logs" \
+    --no-log-console >> "$HOME_DIR/n3.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do grep -q 'Node n3 started' "$HOME_DIR/logs/n3.log" 2>/dev/null && [[ $(grep -c 'Node n3 started' "$HOME_DIR/logs/n3.log") -ge 2 ]] && break; sleep 0.5; done
+check "a restarted node starts from its class-data archive" "grep -q '$RAFTCHAT_CLASS_ARCHIVE_DIR/raft-node-.*\.jsa' /proc/${PIDS[3]}/maps"
+check "the restarted node rejoins" "cli history --room smoke | grep -q 'hello from the distribution'"
 echo "$passed passed, $failed failed"
 ((failed == 0))
