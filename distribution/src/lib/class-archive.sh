@@ -27,9 +27,10 @@ add_class_archive() {
   if [[ -f $archive ]]; then
     OPTS+=("-XX:SharedArchiveFile=$archive")
   elif [[ ! -f $archive.failed ]]; then
-    # In a session of its own (a Ctrl-C of this command does not stop it), not a child of the JVM.
-    setsid bash -c "$(declare -f write_class_archive)"'; write_class_archive "$@"' class-archive "$archive" "$list" "$CP" "${OPTS[@]}" \
-      </dev/null >/dev/null 2>&1 &
+    # In a session of its own (a Ctrl-C of this command does not stop it), and not a child of the JVM
+    # this shell becomes (exec), which would never reap it: the subshell that starts it exits at once.
+    (setsid bash -c "$(declare -f write_class_archive)"'; write_class_archive "$@"' class-archive "$archive" "$list" "$CP" "${OPTS[@]}" \
+      </dev/null >/dev/null 2>&1 &)
   fi
 }
 
