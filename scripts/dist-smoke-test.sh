@@ -75,7 +75,7 @@ for _ in $(seq 1 60); do kill -0 "${PIDS[2]}" 2>/dev/null || break; sleep 0.5; d
 "$HOME_DIR/bin/raftchat-node" --cluster "$HOME_DIR/conf/smoke.yaml" --node n3 --log-dir "$HOME_DIR/logs" \
     --no-log-console >> "$HOME_DIR/n3.out" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 60); do grep -q 'Node n3 started' "$HOME_DIR/logs/n3.log" 2>/dev/null && [[ $(grep -c 'Node n3 started' "$HOME_DIR/logs/n3.log") -ge 2 ]] && break; sleep 0.5; done
+for _ in $(seq 1 60); do [[ $(grep -c 'Node n3 started' "$HOME_DIR/logs/n3.log" 2>/dev/null) -ge 2 ]] && break; sleep 0.5; done
 check "a restarted node starts from its class-data archive" "grep -q '$RAFTCHAT_CLASS_ARCHIVE_DIR/raft-node-.*\.jsa' /proc/${PIDS[3]}/maps"
 check "the restarted node rejoins" "cli history --room smoke | grep -q 'hello from the distribution'"
 echo "$passed passed, $failed failed"
