@@ -22,6 +22,7 @@ import org.raftchat.chaos.nemesis.HealQueue;
 import org.raftchat.chaos.nemesis.Nemeses;
 import org.raftchat.chaos.nemesis.Nemesis;
 import org.raftchat.chaos.nemesis.Schedule;
+import org.raftchat.chaos.nemesis.ScheduleClock;
 import org.raftchat.chaos.report.Report;
 import org.raftchat.chaos.report.RunParams;
 import org.raftchat.chaos.workload.Workload;
@@ -134,16 +135,19 @@ public final class ChaosRun {
     /**
      * Performs the schedule's injects and heals in time order, one at a time. Each window has its
      * own nemesis instance (its own victim and rules), so overlapping windows heal independently;
-     * a heal that needs a leader waits for the windows composed with it ({@link HealQueue}).
+     * a heal that needs a leader waits for the windows composed with it ({@link HealQueue}). A step
+     * that overruns moves the later ones ({@link ScheduleClock}).
      */
     private static void runSchedule(DockerCluster cluster, Schedule schedule, History history, Random random,
                                     List<String> failedInjections) throws InterruptedException {
-        long startNanos = System.nanoTime();
+        ScheduleClock clock = ScheduleClock.startingNow();
         Map<Integer, Nemesis> active = new HashMap<>();
         Map<Integer, FaultHandle> open = new HashMap<>();
         HealQueue heals = new HealQueue();
-        for (Schedule.Event event : schedule.events()) {
-            sleepUntil(startNanos, event.at());
+        List<Schedule.Event> events = schedule.events();
+        for (int i = 0; i < events.size(); i++) {
+            Schedule.Event event = events.get(i);
+            clock.awaitEvent(event.at());
             Schedule.Step step = event.step();
             if (event.inject()) {
                 Nemesis nemesis = Nemeses.byName(step.nemesis());
@@ -155,20 +159,30 @@ public final class ChaosRun {
                 heals.injected(step.id());
                 open.put(step.id(), history.faultStart(nemesis.name(), what));
                 LOG.info("fault #{} {}: {}", step.id(), nemesis.name(), what);
-                continue;
+            } else {
+                List<Integer> due = heals.due(step.id(), active.get(step.id()).healNeedsLeader());
+                if (due.isEmpty()) {
+                    LOG.info("heal of #{} {} waits for the faults composed with it: it needs a leader", step.id(), step.nemesis());
+                }
+                for (int id : due) {
+                    Nemesis nemesis = active.remove(id);
+                    heal(nemesis, cluster);
+                    history.faultEnd(open.remove(id));
+                    LOG.info("healed #{} {}", id, nemesis.name());
+                }
             }
-            List<Integer> due = heals.due(step.id(), active.get(step.id()).healNeedsLeader());
-            if (due.isEmpty()) {
-                LOG.info("heal of #{} {} waits for the faults composed with it: it needs a leader", step.id(), step.nemesis());
-            }
-            for (int id : due) {
-                Nemesis nemesis = active.remove(id);
-                heal(nemesis, cluster);
-                history.faultEnd(open.remove(id));
-                LOG.info("healed #{} {}", id, nemesis.name());
+            if (i + 1 < events.size()) {
+                Duration overrun = clock.eventDone(events.get(i + 1).at());
+                if (overrun.compareTo(REPORTED_OVERRUN) >= 0) {
+                    LOG.info("the {} of #{} {} ended {} ms after the next step was due: the later steps move by that; the schedule runs {} s behind its plan",
+                            event.inject() ? "inject" : "heal", step.id(), step.nemesis(), overrun.toMillis(), clock.delay().toSeconds());
+                }
             }
         }
     }
+
+    /** Overruns below this (a few container commands late) move the schedule without a log line. */
+    private static final Duration REPORTED_OVERRUN = Duration.ofSeconds(1);
 
     /** A nemesis that cannot inject is recorded as such; the run goes on with the next one. */
     private static String inject(Nemesis nemesis, DockerCluster cluster, Random random) {
@@ -310,13 +324,6 @@ public final class ChaosRun {
             names.add("n" + i);
         }
         return names;
-    }
-
-    private static void sleepUntil(long startNanos, Duration offset) throws InterruptedException {
-        long waitMs = (startNanos + offset.toNanos() - System.nanoTime()) / 1_000_000;
-        if (waitMs > 0) {
-            Thread.sleep(waitMs);
-        }
     }
 
 }

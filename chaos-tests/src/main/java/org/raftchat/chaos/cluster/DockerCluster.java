@@ -258,7 +258,28 @@ public final class DockerCluster implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException("no leader within " + timeout + "; node logs follow the run");
+        throw new IllegalStateException("no leader within " + timeout.toMillis() + " ms; the nodes say: " + describeNodes()
+                + "; node logs follow the run");
+    }
+
+    /** What each node says of itself and its leader, for an error message an operator can read. */
+    public String describeNodes() {
+        return nodeIds().stream().map(id -> id + " " + info(id)
+                        .map(i -> i.getRole() + " term " + i.getTerm() + " leader " + (i.getLeaderId().isEmpty() ? "none" : i.getLeaderId())
+                                + " applied " + i.getAppliedIndex())
+                        .orElseGet(() -> silentNode(id)))
+                .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private String silentNode(String id) {
+        try {
+            if (isPaused(id)) {
+                return "paused";
+            }
+            return isNodeRunning(id) ? "no answer within 1 s" : "JVM not running";
+        } catch (RuntimeException e) {
+            return "no answer, and its container did not answer either: " + e.getMessage();
+        }
     }
 
     public Optional<ClusterInfo> info(String id) {
@@ -317,7 +338,15 @@ public final class DockerCluster implements AutoCloseable {
         RuntimeException last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            String leader = awaitLeader(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            String leader;
+            try {
+                leader = awaitLeader(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (IllegalStateException noLeader) {
+                if (last == null) {
+                    throw noLeader;
+                }
+                throw new IllegalStateException(noLeader.getMessage() + "; the attempt before: " + last, last);
+            }
             try {
                 var admin = channels.admin(leader, 15_000);
                 return (remove ? admin.removeNode(request) : admin.addNode(request)).getMembersList();

@@ -1,9 +1,11 @@
 package org.raftchat.chaos.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Network.Ipam;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -62,6 +64,25 @@ class DockerClusterIT {
 
             assertThat(cluster.rules("n1")).doesNotContain(chain);
             assertThat(cluster.freeNodes()).containsExactly("n1", "n2");
+        }
+    }
+
+    @Test
+    void waitingForALeaderInVainSaysWhatEachNodeSaid() {
+        // Goal: a fault that could not be injected for want of a leader fails the run; its message, all
+        // CI shows of it, must tell why (a membership change once waited 29 s and said only "no leader").
+        try (DockerCluster cluster = DockerCluster.start(2, IMAGE, new Random(17))) {
+            cluster.killNode("n2");
+            cluster.pause("n1");
+            try {
+                assertThatThrownBy(() -> cluster.awaitLeader(Duration.ofMillis(300)))
+                        .hasMessageContaining("no leader within 300 ms")
+                        .hasMessageContaining("n1 paused")
+                        .hasMessageContaining("n2 JVM not running");
+            } finally {
+                cluster.unpause("n1");
+            }
+            assertThat(cluster.describeNodes()).matches("n1 STATE_\\w+ term \\d+ leader \\w+ applied \\d+; n2 JVM not running");
         }
     }
 
