@@ -264,11 +264,13 @@ public final class DockerCluster implements AutoCloseable {
 
     /** What each node says of itself and its leader, for an error message an operator can read. */
     public String describeNodes() {
-        return nodeIds().stream().map(id -> id + " " + info(id)
-                        .map(i -> i.getRole() + " term " + i.getTerm() + " leader " + (i.getLeaderId().isEmpty() ? "none" : i.getLeaderId())
-                                + " applied " + i.getAppliedIndex())
-                        .orElseGet(() -> silentNode(id)))
-                .collect(java.util.stream.Collectors.joining("; "));
+        return nodeIds().stream().map(id -> id + " " + info(id).map(DockerCluster::describe).orElseGet(() -> silentNode(id)))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String describe(ClusterInfo info) {
+        String leader = info.getLeaderId().isEmpty() ? "none" : info.getLeaderId();
+        return info.getRole() + " term " + info.getTerm() + " leader " + leader + " applied " + info.getAppliedIndex();
     }
 
     private String silentNode(String id) {
