@@ -137,6 +137,9 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             } else {
                 membersAfter.add(target.raftAddress());
             }
+            if (remove && losesQuorum(target, membersAfter, out)) {
+                return;
+            }
             operation.accept(PeerId.parsePeer(target.raftAddress()),
                     status -> responseExecutor.execute(() -> answer(verb, target, status, membersAfter, out)));
         } catch (IllegalStateException notLeaderAnyMore) {
@@ -147,6 +150,20 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         }
     }
 
+    /** Refuses (and answers) a removal after which no majority is left that this leader hears from ({@link RemovalQuorum}). */
+    private boolean losesQuorum(NodeSpec target, Set<String> membersAfter, StreamObserver<MembershipResponse> out) {
+        RemovalQuorum quorum = RemovalQuorum.of(membersAfter, raftAddresses(node.listAlivePeers()));
+        if (quorum.kept()) {
+            return false;
+        }
+        List<String> left = idsOf(quorum.membersAfter());
+        List<String> reachable = idsOf(quorum.reachableAfter());
+        LOG.warn("Membership change refused: remove {} would leave {} with {} reachable ({} needed)",
+                target.id(), left, reachable, quorum.needed());
+        out.onError(GrpcErrors.removalLosesQuorum(target.id(), left, reachable, quorum.needed()));
+        return true;
+    }
+
     private void answer(String verb, NodeSpec target, Status status, Set<String> membersAfter,
                         StreamObserver<MembershipResponse> out) {
         if (!status.isOk()) {
@@ -154,7 +171,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             out.onError(GrpcErrors.membershipChangeFailed(verb, target.id(), status));
             return;
         }
-        List<String> members = config.nodes().stream().filter(n -> membersAfter.contains(n.raftAddress())).map(NodeSpec::id).toList();
+        List<String> members = idsOf(membersAfter);
         LOG.info("Membership changed: {} {}; members now {}", verb, target.id(), members);
         out.onNext(MembershipResponse.newBuilder().addAllMembers(members).build());
         out.onCompleted();
@@ -307,6 +324,11 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
 
     private static Set<String> raftAddresses(List<PeerId> peers) {
         return peers.stream().map(p -> p.getEndpoint().toString()).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /** The node ids of these Raft addresses, in cluster-file order. */
+    private List<String> idsOf(Set<String> raftAddresses) {
+        return config.nodes().stream().filter(n -> raftAddresses.contains(n.raftAddress())).map(NodeSpec::id).toList();
     }
 
     private static String ids(List<NodeSpec> nodes) {

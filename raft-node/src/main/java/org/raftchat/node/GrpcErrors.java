@@ -4,10 +4,12 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
+import com.google.rpc.PreconditionFailure;
 import com.google.rpc.RetryInfo;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
+import java.util.List;
 import org.raftchat.config.Defaults;
 import org.raftchat.proto.v1.LimitReached;
 import org.raftchat.proto.v1.NotLeader;
@@ -21,6 +23,9 @@ import org.raftchat.statemachine.Rejection;
  * what the caller can do next.
  */
 final class GrpcErrors {
+
+    /** The {@link PreconditionFailure} violation type of {@link #removalLosesQuorum}. */
+    static final String QUORUM_VIOLATION = "QUORUM";
 
     private GrpcErrors() {
     }
@@ -265,6 +270,29 @@ final class GrpcErrors {
         return io.grpc.Status.FAILED_PRECONDITION
                 .withDescription("cannot " + verb + " node " + nodeId + ": " + raftStatus.getErrorMsg())
                 .asRuntimeException();
+    }
+
+    /**
+     * FAILED_PRECONDITION with a {@link PreconditionFailure} of type {@value #QUORUM_VIOLATION}: the
+     * removal would leave a configuration without a majority this leader hears from (see
+     * {@link RemovalQuorum}). Nothing changed; the same removal succeeds once enough nodes are back.
+     */
+    static StatusRuntimeException removalLosesQuorum(String nodeId, List<String> membersAfter, List<String> reachable,
+                                                     int needed) {
+        String message = "cannot remove node " + nodeId + " now: the nodes left (" + String.join(", ", membersAfter)
+                + ") need " + needed + " of them to commit the change and to elect a leader afterwards, and this leader"
+                + " hears from only " + reachable.size() + (reachable.isEmpty() ? "" : " (" + String.join(", ", reachable) + ")")
+                + ". Removing it would leave the cluster without a leader until the others are reachable again: bring"
+                + " them back first (or remove a node this leader cannot reach), then retry";
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION_VALUE)
+                .setMessage(message)
+                .addDetails(Any.pack(PreconditionFailure.newBuilder()
+                        .addViolations(PreconditionFailure.Violation.newBuilder()
+                                .setType(QUORUM_VIOLATION).setSubject("node/" + nodeId).setDescription(message))
+                        .build()))
+                .build();
+        return StatusProto.toStatusRuntimeException(status);
     }
 
     static StatusRuntimeException notAMember(String nodeId) {

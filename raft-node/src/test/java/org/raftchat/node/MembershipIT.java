@@ -7,7 +7,11 @@ import static org.raftchat.node.testing.Api.code;
 import static org.raftchat.node.testing.Api.createRoom;
 import static org.raftchat.node.testing.Api.post;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.PreconditionFailure;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,6 +107,52 @@ class MembershipIT {
                 .until(cluster::awaitLeader, n -> !n.id().equals(leader.id()));
         post(cluster.blockingStub(newLeader.id()), "lobby", "after the leader left");
         assertThat(admin(newLeader.id()).addNode(request(leader.id())).getMembersList()).hasSize(3);
+    }
+
+    @Test
+    void aRemovalThatWouldLeaveNoReachableMajorityIsRefusedAndChangesNothing() {
+        // Goal: with one of three nodes down, removing the healthy follower would leave the leader and the
+        // down node: the change could never commit, and the cluster would have no leader until that node
+        // came back. It is refused with a QUORUM precondition failure, and nothing changes: the same
+        // leader, three members, writes commit. Removing the down node instead is allowed.
+        RaftChatNode leader = cluster.awaitLeader();
+        ChatServiceBlockingStub chat = cluster.blockingStub(leader.id());
+        createRoom(chat, "lobby");
+        String down = cluster.followers().get(0).id();
+        String healthy = cluster.followers().get(1).id();
+        cluster.stopNode(down);
+        String downAddress = cluster.config().node(down).orElseThrow().raftAddress();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> leader.raftNode().listAlivePeers().stream()
+                .noneMatch(peer -> peer.getEndpoint().toString().equals(downAddress)));
+
+        Throwable refused = catchThrowable(() -> admin(leader.id()).removeNode(request(healthy)));
+        assertThat(code(refused)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(refused).hasMessageContaining("cannot remove node " + healthy + " now")
+                .hasMessageContaining("hears from only 1 (" + leader.id() + ")");
+        assertThat(violationTypes(refused)).containsExactly(GrpcErrors.QUORUM_VIOLATION);
+        assertThat(onLeader(admin -> admin.clusterStatus(ClusterStatusRequest.getDefaultInstance())).getMembersList())
+                .hasSize(3);
+        post(chat, "lobby", "after the refused removal");
+        assertThat(cluster.awaitLeader().id()).isEqualTo(leader.id());
+
+        assertThat(admin(leader.id()).removeNode(request(down)).getMembersList()).containsExactlyInAnyOrder(leader.id(), healthy);
+        post(chat, "lobby", "after removing the down node");
+    }
+
+    private static List<String> violationTypes(Throwable error) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(error);
+        assertThat(status).as("a rich status").isNotNull();
+        return status.getDetailsList().stream().filter(any -> any.is(PreconditionFailure.class))
+                .flatMap(any -> unpack(any).getViolationsList().stream())
+                .map(PreconditionFailure.Violation::getType).toList();
+    }
+
+    private static PreconditionFailure unpack(Any any) {
+        try {
+            return any.unpack(PreconditionFailure.class);
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -240,7 +240,10 @@ public final class DockerCluster implements AutoCloseable {
         return channels;
     }
 
-    /** The leader most nodes that answer name, if any. */
+    /**
+     * The leader that more than half of all the nodes name, if any (nodes that do not answer count
+     * against it): the leader a majority of the configuration follows.
+     */
     public Optional<String> leader() {
         Map<String, Integer> votes = new LinkedHashMap<>();
         for (String id : nodeIds()) {
@@ -318,13 +321,18 @@ public final class DockerCluster implements AutoCloseable {
         return false;
     }
 
-    /** Removes a node from the Raft configuration through the leader; returns the members after. */
+    /**
+     * Removes a node from the Raft configuration through the leader; returns the members after. If the
+     * leader keeps refusing for {@link #REFUSAL_PATIENCE} because the nodes left would have no majority
+     * it hears from, throws {@link RemovalRefused}. A refusal right after an election is retried: a new
+     * leader counts a follower reachable only once it has answered.
+     */
     public List<String> removeNode(String id) {
-        return changeMembership(id, true, MEMBERSHIP_TIMEOUT);
+        return changeMembership(id, true, MEMBERSHIP_TIMEOUT, REFUSAL_PATIENCE);
     }
 
     public List<String> addNode(String id) {
-        return changeMembership(id, false, MEMBERSHIP_TIMEOUT);
+        return changeMembership(id, false, MEMBERSHIP_TIMEOUT, MEMBERSHIP_TIMEOUT);
     }
 
     /** Elections may be under way: a few attempts on whoever leads then, within this in all. */
@@ -335,10 +343,14 @@ public final class DockerCluster implements AutoCloseable {
      */
     private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(120);
 
-    private List<String> changeMembership(String id, boolean remove, Duration timeout) {
+    /** How long {@link #removeNode} takes the leader's refusal for a passing state (a few heartbeats and elections). */
+    private static final Duration REFUSAL_PATIENCE = Duration.ofSeconds(3);
+
+    private List<String> changeMembership(String id, boolean remove, Duration timeout, Duration refusalPatience) {
         MembershipRequest request = MembershipRequest.newBuilder().setNodeId(id).build();
         RuntimeException last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
+        long refusedSince = 0;
         while (System.nanoTime() < deadline) {
             String leader;
             try {
@@ -354,6 +366,13 @@ public final class DockerCluster implements AutoCloseable {
                 return (remove ? admin.removeNode(request) : admin.addNode(request)).getMembersList();
             } catch (RuntimeException e) {
                 last = e;
+                if (!RemovalRefused.isQuorumRefusal(e)) {
+                    refusedSince = 0;
+                } else if (refusedSince == 0) {
+                    refusedSince = System.nanoTime();
+                } else if (System.nanoTime() - refusedSince >= refusalPatience.toNanos()) {
+                    throw new RemovalRefused(e.getMessage(), e);
+                }
                 sleep(500);
             }
         }
@@ -441,7 +460,7 @@ public final class DockerCluster implements AutoCloseable {
      * catches up from the others by snapshot. Returns what it did.
      */
     public String replaceReplica(String id) {
-        List<String> members = changeMembership(id, true, REPLACEMENT_TIMEOUT);
+        List<String> members = changeMembership(id, true, REPLACEMENT_TIMEOUT, REPLACEMENT_TIMEOUT);
         if (isNodeRunning(id)) {
             exec(id, "raftchat-node-ctl", "kill", "KILL");
         }
@@ -449,7 +468,7 @@ public final class DockerCluster implements AutoCloseable {
         exec(id, "sh", "-c", "find /data/" + id + " -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +");
         exec(id, "raftchat-node-ctl", "start");
         held.remove(id);
-        List<String> after = changeMembership(id, false, REPLACEMENT_TIMEOUT);
+        List<String> after = changeMembership(id, false, REPLACEMENT_TIMEOUT, REPLACEMENT_TIMEOUT);
         return "removed " + id + " (members " + members + "), wiped its data, started it empty, added it back (members " + after + ")";
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Network.Ipam;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,6 +85,40 @@ class DockerClusterIT {
                 cluster.unpause("n1");
             }
             assertThat(cluster.describeNodes()).matches("n1 STATE_\\w+ term \\d+ leader \\w+ applied \\d+; n2 JVM not running");
+        }
+    }
+
+    @Test
+    void inARingOfFiveTheLeaderRefusesToLoseItsNeighbourAndKeepsLeading() {
+        // Goal: CI seed 45589019469655 removed a node inside a ring partition of five and then found no
+        // leader for 29 s. Removing the leader or a neighbour of it there leaves four nodes whose majority
+        // the leader cannot reach: it stepped down at once (0.15 s), and a new leader could come only from
+        // a node that held the change and reached a majority of it. The leader now refuses such a removal
+        // and keeps leading; a node it cannot reach may go.
+        try (DockerCluster cluster = DockerCluster.start(5, IMAGE, new Random(19))) {
+            String leader = cluster.awaitLeader(Duration.ofSeconds(60));
+            List<String> ring = new ArrayList<>(cluster.nodeIds());
+            Collections.rotate(ring, -ring.indexOf(leader)); // leader, its right neighbour, ..., its left one
+            String chain = DockerCluster.newRuleChain();
+            for (int i = 0; i < ring.size(); i++) {
+                String left = ring.get((i + ring.size() - 1) % ring.size());
+                String right = ring.get((i + 1) % ring.size());
+                String self = ring.get(i);
+                cluster.block(self, ring.stream().filter(p -> !p.equals(self) && !p.equals(left) && !p.equals(right)).toList(), chain);
+            }
+            try {
+                assertThatThrownBy(() -> cluster.removeNode(ring.get(1)))
+                        .isInstanceOf(RemovalRefused.class)
+                        .hasMessageContaining("cannot remove node " + ring.get(1) + " now");
+                assertThatThrownBy(() -> cluster.removeNode(leader)).isInstanceOf(RemovalRefused.class);
+                assertThat(cluster.awaitLeader(Duration.ofSeconds(5))).isEqualTo(leader);
+
+                assertThat(cluster.removeNode(ring.get(2))).hasSize(4).doesNotContain(ring.get(2));
+                assertThat(cluster.awaitLeader(Duration.ofSeconds(5))).isEqualTo(leader);
+            } finally {
+                cluster.removeRules(chain);
+            }
+            assertThat(cluster.addNode(ring.get(2))).hasSize(5);
         }
     }
 

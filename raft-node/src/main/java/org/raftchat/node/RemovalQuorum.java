@@ -1,0 +1,36 @@
+package org.raftchat.node;
+
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Whether the Raft configuration a removal leaves still has a majority that the leader hears from.
+ * SOFAJRaft commits a change through a joint configuration, which needs a majority of the old
+ * members and of the new ones. If the new ones the leader can reach are fewer than their majority,
+ * the leader steps down at once (its step-down check counts the new configuration), and a leader can
+ * then come back only where a node that holds the change reaches a majority of it: with one of three
+ * nodes down, removing the healthy follower leaves no such node until the down one is back; in a ring
+ * partition of five, removing the leader or its neighbour cost a leader change at best, and in CI
+ * (seed 45589019469655) no leader for 29 s. Such a removal is refused instead, as etcd's strict
+ * reconfiguration check refuses it. Removing a node the leader cannot reach is what an operator does
+ * after a crash, and stays allowed while the rest keep a majority.
+ *
+ * @param membersAfter   the configuration after the removal (Raft addresses)
+ * @param reachableAfter those of them the leader has heard from within its lease, itself included
+ */
+record RemovalQuorum(Set<String> membersAfter, Set<String> reachableAfter) {
+
+    static RemovalQuorum of(Set<String> membersAfter, Collection<String> reachable) {
+        return new RemovalQuorum(Set.copyOf(membersAfter),
+                Set.copyOf(reachable.stream().filter(membersAfter::contains).toList()));
+    }
+
+    /** A majority of the configuration after the removal. */
+    int needed() {
+        return membersAfter.size() / 2 + 1;
+    }
+
+    boolean kept() {
+        return reachableAfter.size() >= needed();
+    }
+}
