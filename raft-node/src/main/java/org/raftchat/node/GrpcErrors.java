@@ -282,8 +282,8 @@ final class GrpcErrors {
         String message = "cannot remove node " + nodeId + " now: the nodes left (" + String.join(", ", membersAfter)
                 + ") need " + needed + " of them to commit the change and to elect a leader afterwards, and this leader"
                 + " hears from only " + reachable.size() + (reachable.isEmpty() ? "" : " (" + String.join(", ", reachable) + ")")
-                + ". Removing it would leave the cluster without a leader until the others are reachable again: bring"
-                + " them back first (or remove a node this leader cannot reach), then retry";
+                + ". Removed now, this leader would step down, and the cluster could stay without a leader until the"
+                + " others are reachable again: bring them back first (or remove a node this leader cannot reach), then retry";
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(Code.FAILED_PRECONDITION_VALUE)
                 .setMessage(message)
