@@ -54,6 +54,9 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
         /** The term this node leads, or -1. */
         long leaderTerm();
 
+        /** How long this node has led its current term (zero if it does not lead). */
+        Duration leadingFor();
+
         LeaderHint leaderHint();
 
         NodeStatus status(boolean includeDigest);
@@ -137,7 +140,7 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             } else {
                 membersAfter.add(target.raftAddress());
             }
-            if (remove && losesQuorum(target, membersAfter, out)) {
+            if (remove && (judgedLater(() -> change(verb, request, out, operation)) || losesQuorum(target, membersAfter, out))) {
                 return;
             }
             operation.accept(PeerId.parsePeer(target.raftAddress()),
@@ -148,6 +151,19 @@ final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBase {
             LOG.warn("Membership change {} {} refused: {}", verb, target.id(), e.toString());
             out.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /**
+     * Runs {@code again} once this leader can tell which peers it hears from, if it cannot yet (it was
+     * elected less than a lease ago, see {@link RemovalQuorum#waitToJudge}); false if it can now.
+     */
+    private boolean judgedLater(Runnable again) {
+        Duration wait = RemovalQuorum.waitToJudge(local.leadingFor(), Duration.ofMillis(node.getOptions().getLeaderLeaseTimeoutMs()));
+        if (wait.isZero()) {
+            return false;
+        }
+        timer.schedule(again, wait.toNanos(), TimeUnit.NANOSECONDS);
+        return true;
     }
 
     /** Refuses (and answers) a removal after which no majority is left that this leader hears from ({@link RemovalQuorum}). */

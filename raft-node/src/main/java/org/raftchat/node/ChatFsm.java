@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,8 @@ final class ChatFsm extends StateMachineAdapter {
     private final SubscriptionHub subscriptions;
     private final NodeMetrics metrics;
     private volatile long leaderTerm = -1;
+    /** When this node began leading its current term (System.nanoTime); written before {@link #leaderTerm}. */
+    private volatile long leadingSinceNanos;
     private volatile long currentTerm = 0;
     private volatile String fatalError;
     /** Why apply failed, if that is what stopped the replica. */
@@ -243,6 +246,7 @@ final class ChatFsm extends StateMachineAdapter {
     @Override
     public void onLeaderStart(long term) {
         currentTerm = term;
+        leadingSinceNanos = System.nanoTime();
         leaderTerm = term;
         metrics.leaderChanged();
         LOG.info("Became leader in term {}", term);
@@ -280,6 +284,11 @@ final class ChatFsm extends StateMachineAdapter {
     /** The term this node leads, or -1: it accepts writes only once its FSM has started leading. */
     long leaderTerm() {
         return leaderTerm;
+    }
+
+    /** How long this node has led its current term; zero if it does not lead. */
+    Duration leadingFor() {
+        return leaderTerm < 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - leadingSinceNanos);
     }
 
     long currentTerm() {

@@ -2,6 +2,7 @@ package org.raftchat.node;
 
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.PeerId;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
@@ -46,6 +47,11 @@ final class LocalAdminView implements AdminGrpcService.Local {
     @Override
     public long leaderTerm() {
         return fsm.leaderTerm();
+    }
+
+    @Override
+    public Duration leadingFor() {
+        return fsm.leadingFor();
     }
 
     @Override

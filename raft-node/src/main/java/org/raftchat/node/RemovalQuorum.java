@@ -1,5 +1,6 @@
 package org.raftchat.node;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 
@@ -32,5 +33,14 @@ record RemovalQuorum(Set<String> membersAfter, Set<String> reachableAfter) {
 
     boolean kept() {
         return reachableAfter.size() >= needed();
+    }
+
+    /**
+     * How long a leader that has led for {@code leading} must still wait before it can tell which peers
+     * it hears from; zero once it can. SOFAJRaft starts each replicator as if its peer had just
+     * answered, so for one lease after an election every peer counts as heard from, the unreachable too.
+     */
+    static Duration waitToJudge(Duration leading, Duration lease) {
+        return leading.compareTo(lease) >= 0 ? Duration.ZERO : lease.minus(leading);
     }
 }

@@ -2,6 +2,7 @@ package org.raftchat.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,5 +41,15 @@ class RemovalQuorumTest {
         RemovalQuorum quorum = RemovalQuorum.of(Set.of("a", "b", "c", "d"), List.of("a", "b", "e"));
         assertThat(quorum.reachableAfter()).containsExactlyInAnyOrder("a", "b");
         assertThat(quorum.kept()).isFalse();
+    }
+
+    @Test
+    void aLeaderNewerThanItsLeaseWaitsOutTheRestBeforeJudging() {
+        // Goal: SOFAJRaft counts every peer heard from for one lease after an election, so a removal waits that out.
+        Duration lease = Duration.ofMillis(450);
+        assertThat(RemovalQuorum.waitToJudge(Duration.ofMillis(100), lease)).isEqualTo(Duration.ofMillis(350));
+        assertThat(RemovalQuorum.waitToJudge(Duration.ZERO, lease)).isEqualTo(lease);
+        assertThat(RemovalQuorum.waitToJudge(Duration.ofMillis(450), lease)).isZero();
+        assertThat(RemovalQuorum.waitToJudge(Duration.ofSeconds(5), lease)).isZero();
     }
 }
