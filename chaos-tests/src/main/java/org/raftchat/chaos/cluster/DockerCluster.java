@@ -325,7 +325,7 @@ public final class DockerCluster implements AutoCloseable {
      * Removes a node from the Raft configuration through the leader; returns the members after. If the
      * leader keeps refusing for {@link #REFUSAL_PATIENCE} because the nodes left would have no majority
      * it hears from, throws {@link RemovalRefused}. Until then refusals are retried: the leader's view
-     * of who answers lags by up to its lease, and a leader newer than its lease asks for a retry.
+     * of who answers lags by up to its lease.
      */
     public List<String> removeNode(String id) {
         return changeMembership(id, true, MEMBERSHIP_TIMEOUT, REFUSAL_PATIENCE);

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The leader refuses a removal that would leave no majority it hears from (under a ring partition,
  * removing the leader or its neighbour); the nemesis then tries the other nodes it chose from, in id
- * order from the first (wrapping around), as an operator told why would. If the leader refuses them all, that is the
- * fault's outcome: nothing was removed, and the cluster kept a leader.
+ * order from the first (wrapping around), as an operator told why would. If the leader refuses them
+ * all, that is the fault's outcome: nothing was removed, and the cluster kept a leader.
  */
 public final class MembershipNemesis implements Nemesis {
 
