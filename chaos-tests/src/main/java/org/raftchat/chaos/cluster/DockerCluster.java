@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -437,16 +438,23 @@ public final class DockerCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code id} is a working replica again: its JVM runs, it follows or leads, and it has
-     * applied at least what the leader had applied when the wait began. False if it is not within {@code timeout}.
+     * Waits until {@code id} is a working replica again: its JVM runs, a majority names a leader, it
+     * follows or is that leader, and it has applied at least what the leader had applied when the wait
+     * first saw one. A node that calls itself a follower while no leader is elected (every node just
+     * restarted after a power loss, or the leader itself restarted) is not yet one. False if it is not
+     * within {@code timeout}.
      */
     public boolean awaitHealthyReplica(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long target = leader().flatMap(this::info).map(ClusterInfo::getAppliedIndex).orElse(0L);
+        OptionalLong target = OptionalLong.empty();
         while (System.nanoTime() < deadline) {
-            Optional<ClusterInfo> info = isNodeRunning(id) ? info(id) : Optional.empty();
+            if (target.isEmpty()) {
+                target = leader().flatMap(this::info).map(leading -> OptionalLong.of(leading.getAppliedIndex()))
+                        .orElse(OptionalLong.empty());
+            }
+            Optional<ClusterInfo> info = target.isPresent() && isNodeRunning(id) ? info(id) : Optional.empty();
             if (info.isPresent() && (info.get().getRole().endsWith("FOLLOWER") || info.get().getRole().endsWith("LEADER"))
-                    && info.get().getAppliedIndex() >= target) {
+                    && info.get().getAppliedIndex() >= target.getAsLong()) {
                 return true;
             }
             sleep(500);

@@ -89,6 +89,27 @@ class DockerClusterIT {
     }
 
     @Test
+    void aRestartedNodeIsNoWorkingReplicaUntilALeaderIsElected() {
+        // Goal: after a power loss of the whole cluster the heal waited for each node to be a working
+        // replica, and a node that called itself a follower passed while no leader could be elected (a
+        // SOFAJRaft node stays a follower through its pre-votes). The next fault then went into a
+        // cluster still without a leader.
+        try (DockerCluster cluster = DockerCluster.start(3, IMAGE, new Random(23))) {
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            cluster.nodeIds().forEach(cluster::killNode);
+            cluster.restartNode("n1");
+
+            assertThat(cluster.awaitHealthyReplica("n1", Duration.ofSeconds(8))).isFalse();
+            assertThat(cluster.describeNodes()).contains("n1 STATE_").contains("n2 JVM not running");
+
+            cluster.restartNode("n2");
+            cluster.restartNode("n3");
+            assertThat(cluster.awaitHealthyReplica("n1", Duration.ofSeconds(60))).isTrue();
+            assertThat(cluster.leader()).isPresent();
+        }
+    }
+
+    @Test
     void inARingOfFiveTheLeaderRefusesToLoseItsNeighbourAndKeepsLeading() {
         // Goal: CI seed 45589019469655 removed a node inside a ring partition of five and then found no
         // leader for 29 s. Removing the leader or a neighbour of it there leaves four nodes whose majority
