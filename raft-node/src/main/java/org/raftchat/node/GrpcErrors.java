@@ -3,6 +3,7 @@ package org.raftchat.node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.google.protobuf.Any;
+import com.google.protobuf.Message;
 import com.google.rpc.Code;
 import com.google.rpc.PreconditionFailure;
 import com.google.rpc.RetryInfo;
@@ -46,15 +47,10 @@ final class GrpcErrors {
                         + "configuration, so it takes no writes; use another node, or add it back with "
                         + "'raftchat admin add-node'" + (hint.known() ? " (" + where + ")" : "")
                 : "this node is not the leader: " + where;
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.FAILED_PRECONDITION_VALUE)
-                .setMessage(message)
-                .addDetails(Any.pack(NotLeader.newBuilder()
-                        .setLeaderId(hint.leaderId())
-                        .setLeaderApiAddress(hint.leaderApiAddress())
-                        .build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+        return withDetail(Code.FAILED_PRECONDITION, message, NotLeader.newBuilder()
+                .setLeaderId(hint.leaderId())
+                .setLeaderApiAddress(hint.leaderApiAddress())
+                .build());
     }
 
     /**
@@ -95,12 +91,7 @@ final class GrpcErrors {
 
     /** RESOURCE_EXHAUSTED with a {@link LimitReached} detail: a fixed limit, so a retry would not help. */
     static StatusRuntimeException limitReached(String description) {
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
-                .setMessage(description)
-                .addDetails(Any.pack(LimitReached.newBuilder().setDescription(description).build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+        return withDetail(Code.RESOURCE_EXHAUSTED, description, LimitReached.newBuilder().setDescription(description).build());
     }
 
     /** A request whose bytes are not the method's request message (not protobuf, a string that is not UTF-8). */
@@ -129,13 +120,9 @@ final class GrpcErrors {
 
     /** RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail: worth the same request again after {@code delay}. */
     private static StatusRuntimeException retryLater(String description, Duration delay) {
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
-                .setMessage(description)
-                .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                        .setSeconds(delay.getSeconds()).setNanos(delay.getNano())).build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+        return withDetail(Code.RESOURCE_EXHAUSTED, description, RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(delay.getSeconds()).setNanos(delay.getNano()))
+                .build());
     }
 
     static StatusRuntimeException unauthenticated(String why) {
@@ -284,15 +271,10 @@ final class GrpcErrors {
                 + " hears from only " + reachable.size() + (reachable.isEmpty() ? "" : " (" + String.join(", ", reachable) + ")")
                 + ". Removed now, this leader would step down, and the cluster could stay without a leader until the"
                 + " others are reachable again: bring them back first (or remove a node this leader cannot reach), then retry";
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(Code.FAILED_PRECONDITION_VALUE)
-                .setMessage(message)
-                .addDetails(Any.pack(PreconditionFailure.newBuilder()
-                        .addViolations(PreconditionFailure.Violation.newBuilder()
-                                .setType(QUORUM_VIOLATION).setSubject("node/" + nodeId).setDescription(message))
-                        .build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+        return withDetail(Code.FAILED_PRECONDITION, message, PreconditionFailure.newBuilder()
+                .addViolations(PreconditionFailure.Violation.newBuilder()
+                        .setType(QUORUM_VIOLATION).setSubject("node/" + nodeId).setDescription(message))
+                .build());
     }
 
     static StatusRuntimeException notAMember(String nodeId) {
@@ -310,6 +292,15 @@ final class GrpcErrors {
                 + (nodeId.isEmpty() ? "a follower" : nodeId) + " within " + timeoutMs
                 + " ms; it stays with (or returns to) the current leader; check 'raftchat admin status' and retry")
                 .asRuntimeException();
+    }
+
+    /** A status with one google.rpc detail, which clients read with StatusProto.fromThrowable. */
+    private static StatusRuntimeException withDetail(Code code, String message, Message detail) {
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(code.getNumber())
+                .setMessage(message)
+                .addDetails(Any.pack(detail))
+                .build());
     }
 
     /** The text of a failure to report inside an answer (per-node results), not as the call's status. */
