@@ -2,10 +2,9 @@ package org.raftchat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code up} prints for a second user. Runs the script on a run dir of its own (no cluster is started).
  */
 class DevScriptEnvTest {
-
-    private static final Path SCRIPT = Path.of("..", "raftchat-dev").toAbsolutePath().normalize();
 
     @TempDir
     Path run;
@@ -46,12 +43,8 @@ class DevScriptEnvTest {
     }
 
     private String env() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(), "env").redirectErrorStream(true);
-        pb.environment().put("RAFTCHAT_RUN_DIR", run.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        DevScript.Result result = new DevScript(Map.of("RAFTCHAT_RUN_DIR", run.toString())).run("env");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return result.output().strip();
     }
 }

@@ -2,11 +2,10 @@ package org.raftchat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * once the node is out of the configuration.
  */
 class DevScriptRejoinIT {
-
-    private static final Path SCRIPT = Path.of("..", "raftchat-dev").toAbsolutePath().normalize();
 
     @TempDir
     Path run;
@@ -33,13 +30,14 @@ class DevScriptRejoinIT {
         // Goal: a member must never lose its vote record. With n3 down, removing n2 would leave the leader
         // no majority it hears from, so the leader refuses; rejoin must then stop and keep n2's data
         // (it once went on, "it may not be a member", and wiped it). With n3 back, rejoin goes through.
-        assertThat(dev("up", "--no-attach")).as("up").extracting(Result::exitCode).isEqualTo(0);
+        DevScript.Result up = dev("up", "--no-attach");
+        assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(dev("kill", "n3").exitCode()).isZero();
         // Past the leader's lease (90% of the 500 ms election timeout): n3 no longer counts as heard from.
         Thread.sleep(2_000);
         Path marker = Files.writeString(run.resolve("data/n2/written-before-rejoin"), "n2's data");
 
-        Result refused = dev("rejoin", "n2");
+        DevScript.Result refused = dev("rejoin", "n2");
 
         assertThat(refused.exitCode()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("cannot remove node n2 now").contains("its data stays");
@@ -47,7 +45,7 @@ class DevScriptRejoinIT {
 
         assertThat(dev("restart", "n3").exitCode()).isZero();
         // Until the leader has heard from the restarted n3 again it still refuses, and keeps n2's data.
-        Result rejoined = dev("rejoin", "n2");
+        DevScript.Result rejoined = dev("rejoin", "n2");
         for (int attempt = 1; rejoined.exitCode() != 0 && attempt < 10; attempt++) {
             assertThat(rejoined.output()).contains("cannot remove node n2 now");
             assertThat(marker).exists();
@@ -63,19 +61,9 @@ class DevScriptRejoinIT {
         assertThat(rows).hasSize(3).allSatisfy(row -> assertThat(row).containsPattern("STATE_(LEADER|FOLLOWER)"));
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result dev(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("RAFTCHAT_RUN_DIR", run.toString());
-        pb.environment().put("RAFTCHAT_RAFT_PORT_BASE", "47300");
-        pb.environment().put("RAFTCHAT_API_PORT_BASE", "49300");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(String.join(" ", args) + ": " + out).isTrue();
-        return new Result(p.exitValue(), out);
+    /** The script on this test's run dir, with ports apart from a developer's cluster (7100+/9100+). */
+    private DevScript.Result dev(String... args) throws Exception {
+        return new DevScript(Map.of("RAFTCHAT_RUN_DIR", run.toString(),
+                "RAFTCHAT_RAFT_PORT_BASE", "47300", "RAFTCHAT_API_PORT_BASE", "49300")).run(args);
     }
 }

@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
  * then come back only where a node that holds the change reaches a majority of it: with one of three
  * nodes down, removing the healthy follower leaves no such node until the down one is back; in a ring
  * partition of five, removing the leader or its neighbour cost a leader change at best (and very
- * likely the 29 s without a leader of CI seed 45589019469655). Such a removal is refused instead, as etcd's strict
- * reconfiguration check refuses it. Removing a node the leader cannot reach is what an operator does
- * after a crash, and stays allowed while the rest keep a majority.
+ * likely the 29 s without a leader of CI seed 45589019469655). Such a removal is refused instead, as
+ * etcd's strict reconfiguration check refuses it. Removing a node the leader cannot reach is what an
+ * operator does after a crash, and stays allowed while the rest keep a majority.
  *
  * @param membersAfter   the configuration after the removal (Raft addresses)
  * @param reachableAfter those of them the leader has heard from within its lease, itself included

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -446,15 +445,14 @@ public final class DockerCluster implements AutoCloseable {
      */
     public boolean awaitHealthyReplica(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        OptionalLong target = OptionalLong.empty();
+        Optional<Long> target = Optional.empty();
         while (System.nanoTime() < deadline) {
             if (target.isEmpty()) {
-                target = leader().flatMap(this::info).map(leading -> OptionalLong.of(leading.getAppliedIndex()))
-                        .orElse(OptionalLong.empty());
+                target = leader().flatMap(this::info).map(ClusterInfo::getAppliedIndex);
             }
             Optional<ClusterInfo> info = target.isPresent() && isNodeRunning(id) ? info(id) : Optional.empty();
             if (info.isPresent() && (info.get().getRole().endsWith("FOLLOWER") || info.get().getRole().endsWith("LEADER"))
-                    && info.get().getAppliedIndex() >= target.getAsLong()) {
+                    && info.get().getAppliedIndex() >= target.get()) {
                 return true;
             }
             sleep(500);
